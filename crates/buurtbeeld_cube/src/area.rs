@@ -1,0 +1,195 @@
+//! CBS area codes (NL00 → GM → WK → BU) and the hierarchy their digits encode.
+
+use std::fmt;
+
+/// The level of an area in the CBS wijk- en buurtindeling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AreaLevel {
+    Land,
+    Gemeente,
+    Wijk,
+    Buurt,
+}
+
+impl AreaLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaLevel::Land => "land",
+            AreaLevel::Gemeente => "gemeente",
+            AreaLevel::Wijk => "wijk",
+            AreaLevel::Buurt => "buurt",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AreaLevel> {
+        match text {
+            "land" => Some(AreaLevel::Land),
+            "gemeente" => Some(AreaLevel::Gemeente),
+            "wijk" => Some(AreaLevel::Wijk),
+            "buurt" => Some(AreaLevel::Buurt),
+            _ => None,
+        }
+    }
+
+    /// The level directly below this one, if any.
+    pub fn child(self) -> Option<AreaLevel> {
+        match self {
+            AreaLevel::Land => Some(AreaLevel::Gemeente),
+            AreaLevel::Gemeente => Some(AreaLevel::Wijk),
+            AreaLevel::Wijk => Some(AreaLevel::Buurt),
+            AreaLevel::Buurt => None,
+        }
+    }
+}
+
+impl fmt::Display for AreaLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A validated, trimmed CBS area code: `NL00`, `GM` + 4 digits, `WK` + 6, `BU` + 8.
+///
+/// CBS publishes keys right-padded with spaces (`"GM1581    "`); parsing trims them so joins work.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct AreaCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaCodeError {
+    pub text: String,
+}
+
+
+impl fmt::Display for AreaCodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "'{}' is not a CBS area code (expected NL00, GM + 4 digits, WK + 6 digits or BU + 8 digits)",
+            self.text
+        )
+    }
+}
+
+impl std::error::Error for AreaCodeError {}
+
+impl AreaCode {
+    pub fn parse(text: &str) -> Result<AreaCode, AreaCodeError> {
+        let code = text.trim();
+        let digits = |n: usize| code.len() == 2 + n && code[2..].bytes().all(|b| b.is_ascii_digit());
+        let valid = match code.get(..2) {
+            Some("NL") => code == "NL00",
+            Some("GM") => digits(4),
+            Some("WK") => digits(6),
+            Some("BU") => digits(8),
+            _ => false,
+        };
+        if valid {
+            Ok(AreaCode(code.to_owned()))
+        } else {
+            Err(AreaCodeError {
+                text: text.to_owned(),
+            })
+        }
+    }
+
+    pub fn netherlands() -> AreaCode {
+        AreaCode("NL00".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn level(&self) -> AreaLevel {
+        match &self.0[..2] {
+            "NL" => AreaLevel::Land,
+            "GM" => AreaLevel::Gemeente,
+            "WK" => AreaLevel::Wijk,
+            _ => AreaLevel::Buurt,
+        }
+    }
+
+    /// The parent area, derived from the digits: a buurt code contains its wijk and gemeente.
+    pub fn parent(&self) -> Option<AreaCode> {
+        match self.level() {
+            AreaLevel::Land => None,
+            AreaLevel::Gemeente => Some(AreaCode::netherlands()),
+            AreaLevel::Wijk => Some(AreaCode(format!("GM{}", &self.0[2..6]))),
+            AreaLevel::Buurt => Some(AreaCode(format!("WK{}", &self.0[2..8]))),
+        }
+    }
+
+    /// The gemeente this area lies in (itself for a gemeente), `None` for the country.
+    pub fn gemeente(&self) -> Option<AreaCode> {
+        match self.level() {
+            AreaLevel::Land => None,
+            _ => Some(AreaCode(format!("GM{}", &self.0[2..6]))),
+        }
+    }
+
+    /// Whether `self` is `other` or lies inside it.
+    pub fn is_within(&self, other: &AreaCode) -> bool {
+        match other.level() {
+            AreaLevel::Land => true,
+            _ => self.0[2..].starts_with(&other.0[2..]) && self.level() >= other.level(),
+        }
+    }
+
+    /// CBS's "onbekend" areas (`GM0000`, `WK000000`, `BU00000000`) carry counts that police
+    /// could not place; they are real areas in the tables, not missing values.
+    pub fn is_unknown(&self) -> bool {
+        self.0.len() > 2 && self.0[2..].bytes().all(|b| b == b'0')
+    }
+
+    /// The "onbekend" area of a level.
+    pub fn unknown(level: AreaLevel) -> AreaCode {
+        AreaCode(
+            match level {
+                AreaLevel::Land => "NL00",
+                AreaLevel::Gemeente => "GM0000",
+                AreaLevel::Wijk => "WK000000",
+                AreaLevel::Buurt => "BU00000000",
+            }
+            .to_owned(),
+        )
+    }
+}
+
+impl fmt::Display for AreaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_padded_cbs_keys_and_derives_parents() {
+        let buurt = AreaCode::parse("BU15810101").unwrap();
+        assert_eq!(buurt.level(), AreaLevel::Buurt);
+        assert_eq!(buurt.parent().unwrap().as_str(), "WK158101");
+        assert_eq!(buurt.gemeente().unwrap().as_str(), "GM1581");
+        let gemeente = AreaCode::parse("GM1581    ").unwrap();
+        assert_eq!(gemeente.as_str(), "GM1581");
+        assert!(buurt.is_within(&gemeente));
+        assert!(!gemeente.is_within(&buurt));
+        assert!(!AreaCode::parse("BU15820101").unwrap().is_within(&gemeente));
+    }
+
+    #[test]
+    fn rejects_malformed_codes() {
+        for bad in ["", "GM158", "BU1581010", "XX0000", "GM15a1", "NL01"] {
+            assert!(AreaCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn knows_unknown_areas() {
+        assert!(AreaCode::parse("BU00000000").unwrap().is_unknown());
+        assert!(!AreaCode::parse("GM0014").unwrap().is_unknown());
+    }
+}

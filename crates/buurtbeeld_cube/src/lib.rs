@@ -1,0 +1,22 @@
+//! Vocabulary and cube of buurtbeeld: areas, categories, periods, counts and the import batch.
+//!
+//! This crate does no IO and knows no file format: it is the language the other crates speak.
+
+mod area;
+mod batch;
+mod category;
+mod period;
+mod series;
+mod theme;
+mod value;
+
+pub use area::{AreaCode, AreaCodeError, AreaLevel};
+pub use batch::{
+    AreaRecord, ImportBatch, IncidentCodeRecord, PopulationRecord, SeriesKey,
+    SourceInfo,
+};
+pub use category::{CategoryCode, CategoryCodeError, TOTAL_CATEGORY};
+pub use period::{Frequency, Period, PeriodError, DUTCH_MONTHS};
+pub use series::Series;
+pub use theme::Theme;
+pub use value::Value;
