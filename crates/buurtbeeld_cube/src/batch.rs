@@ -32,6 +32,9 @@ pub struct AreaRecord {
     pub indeling_year: Option<i32>,
     /// GeoJSON geometry in WGS84 (RFC 7946), when the file has one.
     pub geometry: Option<String>,
+    /// Whether this record may overwrite what the store knows. Names taken from code lists for
+    /// areas a counts file mentions are not; a boundary file's are.
+    pub authoritative: bool,
 }
 
 /// Identifies one series: one source table, area, category and frequency.
@@ -52,6 +55,16 @@ pub struct PopulationRecord {
     pub source: String,
 }
 
+/// A police crime category from the `SoortMisdrijf` code list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRecord {
+    pub code: CategoryCode,
+    /// Label without the leading code, e.g. `Diefstal/inbraak woning`.
+    pub label: String,
+    /// The code list's description: the police incident codes it rolls up.
+    pub description: String,
+}
+
 /// One row of the police incident code → `SoortMisdrijf` mapping.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentCodeRecord {
@@ -66,6 +79,7 @@ pub struct IncidentCodeRecord {
 pub struct ImportBatch {
     pub source: Option<SourceInfo>,
     pub areas: Vec<AreaRecord>,
+    pub categories: Vec<CategoryRecord>,
     pub series: BTreeMap<SeriesKey, Series>,
     pub population: Vec<PopulationRecord>,
     /// `Some` replaces the whole theme set.

@@ -12,7 +12,7 @@ mod value;
 
 pub use area::{AreaCode, AreaCodeError, AreaLevel};
 pub use batch::{
-    AreaRecord, ImportBatch, IncidentCodeRecord, PopulationRecord, SeriesKey,
+    AreaRecord, CategoryRecord, ImportBatch, IncidentCodeRecord, PopulationRecord, SeriesKey,
     SourceInfo,
 };
 pub use category::{CategoryCode, CategoryCodeError, TOTAL_CATEGORY};

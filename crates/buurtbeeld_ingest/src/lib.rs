@@ -1,1 +1,182 @@
-//! placeholder
+//! Readers for the input formats buurtbeeld accepts, as they are published: CBS/Politie coded
+//! CSV, portal CSV and OData JSON (47022NED, 47018NED), CBS kerncijfers population, CBS wijk- en
+//! buurtkaart GeoJSON, police BVH incident exports, and buurtbeeld's own theme and incident-code
+//! files. This is the only crate that knows input formats.
+//!
+//! Every reader turns one file into an `ImportBatch` or an `ImportError` listing every problem
+//! with file, line and field. Readers do not touch the store: what they need from it comes in a
+//! `Context`.
+
+mod areas;
+mod bvh;
+mod codelists;
+mod cube_builder;
+mod defaults;
+mod detect;
+mod incident_codes;
+mod personal;
+mod politie;
+mod population;
+mod problem;
+pub mod rd;
+mod text;
+mod themes;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use buurtbeeld_cube::{AreaCode, CategoryCode, ImportBatch, SourceInfo};
+use sha2::{Digest, Sha256};
+
+pub use codelists::code_lists;
+pub use defaults::{default_batch, DEFAULT_THEMES_TOML};
+pub use detect::InputKind;
+pub use problem::{ImportError, Problem, MAX_PROBLEMS};
+pub use themes::themes_to_toml;
+
+/// What the store knows that a reader needs.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    /// Area codes already in the store (e.g. from an older indeling's boundary file).
+    pub known_areas: BTreeSet<AreaCode>,
+    /// Buurt polygons (GeoJSON, WGS84) for placing incidents.
+    pub buurt_geometries: Vec<(AreaCode, String)>,
+    /// Police incident code → category.
+    pub incident_codes: Vec<(String, CategoryCode)>,
+}
+
+/// Choices the user made on the command line.
+#[derive(Debug, Default, Clone)]
+pub struct ReadOptions {
+    /// Overrides format detection.
+    pub kind: Option<InputKind>,
+    /// Release or vintage label to record, e.g. `2024-03`.
+    pub release: String,
+    /// Overrides the table id the reader infers.
+    pub table_id: Option<String>,
+    /// The year of a population or boundary file that does not say it.
+    pub year: Option<i32>,
+}
+
+/// The file being read.
+#[derive(Debug)]
+pub(crate) struct Input<'a> {
+    pub name: &'a str,
+    pub kind: InputKind,
+    pub delimiter: u8,
+}
+
+impl Input<'_> {
+    pub(crate) fn source_info(
+        &self,
+        kind: &str,
+        table_id: &str,
+        options: &ReadOptions,
+        rows: u64,
+    ) -> SourceInfo {
+        SourceInfo {
+            file: self.name.to_owned(),
+            kind: kind.to_owned(),
+            table_id: table_id.to_owned(),
+            release: options.release.clone(),
+            // Filled in by `read_file` once every byte has been hashed.
+            checksum: String::new(),
+            rows,
+        }
+    }
+}
+
+/// Hashes what passes through, so a streamed file is checksummed in the same read.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// How many bytes format detection looks at.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Reads one file into a batch. `name` is how problems refer to the file.
+pub fn read_file(
+    path: &Path,
+    name: &str,
+    options: &ReadOptions,
+    context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let fail = |message: String| problem::Problems::new(name).fatal(None, None, message);
+    let mut file = std::fs::File::open(path).map_err(|e| fail(format!("cannot open: {e}")))?;
+    let mut head = vec![0; HEAD_BYTES];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) => return Err(fail(format!("cannot read: {e}"))),
+        }
+    }
+    head.truncate(filled);
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(fail("the file is empty".to_owned()));
+    }
+    let (kind, delimiter) = match options.kind {
+        Some(kind) => (kind, detect::delimiter(&head)),
+        None => detect::detect(name, path, &head)?,
+    };
+    let input = Input {
+        name,
+        kind,
+        delimiter,
+    };
+    let mut reader = HashingReader {
+        inner: std::io::Cursor::new(head).chain(file),
+        hasher: Sha256::new(),
+    };
+    let mut batch = if kind == InputKind::PolitieCodedCsv {
+        // Streamed: a national file is several GiB.
+        let batch = politie::read_coded_csv(&input, &mut reader, options, context)?;
+        // Hash any bytes the CSV reader did not need (none for a complete file).
+        std::io::copy(&mut reader, &mut std::io::sink())
+            .map_err(|e| fail(format!("cannot read: {e}")))?;
+        batch
+    } else {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read: {e}")))?;
+        match kind {
+            InputKind::PolitieCodedCsv => unreachable!("streamed above"),
+            InputKind::PolitiePortalCsv => {
+                politie::read_portal_csv(&input, &bytes, options, context)?
+            }
+            InputKind::PolitieOdataJson => {
+                politie::read_odata_json(&input, &bytes, options, context)?
+            }
+            InputKind::PopulationCsv => population::read_csv(&input, &bytes, options, context)?,
+            InputKind::PopulationOdataJson => {
+                population::read_odata_json(&input, &bytes, options, context)?
+            }
+            InputKind::AreasGeojson => areas::read_geojson(&input, &bytes, options)?,
+            InputKind::BvhIncidents => bvh::read(&input, &bytes, options, context)?,
+            InputKind::ThemesToml => themes::read(&input, &bytes, options)?,
+            InputKind::IncidentCodesCsv => incident_codes::read(&input, &bytes, options)?,
+        }
+    };
+    let checksum: String = reader
+        .hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if let Some(source) = batch.source.as_mut() {
+        source.checksum = checksum;
+    }
+    Ok(batch)
+}

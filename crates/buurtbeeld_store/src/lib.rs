@@ -1,1 +1,86 @@
-//! placeholder
+//! The embedded store of buurtbeeld: one SQLite file holding areas, categories, themes,
+//! population, count series with their revisions, and the import log.
+//!
+//! Every import is one transaction: it lands whole or not at all. Readers get plain cube types.
+
+mod codec;
+mod dump;
+mod import;
+mod query;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use import::{ImportOutcome, Progress};
+pub use query::{AreaInfo, CategoryInfo, ImportLogEntry, PopulationFigure};
+
+/// The file name of the store inside the data directory.
+pub const STORE_FILE: &str = "buurtbeeld.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("store {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("store {path}: schema migration failed: {source}")]
+    Migration {
+        path: PathBuf,
+        source: rusqlite_migration::Error,
+    },
+    #[error("store: {0}")]
+    Query(#[from] rusqlite::Error),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and migrates it to the latest schema.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(STORE_FILE);
+        let sqlite = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let mut conn = Connection::open(&path).map_err(sqlite)?;
+        // WAL lets readers (the dashboard) keep reading a consistent snapshot during an import.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sqlite)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(sqlite)?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|source| StoreError::Migration {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

@@ -1,0 +1,329 @@
+//! Police incident exports (BVH) as municipalities receive them: each incident placed in its CBS
+//! buurt by point-in-polygon, mapped to a `SoortMisdrijf` category, counted per buurt, category
+//! and month of registration. Only those counts are kept; every other field, including street,
+//! house number and postcode, is dropped on reading.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, ImportBatch, Period, Value};
+use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
+
+use crate::codelists::code_lists;
+use crate::cube_builder::CubeBuilder;
+use crate::personal::personal_field;
+use crate::problem::{ImportError, Problems};
+use crate::rd::{looks_like_rd, rd_to_wgs84};
+use crate::{text, Context, Input, ReadOptions};
+
+const CODE: &str = "Incidentsoort code";
+const REGISTERED: &str = "Kennisnamedatum/tijd";
+const X: &str = "X";
+const Y: &str = "Y";
+const SOURCE: &str = "BVH";
+
+struct Buurt {
+    code: AreaCode,
+    shape: MultiPolygon<f64>,
+    bounds: Rect<f64>,
+}
+
+fn load_buurten(context: &Context) -> Vec<Buurt> {
+    context
+        .buurt_geometries
+        .iter()
+        .filter_map(|(code, json)| {
+            let geometry: geojson::Geometry = json.parse().ok()?;
+            let shape: geo::Geometry<f64> = geometry.try_into().ok()?;
+            let shape = match shape {
+                geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+                geo::Geometry::MultiPolygon(m) => m,
+                _ => return None,
+            };
+            Some(Buurt {
+                code: code.clone(),
+                bounds: shape.bounding_rect()?,
+                shape,
+            })
+        })
+        .collect()
+}
+
+/// The buurt containing a point; a point on a shared edge goes to the first buurt in code order.
+fn locate(buurten: &[Buurt], point: Point<f64>) -> Option<usize> {
+    let candidates = || {
+        buurten
+            .iter()
+            .enumerate()
+            .filter(move |(_, b)| b.bounds.intersects(&point))
+    };
+    candidates()
+        .find(|(_, b)| b.shape.contains(&point))
+        .or_else(|| candidates().find(|(_, b)| b.shape.intersects(&point)))
+        .map(|(i, _)| i)
+}
+
+/// Parses a Dutch Excel date-time `d-m-yyyy H:MM` (also `dd-mm-yyyy HH:MM:SS`) to its month.
+fn registration_month(raw: &str) -> Result<Period, String> {
+    let expected = || {
+        format!("'{raw}' is not a date-time; expected day-month-year hour:minute like 20-9-2017 17:30")
+    };
+    let date = raw.split_whitespace().next().ok_or_else(expected)?;
+    let parts: Vec<&str> = date.split('-').collect();
+    let [day, month, year] = parts.as_slice() else {
+        return Err(expected());
+    };
+    let (Ok(day), Ok(month), Ok(year)) = (
+        day.parse::<u32>(),
+        month.parse::<u32>(),
+        year.parse::<i32>(),
+    ) else {
+        return Err(expected());
+    };
+    if !(1..=31).contains(&day) {
+        return Err(expected());
+    }
+    Period::month(year, month).ok_or_else(expected)
+}
+
+pub(crate) fn read(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+    context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8_or_windows_1252(bytes);
+    let mut problems = Problems::new(input.name);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(input.delimiter)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = csv
+        .headers()
+        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    for h in &headers {
+        if let Some(why) = personal_field(h) {
+            problems.add(Some(1), Some(h), why);
+        }
+    }
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(code_col), Some(date_col), Some(x_col), Some(y_col)) =
+        (column(CODE), column(REGISTERED), column(X), column(Y))
+    else {
+        return Err(problems.fatal(
+            Some(1),
+            None,
+            format!("expected the BVH columns '{CODE}', '{REGISTERED}', '{X}' and '{Y}'"),
+        ));
+    };
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    let buurten = load_buurten(context);
+    if buurten.is_empty() {
+        return Err(problems.fatal(
+            None,
+            None,
+            "the store has no buurt boundaries to place incidents in: import the CBS wijk- en \
+             buurtkaart (buurt GeoJSON) for this gemeente first",
+        ));
+    }
+    let categories: HashMap<&str, &CategoryCode> = context
+        .incident_codes
+        .iter()
+        .map(|(code, category)| (code.as_str(), category))
+        .collect();
+
+    // (buurt index or None for outside every buurt, category, month) → incidents
+    let mut counts: BTreeMap<(Option<usize>, CategoryCode, i64), u32> = BTreeMap::new();
+    let mut rows = 0u64;
+    let mut outside = 0u64;
+    for result in csv.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                problems.add(
+                    e.position().map(|p| p.line()),
+                    None,
+                    format!("unreadable CSV line ({e}); expected fields separated by ';'"),
+                );
+                if problems.is_full() {
+                    break;
+                }
+                continue;
+            }
+        };
+        rows += 1;
+        let line = record.position().map(|p| p.line());
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let category = categories.get(field(code_col)).copied().ok_or_else(|| {
+            format!(
+                "unknown incident code '{}': add it with its SoortMisdrijf category to the \
+                 incident code table (buurtbeeld import incident_codes.csv)",
+                field(code_col)
+            )
+        });
+        let month = registration_month(field(date_col));
+        let coordinate = |i: usize, name: &str| {
+            field(i).replace(',', ".").parse::<f64>().map_err(|_| {
+                format!("'{}' is not an RD New {name} coordinate in metres", field(i))
+            })
+        };
+        let (x, y) = (coordinate(x_col, X), coordinate(y_col, Y));
+        let point = match (&x, &y) {
+            (Ok(x), Ok(y)) if looks_like_rd(*x, *y) => Ok(rd_to_wgs84(*x, *y)),
+            (Ok(x), Ok(y)) => Err((
+                X,
+                format!("({x}, {y}) is not an RD New (EPSG:28992) coordinate in the Netherlands"),
+            )),
+            (Err(m), _) => Err((X, m.clone())),
+            (_, Err(m)) => Err((Y, m.clone())),
+        };
+        match (category, month, point) {
+            (Ok(category), Ok(month), Ok((lon, lat))) => {
+                let buurt = locate(&buurten, Point::new(lon, lat));
+                outside += u64::from(buurt.is_none());
+                *counts
+                    .entry((buurt, category.clone(), month.ordinal()))
+                    .or_default() += 1;
+            }
+            (category, month, point) => {
+                if let Err(m) = category {
+                    problems.add(line, Some(CODE), m);
+                }
+                if let Err(m) = month {
+                    problems.add(line, Some(REGISTERED), m);
+                }
+                if let Err((field, m)) = point {
+                    problems.add(line, Some(field), m);
+                }
+            }
+        }
+        if problems.is_full() {
+            break;
+        }
+    }
+    if rows == 0 && problems.is_empty() {
+        problems.add(None, None, "the export has a header but no incidents");
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    let mut batch = build_cube(&buurten, &counts, context);
+    let placed = rows - outside;
+    batch.notes.push(format!(
+        "{placed} of {rows} incidents placed in a buurt ({:.2}%); {outside} outside every buurt \
+         boundary, counted as onbekend ({})",
+        100.0 * placed as f64 / rows as f64,
+        AreaCode::unknown(AreaLevel::Buurt)
+    ));
+    batch.source = Some(input.source_info("bvh-incidents", SOURCE, options, rows));
+    Ok(batch)
+}
+
+/// Counts per buurt, with wijk and gemeente totals. Within the months the export covers, a
+/// buurt without incidents has a true 0, so every buurt of the gemeenten involved gets a cell.
+fn build_cube(
+    buurten: &[Buurt],
+    counts: &BTreeMap<(Option<usize>, CategoryCode, i64), u32>,
+    context: &Context,
+) -> ImportBatch {
+    let months: BTreeSet<i64> = counts.keys().map(|(_, _, m)| *m).collect();
+    let (first, last) = (
+        *months.first().expect("at least one incident"),
+        *months.last().expect("at least one incident"),
+    );
+    let category_set: BTreeSet<&CategoryCode> = counts.keys().map(|(_, c, _)| c).collect();
+    let gemeenten: BTreeSet<AreaCode> = counts
+        .keys()
+        .filter_map(|(b, _, _)| b.and_then(|i| buurten[i].code.gemeente()))
+        .collect();
+    let unknown = AreaCode::unknown(AreaLevel::Buurt);
+    let mut areas: Vec<AreaCode> = buurten
+        .iter()
+        .map(|b| b.code.clone())
+        .filter(|c| c.gemeente().is_some_and(|g| gemeenten.contains(&g)))
+        .collect();
+    let covered_buurten = areas.clone();
+    for buurt in &covered_buurten {
+        areas.extend(buurt.parent());
+        areas.extend(buurt.gemeente());
+    }
+    areas.push(unknown.clone());
+    areas.push(AreaCode::unknown(AreaLevel::Wijk));
+    areas.push(AreaCode::unknown(AreaLevel::Gemeente));
+    areas.sort();
+    areas.dedup();
+
+    let mut totals: BTreeMap<(AreaCode, &CategoryCode, i64), u32> = BTreeMap::new();
+    for area in &areas {
+        for category in &category_set {
+            for month in first..=last {
+                totals.insert((area.clone(), category, month), 0);
+            }
+        }
+    }
+    for ((buurt, category, month), n) in counts {
+        let buurt = buurt.map_or(unknown.clone(), |i| buurten[i].code.clone());
+        let wijk = if buurt == unknown {
+            AreaCode::unknown(AreaLevel::Wijk)
+        } else {
+            buurt.parent().expect("a buurt has a wijk")
+        };
+        let gemeente = if buurt == unknown {
+            AreaCode::unknown(AreaLevel::Gemeente)
+        } else {
+            buurt.gemeente().expect("a buurt has a gemeente")
+        };
+        for area in [buurt, wijk, gemeente] {
+            *totals.entry((area, category, *month)).or_default() += n;
+        }
+    }
+    let known: BTreeSet<AreaCode> = areas.iter().cloned().collect();
+    let mut cube = CubeBuilder::new(&known);
+    for ((area, category, month), n) in &totals {
+        let a = cube.known_area(area);
+        let c = cube.known_category(category);
+        let period = Period::from_ordinal(buurtbeeld_cube::Frequency::Month, *month);
+        cube.set(a, c, period, Value::Count(*n))
+            .expect("each key is set once");
+    }
+    let mut batch = ImportBatch::default();
+    // Wijken and gemeenten named only by the buurt codes get names from the code lists, unless
+    // the store knows them already.
+    for area in cube.areas().to_vec() {
+        if !context.known_areas.contains(&area) {
+            for record in code_lists().area_with_ancestors(&area) {
+                if !context.known_areas.contains(&record.code) {
+                    batch.areas.push(record);
+                }
+            }
+        }
+    }
+    batch.areas.sort_by(|a, b| a.code.cmp(&b.code));
+    batch.areas.dedup_by(|a, b| a.code == b.code);
+    cube.finish_into(&mut batch, SOURCE);
+    batch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::registration_month;
+    use buurtbeeld_cube::Period;
+
+    #[test]
+    fn reads_dutch_excel_dates() {
+        assert_eq!(
+            registration_month("20-9-2017 17:30"),
+            Ok(Period::month(2017, 9).unwrap())
+        );
+        assert_eq!(
+            registration_month("1-1-2013 1:00"),
+            Ok(Period::month(2013, 1).unwrap())
+        );
+        assert!(registration_month("2017-09-20 17:30").is_err());
+        assert!(registration_month("32-1-2013 1:00").is_err());
+        assert!(registration_month("1-13-2013 1:00").is_err());
+    }
+}

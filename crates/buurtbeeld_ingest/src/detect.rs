@@ -1,0 +1,138 @@
+//! Format detection from a file's name and first bytes.
+
+use std::path::Path;
+
+use crate::problem::{ImportError, Problems};
+use crate::text;
+
+/// The input formats buurtbeeld reads. The names are what `--kind` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    PolitieCodedCsv,
+    PolitiePortalCsv,
+    PolitieOdataJson,
+    PopulationCsv,
+    PopulationOdataJson,
+    AreasGeojson,
+    BvhIncidents,
+    ThemesToml,
+    IncidentCodesCsv,
+}
+
+impl InputKind {
+    pub const ALL: [InputKind; 9] = [
+        InputKind::PolitieCodedCsv,
+        InputKind::PolitiePortalCsv,
+        InputKind::PolitieOdataJson,
+        InputKind::PopulationCsv,
+        InputKind::PopulationOdataJson,
+        InputKind::AreasGeojson,
+        InputKind::BvhIncidents,
+        InputKind::ThemesToml,
+        InputKind::IncidentCodesCsv,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::PolitieCodedCsv => "politie-coded-csv",
+            InputKind::PolitiePortalCsv => "politie-portal-csv",
+            InputKind::PolitieOdataJson => "politie-odata-json",
+            InputKind::PopulationCsv => "population-csv",
+            InputKind::PopulationOdataJson => "population-odata-json",
+            InputKind::AreasGeojson => "areas-geojson",
+            InputKind::BvhIncidents => "bvh-incidents",
+            InputKind::ThemesToml => "themes-toml",
+            InputKind::IncidentCodesCsv => "incident-codes-csv",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<InputKind> {
+        InputKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// The separator of a delimited text: the most frequent of `;`, tab and `,` in its first line.
+pub(crate) fn delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| line.iter().filter(|b| *b == d).count())
+        .unwrap_or(b';')
+}
+
+pub(crate) fn detect(
+    name: &str,
+    path: &Path,
+    head: &[u8],
+) -> Result<(InputKind, u8), ImportError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    if extension == "toml" {
+        return Ok((InputKind::ThemesToml, b';'));
+    }
+    let text = text::utf8_or_windows_1252(head);
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let kind = if text.contains("FeatureCollection") || text.contains("\"Feature\"") {
+            Some(InputKind::AreasGeojson)
+        } else if text.contains("GeregistreerdeMisdrijven") {
+            Some(InputKind::PolitieOdataJson)
+        } else if text.contains("AantalInwoners") {
+            Some(InputKind::PopulationOdataJson)
+        } else {
+            None
+        };
+        return kind.map(|k| (k, b';')).ok_or_else(|| {
+            Problems::new(name).fatal(
+                None,
+                None,
+                "JSON, but neither a GeoJSON FeatureCollection nor an OData page of 47022NED, \
+                 47018NED or kerncijfers (no GeregistreerdeMisdrijven or AantalInwoners field); \
+                 pass --kind if it is one of them",
+            )
+        });
+    }
+    // Comment lines (`#`) may precede the header of buurtbeeld's own CSV files.
+    let header = text
+        .lines()
+        .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .unwrap_or("");
+    let delimiter = delimiter(header.as_bytes());
+    let columns: Vec<String> = header
+        .split(delimiter as char)
+        .map(|c| c.trim().trim_matches('"').to_owned())
+        .collect();
+    let has = |wanted: &str| columns.iter().any(|c| c == wanted);
+    let has_prefix = |wanted: &str| columns.iter().any(|c| c.starts_with(wanted));
+    let kind = if has("Incidentsoort code") {
+        InputKind::BvhIncidents
+    } else if has("SoortMisdrijf") && has("Perioden") {
+        InputKind::PolitieCodedCsv
+    } else if has("Soort misdrijf") && has("Perioden") {
+        InputKind::PolitiePortalCsv
+    } else if has("incident_code") {
+        InputKind::IncidentCodesCsv
+    } else if has_prefix("AantalInwoners")
+        || has("inhabitants")
+        || has("population")
+        || has("AANT_INW")
+    {
+        InputKind::PopulationCsv
+    } else {
+        return Err(Problems::new(name).fatal(
+            Some(1),
+            None,
+            format!(
+                "cannot tell the format from the header '{}': expected a police table (coded: \
+                 SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1, or the \
+                 portal export), population (…;AantalInwoners_5 or code;year;inhabitants), a BVH \
+                 incident export, or pass --kind",
+                text::first_line(&text).chars().take(200).collect::<String>()
+            ),
+        ));
+    };
+    Ok((kind, delimiter))
+}

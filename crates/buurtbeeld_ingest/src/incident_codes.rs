@@ -1,0 +1,92 @@
+//! The police incident code → `SoortMisdrijf` mapping (CSV, `#` comments allowed).
+
+use std::collections::BTreeMap;
+
+use buurtbeeld_cube::{CategoryCode, ImportBatch, IncidentCodeRecord};
+
+use crate::codelists::code_lists;
+use crate::problem::{ImportError, Problems};
+use crate::{text, Input, ReadOptions};
+
+pub(crate) fn read(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let mut problems = Problems::new(input.name);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(input.delimiter)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers = csv
+        .headers()
+        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
+        .clone();
+    let expected = ["incident_code", "label", "category"];
+    if headers.iter().map(str::trim).ne(expected) {
+        return Err(problems.fatal(
+            None,
+            None,
+            "expected the header incident_code;label;category",
+        ));
+    }
+    let mut records: BTreeMap<String, (u64, IncidentCodeRecord)> = BTreeMap::new();
+    for result in csv.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                problems.add(e.position().map(|p| p.line()), None, e.to_string());
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let code = record.get(0).unwrap_or("").trim().to_owned();
+        if code.is_empty() {
+            problems.add(Some(line), Some("incident_code"), "empty; expected a code like A72");
+            continue;
+        }
+        let category = match CategoryCode::parse(record.get(2).unwrap_or("")) {
+            Ok(c) if code_lists().category(c.as_str()).is_some() && !c.is_total() => c,
+            Ok(c) => {
+                problems.add(
+                    Some(line),
+                    Some("category"),
+                    format!("'{c}' is not a SoortMisdrijf detail code of the 47022NED code list"),
+                );
+                continue;
+            }
+            Err(e) => {
+                problems.add(Some(line), Some("category"), e.to_string());
+                continue;
+            }
+        };
+        if let Some((first, _)) = records.get(&code) {
+            problems.add(
+                Some(line),
+                Some("incident_code"),
+                format!("{code} is mapped twice (first on line {first})"),
+            );
+            continue;
+        }
+        let label = record.get(1).unwrap_or("").trim().to_owned();
+        records.insert(
+            code.clone(),
+            (
+                line,
+                IncidentCodeRecord {
+                    incident_code: code,
+                    label,
+                    category,
+                },
+            ),
+        );
+    }
+    let rows = records.len() as u64;
+    let batch = ImportBatch {
+        source: Some(input.source_info("incident-codes-csv", "incident-codes", options, rows)),
+        incident_codes: Some(records.into_values().map(|(_, r)| r).collect()),
+        ..ImportBatch::default()
+    };
+    problems.finish(batch)
+}

@@ -1,0 +1,81 @@
+//! Refusal of person-identifying fields: buurtbeeld works on counts and anonymous incidents only.
+
+/// Column-name fragments that identify persons. Matched on the lower-cased name with spaces,
+/// dashes and underscores removed. Location fields of an offence (street, postcode) are not in
+/// this list: BVH exports carry them, and the incident reader drops them without storing them.
+const PERSONAL_FRAGMENTS: &[&str] = &[
+    "bsn",
+    "burgerservicenummer",
+    "sofinummer",
+    "voornaam",
+    "achternaam",
+    "voorletters",
+    "tussenvoegsel",
+    "geboortedatum",
+    "geboorteplaats",
+    "geboortejaar",
+    "naamverdachte",
+    "naamaangever",
+    "naamslachtoffer",
+    "verdachtenaam",
+    "persoonsnaam",
+    "telefoon",
+    "email",
+    "emailadres",
+    "kenteken",
+    "paspoort",
+    "rijbewijs",
+    "iban",
+    "rekeningnummer",
+];
+
+/// Whole column names that identify persons.
+const PERSONAL_NAMES: &[&str] = &[
+    "naam",
+    "name",
+    "aangever",
+    "verdachte",
+    "slachtoffer",
+    "melder",
+    "geslacht",
+    "leeftijd",
+];
+
+/// If the column looks like personal data, says why.
+pub fn personal_field(column: &str) -> Option<String> {
+    let key: String = column
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_' | '.' | '/'))
+        .collect();
+    let hit = PERSONAL_NAMES.contains(&key.as_str())
+        || PERSONAL_FRAGMENTS.iter().any(|f| key.contains(f));
+    hit.then(|| {
+        format!(
+            "column '{column}' looks like personal data; buurtbeeld stores no person-identifying \
+             data: remove the column and import again"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::personal_field;
+
+    #[test]
+    fn refuses_person_fields_but_not_area_names() {
+        for bad in ["BSN", "Naam", "Geboortedatum", "Naam verdachte", "E-mail", "Kenteken"] {
+            assert!(personal_field(bad).is_some(), "{bad}");
+        }
+        for ok in [
+            "BU_NAAM",
+            "Gemeentenaam_2",
+            "Pleegstraatnaam",
+            "Verdachten",
+            "statnaam",
+            "Wijken en buurten",
+        ] {
+            assert!(personal_field(ok).is_none(), "{ok}");
+        }
+    }
+}

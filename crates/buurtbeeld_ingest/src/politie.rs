@@ -1,0 +1,488 @@
+//! Police registered crime, tables 47022NED (months) and 47018NED (years), in the three forms
+//! they are published in: the coded CSV, the portal CSV export (labels only) and OData JSON.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use buurtbeeld_cube::{Frequency, ImportBatch, Period, Value};
+
+use crate::codelists::{code_lists, RegionList};
+use crate::cube_builder::CubeBuilder;
+use crate::personal::personal_field;
+use crate::problem::{ImportError, Problems};
+use crate::{text, Context, Input, InputKind, ReadOptions};
+
+const CODED_COLUMNS: [&str; 3] = ["SoortMisdrijf", "WijkenEnBuurten", "Perioden"];
+const COUNT_PREFIX: &str = "GeregistreerdeMisdrijven";
+
+/// The table a frequency belongs to, as the file does not say.
+fn table_for(frequency: Option<Frequency>) -> &'static str {
+    match frequency {
+        Some(Frequency::Year) => "47018NED",
+        _ => "47022NED",
+    }
+}
+
+fn csv_error_line(error: &csv::Error) -> Option<u64> {
+    error.position().map(|p| p.line())
+}
+
+fn describe_csv_error(error: &csv::Error, delimiter: u8) -> String {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "expected {expected_len} fields separated by '{}', found {len} (a wrong separator, \
+             a stray quote, or a truncated line)",
+            delimiter as char
+        ),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the line is not valid UTF-8; CBS and Politie publish UTF-8: save the file as UTF-8"
+                .to_owned()
+        }
+        _ => format!("unreadable CSV: {error}"),
+    }
+}
+
+fn check_personal_columns(problems: &mut Problems, headers: &[String]) {
+    for h in headers {
+        if let Some(why) = personal_field(h) {
+            problems.add(Some(1), Some(h), why);
+        }
+    }
+}
+
+/// Reads the coded CSV (`SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1`).
+pub(crate) fn read_coded_csv(
+    input: &Input<'_>,
+    reader: impl Read,
+    options: &ReadOptions,
+    context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let mut problems = Problems::new(input.name);
+    let delimiter = input.delimiter;
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 20)
+        .from_reader(reader);
+    let headers: Vec<String> = csv
+        .byte_headers()
+        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
+        .iter()
+        .map(|h| String::from_utf8_lossy(text::strip_bom(h)).trim().to_owned())
+        .collect();
+    check_personal_columns(&mut problems, &headers);
+    let position = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(cat_col), Some(area_col), Some(period_col), Some(count_col)) = (
+        position(CODED_COLUMNS[0]),
+        position(CODED_COLUMNS[1]),
+        position(CODED_COLUMNS[2]),
+        headers.iter().position(|h| h.starts_with(COUNT_PREFIX)),
+    ) else {
+        return Err(problems.fatal(
+            Some(1),
+            None,
+            format!(
+                "expected a header with the columns SoortMisdrijf, WijkenEnBuurten, Perioden and \
+                 GeregistreerdeMisdrijven_1 separated by '{}', found: {}",
+                delimiter as char,
+                headers.join(" | ")
+            ),
+        ));
+    };
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    let mut cube = CubeBuilder::new(&context.known_areas);
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0u64;
+    let mut last_period: (Vec<u8>, Option<Period>) = (Vec::new(), None);
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                problems.add(
+                    csv_error_line(&e),
+                    None,
+                    describe_csv_error(&e, delimiter),
+                );
+                if problems.is_full() || !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. })
+                {
+                    break;
+                }
+                continue;
+            }
+        }
+        rows += 1;
+        let line = record.position().map(|p| p.line());
+        let field = |i: usize| std::str::from_utf8(record.get(i).unwrap_or(b"")).map(str::trim);
+        let (Ok(cat), Ok(area), Ok(period), Ok(count)) =
+            (field(cat_col), field(area_col), field(period_col), field(count_col))
+        else {
+            problems.add(line, None, "the line is not valid UTF-8; save the file as UTF-8");
+            continue;
+        };
+        let category = cube.category(cat).map_err(|m| (CODED_COLUMNS[0], m));
+        let area = cube.area(area).map_err(|m| (CODED_COLUMNS[1], m));
+        let period = if last_period.0 == period.as_bytes() && last_period.1.is_some() {
+            Ok(last_period.1.expect("checked"))
+        } else {
+            let parsed = Period::parse_cbs(period);
+            last_period = (period.as_bytes().to_vec(), parsed.as_ref().ok().copied());
+            parsed.map_err(|e| (CODED_COLUMNS[2], e.to_string()))
+        };
+        let value = text::parse_count(count).map_err(|m| (headers[count_col].as_str(), m));
+        match (category, area, period, value) {
+            (Ok(c), Ok(a), Ok(p), Ok(v)) => {
+                let value = v.map_or(Value::Withheld, Value::Count);
+                if let Err(m) = cube.set(a, c, p, value) {
+                    problems.add(line, None, m);
+                }
+            }
+            (c, a, p, v) => {
+                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten()
+                {
+                    problems.add(line, Some(field), message);
+                }
+            }
+        }
+        if problems.is_full() {
+            break;
+        }
+    }
+    finish(input, options, problems, cube, rows, "politie-coded-csv")
+}
+
+fn finish(
+    input: &Input<'_>,
+    options: &ReadOptions,
+    problems: Problems,
+    cube: CubeBuilder,
+    rows: u64,
+    kind: &str,
+) -> Result<ImportBatch, ImportError> {
+    let mut problems = problems;
+    if rows == 0 && problems.is_empty() {
+        problems.add(None, None, "the file has a header but no data rows");
+    }
+    let table = options
+        .table_id
+        .clone()
+        .unwrap_or_else(|| table_for(cube.frequency()).to_owned());
+    let mut batch = ImportBatch::default();
+    cube.finish_into(&mut batch, &table);
+    batch.source = Some(input.source_info(kind, &table, options, rows));
+    problems.finish(batch)
+}
+
+/// One data row of a portal export, before its labels are resolved.
+struct PortalRow {
+    line: u64,
+    category: String,
+    period: String,
+    area: String,
+    count: String,
+}
+
+/// Reads the portal CSV export: labels only, Dutch month names, areas as names.
+pub(crate) fn read_portal_csv(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+    context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let mut problems = Problems::new(input.name);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(input.delimiter)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = csv
+        .headers()
+        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    check_personal_columns(&mut problems, &headers);
+    let position = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(cat_col), Some(period_col), Some(area_col), Some(count_col)) = (
+        position("Soort misdrijf"),
+        position("Perioden"),
+        position("Wijken en buurten"),
+        headers
+            .iter()
+            .position(|h| h.starts_with("Geregistreerde misdrijven")),
+    ) else {
+        return Err(problems.fatal(
+            Some(1),
+            None,
+            format!(
+                "expected the portal header \"Soort misdrijf\";\"Perioden\";\"Wijken en buurten\";\
+                 \"Geregistreerde misdrijven (aantal)\", found: {}",
+                headers.join(" | ")
+            ),
+        ));
+    };
+    let mut rows = Vec::new();
+    for result in csv.records() {
+        match result {
+            Ok(record) => rows.push(PortalRow {
+                line: record.position().map_or(0, |p| p.line()),
+                category: record.get(cat_col).unwrap_or("").trim().to_owned(),
+                period: record.get(period_col).unwrap_or("").trim().to_owned(),
+                area: record.get(area_col).unwrap_or("").trim().to_owned(),
+                count: record.get(count_col).unwrap_or("").to_owned(),
+            }),
+            Err(e) => {
+                problems.add(
+                    csv_error_line(&e),
+                    None,
+                    describe_csv_error(&e, input.delimiter),
+                );
+                if problems.is_full() {
+                    break;
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    let frequency = rows
+        .iter()
+        .find_map(|r| Period::parse_dutch_label(&r.period).ok())
+        .map(Period::frequency);
+    let regions = match frequency {
+        Some(Frequency::Year) => &code_lists().regions_47018,
+        _ => &code_lists().regions_47022,
+    };
+    let names = resolve_area_names(input.name, regions, &rows)?;
+    let mut cube = CubeBuilder::new(&context.known_areas);
+    for row in &rows {
+        let line = Some(row.line);
+        let category = code_lists()
+            .category_by_title(&row.category)
+            .map(|c| cube.known_category(&c.code))
+            .ok_or_else(|| {
+                (
+                    "Soort misdrijf",
+                    format!(
+                        "unknown label '{}': expected a SoortMisdrijf title from the code list, \
+                         like 'Totaal misdrijven' or '1.1.1 Diefstal/inbraak woning'",
+                        row.category
+                    ),
+                )
+            });
+        let area = match names.get(&row.area) {
+            Some(Ok(code)) => cube.area(code).map_err(|m| ("Wijken en buurten", m)),
+            Some(Err(m)) => Err(("Wijken en buurten", m.clone())),
+            None => unreachable!("every name was resolved"),
+        };
+        let period =
+            Period::parse_dutch_label(&row.period).map_err(|e| ("Perioden", e.to_string()));
+        let value = text::parse_count(&row.count).map_err(|m| ("Geregistreerde misdrijven", m));
+        match (category, area, period, value) {
+            (Ok(c), Ok(a), Ok(p), Ok(v)) => {
+                if let Err(m) = cube.set(a, c, p, v.map_or(Value::Withheld, Value::Count)) {
+                    problems.add(line, None, m);
+                }
+            }
+            (c, a, p, v) => {
+                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten()
+                {
+                    problems.add(line, Some(field), message);
+                }
+            }
+        }
+        if problems.is_full() {
+            break;
+        }
+    }
+    finish(
+        input,
+        options,
+        problems,
+        cube,
+        rows.len() as u64,
+        "politie-portal-csv",
+    )
+}
+
+/// Maps every area name in a portal export to a code. Names are unique only within a gemeente,
+/// so the gemeenten the export covers are found first (their own rows name them).
+fn resolve_area_names(
+    file: &str,
+    regions: &RegionList,
+    rows: &[PortalRow],
+) -> Result<BTreeMap<String, Result<String, String>>, ImportError> {
+    let names: BTreeSet<&str> = rows.iter().map(|r| r.area.as_str()).collect();
+    let gemeenten: BTreeSet<&str> = names
+        .iter()
+        .filter_map(|n| match regions.gemeenten_named(n) {
+            [one] => Some(one.as_str()),
+            _ => None,
+        })
+        .collect();
+    if gemeenten.is_empty() {
+        return Err(Problems::new(file).fatal(
+            None,
+            Some("Wijken en buurten"),
+            "cannot tell which gemeente this export covers: no area name is a gemeente in the \
+             code list; export the gemeente's own rows too, or use the coded CSV",
+        ));
+    }
+    let mut resolved = BTreeMap::new();
+    for name in names {
+        if let [gm] = regions.gemeenten_named(name) {
+            if gemeenten.contains(gm.as_str()) {
+                resolved.insert(name.to_owned(), Ok(gm.clone()));
+                continue;
+            }
+        }
+        let candidates: Vec<&String> = gemeenten
+            .iter()
+            .flat_map(|gm| regions.named_in_gemeente(gm, name))
+            .filter(|code| !code.starts_with("GM"))
+            .collect();
+        let answer = match candidates.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(format!(
+                "'{name}' is not a gemeente, wijk or buurt of {} in the code list",
+                gemeenten.iter().copied().collect::<Vec<_>>().join(", ")
+            )),
+            many => Err(format!(
+                "'{name}' is ambiguous: it names {}; use the coded CSV, which has codes",
+                many.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )),
+        };
+        resolved.insert(name.to_owned(), answer);
+    }
+    Ok(resolved)
+}
+
+/// Reads one OData (v3 or v4) JSON page of a TypedDataSet as saved from the API.
+pub(crate) fn read_odata_json(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+    context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let problems = Problems::new(input.name).with_unit("record");
+    let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Problems::new(input.name).fatal(
+            Some(e.line() as u64),
+            None,
+            format!("not valid JSON ({e}); expected an OData page saved from the API"),
+        )
+    })?;
+    let rows = odata_rows(&document).ok_or_else(|| {
+        Problems::new(input.name).fatal(
+            None,
+            None,
+            "expected an OData JSON page: an object with a \"value\" array (or \"d\".\"results\")",
+        )
+    })?;
+    let table = odata_table_id(&document);
+    let mut problems = problems;
+    let mut cube = CubeBuilder::new(&context.known_areas);
+    let mut reported_columns = BTreeSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        let record = Some(i as u64 + 1);
+        let Some(object) = row.as_object() else {
+            problems.add(record, None, "expected a JSON object per record");
+            continue;
+        };
+        for key in object.keys() {
+            if let Some(why) = personal_field(key) {
+                if reported_columns.insert(key.clone()) {
+                    problems.add(record, Some(key), why);
+                }
+            }
+        }
+        let text_field = |name: &'static str| {
+            object
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .ok_or((name, format!("missing; expected the {name} code as a string")))
+        };
+        let count_key = object
+            .keys()
+            .find(|k| k.starts_with(COUNT_PREFIX))
+            .cloned()
+            .unwrap_or_else(|| "GeregistreerdeMisdrijven_1".to_owned());
+        let category = text_field("SoortMisdrijf").and_then(|c| {
+            cube.category(c).map_err(|m| ("SoortMisdrijf", m))
+        });
+        let area = text_field("WijkenEnBuurten")
+            .and_then(|a| cube.area(a).map_err(|m| ("WijkenEnBuurten", m)));
+        let period = text_field("Perioden")
+            .and_then(|p| Period::parse_cbs(p).map_err(|e| ("Perioden", e.to_string())));
+        let value = match object.get(&count_key) {
+            None | Some(serde_json::Value::Null) => Ok(Value::Withheld),
+            Some(serde_json::Value::Number(n)) => match n.as_f64() {
+                Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX) => {
+                    Ok(Value::Count(x as u32))
+                }
+                _ => Err(format!("{n} is not a count; expected a whole number of 0 or more")),
+            },
+            Some(other) => Err(format!(
+                "{other} is not a count; expected a number, or null for a withheld figure"
+            )),
+        }
+        .map_err(|m| (count_key.as_str(), m));
+        match (category, area, period, value) {
+            (Ok(c), Ok(a), Ok(p), Ok(v)) => {
+                if let Err(m) = cube.set(a, c, p, v) {
+                    problems.add(record, None, m);
+                }
+            }
+            (c, a, p, v) => {
+                let errors = [c.err(), a.err(), p.err(), v.err()];
+                for (field, message) in errors.into_iter().flatten() {
+                    problems.add(record, Some(field), message);
+                }
+            }
+        }
+        if problems.is_full() {
+            break;
+        }
+    }
+    let options = ReadOptions {
+        table_id: options.table_id.clone().or(table),
+        ..options.clone()
+    };
+    finish(
+        input,
+        &options,
+        problems,
+        cube,
+        rows.len() as u64,
+        match input.kind {
+            InputKind::PolitieOdataJson => "politie-odata-json",
+            _ => "odata-json",
+        },
+    )
+}
+
+pub(crate) fn odata_rows(document: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+    document
+        .get("value")
+        .or_else(|| document.get("d").and_then(|d| d.get("results").or(Some(d))))
+        .and_then(serde_json::Value::as_array)
+}
+
+/// The table id from the page's metadata URL, e.g. `.../47022NED/$metadata#...`.
+pub(crate) fn odata_table_id(document: &serde_json::Value) -> Option<String> {
+    let url = document
+        .get("odata.metadata")
+        .or_else(|| document.get("@odata.context"))?
+        .as_str()?;
+    url.split('/')
+        .find(|part| part.len() >= 8 && part.ends_with("NED") && part[..5].bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_owned)
+}

@@ -1,0 +1,279 @@
+//! Population per area and year: CBS kerncijfers wijken en buurten (typed CSV or OData JSON,
+//! `AantalInwoners_5`) and the simple documented CSV `code;year;inhabitants`.
+
+use std::collections::BTreeMap;
+
+use buurtbeeld_cube::{AreaCode, ImportBatch, PopulationRecord};
+
+use crate::personal::personal_field;
+use crate::politie::{odata_rows, odata_table_id};
+use crate::problem::{ImportError, Problems};
+use crate::{text, Context, Input, ReadOptions};
+
+const AREA_COLUMNS: [&str; 7] = [
+    "WijkenEnBuurten",
+    "Codering_3",
+    "nhood_id",
+    "code",
+    "statcode",
+    "gwb_code",
+    "BU_CODE",
+];
+
+/// Kerncijfers tables whose reference year we know. Others need `--year`.
+const KERNCIJFERS_YEARS: [(&str, i32); 1] = [("85984NED", 2024)];
+
+fn is_count_column(name: &str) -> bool {
+    name.starts_with("AantalInwoners")
+        || matches!(name, "inhabitants" | "population" | "AANT_INW" | "aantal_inwoners")
+}
+
+/// The year a file is about: the user's `--year`, else a known kerncijfers table id in the file
+/// name or metadata.
+fn year_from(options: &ReadOptions, hints: &[&str]) -> Option<(i32, String)> {
+    if let Some(year) = options.year {
+        return Some((year, "population".to_owned()));
+    }
+    KERNCIJFERS_YEARS.iter().find_map(|(table, year)| {
+        hints
+            .iter()
+            .any(|h| h.contains(table) || h.contains(&table[..5]))
+            .then(|| (*year, (*table).to_owned()))
+    })
+}
+
+/// A population cell: CBS marks secret figures empty, `.` or negative (`-99999999`).
+fn parse_inhabitants(raw: &str) -> Result<Option<u32>, String> {
+    let cell = raw.trim();
+    if cell.starts_with('-') && cell.len() > 2 {
+        return Ok(None);
+    }
+    text::parse_count(cell).map_err(|m| m.replace("a count", "a number of inhabitants"))
+}
+
+#[derive(Default)]
+struct Collector {
+    records: BTreeMap<(AreaCode, i32), (u64, Option<u32>)>,
+}
+
+impl Collector {
+    fn add(
+        &mut self,
+        problems: &mut Problems,
+        line: u64,
+        area: &str,
+        year: i32,
+        value: Result<Option<u32>, String>,
+        value_field: &str,
+    ) {
+        let area = match AreaCode::parse(area) {
+            Ok(a) => a,
+            Err(e) => return problems.add(Some(line), Some("code"), e.to_string()),
+        };
+        let value = match value {
+            Ok(v) => v,
+            Err(m) => return problems.add(Some(line), Some(value_field), m),
+        };
+        match self.records.get(&(area.clone(), year)) {
+            Some((first_line, old)) if *old != value => problems.add(
+                Some(line),
+                Some(value_field),
+                format!(
+                    "{area} in {year} already has {old:?} inhabitants on line {first_line}; \
+                     conflicting value {value:?}"
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                self.records.insert((area, year), (line, value));
+            }
+        }
+    }
+
+    fn into_batch(
+        self,
+        input: &Input<'_>,
+        kind: &str,
+        table: &str,
+        options: &ReadOptions,
+        rows: u64,
+    ) -> ImportBatch {
+        ImportBatch {
+            source: Some(input.source_info(kind, table, options, rows)),
+            population: self
+                .records
+                .into_iter()
+                .map(|((area, year), (_, inhabitants))| PopulationRecord {
+                    area,
+                    year,
+                    inhabitants,
+                    source: table.to_owned(),
+                })
+                .collect(),
+            ..ImportBatch::default()
+        }
+    }
+}
+
+pub(crate) fn read_csv(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+    _context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let mut problems = Problems::new(input.name);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(input.delimiter)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = csv
+        .headers()
+        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    for h in &headers {
+        if let Some(why) = personal_field(h) {
+            problems.add(Some(1), Some(h), why);
+        }
+    }
+    let area_col = headers
+        .iter()
+        .position(|h| AREA_COLUMNS.contains(&h.as_str()));
+    let count_col = headers.iter().position(|h| is_count_column(h));
+    let year_col = headers
+        .iter()
+        .position(|h| matches!(h.as_str(), "year" | "jaar"));
+    let (Some(area_col), Some(count_col)) = (area_col, count_col) else {
+        return Err(problems.fatal(
+            Some(1),
+            None,
+            format!(
+                "expected an area column ({}) and an inhabitants column (AantalInwoners_5 or \
+                 inhabitants), found: {}",
+                AREA_COLUMNS.join(", "),
+                headers.join(" | ")
+            ),
+        ));
+    };
+    let fixed_year = year_from(options, &[input.name]);
+    if year_col.is_none() && fixed_year.is_none() {
+        return Err(problems.fatal(
+            None,
+            Some("year"),
+            "the file has no year column and its table is not one whose year is known; pass \
+             --year YYYY",
+        ));
+    }
+    let mut collector = Collector::default();
+    let mut rows = 0;
+    for result in csv.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                problems.add(e.position().map(|p| p.line()), None, e.to_string());
+                continue;
+            }
+        };
+        rows += 1;
+        let line = record.position().map_or(0, |p| p.line());
+        let year = match year_col {
+            Some(col) => match record.get(col).unwrap_or("").trim().parse::<i32>() {
+                Ok(y) if (1900..=2100).contains(&y) => y,
+                _ => {
+                    problems.add(
+                        Some(line),
+                        Some(&headers[col]),
+                        format!(
+                            "'{}' is not a year; expected four digits like 2024",
+                            record.get(col).unwrap_or("")
+                        ),
+                    );
+                    continue;
+                }
+            },
+            None => fixed_year.as_ref().expect("checked above").0,
+        };
+        collector.add(
+            &mut problems,
+            line,
+            record.get(area_col).unwrap_or(""),
+            year,
+            parse_inhabitants(record.get(count_col).unwrap_or("")),
+            &headers[count_col],
+        );
+        if problems.is_full() {
+            break;
+        }
+    }
+    let table = fixed_year.map_or_else(|| "population-csv".to_owned(), |(_, t)| t);
+    let batch = collector.into_batch(input, "population-csv", &table, options, rows);
+    problems.finish(batch)
+}
+
+pub(crate) fn read_odata_json(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+    _context: &Context,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Problems::new(input.name).fatal(Some(e.line() as u64), None, format!("not valid JSON: {e}"))
+    })?;
+    let mut problems = Problems::new(input.name).with_unit("record");
+    let rows = odata_rows(&document).ok_or_else(|| {
+        Problems::new(input.name).fatal(None, None, "expected an OData page with a \"value\" array")
+    })?;
+    let table = odata_table_id(&document);
+    let Some((year, table)) = year_from(options, &[input.name, table.as_deref().unwrap_or("")])
+    else {
+        return Err(problems.fatal(
+            None,
+            Some("year"),
+            "cannot tell the year of this kerncijfers table; pass --year YYYY",
+        ));
+    };
+    let mut collector = Collector::default();
+    for (i, row) in rows.iter().enumerate() {
+        let record = i as u64 + 1;
+        let Some(object) = row.as_object() else {
+            problems.add(Some(record), None, "expected a JSON object per record");
+            continue;
+        };
+        for key in object.keys() {
+            if let Some(why) = personal_field(key) {
+                problems.add(Some(record), Some(key), why);
+            }
+        }
+        let area = object
+            .get("WijkenEnBuurten")
+            .or_else(|| object.get("Codering_3"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        let (field, value) = object
+            .iter()
+            .find(|(k, _)| is_count_column(k))
+            .map_or(("AantalInwoners_5", &serde_json::Value::Null), |(k, v)| {
+                (k.as_str(), v)
+            });
+        let value = match value {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::Number(n) => parse_inhabitants(&n.to_string()),
+            other => Err(format!("{other} is not a number of inhabitants")),
+        };
+        collector.add(&mut problems, record, area, year, value, field);
+        if problems.is_full() {
+            break;
+        }
+    }
+    let batch = collector.into_batch(
+        input,
+        "population-odata-json",
+        &table,
+        options,
+        rows.len() as u64,
+    );
+    problems.finish(batch)
+}

@@ -1,0 +1,134 @@
+//! Import problems that name file, line and field and say what was expected.
+
+use std::fmt;
+
+/// At most this many problems are collected per import, so a broken file gives a useful list
+/// without flooding the terminal.
+pub const MAX_PROBLEMS: usize = 50;
+
+/// One thing wrong with an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line (or feature number for GeoJSON, see `unit`).
+    pub line: Option<u64>,
+    /// "line" or "feature".
+    pub unit: &'static str,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", {} {line}", self.unit)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field '{field}'")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Why an import was refused: every problem found, up to `MAX_PROBLEMS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub problems: Vec<Problem>,
+    /// More problems were found than listed.
+    pub truncated: bool,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        if self.truncated {
+            write!(
+                f,
+                "\n(stopped after {MAX_PROBLEMS} problems; fix these and import again)"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Collects problems for one file while reading goes on.
+#[derive(Debug)]
+pub struct Problems {
+    file: String,
+    unit: &'static str,
+    found: Vec<Problem>,
+    truncated: bool,
+}
+
+impl Problems {
+    pub fn new(file: &str) -> Problems {
+        Problems {
+            file: file.to_owned(),
+            unit: "line",
+            found: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    pub fn with_unit(mut self, unit: &'static str) -> Problems {
+        self.unit = unit;
+        self
+    }
+
+    pub fn add(&mut self, line: Option<u64>, field: Option<&str>, message: impl Into<String>) {
+        if self.found.len() >= MAX_PROBLEMS {
+            self.truncated = true;
+            return;
+        }
+        self.found.push(Problem {
+            file: self.file.clone(),
+            line,
+            unit: self.unit,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+
+    /// Records a problem and returns the error at once, for problems that stop reading.
+    pub fn fatal(
+        mut self,
+        line: Option<u64>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> ImportError {
+        self.add(line, field, message);
+        self.into_error()
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.truncated
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    pub fn into_error(self) -> ImportError {
+        ImportError {
+            problems: self.found,
+            truncated: self.truncated,
+        }
+    }
+
+    /// `Ok(value)` if nothing was found, else the collected problems.
+    pub fn finish<T>(self, value: T) -> Result<T, ImportError> {
+        if self.found.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.into_error())
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Reading input bytes: checksums, BOMs and text encodings.
+
+use sha2::{Digest, Sha256};
+
+use crate::problem::{ImportError, Problems};
+
+pub fn checksum(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Strips a UTF-8 byte order mark, as the CBS/Politie portal writes one.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Decodes a file that must be UTF-8 (all CBS/Politie formats), naming the line of the first
+/// invalid byte otherwise.
+pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    let bytes = strip_bom(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Problems::new(file).fatal(
+            Some(line),
+            None,
+            format!(
+                "the file is not valid UTF-8 (byte 0x{:02X} at offset {}); CBS and Politie \
+                 publish UTF-8: save or download the file again as UTF-8",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Decodes a police BVH export: Windows-1252 as delivered, or UTF-8 if re-saved that way.
+pub fn utf8_or_windows_1252(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let bytes = strip_bom(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    }
+}
+
+/// The first line of a text, for format detection and separator checks.
+pub fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// Parses a count cell: empty means withheld; whole numbers, also written as `37.0`.
+pub fn parse_count(raw: &str) -> Result<Option<u32>, String> {
+    let cell = raw.trim();
+    if cell.is_empty() || cell == "." {
+        return Ok(None);
+    }
+    let whole = cell.strip_suffix(".0").unwrap_or(cell);
+    match whole.parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!(
+            "'{raw}' is negative; expected a count (a whole number of 0 or more), or an empty cell for a withheld figure"
+        )),
+        Ok(n) => u32::try_from(n)
+            .map(Some)
+            .map_err(|_| format!("'{raw}' is too large for a count")),
+        Err(_) => Err(format!(
+            "'{raw}' is not a count; expected a whole number of 0 or more, or an empty cell for a withheld figure"
+        )),
+    }
+}

@@ -1,0 +1,129 @@
+//! The theme file (TOML): themes of a safety plan mapped to police categories.
+
+use std::collections::BTreeSet;
+
+use buurtbeeld_cube::{CategoryCode, ImportBatch, Theme};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::codelists::code_lists;
+use crate::problem::{ImportError, Problems};
+use crate::{text, Input, ReadOptions};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    theme: Vec<ThemeEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeEntry {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    description: String,
+    categories: Vec<Spanned<String>>,
+    bbv_indicator: Option<String>,
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
+}
+
+pub(crate) fn read(
+    input: &Input<'_>,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<ImportBatch, ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let file: ThemeFile = toml::from_str(text).map_err(|e| {
+        Problems::new(input.name).fatal(
+            e.span().map(|s| line_of(text, s.start)),
+            None,
+            format!(
+                "{}; expected [[theme]] tables with id, name, description, categories and \
+                 optionally bbv_indicator",
+                e.message()
+            ),
+        )
+    })?;
+    let mut problems = Problems::new(input.name);
+    let mut ids = BTreeSet::new();
+    let mut themes = Vec::new();
+    for entry in file.theme {
+        let line = Some(line_of(text, entry.id.span().start));
+        let id = entry.id.into_inner();
+        let well_formed = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !well_formed {
+            problems.add(
+                line,
+                Some("id"),
+                format!("'{id}' is not a theme id; expected lowercase letters, digits and '-'"),
+            );
+        }
+        if !ids.insert(id.clone()) {
+            problems.add(line, Some("id"), format!("theme '{id}' is defined twice"));
+        }
+        let mut categories = Vec::new();
+        for category in entry.categories {
+            let line = Some(line_of(text, category.span().start));
+            let raw = category.into_inner();
+            match CategoryCode::parse(&raw) {
+                Ok(code) if code_lists().category(code.as_str()).is_some() => {
+                    categories.push(code)
+                }
+                Ok(code) => problems.add(
+                    line,
+                    Some("categories"),
+                    format!("unknown SoortMisdrijf code '{code}': not in the 47022NED code list"),
+                ),
+                Err(e) => problems.add(line, Some("categories"), e.to_string()),
+            }
+        }
+        if categories.iter().any(CategoryCode::is_total) && categories.len() > 1 {
+            problems.add(
+                line,
+                Some("categories"),
+                "the total 0.0.0 cannot be combined with other categories: it already \
+                 contains them",
+            );
+        }
+        themes.push(Theme {
+            id,
+            name: entry.name,
+            description: entry.description,
+            categories,
+            bbv_indicator: entry.bbv_indicator,
+        });
+    }
+    let batch = ImportBatch {
+        source: Some(input.source_info("themes-toml", "themes", options, themes.len() as u64)),
+        themes: Some(themes),
+        ..ImportBatch::default()
+    };
+    problems.finish(batch)
+}
+
+/// Writes themes in the file format `read` accepts, for editing and re-import.
+pub fn themes_to_toml(themes: &[Theme]) -> String {
+    let mut out = String::from(
+        "# buurtbeeld themes: edit and load with `buurtbeeld import themes.toml`.\n",
+    );
+    for theme in themes {
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        out.push_str("\n[[theme]]\n");
+        out.push_str(&format!("id = {}\n", quote(&theme.id)));
+        out.push_str(&format!("name = {}\n", quote(&theme.name)));
+        out.push_str(&format!("description = {}\n", quote(&theme.description)));
+        let codes: Vec<String> = theme.categories.iter().map(|c| quote(c.as_str())).collect();
+        out.push_str(&format!("categories = [{}]\n", codes.join(", ")));
+        if let Some(bbv) = &theme.bbv_indicator {
+            out.push_str(&format!("bbv_indicator = {}\n", quote(bbv)));
+        }
+    }
+    out
+}

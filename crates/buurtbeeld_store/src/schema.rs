@@ -1,0 +1,108 @@
+//! Versioned schema migrations of the store. Append new migrations; never edit an applied one.
+
+use rusqlite_migration::{Migrations, M};
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+CREATE TABLE imports (
+    id           INTEGER PRIMARY KEY,
+    file         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    table_id     TEXT NOT NULL,
+    release      TEXT NOT NULL,
+    imported_at  TEXT NOT NULL,
+    rows         INTEGER NOT NULL,
+    checksum     TEXT NOT NULL,
+    summary      TEXT NOT NULL
+);
+CREATE INDEX imports_checksum ON imports (checksum);
+
+CREATE TABLE areas (
+    code          TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    level         TEXT NOT NULL CHECK (level IN ('land', 'gemeente', 'wijk', 'buurt')),
+    parent        TEXT,
+    indeling_year INTEGER,
+    geometry      TEXT,
+    import_id     INTEGER NOT NULL REFERENCES imports (id)
+);
+CREATE INDEX areas_parent ON areas (parent);
+
+CREATE TABLE categories (
+    code        TEXT PRIMARY KEY,
+    label       TEXT NOT NULL,
+    parent      TEXT,
+    description TEXT NOT NULL,
+    import_id   INTEGER NOT NULL REFERENCES imports (id)
+);
+
+CREATE TABLE themes (
+    id            TEXT PRIMARY KEY,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    bbv_indicator TEXT,
+    import_id     INTEGER NOT NULL REFERENCES imports (id)
+);
+CREATE TABLE theme_categories (
+    theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    PRIMARY KEY (theme_id, category)
+);
+
+CREATE TABLE incident_codes (
+    incident_code TEXT PRIMARY KEY,
+    label         TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    import_id     INTEGER NOT NULL REFERENCES imports (id)
+);
+
+CREATE TABLE population (
+    area        TEXT NOT NULL,
+    year        INTEGER NOT NULL,
+    inhabitants INTEGER,
+    source      TEXT NOT NULL,
+    import_id   INTEGER NOT NULL REFERENCES imports (id),
+    PRIMARY KEY (area, year)
+);
+
+-- One row per (source table, area, category, frequency). `cells` holds little-endian i32 per
+-- period from `first_period` on: >= 0 a count, -1 withheld, -2 not published. `import_id` is
+-- the import that said every cell unless `cell_imports` (u32 per cell) says otherwise.
+CREATE TABLE series (
+    id           INTEGER PRIMARY KEY,
+    source       TEXT NOT NULL,
+    area         TEXT NOT NULL,
+    category     TEXT NOT NULL,
+    frequency    TEXT NOT NULL CHECK (frequency IN ('month', 'year')),
+    first_period INTEGER NOT NULL,
+    cells        BLOB NOT NULL,
+    import_id    INTEGER NOT NULL REFERENCES imports (id),
+    cell_imports BLOB
+);
+CREATE UNIQUE INDEX series_key ON series (source, area, category, frequency);
+CREATE INDEX series_area ON series (area);
+
+-- What an earlier release said about a cell that a later release changed.
+CREATE TABLE revisions (
+    source     TEXT NOT NULL,
+    area       TEXT NOT NULL,
+    category   TEXT NOT NULL,
+    frequency  TEXT NOT NULL,
+    period     INTEGER NOT NULL,
+    old_value  INTEGER,
+    old_import INTEGER NOT NULL REFERENCES imports (id),
+    new_import INTEGER NOT NULL REFERENCES imports (id)
+);
+"#,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}
