@@ -49,7 +49,9 @@ impl fmt::Display for AreaLevel {
     }
 }
 
-/// A validated, trimmed CBS area code: `NL00`, `GM` + 4 digits, `WK` + 6, `BU` + 8.
+/// A validated, trimmed CBS area code: `NL00`, `GM` + 4 digits, `WK` + the gemeente's 4 digits
+/// + 2 characters, `BU` + the wijk's 6 + 2 characters. The wijk and buurt characters are digits
+/// almost everywhere, but Amsterdam uses letters (`WK0363AA`, `BU0363AA01`).
 ///
 /// CBS publishes keys right-padded with spaces (`"GM1581    "`); parsing trims them so joins work.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -66,7 +68,8 @@ impl fmt::Display for AreaCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "'{}' is not a CBS area code (expected NL00, GM + 4 digits, WK + 6 digits or BU + 8 digits)",
+            "'{}' is not a CBS area code (expected NL00, GM + 4 digits, WK + 6 or BU + 8 \
+             characters, like GM1581, WK158101, BU15810101)",
             self.text
         )
     }
@@ -77,12 +80,18 @@ impl std::error::Error for AreaCodeError {}
 impl AreaCode {
     pub fn parse(text: &str) -> Result<AreaCode, AreaCodeError> {
         let code = text.trim();
-        let digits = |n: usize| code.len() == 2 + n && code[2..].bytes().all(|b| b.is_ascii_digit());
+        let shaped = |n: usize| {
+            code.len() == 2 + n
+                && code[2..6].bytes().all(|b| b.is_ascii_digit())
+                && code[6..]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        };
         let valid = match code.get(..2) {
             Some("NL") => code == "NL00",
-            Some("GM") => digits(4),
-            Some("WK") => digits(6),
-            Some("BU") => digits(8),
+            Some("GM") => shaped(4),
+            Some("WK") => shaped(6),
+            Some("BU") => shaped(8),
             _ => false,
         };
         if valid {
@@ -182,7 +191,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in ["", "GM158", "BU1581010", "XX0000", "GM15a1", "NL01"] {
+        assert!(AreaCode::parse("BU0363AA01").is_ok());
+        for bad in ["", "GM158", "BU1581010", "XX0000", "GM15a1", "NL01", "BU0363aa01", "GMAB12"] {
             assert!(AreaCode::parse(bad).is_err(), "{bad}");
         }
     }

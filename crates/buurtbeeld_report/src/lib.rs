@@ -1,1 +1,14 @@
-//! placeholder
+//! Answers for users: the crime picture per theme and area, rendered as Dutch terminal tables,
+//! CSV (`;`, decimal comma, as Dutch Excel expects) and JSON.
+//!
+//! Reads the store; computes with `buurtbeeld_stats`; knows no input format and no HTTP.
+
+pub mod format;
+mod picture;
+mod render;
+
+pub use picture::{picture, Picture, PictureError, PictureRequest, PictureRow, Subject};
+pub use render::{render, OutputFormat};
+
+/// The attribution every output of CBS/Politie figures carries (CC BY 4.0).
+pub const ATTRIBUTION: &str = "Bron: CBS/Politie";

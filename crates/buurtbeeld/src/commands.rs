@@ -1,0 +1,287 @@
+//! The subcommands, on top of the library crates.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
+use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
+use buurtbeeld_report::{OutputFormat, PictureError, PictureRequest, Subject};
+use buurtbeeld_store::{ImportOutcome, Progress, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Why a command did not succeed, which decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input or request was refused (exit 1).
+    Refused(String),
+    /// Something broke (exit 2).
+    Broken(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure::Broken(error)
+    }
+}
+
+impl From<buurtbeeld_store::StoreError> for Failure {
+    fn from(error: buurtbeeld_store::StoreError) -> Failure {
+        Failure::Broken(error.into())
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("buurtbeeld")
+}
+
+/// Opens the store; a new store is first given the shipped categories, themes and incident
+/// code mapping, logged as an import like any other.
+pub fn open_store(data_dir: &Path) -> Result<Store, Failure> {
+    let mut store = Store::open(data_dir)?;
+    if store.themes()?.is_empty() && store.categories()?.is_empty() {
+        let defaults = buurtbeeld_ingest::default_batch()
+            .map_err(|e| Failure::Broken(anyhow::anyhow!("shipped defaults are invalid: {e}")))?;
+        store.import(&[defaults], &())?;
+    }
+    Ok(store)
+}
+
+fn context(store: &Store) -> Result<Context, Failure> {
+    let mut known_areas = std::collections::BTreeSet::new();
+    for level in [
+        buurtbeeld_cube::AreaLevel::Land,
+        buurtbeeld_cube::AreaLevel::Gemeente,
+        buurtbeeld_cube::AreaLevel::Wijk,
+        buurtbeeld_cube::AreaLevel::Buurt,
+    ] {
+        known_areas.extend(store.areas_at(level)?.into_iter().map(|a| a.code));
+    }
+    Ok(Context {
+        known_areas,
+        buurt_geometries: store.buurt_geometries(None)?,
+        incident_codes: store.incident_codes()?,
+    })
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn advance(&self, cells: u64) {
+        self.0.inc(cells);
+    }
+}
+
+fn spinner(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+pub fn import(
+    data_dir: &Path,
+    files: &[PathBuf],
+    kind: Option<&str>,
+    release: String,
+    year: Option<i32>,
+) -> Outcome {
+    let kind = match kind {
+        None => None,
+        Some(name) => Some(InputKind::from_name(name).ok_or_else(|| {
+            Failure::Refused(format!(
+                "unknown --kind '{name}'; expected one of: {}",
+                kinds().join(", ")
+            ))
+        })?),
+    };
+    let options = ReadOptions {
+        kind,
+        release,
+        table_id: None,
+        year,
+    };
+    let mut store = open_store(data_dir)?;
+    let mut context = context(&store)?;
+    let mut batches = Vec::new();
+    let mut refused: Vec<ImportError> = Vec::new();
+    for path in files {
+        let name = path.display().to_string();
+        let bar = spinner(format!("reading {name}"));
+        let result = buurtbeeld_ingest::read_file(path, &name, &options, &context);
+        bar.finish_and_clear();
+        match result {
+            Ok(batch) => {
+                // A boundary file earlier in the same command serves a later incident export.
+                for area in &batch.areas {
+                    context.known_areas.insert(area.code.clone());
+                    if let (buurtbeeld_cube::AreaLevel::Buurt, Some(geometry)) =
+                        (area.level, &area.geometry)
+                    {
+                        context
+                            .buurt_geometries
+                            .push((area.code.clone(), geometry.clone()));
+                    }
+                }
+                batches.push(batch);
+            }
+            Err(error) => refused.push(error),
+        }
+    }
+    if !refused.is_empty() {
+        let listing: Vec<String> = refused.iter().map(ToString::to_string).collect();
+        return Err(Failure::Refused(format!(
+            "{}\nimport refused: nothing was changed in {}",
+            listing.join("\n"),
+            store.path().display()
+        )));
+    }
+    let cells: u64 = batches.iter().map(|b| b.cell_count() as u64).sum();
+    let bar = ProgressBar::new(cells).with_style(
+        ProgressStyle::with_template("writing {bar:40} {human_pos}/{human_len} cells ({eta})")
+            .expect("valid template"),
+    );
+    let outcomes = store
+        .import(&batches, &Bar(bar.clone()))
+        .context("writing the import")?;
+    bar.finish_and_clear();
+    for outcome in &outcomes {
+        print_outcome(outcome);
+    }
+    Ok(())
+}
+
+fn print_outcome(outcome: &ImportOutcome) {
+    use buurtbeeld_report::format::integer;
+    match outcome.import_id {
+        None => println!("{}: already imported, nothing changed", outcome.file),
+        Some(id) => {
+            println!(
+                "{}: imported as #{id} ({}): {} rows, {} new cells, {} changed, {} unchanged, {} areas, {} population figures",
+                outcome.file,
+                outcome.table_id,
+                integer(outcome.rows),
+                integer(outcome.cells_new),
+                integer(outcome.cells_changed),
+                integer(outcome.cells_unchanged),
+                integer(outcome.areas as u64),
+                integer(outcome.population_rows as u64),
+            );
+        }
+    }
+    for note in &outcome.notes {
+        println!("  {note}");
+    }
+}
+
+pub fn kinds() -> Vec<&'static str> {
+    InputKind::ALL.iter().map(|k| k.name()).collect()
+}
+
+pub struct PictureArgs {
+    pub area: String,
+    pub theme: Option<String>,
+    pub category: Option<String>,
+    pub year: i32,
+    pub month: Option<String>,
+    pub source: Option<String>,
+    pub format: OutputFormat,
+}
+
+pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
+    let refused = |m: String| Failure::Refused(m);
+    let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
+    let subject = match (args.theme, args.category) {
+        (Some(theme), _) => Subject::Theme(theme),
+        (None, Some(category)) => Subject::Category(
+            CategoryCode::parse(&category).map_err(|e| refused(format!("--category: {e}")))?,
+        ),
+        (None, None) => unreachable!("clap requires --theme or --category"),
+    };
+    let month = match args.month {
+        None => None,
+        Some(text) => match Period::parse_iso(&text) {
+            Ok(Period::Month { year, month }) if year == args.year => Some(month),
+            Ok(Period::Month { .. }) => {
+                return Err(refused(format!(
+                    "--month {text} is not in --year {}",
+                    args.year
+                )))
+            }
+            _ => return Err(refused(format!("--month: '{text}' is not a month like 2023-05"))),
+        },
+    };
+    let store = open_store(data_dir)?;
+    let request = PictureRequest {
+        area,
+        subject,
+        year: args.year,
+        month,
+        source: args.source,
+    };
+    match buurtbeeld_report::picture(&store, &request) {
+        Ok(picture) => {
+            print!("{}", buurtbeeld_report::render(&picture, args.format));
+            Ok(())
+        }
+        Err(PictureError::Store(e)) => Err(e.into()),
+        Err(e) => Err(refused(e.to_string())),
+    }
+}
+
+pub fn themes(data_dir: &Path, as_toml: bool) -> Outcome {
+    let store = open_store(data_dir)?;
+    let themes = store.themes()?;
+    if as_toml {
+        print!("{}", buurtbeeld_ingest::themes_to_toml(&themes));
+        return Ok(());
+    }
+    for theme in themes {
+        let codes: Vec<&str> = theme.categories.iter().map(CategoryCode::as_str).collect();
+        println!(
+            "{:<28} {:<40} {}{}",
+            theme.id,
+            theme.name,
+            codes.join(" "),
+            theme
+                .bbv_indicator
+                .map(|b| format!("  [BBV: {b}]"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+pub fn log(data_dir: &Path) -> Outcome {
+    let store = open_store(data_dir)?;
+    for entry in store.imports()? {
+        println!(
+            "#{:<4} {}  {:<22} {:<24} release '{}'  {} rows  sha256 {}…  {}",
+            entry.id,
+            entry.imported_at,
+            entry.kind,
+            entry.table_id,
+            entry.release,
+            entry.rows,
+            &entry.checksum[..entry.checksum.len().min(12)],
+            entry.file
+        );
+    }
+    Ok(())
+}
+
+pub fn formats() -> Outcome {
+    for kind in kinds() {
+        println!("{kind}");
+    }
+    Ok(())
+}
+
+pub fn dump(data_dir: &Path) -> Outcome {
+    let store = open_store(data_dir)?;
+    print!("{}", store.dump()?);
+    Ok(())
+}

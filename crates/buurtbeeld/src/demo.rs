@@ -1,0 +1,78 @@
+//! `buurtbeeld demo`: loads the bundled real data and shows what buurtbeeld answers.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::commands::{self, Outcome, PictureArgs};
+
+/// The demo files, bundled in the binary so the demo runs anywhere. All real; attribution in
+/// `data/README.md` and each folder's SOURCE.md.
+const DEMO_FILES: [(&str, &[u8]); 5] = [
+    (
+        "wijk2017.geojson",
+        include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson"),
+    ),
+    (
+        "buurt2017.geojson",
+        include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"),
+    ),
+    (
+        "fietsdiefstallen_groningen_BVH_2013-2017.csv",
+        include_bytes!(
+            "../../../data/groningen-fietsdiefstallen-politie-2013-2017/fietsdiefstallen_groningen_BVH_2013-2017.csv"
+        ),
+    ),
+    (
+        "misdrijven_GM1581_2022MM12-2023MM11_coded.csv",
+        include_bytes!(
+            "../../../data/politie-47022ned-utrechtse-heuvelrug-maand/misdrijven_GM1581_2022MM12-2023MM11_coded.csv"
+        ),
+    ),
+    (
+        "Population85984_2024_buurt_AantalInwoners.csv",
+        include_bytes!(
+            "../../../data/cbs-85984ned-bevolking-buurt-2024/Population85984_2024_buurt_AantalInwoners.csv"
+        ),
+    ),
+];
+
+pub fn run(data_dir: &Path) -> Outcome {
+    let demo_dir = data_dir.join("demo");
+    std::fs::create_dir_all(&demo_dir)
+        .with_context(|| format!("creating {}", demo_dir.display()))?;
+    let mut paths = Vec::new();
+    for (name, bytes) in DEMO_FILES {
+        let path = demo_dir.join(name);
+        if std::fs::read(&path).ok().as_deref() != Some(bytes) {
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
+        paths.push(path);
+    }
+    println!(
+        "Demo data (real, Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
+        demo_dir.display()
+    );
+    commands::import(data_dir, &paths, None, "demo".to_owned(), None)?;
+    println!();
+    for (area, theme, year) in [("GM0014", "fietsdiefstal", 2015), ("GM1581", "totaal", 2023)] {
+        commands::picture(
+            data_dir,
+            PictureArgs {
+                area: area.to_owned(),
+                theme: Some(theme.to_owned()),
+                category: None,
+                year,
+                month: None,
+                source: None,
+                format: buurtbeeld_report::OutputFormat::Table,
+            },
+        )?;
+        println!();
+    }
+    println!(
+        "Try: buurtbeeld picture --area WK001400 --theme fietsdiefstal --year 2015\n     \
+         buurtbeeld picture --area GM1581 --theme woninginbraak --year 2023 --format json"
+    );
+    Ok(())
+}

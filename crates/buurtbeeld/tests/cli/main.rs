@@ -1,0 +1,6 @@
+//! The integration tests of buurtbeeld: one binary, driving the real `buurtbeeld` executable on
+//! temporary data directories.
+
+mod harness;
+mod import_real;
+mod malformed;

@@ -1,0 +1,1 @@
+//! Placeholder: the malformed-input corpus tests.

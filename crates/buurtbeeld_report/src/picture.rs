@@ -1,0 +1,379 @@
+//! The crime picture: per area and its child areas, a theme's or category's count, rate per
+//! 1.000 inwoners, change against the same period a year earlier, and whether that change is
+//! more than chance.
+
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Theme, Value};
+use buurtbeeld_stats::poisson_exact_test;
+use buurtbeeld_store::{AreaInfo, Store, StoreError};
+
+/// Significance level of the change test. A convention, stated in every output.
+pub const ALPHA: f64 = 0.05;
+
+/// Police tables in order of preference when the user names no source: the official monthly
+/// table, the official yearly table, then the municipality's own incident exports.
+const SOURCE_PREFERENCE: [&str; 3] = ["47022NED", "47018NED", "BVH"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Theme(String),
+    Category(CategoryCode),
+}
+
+#[derive(Debug, Clone)]
+pub struct PictureRequest {
+    pub area: AreaCode,
+    pub subject: Subject,
+    pub year: i32,
+    /// A single month of `year` instead of the whole year.
+    pub month: Option<u32>,
+    /// A source table; by default the preferred one that has data for the area.
+    pub source: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PictureError {
+    #[error("unknown area {0}: it is not in the store (import its data or boundaries first)")]
+    UnknownArea(AreaCode),
+    #[error("unknown theme '{0}'; the themes are: {1}")]
+    UnknownTheme(String, String),
+    #[error("unknown category '{0}': not a SoortMisdrijf code in the store")]
+    UnknownCategory(CategoryCode),
+    #[error("no crime figures for {0} in the store{1}")]
+    NoData(AreaCode, String),
+    #[error("no figures for {area} in {period} in source {source_table}; it covers {covered}")]
+    PeriodNotCovered {
+        area: AreaCode,
+        period: String,
+        source_table: String,
+        covered: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One line of the picture. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PictureRow {
+    pub code: AreaCode,
+    pub name: String,
+    pub level: AreaLevel,
+    /// Sum over the subject's categories and the period; `None` if nothing was published.
+    pub count: Option<u64>,
+    pub population: Option<u64>,
+    pub population_year: Option<i32>,
+    pub per_1000: Option<f64>,
+    pub previous_count: Option<u64>,
+    pub change_pct: Option<f64>,
+    pub p_value: Option<f64>,
+    pub significant: Option<bool>,
+    /// At least one component was withheld (suppressed) in either period: `count` is then the
+    /// published part only, a lower bound, and no test is done.
+    pub withheld: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Picture {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub subject: String,
+    pub subject_label: String,
+    pub categories: Vec<CategoryCode>,
+    pub source: String,
+    /// E.g. `2015`, `2023-03`, or `2023-01..2023-11` for a year not yet complete.
+    pub period: String,
+    pub previous_period: String,
+    pub alpha: f64,
+    pub rows: Vec<PictureRow>,
+    pub notes: Vec<String>,
+    pub attribution: &'static str,
+}
+
+/// Periods compared: the current window and the same window a year earlier.
+struct Window {
+    frequency: Frequency,
+    current: Vec<i64>,
+    previous: Vec<i64>,
+}
+
+impl Window {
+    fn label(frequency: Frequency, ordinals: &[i64]) -> String {
+        let period = |o: i64| Period::from_ordinal(frequency, o).to_string();
+        match ordinals {
+            [] => String::new(),
+            [one] => period(*one),
+            [first, .., last] if frequency == Frequency::Month && last - first == 11 => {
+                Period::from_ordinal(frequency, *first)
+                    .calendar_year()
+                    .to_string()
+            }
+            [first, .., last] => format!("{}..{}", period(*first), period(*last)),
+        }
+    }
+}
+
+pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, PictureError> {
+    let area = store
+        .area(&request.area)?
+        .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
+    let (subject, subject_label, categories) = resolve_subject(store, &request.subject)?;
+    let source = choose_source(store, request)?;
+    let window = window(store, request, &source, &categories)?;
+    let mut notes = Vec::new();
+
+    let mut areas = vec![area.clone()];
+    let mut children = store.children(&area.code)?;
+    children.retain(|c| !c.code.is_unknown());
+    areas.extend(children);
+
+    let mut rows = Vec::with_capacity(areas.len());
+    for info in &areas {
+        rows.push(row(store, info, &source, &categories, &window, request.year)?);
+    }
+    // The area itself first, then its children with the highest count on top (what needs
+    // attention), ties and unknown counts by code.
+    rows[1..].sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    let own = &rows[0];
+
+    if categories.iter().any(CategoryCode::is_total) {
+        notes.push(
+            "Het totaal (0.0.0) is het gepubliceerde totaal, inclusief categorieën die om \
+             privacyredenen niet apart worden gepubliceerd."
+                .to_owned(),
+        );
+    }
+    if rows.iter().any(|r| r.withheld) {
+        notes.push(
+            "Afgeschermd: minstens één categorie is door CBS/Politie niet gepubliceerd \
+             (privacy). Het aantal is dan een ondergrens en er is geen toets gedaan."
+                .to_owned(),
+        );
+    }
+    if rows.iter().any(|r| r.population.is_some()) {
+        if let Some(year) = own.population_year.filter(|y| *y != request.year) {
+            notes.push(format!(
+                "Inwonertal van {year} (dichtstbijzijnde beschikbare jaar)."
+            ));
+        }
+    }
+    notes.push(format!(
+        "Significant: exacte toets voor twee Poisson-aantallen, tweezijdig, alfa = {}.",
+        crate::format::decimal(ALPHA, 2)
+    ));
+    if window.current.len() < 12 && window.frequency == Frequency::Month && request.month.is_none()
+    {
+        notes.push(format!(
+            "Het jaar {} is niet compleet in de bron: vergeleken zijn dezelfde maanden.",
+            request.year
+        ));
+    }
+    Ok(Picture {
+        area: area.code.clone(),
+        area_name: area.name.clone(),
+        subject,
+        subject_label,
+        categories,
+        source,
+        period: Window::label(window.frequency, &window.current),
+        previous_period: Window::label(window.frequency, &window.previous),
+        alpha: ALPHA,
+        rows,
+        notes,
+        attribution: crate::ATTRIBUTION,
+    })
+}
+
+fn resolve_subject(
+    store: &Store,
+    subject: &Subject,
+) -> Result<(String, String, Vec<CategoryCode>), PictureError> {
+    match subject {
+        Subject::Theme(id) => {
+            let themes = store.themes()?;
+            let theme: &Theme = themes.iter().find(|t| &t.id == id).ok_or_else(|| {
+                PictureError::UnknownTheme(
+                    id.clone(),
+                    themes
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })?;
+            Ok((theme.id.clone(), theme.name.clone(), theme.categories.clone()))
+        }
+        Subject::Category(code) => {
+            let category = store
+                .categories()?
+                .into_iter()
+                .find(|c| &c.code == code)
+                .ok_or_else(|| PictureError::UnknownCategory(code.clone()))?;
+            Ok((
+                code.to_string(),
+                format!("{} {}", code, category.label),
+                vec![code.clone()],
+            ))
+        }
+    }
+}
+
+fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, PictureError> {
+    let available = store.sources_for(&request.area)?;
+    let usable = |s: &(String, Frequency)| request.month.is_none() || s.1 == Frequency::Month;
+    if let Some(source) = &request.source {
+        return available
+            .iter()
+            .find(|s| &s.0 == source && usable(s))
+            .map(|s| s.0.clone())
+            .ok_or_else(|| {
+                PictureError::NoData(request.area.clone(), format!(" in source {source}"))
+            });
+    }
+    SOURCE_PREFERENCE
+        .iter()
+        .find_map(|p| available.iter().find(|s| s.0 == *p && usable(s)))
+        .or_else(|| available.iter().find(|s| usable(s)))
+        .map(|s| s.0.clone())
+        .ok_or_else(|| PictureError::NoData(request.area.clone(), String::new()))
+}
+
+fn window(
+    store: &Store,
+    request: &PictureRequest,
+    source: &str,
+    categories: &[CategoryCode],
+) -> Result<Window, PictureError> {
+    let frequency = store
+        .sources_for(&request.area)?
+        .into_iter()
+        .find(|(s, f)| s == source && (request.month.is_none() || *f == Frequency::Month))
+        .map(|(_, f)| f)
+        .expect("chosen from the available sources");
+    // Which periods the source publishes for the area, judged by the subject's first category
+    // (or the total when the theme has none).
+    let probe = categories.first().cloned().unwrap_or_else(CategoryCode::total);
+    let series = store
+        .series(source, &request.area, &probe, frequency)?
+        .unwrap_or_default();
+    let published: Vec<i64> = series.iter().map(|(p, _)| p).collect();
+    let wanted: Vec<i64> = match (frequency, request.month) {
+        (Frequency::Month, Some(month)) => vec![Period::Month {
+            year: request.year,
+            month,
+        }
+        .ordinal()],
+        (Frequency::Month, None) => (1..=12)
+            .map(|m| {
+                Period::Month {
+                    year: request.year,
+                    month: m,
+                }
+                .ordinal()
+            })
+            .collect(),
+        (Frequency::Year, _) => vec![i64::from(request.year)],
+    };
+    let current: Vec<i64> = wanted
+        .into_iter()
+        .filter(|p| published.contains(p))
+        .collect();
+    if current.is_empty() {
+        let covered = match (published.first(), published.last()) {
+            (Some(a), Some(b)) => format!(
+                "{} to {}",
+                Period::from_ordinal(frequency, *a),
+                Period::from_ordinal(frequency, *b)
+            ),
+            _ => "no periods".to_owned(),
+        };
+        return Err(PictureError::PeriodNotCovered {
+            area: request.area.clone(),
+            period: match request.month {
+                Some(m) => format!("{}-{m:02}", request.year),
+                None => request.year.to_string(),
+            },
+            source_table: source.to_owned(),
+            covered,
+        });
+    }
+    let lag = match frequency {
+        Frequency::Month => 12,
+        Frequency::Year => 1,
+    };
+    let previous = current.iter().map(|p| p - lag).collect();
+    Ok(Window {
+        frequency,
+        current,
+        previous,
+    })
+}
+
+/// Sum of the subject over some periods: the published total and whether anything was
+/// withheld; `None` if a period is missing altogether.
+fn sum(
+    store: &Store,
+    source: &str,
+    area: &AreaCode,
+    categories: &[CategoryCode],
+    frequency: Frequency,
+    periods: &[i64],
+) -> Result<Option<(u64, bool)>, PictureError> {
+    let mut total = 0u64;
+    let mut withheld = false;
+    for category in categories {
+        let Some(series) = store.series(source, area, category, frequency)? else {
+            return Ok(None);
+        };
+        for period in periods {
+            match series.get(*period) {
+                Some(Value::Count(n)) => total += u64::from(n),
+                Some(Value::Withheld) => withheld = true,
+                None => return Ok(None),
+            }
+        }
+    }
+    Ok(Some((total, withheld)))
+}
+
+fn row(
+    store: &Store,
+    area: &AreaInfo,
+    source: &str,
+    categories: &[CategoryCode],
+    window: &Window,
+    year: i32,
+) -> Result<PictureRow, PictureError> {
+    let current = sum(store, source, &area.code, categories, window.frequency, &window.current)?;
+    let previous = sum(store, source, &area.code, categories, window.frequency, &window.previous)?;
+    let withheld = current.is_some_and(|c| c.1) || previous.is_some_and(|p| p.1);
+    let all_withheld = |s: Option<(u64, bool)>| s.is_some_and(|(n, w)| w && n == 0);
+    let count = current.filter(|_| !all_withheld(current)).map(|c| c.0);
+    let previous_count = previous.filter(|_| !all_withheld(previous)).map(|p| p.0);
+    let population = store.population(&area.code, year)?;
+    let per_1000 = match (count, population) {
+        (Some(n), Some(p)) if p.inhabitants > 0 => Some(n as f64 * 1000.0 / p.inhabitants as f64),
+        _ => None,
+    };
+    let (change_pct, p_value) = match (count, previous_count) {
+        (Some(c), Some(p)) if !withheld => (
+            (p > 0).then(|| (c as f64 - p as f64) / p as f64 * 100.0),
+            // Same number of periods on both sides, so equal exposures.
+            Some(poisson_exact_test(c, 1.0, p, 1.0)),
+        ),
+        (Some(c), Some(p)) => ((p > 0).then(|| (c as f64 - p as f64) / p as f64 * 100.0), None),
+        _ => (None, None),
+    };
+    Ok(PictureRow {
+        code: area.code.clone(),
+        name: area.name.clone(),
+        level: area.level,
+        count,
+        population: population.map(|p| p.inhabitants),
+        population_year: population.map(|p| p.year),
+        per_1000,
+        previous_count,
+        change_pct,
+        p_value,
+        significant: p_value.map(|p| p < ALPHA),
+        withheld,
+    })
+}

@@ -1,0 +1,151 @@
+//! Rendering a picture as a Dutch terminal table, CSV or JSON.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+
+use crate::format::{decimal, integer, p_value, percent};
+use crate::{Picture, PictureRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+pub fn render(picture: &Picture, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Table => table(picture),
+        OutputFormat::Csv => csv(picture),
+        OutputFormat::Json => serde_json::to_string_pretty(picture).expect("plain data") + "\n",
+    }
+}
+
+const NO_FIGURE: &str = "–";
+
+fn count_text(row: &PictureRow, count: Option<u64>) -> String {
+    match (count, row.withheld) {
+        (Some(n), true) => format!("≥ {}", integer(n)),
+        (Some(n), false) => integer(n),
+        (None, true) => "afgeschermd".to_owned(),
+        (None, false) => NO_FIGURE.to_owned(),
+    }
+}
+
+fn level_text(row: &PictureRow) -> &'static str {
+    row.level.as_str()
+}
+
+/// The Dutch cells of one row, shared by the table and the CSV.
+fn cells(row: &PictureRow) -> [String; 10] {
+    [
+        row.code.to_string(),
+        row.name.clone(),
+        level_text(row).to_owned(),
+        count_text(row, row.count),
+        row.population.map_or(NO_FIGURE.to_owned(), integer),
+        row.per_1000.map_or(NO_FIGURE.to_owned(), |x| decimal(x, 1)),
+        count_text(row, row.previous_count),
+        row.change_pct.map_or(NO_FIGURE.to_owned(), percent),
+        row.p_value.map_or(NO_FIGURE.to_owned(), p_value),
+        match row.significant {
+            Some(true) => "ja".to_owned(),
+            Some(false) => "nee".to_owned(),
+            None => NO_FIGURE.to_owned(),
+        },
+    ]
+}
+
+const HEADER: [&str; 10] = [
+    "Code",
+    "Naam",
+    "Niveau",
+    "Aantal",
+    "Inwoners",
+    "Per 1.000",
+    "Vorig jaar",
+    "Verschil",
+    "p-waarde",
+    "Significant",
+];
+
+fn table(picture: &Picture) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(HEADER);
+    for row in &picture.rows {
+        table.add_row(cells(row));
+    }
+    for column in 3..=8 {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = format!(
+        "Criminaliteitsbeeld {} ({}): {}\nPeriode {} vergeleken met {} · bron {}\n\n{table}\n",
+        picture.area_name,
+        picture.area,
+        picture.subject_label,
+        picture.period,
+        if picture.previous_period.is_empty() {
+            NO_FIGURE
+        } else {
+            &picture.previous_period
+        },
+        picture.source,
+    );
+    for note in &picture.notes {
+        out.push_str(&format!("· {note}\n"));
+    }
+    out.push_str(&format!("{}\n", picture.attribution));
+    out
+}
+
+/// Semicolon-separated with decimal commas, as Dutch Excel opens it; the attribution is the
+/// last line.
+fn csv(picture: &Picture) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let _ = writer.write_record([
+        "code",
+        "naam",
+        "niveau",
+        "aantal",
+        "inwoners",
+        "per_1000",
+        "vorig_jaar",
+        "verschil_pct",
+        "p_waarde",
+        "significant",
+        "afgeschermd",
+        "periode",
+        "vorige_periode",
+        "onderwerp",
+        "bron",
+    ]);
+    let plain = |x: Option<f64>, places: usize| {
+        x.map_or(String::new(), |v| format!("{v:.places$}").replace('.', ","))
+    };
+    for row in &picture.rows {
+        let _ = writer.write_record([
+            row.code.to_string(),
+            row.name.clone(),
+            level_text(row).to_owned(),
+            row.count.map_or(String::new(), |n| n.to_string()),
+            row.population.map_or(String::new(), |n| n.to_string()),
+            plain(row.per_1000, 3),
+            row.previous_count.map_or(String::new(), |n| n.to_string()),
+            plain(row.change_pct, 1),
+            plain(row.p_value, 6),
+            row.significant
+                .map_or(String::new(), |s| if s { "ja" } else { "nee" }.to_owned()),
+            if row.withheld { "ja" } else { "nee" }.to_owned(),
+            picture.period.clone(),
+            picture.previous_period.clone(),
+            picture.subject_label.clone(),
+            picture.source.clone(),
+        ]);
+    }
+    let mut out = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+    out.push_str(&format!("# {}\n", picture.attribution));
+    out
+}
