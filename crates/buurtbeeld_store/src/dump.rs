@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use rusqlite::types::ValueRef;
+
 use crate::codec::{decode_cells, decode_imports};
 use crate::{Result, Store};
 
@@ -30,7 +32,11 @@ impl Store {
             while let Some(row) = rows.next()? {
                 let values: Vec<String> = (0..columns)
                     .map(|i| match row.get_ref(i) {
-                        Ok(v) => format!("{v:?}"),
+                        Ok(ValueRef::Null) => "NULL".to_owned(),
+                        Ok(ValueRef::Integer(n)) => n.to_string(),
+                        Ok(ValueRef::Real(x)) => x.to_string(),
+                        Ok(ValueRef::Text(t)) => format!("{:?}", String::from_utf8_lossy(t)),
+                        Ok(ValueRef::Blob(b)) => format!("<{} bytes>", b.len()),
                         Err(e) => format!("<{e}>"),
                     })
                     .collect();
