@@ -211,7 +211,11 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
                     args.year
                 )))
             }
-            _ => return Err(refused(format!("--month: '{text}' is not a month like 2023-05"))),
+            _ => {
+                return Err(refused(format!(
+                    "--month: '{text}' is not a month like 2023-05"
+                )))
+            }
         },
     };
     let store = open_store(data_dir)?;

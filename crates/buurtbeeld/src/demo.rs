@@ -55,7 +55,10 @@ pub fn run(data_dir: &Path) -> Outcome {
     );
     commands::import(data_dir, &paths, None, "demo".to_owned(), None)?;
     println!();
-    for (area, theme, year) in [("GM0014", "fietsdiefstal", 2015), ("GM1581", "totaal", 2023)] {
+    for (area, theme, year) in [
+        ("GM0014", "fietsdiefstal", 2015),
+        ("GM1581", "totaal", 2023),
+    ] {
         commands::picture(
             data_dir,
             PictureArgs {

@@ -48,7 +48,11 @@ enum Command {
         #[arg(long)]
         area: String,
         /// Theme id (see `buurtbeeld themes`).
-        #[arg(long, conflicts_with = "category", required_unless_present = "category")]
+        #[arg(
+            long,
+            conflicts_with = "category",
+            required_unless_present = "category"
+        )]
         theme: Option<String>,
         /// Police SoortMisdrijf code, e.g. 1.2.3.
         #[arg(long)]
@@ -89,7 +93,10 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let data_dir = cli.data_dir.clone().unwrap_or_else(commands::default_data_dir);
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(commands::default_data_dir);
     let result = match cli.command {
         Command::Import {
             files,

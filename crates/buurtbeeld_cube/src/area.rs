@@ -49,9 +49,9 @@ impl fmt::Display for AreaLevel {
     }
 }
 
-/// A validated, trimmed CBS area code: `NL00`, `GM` + 4 digits, `WK` + the gemeente's 4 digits
-/// + 2 characters, `BU` + the wijk's 6 + 2 characters. The wijk and buurt characters are digits
-/// almost everywhere, but Amsterdam uses letters (`WK0363AA`, `BU0363AA01`).
+/// A validated, trimmed CBS area code: `NL00`, `GM` and 4 digits, `WK` and the gemeente's 4
+/// digits and 2 characters, `BU` and the wijk's 6 and 2 characters. The wijk and buurt characters
+/// are digits almost everywhere, but Amsterdam uses letters (`WK0363AA`, `BU0363AA01`).
 ///
 /// CBS publishes keys right-padded with spaces (`"GM1581    "`); parsing trims them so joins work.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -62,7 +62,6 @@ pub struct AreaCode(String);
 pub struct AreaCodeError {
     pub text: String,
 }
-
 
 impl fmt::Display for AreaCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -192,7 +191,16 @@ mod tests {
     #[test]
     fn rejects_malformed_codes() {
         assert!(AreaCode::parse("BU0363AA01").is_ok());
-        for bad in ["", "GM158", "BU1581010", "XX0000", "GM15a1", "NL01", "BU0363aa01", "GMAB12"] {
+        for bad in [
+            "",
+            "GM158",
+            "BU1581010",
+            "XX0000",
+            "GM15a1",
+            "NL01",
+            "BU0363aa01",
+            "GMAB12",
+        ] {
             assert!(AreaCode::parse(bad).is_err(), "{bad}");
         }
     }

@@ -80,7 +80,9 @@ impl Period {
     }
 
     pub fn year(year: i32) -> Option<Period> {
-        PLAUSIBLE_YEARS.contains(&year).then_some(Period::Year(year))
+        PLAUSIBLE_YEARS
+            .contains(&year)
+            .then_some(Period::Year(year))
     }
 
     /// Parses the CBS period key: `2023MM01` (month), `2023JJ00` (year).
@@ -113,7 +115,10 @@ impl Period {
             (None, _) => Period::year(year).ok_or_else(err),
             (Some(name), None) => {
                 let lower = name.to_lowercase();
-                let month = DUTCH_MONTHS.iter().position(|m| *m == lower).ok_or_else(err)?;
+                let month = DUTCH_MONTHS
+                    .iter()
+                    .position(|m| *m == lower)
+                    .ok_or_else(err)?;
                 Period::month(year, month as u32 + 1).ok_or_else(err)
             }
             _ => Err(err()),
@@ -210,14 +215,24 @@ mod tests {
         assert_eq!(Period::parse_dutch_label("2023 januari").unwrap(), jan);
         assert_eq!(Period::parse_iso("2023-01").unwrap(), jan);
         assert_eq!(Period::parse_cbs("2023JJ00").unwrap(), Period::Year(2023));
-        assert_eq!(Period::parse_dutch_label("2023").unwrap(), Period::Year(2023));
+        assert_eq!(
+            Period::parse_dutch_label("2023").unwrap(),
+            Period::Year(2023)
+        );
         assert_eq!(jan.cbs_key(), "2023MM01");
         assert_eq!(jan.to_string(), "2023-01");
     }
 
     #[test]
     fn refuses_impossible_periods() {
-        for bad in ["2023MM13", "2023MM00", "2023JJ01", "20231301", "2023 smarch", "0023MM01"] {
+        for bad in [
+            "2023MM13",
+            "2023MM00",
+            "2023JJ01",
+            "20231301",
+            "2023 smarch",
+            "0023MM01",
+        ] {
             assert!(
                 Period::parse_cbs(bad).is_err() && Period::parse_dutch_label(bad).is_err(),
                 "{bad}"

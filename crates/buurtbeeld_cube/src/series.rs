@@ -79,7 +79,11 @@ mod tests {
         let cells: Vec<_> = s.iter().collect();
         assert_eq!(
             cells,
-            vec![(8, Value::Withheld), (10, Value::Count(4)), (12, Value::Count(0))]
+            vec![
+                (8, Value::Withheld),
+                (10, Value::Count(4)),
+                (12, Value::Count(0))
+            ]
         );
         assert_eq!(s.get(9), None);
         assert_eq!(s.get(7), None);

@@ -164,10 +164,21 @@ pub(crate) fn read_geojson(
                 source: "CBS wijk- en buurtkaart".to_owned(),
             });
         }
-        for (key, level) in [("WK_CODE", AreaLevel::Wijk), ("GM_CODE", AreaLevel::Gemeente)] {
+        for (key, level) in [
+            ("WK_CODE", AreaLevel::Wijk),
+            ("GM_CODE", AreaLevel::Gemeente),
+        ] {
             if code.level() > level {
                 if let Some(parent) = string(key).and_then(|c| AreaCode::parse(c).ok()) {
-                    parents.insert((parent, string(if key == "GM_CODE" { "GM_NAAM" } else { "WK_NAAM" }).map(str::to_owned)));
+                    parents.insert((
+                        parent,
+                        string(if key == "GM_CODE" {
+                            "GM_NAAM"
+                        } else {
+                            "WK_NAAM"
+                        })
+                        .map(str::to_owned),
+                    ));
                 }
             }
         }
@@ -232,10 +243,11 @@ fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> 
             .first()
             .and_then(|p| p.first())
             .and_then(|r| r.first()),
-        _ => {
-            return Err(
-                "expected a Polygon or MultiPolygon; an area needs a surface".to_owned(),
-            )
+        other => {
+            return Err(format!(
+                "found a {}; expected a Polygon or MultiPolygon, as an area needs a surface",
+                other.type_name()
+            ))
         }
     };
     let Some(first) = first.filter(|p| p.len() >= 2) else {
@@ -267,11 +279,29 @@ fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> 
             .map(|ring| ring.iter().map(convert).collect())
             .collect()
     };
-    Ok(Geometry::new(match &geometry.value {
+    let converted = match &geometry.value {
         Shape::Polygon(r) => Shape::Polygon(rings(r)),
         Shape::MultiPolygon(p) => Shape::MultiPolygon(p.iter().map(rings).collect()),
         _ => unreachable!("checked above"),
-    }))
+    };
+    let polygons = match &converted {
+        Shape::Polygon(r) => std::slice::from_ref(r),
+        Shape::MultiPolygon(p) => p.as_slice(),
+        _ => unreachable!("checked above"),
+    };
+    let outside = polygons
+        .iter()
+        .flatten()
+        .flatten()
+        .find(|p| !looks_like_wgs84_nl(p[0], p[1]));
+    if let Some(p) = outside {
+        return Err(format!(
+            "a vertex lies outside the Netherlands (lon {:.5}, lat {:.5} after conversion); \
+             expected every coordinate of the area in RD New or in WGS84 within NL",
+            p[0], p[1]
+        ));
+    }
+    Ok(Geometry::new(converted))
 }
 
 #[cfg(test)]
@@ -279,7 +309,10 @@ mod tests {
     #[test]
     fn finds_the_year_in_cbs_file_names() {
         assert_eq!(super::year_in_name("data/buurt2017.geojson"), Some(2017));
-        assert_eq!(super::year_in_name("wijkenbuurten_2023_v1.json"), Some(2023));
+        assert_eq!(
+            super::year_in_name("wijkenbuurten_2023_v1.json"),
+            Some(2023)
+        );
         assert_eq!(super::year_in_name("gemeenten.json"), None);
         assert_eq!(super::year_in_name("x/20171.json"), None);
     }

@@ -11,7 +11,7 @@ use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
 use crate::codelists::code_lists;
 use crate::cube_builder::CubeBuilder;
 use crate::personal::personal_field;
-use crate::problem::{ImportError, Problems};
+use crate::problem::{csv_problem, ImportError, Problems};
 use crate::rd::{looks_like_rd, rd_to_wgs84};
 use crate::{text, Context, Input, ReadOptions};
 
@@ -65,7 +65,9 @@ fn locate(buurten: &[Buurt], point: Point<f64>) -> Option<usize> {
 /// Parses a Dutch Excel date-time `d-m-yyyy H:MM` (also `dd-mm-yyyy HH:MM:SS`) to its month.
 fn registration_month(raw: &str) -> Result<Period, String> {
     let expected = || {
-        format!("'{raw}' is not a date-time; expected day-month-year hour:minute like 20-9-2017 17:30")
+        format!(
+            "'{raw}' is not a date-time; expected day-month-year hour:minute like 20-9-2017 17:30"
+        )
     };
     let date = raw.split_whitespace().next().ok_or_else(expected)?;
     let parts: Vec<&str> = date.split('-').collect();
@@ -79,10 +81,22 @@ fn registration_month(raw: &str) -> Result<Period, String> {
     ) else {
         return Err(expected());
     };
-    if !(1..=31).contains(&day) {
-        return Err(expected());
+    let period = Period::month(year, month).ok_or_else(expected)?;
+    if day == 0 || day > days_in_month(year, month) {
+        return Err(format!(
+            "'{raw}' is not a date: {year}-{month:02} has no day {day}"
+        ));
     }
-    Period::month(year, month).ok_or_else(expected)
+    Ok(period)
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 pub(crate) fn read(
@@ -93,9 +107,7 @@ pub(crate) fn read(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8_or_windows_1252(bytes);
     let mut problems = Problems::new(input.name);
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(input.delimiter)
-        .from_reader(text.as_bytes());
+    let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
     let headers: Vec<String> = csv
         .headers()
         .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
@@ -143,11 +155,8 @@ pub(crate) fn read(
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                problems.add(
-                    e.position().map(|p| p.line()),
-                    None,
-                    format!("unreadable CSV line ({e}); expected fields separated by ';'"),
-                );
+                let (line, message) = csv_problem(&e, input.delimiter);
+                problems.add(line, None, message);
                 if problems.is_full() {
                     break;
                 }
@@ -167,7 +176,10 @@ pub(crate) fn read(
         let month = registration_month(field(date_col));
         let coordinate = |i: usize, name: &str| {
             field(i).replace(',', ".").parse::<f64>().map_err(|_| {
-                format!("'{}' is not an RD New {name} coordinate in metres", field(i))
+                format!(
+                    "'{}' is not an RD New {name} coordinate in metres",
+                    field(i)
+                )
             })
         };
         let (x, y) = (coordinate(x_col, X), coordinate(y_col, Y));
@@ -324,6 +336,8 @@ mod tests {
         );
         assert!(registration_month("2017-09-20 17:30").is_err());
         assert!(registration_month("32-1-2013 1:00").is_err());
+        assert!(registration_month("30-2-2016 1:00").is_err());
+        assert!(registration_month("29-2-2016 1:00").is_ok());
         assert!(registration_month("1-13-2013 1:00").is_err());
     }
 }

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, AreaRecord, CategoryCode, CategoryRecord};
 
-const SOORT_MISDRIJF_47022: &str = include_str!("../../../data/codelists/47022NED_SoortMisdrijf.tsv");
+const SOORT_MISDRIJF_47022: &str =
+    include_str!("../../../data/codelists/47022NED_SoortMisdrijf.tsv");
 const REGIONS_47022: &str = include_str!("../../../data/codelists/47022NED_WijkenEnBuurten.tsv");
 const REGIONS_47018: &str = include_str!("../../../data/codelists/47018NED_WijkenEnBuurten.csv");
 
@@ -187,10 +188,23 @@ mod tests {
     fn code_lists_have_the_published_sizes() {
         let lists = code_lists();
         assert_eq!(lists.categories.len(), 59);
-        assert_eq!(lists.category("1.1.1").unwrap().label(), "Diefstal/inbraak woning");
-        assert_eq!(lists.category_by_title("Totaal misdrijven").unwrap().code.as_str(), "0.0.0");
+        assert_eq!(
+            lists.category("1.1.1").unwrap().label(),
+            "Diefstal/inbraak woning"
+        );
+        assert_eq!(
+            lists
+                .category_by_title("Totaal misdrijven")
+                .unwrap()
+                .code
+                .as_str(),
+            "0.0.0"
+        );
         assert_eq!(lists.regions_47022.by_code.len(), 18_119);
         assert_eq!(lists.regions_47018.by_code.len(), 18_313);
-        assert_eq!(lists.regions_47022.gemeenten_named("Utrechtse Heuvelrug"), ["GM1581"]);
+        assert_eq!(
+            lists.regions_47022.gemeenten_named("Utrechtse Heuvelrug"),
+            ["GM1581"]
+        );
     }
 }

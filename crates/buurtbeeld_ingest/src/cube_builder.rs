@@ -11,6 +11,24 @@ use crate::codelists::code_lists;
 
 type Key = (u32, u16);
 
+/// A cell that cannot be added: its period (frequency clash) or its value (conflict) is at
+/// fault; the reader names the column as its format calls it.
+#[derive(Debug)]
+pub(crate) struct CellProblem {
+    pub period_at_fault: bool,
+    pub message: String,
+}
+
+impl CellProblem {
+    pub(crate) fn field<'a>(&self, period_column: &'a str, count_column: &'a str) -> &'a str {
+        if self.period_at_fault {
+            period_column
+        } else {
+            count_column
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct CubeBuilder<'a> {
     frequency: Option<Frequency>,
@@ -104,17 +122,21 @@ impl<'a> CubeBuilder<'a> {
         category: u16,
         period: Period,
         value: Value,
-    ) -> Result<(), String> {
+    ) -> Result<(), CellProblem> {
         let frequency = period.frequency();
         match self.frequency {
             None => self.frequency = Some(frequency),
             Some(f) if f != frequency => {
-                return Err(format!(
-                    "period {period} is a {}, but earlier rows are {}s; a file holds months \
-                     (47022NED) or years (47018NED), not both",
-                    frequency.as_str(),
-                    f.as_str()
-                ))
+                return Err(CellProblem {
+                    period_at_fault: true,
+                    message: format!(
+                        "{} is a {}, but earlier rows are {}s; a file holds months (47022NED) \
+                         or years (47018NED), not both",
+                        period.cbs_key(),
+                        frequency.as_str(),
+                        f.as_str()
+                    ),
+                })
             }
             Some(_) => {}
         }
@@ -131,15 +153,18 @@ impl<'a> CubeBuilder<'a> {
             }
         };
         match self.series[index].1.insert(period.ordinal(), value) {
-            Some(old) if old != value => Err(format!(
-                "duplicate key (area {}, category {}, period {}) with a conflicting value: an \
+            Some(old) if old != value => Err(CellProblem {
+                period_at_fault: false,
+                message: format!(
+                    "duplicate key (area {}, category {}, period {}) with a conflicting value: an \
                  earlier row says {}, this row says {}",
-                self.areas[area as usize],
-                self.categories[category as usize],
-                period.cbs_key(),
-                describe(old),
-                describe(value)
-            )),
+                    self.areas[area as usize],
+                    self.categories[category as usize],
+                    period.cbs_key(),
+                    describe(old),
+                    describe(value)
+                ),
+            }),
             _ => Ok(()),
         }
     }

@@ -38,9 +38,8 @@ pub fn default_batch() -> Result<ImportBatch, ImportError> {
         delimiter: b';',
     }
     .source_info("defaults", "buurtbeeld", &options, 0);
-    source.checksum = text::checksum(
-        format!("{DEFAULT_THEMES_TOML}{DEFAULT_INCIDENT_CODES}").as_bytes(),
-    );
+    source.checksum =
+        text::checksum(format!("{DEFAULT_THEMES_TOML}{DEFAULT_INCIDENT_CODES}").as_bytes());
     Ok(ImportBatch {
         source: Some(source),
         categories: code_lists().category_records(),

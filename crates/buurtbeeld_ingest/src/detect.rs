@@ -60,11 +60,7 @@ pub(crate) fn delimiter(head: &[u8]) -> u8 {
         .unwrap_or(b';')
 }
 
-pub(crate) fn detect(
-    name: &str,
-    path: &Path,
-    head: &[u8],
-) -> Result<(InputKind, u8), ImportError> {
+pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind, u8), ImportError> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -130,7 +126,10 @@ pub(crate) fn detect(
                  SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1, or the \
                  portal export), population (…;AantalInwoners_5 or code;year;inhabitants), a BVH \
                  incident export, or pass --kind",
-                text::first_line(&text).chars().take(200).collect::<String>()
+                text::first_line(&text)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
             ),
         ));
     };

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use buurtbeeld_cube::{CategoryCode, ImportBatch, IncidentCodeRecord};
 
 use crate::codelists::code_lists;
-use crate::problem::{ImportError, Problems};
+use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Input, ReadOptions};
 
 pub(crate) fn read(
@@ -15,8 +15,7 @@ pub(crate) fn read(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(input.delimiter)
+    let mut csv = text::csv_builder(input.delimiter)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let headers = csv
@@ -36,14 +35,19 @@ pub(crate) fn read(
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                problems.add(e.position().map(|p| p.line()), None, e.to_string());
+                let (line, message) = csv_problem(&e, input.delimiter);
+                problems.add(line, None, message);
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| p.line());
         let code = record.get(0).unwrap_or("").trim().to_owned();
         if code.is_empty() {
-            problems.add(Some(line), Some("incident_code"), "empty; expected a code like A72");
+            problems.add(
+                Some(line),
+                Some("incident_code"),
+                "empty; expected a code like A72",
+            );
             continue;
         }
         let category = match CategoryCode::parse(record.get(2).unwrap_or("")) {

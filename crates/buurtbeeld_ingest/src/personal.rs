@@ -64,7 +64,14 @@ mod tests {
 
     #[test]
     fn refuses_person_fields_but_not_area_names() {
-        for bad in ["BSN", "Naam", "Geboortedatum", "Naam verdachte", "E-mail", "Kenteken"] {
+        for bad in [
+            "BSN",
+            "Naam",
+            "Geboortedatum",
+            "Naam verdachte",
+            "E-mail",
+            "Kenteken",
+        ] {
             assert!(personal_field(bad).is_some(), "{bad}");
         }
         for ok in [

@@ -9,38 +9,45 @@ use buurtbeeld_cube::{Frequency, ImportBatch, Period, Value};
 use crate::codelists::{code_lists, RegionList};
 use crate::cube_builder::CubeBuilder;
 use crate::personal::personal_field;
-use crate::problem::{ImportError, Problems};
+use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, InputKind, ReadOptions};
 
 const CODED_COLUMNS: [&str; 3] = ["SoortMisdrijf", "WijkenEnBuurten", "Perioden"];
 const COUNT_PREFIX: &str = "GeregistreerdeMisdrijven";
+
+/// The last raw value of a column and what it parsed to; only successes are remembered.
+struct LastValue<T> {
+    raw: Vec<u8>,
+    value: Option<T>,
+}
+
+impl<T> Default for LastValue<T> {
+    fn default() -> Self {
+        LastValue {
+            raw: Vec::new(),
+            value: None,
+        }
+    }
+}
+
+impl<T: Copy> LastValue<T> {
+    fn get(&mut self, raw: &[u8], parse: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+        if let Some(value) = self.value.filter(|_| self.raw == raw) {
+            return Ok(value);
+        }
+        let parsed = parse();
+        self.raw.clear();
+        self.raw.extend_from_slice(raw);
+        self.value = parsed.as_ref().ok().copied();
+        parsed
+    }
+}
 
 /// The table a frequency belongs to, as the file does not say.
 fn table_for(frequency: Option<Frequency>) -> &'static str {
     match frequency {
         Some(Frequency::Year) => "47018NED",
         _ => "47022NED",
-    }
-}
-
-fn csv_error_line(error: &csv::Error) -> Option<u64> {
-    error.position().map(|p| p.line())
-}
-
-fn describe_csv_error(error: &csv::Error, delimiter: u8) -> String {
-    match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!(
-            "expected {expected_len} fields separated by '{}', found {len} (a wrong separator, \
-             a stray quote, or a truncated line)",
-            delimiter as char
-        ),
-        csv::ErrorKind::Utf8 { .. } => {
-            "the line is not valid UTF-8; CBS and Politie publish UTF-8: save the file as UTF-8"
-                .to_owned()
-        }
-        _ => format!("unreadable CSV: {error}"),
     }
 }
 
@@ -61,15 +68,16 @@ pub(crate) fn read_coded_csv(
 ) -> Result<ImportBatch, ImportError> {
     let mut problems = Problems::new(input.name);
     let delimiter = input.delimiter;
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .buffer_capacity(1 << 20)
-        .from_reader(reader);
+    let mut csv = text::csv_builder(delimiter).from_reader(reader);
     let headers: Vec<String> = csv
         .byte_headers()
         .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
         .iter()
-        .map(|h| String::from_utf8_lossy(text::strip_bom(h)).trim().to_owned())
+        .map(|h| {
+            String::from_utf8_lossy(text::strip_bom(h))
+                .trim()
+                .to_owned()
+        })
         .collect();
     check_personal_columns(&mut problems, &headers);
     let position = |name: &str| headers.iter().position(|h| h == name);
@@ -96,17 +104,18 @@ pub(crate) fn read_coded_csv(
     let mut cube = CubeBuilder::new(&context.known_areas);
     let mut record = csv::ByteRecord::new();
     let mut rows = 0u64;
-    let mut last_period: (Vec<u8>, Option<Period>) = (Vec::new(), None);
+    // Files are sorted by area, then category, then period in practice: remembering the last
+    // raw value of each column spares a hash lookup per row on national files.
+    let mut last_category = LastValue::default();
+    let mut last_area = LastValue::default();
+    let mut last_period = LastValue::default();
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.add(
-                    csv_error_line(&e),
-                    None,
-                    describe_csv_error(&e, delimiter),
-                );
+                let (line, message) = csv_problem(&e, delimiter);
+                problems.add(line, None, message);
                 if problems.is_full() || !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. })
                 {
                     break;
@@ -116,33 +125,46 @@ pub(crate) fn read_coded_csv(
         }
         rows += 1;
         let line = record.position().map(|p| p.line());
-        let field = |i: usize| std::str::from_utf8(record.get(i).unwrap_or(b"")).map(str::trim);
-        let (Ok(cat), Ok(area), Ok(period), Ok(count)) =
-            (field(cat_col), field(area_col), field(period_col), field(count_col))
-        else {
-            problems.add(line, None, "the line is not valid UTF-8; save the file as UTF-8");
+        if let Err(e) = std::str::from_utf8(record.as_slice()) {
+            problems.add(line, None, text::not_utf8(record.as_slice(), &e));
+            if problems.is_full() {
+                break;
+            }
             continue;
+        }
+        let field = |i: usize| {
+            let raw = record.get(i).unwrap_or(b"");
+            (raw, std::str::from_utf8(raw).unwrap_or("").trim())
         };
-        let category = cube.category(cat).map_err(|m| (CODED_COLUMNS[0], m));
-        let area = cube.area(area).map_err(|m| (CODED_COLUMNS[1], m));
-        let period = if last_period.0 == period.as_bytes() && last_period.1.is_some() {
-            Ok(last_period.1.expect("checked"))
-        } else {
-            let parsed = Period::parse_cbs(period);
-            last_period = (period.as_bytes().to_vec(), parsed.as_ref().ok().copied());
-            parsed.map_err(|e| (CODED_COLUMNS[2], e.to_string()))
-        };
+        let (cat_raw, cat) = field(cat_col);
+        let (area_raw, area) = field(area_col);
+        let (period_raw, period) = field(period_col);
+        let (_, count) = field(count_col);
+        let category = last_category
+            .get(cat_raw, || cube.category(cat))
+            .map_err(|m| (CODED_COLUMNS[0], m));
+        let area = last_area
+            .get(area_raw, || cube.area(area))
+            .map_err(|m| (CODED_COLUMNS[1], m));
+        let period = last_period
+            .get(period_raw, || {
+                Period::parse_cbs(period).map_err(|e| e.to_string())
+            })
+            .map_err(|m| (CODED_COLUMNS[2], m));
         let value = text::parse_count(count).map_err(|m| (headers[count_col].as_str(), m));
         match (category, area, period, value) {
             (Ok(c), Ok(a), Ok(p), Ok(v)) => {
                 let value = v.map_or(Value::Withheld, Value::Count);
                 if let Err(m) = cube.set(a, c, p, value) {
-                    problems.add(line, None, m);
+                    problems.add(
+                        line,
+                        Some(m.field(CODED_COLUMNS[2], &headers[count_col])),
+                        m.message,
+                    );
                 }
             }
             (c, a, p, v) => {
-                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten()
-                {
+                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten() {
                     problems.add(line, Some(field), message);
                 }
             }
@@ -194,9 +216,7 @@ pub(crate) fn read_portal_csv(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(input.delimiter)
-        .from_reader(text.as_bytes());
+    let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
     let headers: Vec<String> = csv
         .headers()
         .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
@@ -234,11 +254,8 @@ pub(crate) fn read_portal_csv(
                 count: record.get(count_col).unwrap_or("").to_owned(),
             }),
             Err(e) => {
-                problems.add(
-                    csv_error_line(&e),
-                    None,
-                    describe_csv_error(&e, input.delimiter),
-                );
+                let (line, message) = csv_problem(&e, input.delimiter);
+                problems.add(line, None, message);
                 if problems.is_full() {
                     break;
                 }
@@ -284,12 +301,15 @@ pub(crate) fn read_portal_csv(
         match (category, area, period, value) {
             (Ok(c), Ok(a), Ok(p), Ok(v)) => {
                 if let Err(m) = cube.set(a, c, p, v.map_or(Value::Withheld, Value::Count)) {
-                    problems.add(line, None, m);
+                    problems.add(
+                        line,
+                        Some(m.field("Perioden", &headers[count_col])),
+                        m.message,
+                    );
                 }
             }
             (c, a, p, v) => {
-                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten()
-                {
+                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten() {
                     problems.add(line, Some(field), message);
                 }
             }
@@ -408,16 +428,18 @@ pub(crate) fn read_odata_json(
                 .get(name)
                 .and_then(serde_json::Value::as_str)
                 .map(str::trim)
-                .ok_or((name, format!("missing; expected the {name} code as a string")))
+                .ok_or((
+                    name,
+                    format!("missing; expected the {name} code as a string"),
+                ))
         };
         let count_key = object
             .keys()
             .find(|k| k.starts_with(COUNT_PREFIX))
             .cloned()
             .unwrap_or_else(|| "GeregistreerdeMisdrijven_1".to_owned());
-        let category = text_field("SoortMisdrijf").and_then(|c| {
-            cube.category(c).map_err(|m| ("SoortMisdrijf", m))
-        });
+        let category = text_field("SoortMisdrijf")
+            .and_then(|c| cube.category(c).map_err(|m| ("SoortMisdrijf", m)));
         let area = text_field("WijkenEnBuurten")
             .and_then(|a| cube.area(a).map_err(|m| ("WijkenEnBuurten", m)));
         let period = text_field("Perioden")
@@ -428,7 +450,9 @@ pub(crate) fn read_odata_json(
                 Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX) => {
                     Ok(Value::Count(x as u32))
                 }
-                _ => Err(format!("{n} is not a count; expected a whole number of 0 or more")),
+                _ => Err(format!(
+                    "{n} is not a count; expected a whole number of 0 or more"
+                )),
             },
             Some(other) => Err(format!(
                 "{other} is not a count; expected a number, or null for a withheld figure"
@@ -438,7 +462,7 @@ pub(crate) fn read_odata_json(
         match (category, area, period, value) {
             (Ok(c), Ok(a), Ok(p), Ok(v)) => {
                 if let Err(m) = cube.set(a, c, p, v) {
-                    problems.add(record, None, m);
+                    problems.add(record, Some(m.field("Perioden", &count_key)), m.message);
                 }
             }
             (c, a, p, v) => {
@@ -483,6 +507,10 @@ pub(crate) fn odata_table_id(document: &serde_json::Value) -> Option<String> {
         .or_else(|| document.get("@odata.context"))?
         .as_str()?;
     url.split('/')
-        .find(|part| part.len() >= 8 && part.ends_with("NED") && part[..5].bytes().all(|b| b.is_ascii_digit()))
+        .find(|part| {
+            part.len() >= 8
+                && part.ends_with("NED")
+                && part[..5].bytes().all(|b| b.is_ascii_digit())
+        })
         .map(str::to_owned)
 }

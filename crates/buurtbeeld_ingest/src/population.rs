@@ -7,7 +7,7 @@ use buurtbeeld_cube::{AreaCode, ImportBatch, PopulationRecord};
 
 use crate::personal::personal_field;
 use crate::politie::{odata_rows, odata_table_id};
-use crate::problem::{ImportError, Problems};
+use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, ReadOptions};
 
 const AREA_COLUMNS: [&str; 7] = [
@@ -25,7 +25,10 @@ const KERNCIJFERS_YEARS: [(&str, i32); 1] = [("85984NED", 2024)];
 
 fn is_count_column(name: &str) -> bool {
     name.starts_with("AantalInwoners")
-        || matches!(name, "inhabitants" | "population" | "AANT_INW" | "aantal_inwoners")
+        || matches!(
+            name,
+            "inhabitants" | "population" | "AANT_INW" | "aantal_inwoners"
+        )
 }
 
 /// The year a file is about: the user's `--year`, else a known kerncijfers table id in the file
@@ -64,11 +67,11 @@ impl Collector {
         area: &str,
         year: i32,
         value: Result<Option<u32>, String>,
-        value_field: &str,
+        (area_field, value_field): (&str, &str),
     ) {
         let area = match AreaCode::parse(area) {
             Ok(a) => a,
-            Err(e) => return problems.add(Some(line), Some("code"), e.to_string()),
+            Err(e) => return problems.add(Some(line), Some(area_field), e.to_string()),
         };
         let value = match value {
             Ok(v) => v,
@@ -123,8 +126,7 @@ pub(crate) fn read_csv(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(input.delimiter)
+    let mut csv = text::csv_builder(input.delimiter)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let headers: Vec<String> = csv
@@ -172,7 +174,8 @@ pub(crate) fn read_csv(
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                problems.add(e.position().map(|p| p.line()), None, e.to_string());
+                let (line, message) = csv_problem(&e, input.delimiter);
+                problems.add(line, None, message);
                 continue;
             }
         };
@@ -201,7 +204,7 @@ pub(crate) fn read_csv(
             record.get(area_col).unwrap_or(""),
             year,
             parse_inhabitants(record.get(count_col).unwrap_or("")),
-            &headers[count_col],
+            (&headers[area_col], &headers[count_col]),
         );
         if problems.is_full() {
             break;
@@ -263,7 +266,14 @@ pub(crate) fn read_odata_json(
             serde_json::Value::Number(n) => parse_inhabitants(&n.to_string()),
             other => Err(format!("{other} is not a number of inhabitants")),
         };
-        collector.add(&mut problems, record, area, year, value, field);
+        collector.add(
+            &mut problems,
+            record,
+            area,
+            year,
+            value,
+            ("WijkenEnBuurten", field),
+        );
         if problems.is_full() {
             break;
         }

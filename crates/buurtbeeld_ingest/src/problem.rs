@@ -132,3 +132,23 @@ impl Problems {
         }
     }
 }
+
+/// The line and a plain explanation of a CSV reading error.
+pub fn csv_problem(error: &csv::Error, delimiter: u8) -> (Option<u64>, String) {
+    let line = error.position().map(|p| p.line());
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "expected {expected_len} fields separated by '{}', found {len} (a wrong separator, \
+             a stray quote, or a truncated line)",
+            char::from(delimiter)
+        ),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the line is not valid UTF-8; CBS and Politie publish UTF-8: save the file as UTF-8"
+                .to_owned()
+        }
+        _ => format!("unreadable CSV: {error}"),
+    };
+    (line, message)
+}

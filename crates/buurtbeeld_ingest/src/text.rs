@@ -39,7 +39,11 @@ pub fn utf8_or_windows_1252(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = strip_bom(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 
@@ -66,4 +70,25 @@ pub fn parse_count(raw: &str) -> Result<Option<u32>, String> {
             "'{raw}' is not a count; expected a whole number of 0 or more, or an empty cell for a withheld figure"
         )),
     }
+}
+
+/// A CSV reader as every reader here uses it. Records end at `\n` only, so that line numbers
+/// count lines the way an editor does for CRLF files too (a trailing `\r` is trimmed with the
+/// field); quoted fields may still hold line breaks.
+pub fn csv_builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 20);
+    builder
+}
+
+/// Explains a line that is not UTF-8, naming the offending byte.
+pub fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> String {
+    format!(
+        "the line is not valid UTF-8 (byte 0x{:02X}); CBS and Politie publish UTF-8: save the \
+         file as UTF-8",
+        bytes[error.valid_up_to()]
+    )
 }

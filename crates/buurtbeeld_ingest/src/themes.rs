@@ -73,9 +73,7 @@ pub(crate) fn read(
             let line = Some(line_of(text, category.span().start));
             let raw = category.into_inner();
             match CategoryCode::parse(&raw) {
-                Ok(code) if code_lists().category(code.as_str()).is_some() => {
-                    categories.push(code)
-                }
+                Ok(code) if code_lists().category(code.as_str()).is_some() => categories.push(code),
                 Ok(code) => problems.add(
                     line,
                     Some("categories"),
@@ -110,9 +108,8 @@ pub(crate) fn read(
 
 /// Writes themes in the file format `read` accepts, for editing and re-import.
 pub fn themes_to_toml(themes: &[Theme]) -> String {
-    let mut out = String::from(
-        "# buurtbeeld themes: edit and load with `buurtbeeld import themes.toml`.\n",
-    );
+    let mut out =
+        String::from("# buurtbeeld themes: edit and load with `buurtbeeld import themes.toml`.\n");
     for theme in themes {
         let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
         out.push_str("\n[[theme]]\n");

@@ -127,7 +127,14 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
 
     let mut rows = Vec::with_capacity(areas.len());
     for info in &areas {
-        rows.push(row(store, info, &source, &categories, &window, request.year)?);
+        rows.push(row(
+            store,
+            info,
+            &source,
+            &categories,
+            &window,
+            request.year,
+        )?);
     }
     // The area itself first, then its children with the highest count on top (what needs
     // attention), ties and unknown counts by code.
@@ -199,7 +206,11 @@ fn resolve_subject(
                         .join(", "),
                 )
             })?;
-            Ok((theme.id.clone(), theme.name.clone(), theme.categories.clone()))
+            Ok((
+                theme.id.clone(),
+                theme.name.clone(),
+                theme.categories.clone(),
+            ))
         }
         Subject::Category(code) => {
             let category = store
@@ -250,7 +261,10 @@ fn window(
         .expect("chosen from the available sources");
     // Which periods the source publishes for the area, judged by the subject's first category
     // (or the total when the theme has none).
-    let probe = categories.first().cloned().unwrap_or_else(CategoryCode::total);
+    let probe = categories
+        .first()
+        .cloned()
+        .unwrap_or_else(CategoryCode::total);
     let series = store
         .series(source, &request.area, &probe, frequency)?
         .unwrap_or_default();
@@ -342,8 +356,22 @@ fn row(
     window: &Window,
     year: i32,
 ) -> Result<PictureRow, PictureError> {
-    let current = sum(store, source, &area.code, categories, window.frequency, &window.current)?;
-    let previous = sum(store, source, &area.code, categories, window.frequency, &window.previous)?;
+    let current = sum(
+        store,
+        source,
+        &area.code,
+        categories,
+        window.frequency,
+        &window.current,
+    )?;
+    let previous = sum(
+        store,
+        source,
+        &area.code,
+        categories,
+        window.frequency,
+        &window.previous,
+    )?;
     let withheld = current.is_some_and(|c| c.1) || previous.is_some_and(|p| p.1);
     let all_withheld = |s: Option<(u64, bool)>| s.is_some_and(|(n, w)| w && n == 0);
     let count = current.filter(|_| !all_withheld(current)).map(|c| c.0);
@@ -359,7 +387,10 @@ fn row(
             // Same number of periods on both sides, so equal exposures.
             Some(poisson_exact_test(c, 1.0, p, 1.0)),
         ),
-        (Some(c), Some(p)) => ((p > 0).then(|| (c as f64 - p as f64) / p as f64 * 100.0), None),
+        (Some(c), Some(p)) => (
+            (p > 0).then(|| (c as f64 - p as f64) / p as f64 * 100.0),
+            None,
+        ),
         _ => (None, None),
     };
     Ok(PictureRow {

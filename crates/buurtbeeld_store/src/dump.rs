@@ -54,7 +54,9 @@ impl Store {
             let first: i64 = row.get(4)?;
             let series = decode_cells(first, &row.get::<_, Vec<u8>>(5)?);
             let import_id: i64 = row.get(6)?;
-            let per_cell = row.get::<_, Option<Vec<u8>>>(7)?.map(|b| decode_imports(&b));
+            let per_cell = row
+                .get::<_, Option<Vec<u8>>>(7)?
+                .map(|b| decode_imports(&b));
             for (period, value) in series.iter() {
                 let said_by = per_cell
                     .as_ref()

@@ -147,8 +147,18 @@ fn import_batch(
             import_id
         ])?;
     }
+    let existing = existing_series(tx, batch)?;
     for (key, series) in &batch.series {
-        let counts = write_series(tx, key, series, import_id)?;
+        let counts = if existing.contains(&(
+            key.source.as_str(),
+            key.area.as_str(),
+            key.category.as_str(),
+            key.frequency.as_str(),
+        )) {
+            merge_series(tx, key, series, import_id)?
+        } else {
+            insert_series(tx, key, series, import_id)?
+        };
         outcome.cells_new += counts.new;
         outcome.cells_changed += counts.changed;
         outcome.cells_unchanged += counts.unchanged;
@@ -253,6 +263,78 @@ fn write_categories_themes_codes(
     Ok(())
 }
 
+type KeyRef<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// The keys of the batch that already have a series in the store, found with one query per
+/// source and frequency rather than one per series: a national import writes a million series.
+fn existing_series<'a>(
+    tx: &Transaction<'_>,
+    batch: &'a ImportBatch,
+) -> Result<std::collections::HashSet<KeyRef<'a>>> {
+    let mut found = std::collections::HashSet::new();
+    let sources: std::collections::BTreeSet<(&str, &str)> = batch
+        .series
+        .keys()
+        .map(|k| (k.source.as_str(), k.frequency.as_str()))
+        .collect();
+    for (source, frequency) in sources {
+        let mut stmt = tx.prepare_cached(
+            "SELECT area, category FROM series WHERE source = ?1 AND frequency = ?2",
+        )?;
+        let stored: std::collections::HashSet<(String, String)> = stmt
+            .query_map(params![source, frequency], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        if stored.is_empty() {
+            continue;
+        }
+        for key in batch.series.keys() {
+            if key.source == source
+                && key.frequency.as_str() == frequency
+                && stored.contains(&(
+                    key.area.as_str().to_owned(),
+                    key.category.as_str().to_owned(),
+                ))
+            {
+                found.insert((
+                    key.source.as_str(),
+                    key.area.as_str(),
+                    key.category.as_str(),
+                    key.frequency.as_str(),
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn insert_series(
+    tx: &Transaction<'_>,
+    key: &SeriesKey,
+    incoming: &Series,
+    import_id: i64,
+) -> Result<CellCounts> {
+    let (first, _) = incoming.parts();
+    tx.prepare_cached(
+        "INSERT INTO series (source, area, category, frequency, first_period, cells, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        key.source,
+        key.area.as_str(),
+        key.category.as_str(),
+        key.frequency.as_str(),
+        first,
+        encode_cells(incoming),
+        import_id
+    ])?;
+    Ok(CellCounts {
+        new: incoming.len() as u64,
+        ..CellCounts::default()
+    })
+}
+
 #[derive(Debug, Default)]
 struct CellCounts {
     new: u64,
@@ -260,7 +342,7 @@ struct CellCounts {
     unchanged: u64,
 }
 
-fn write_series(
+fn merge_series(
     tx: &Transaction<'_>,
     key: &SeriesKey,
     incoming: &Series,
@@ -290,24 +372,7 @@ fn write_series(
         )
         .optional()?;
     let Some((id, first, cells, series_import, cell_imports)) = existing else {
-        let (first, _) = incoming.parts();
-        tx.prepare_cached(
-            "INSERT INTO series (source, area, category, frequency, first_period, cells, import_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            key.source,
-            key.area.as_str(),
-            key.category.as_str(),
-            key.frequency.as_str(),
-            first,
-            encode_cells(incoming),
-            import_id
-        ])?;
-        return Ok(CellCounts {
-            new: incoming.len() as u64,
-            ..CellCounts::default()
-        });
+        return insert_series(tx, key, incoming, import_id);
     };
 
     let mut merged = decode_cells(first, &cells);
@@ -355,11 +420,7 @@ fn write_series(
     }
     let (new_first, dense) = merged.parts();
     let ids: Vec<u32> = (0..dense.len() as i64)
-        .map(|i| {
-            provenance
-                .get(&(new_first + i))
-                .map_or(0, |&id| id as u32)
-        })
+        .map(|i| provenance.get(&(new_first + i)).map_or(0, |&id| id as u32))
         .collect();
     let uniform = ids
         .iter()

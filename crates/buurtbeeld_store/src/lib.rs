@@ -69,6 +69,9 @@ impl Store {
             .map_err(sqlite)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(sqlite)?;
+        // A larger page cache (256 MiB) keeps the series index in memory during big imports.
+        conn.pragma_update(None, "cache_size", -262_144)
+            .map_err(sqlite)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(sqlite)?;
         schema::migrations()

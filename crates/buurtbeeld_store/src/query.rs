@@ -129,12 +129,7 @@ impl Store {
                  WHERE source = ?1 AND area = ?2 AND category = ?3 AND frequency = ?4",
             )?
             .query_row(
-                params![
-                    source,
-                    area.as_str(),
-                    category.as_str(),
-                    frequency.as_str()
-                ],
+                params![source, area.as_str(), category.as_str(), frequency.as_str()],
                 |row| Ok(decode_cells(row.get(0)?, &row.get::<_, Vec<u8>>(1)?)),
             )
             .optional()?)

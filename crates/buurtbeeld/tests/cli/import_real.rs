@@ -28,7 +28,12 @@ fn cells(dump: &str) -> BTreeMap<(String, String, String, i64), String> {
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
             (
-                (f[0].to_owned(), f[1].to_owned(), f[2].to_owned(), f[4].parse().unwrap()),
+                (
+                    f[0].to_owned(),
+                    f[1].to_owned(),
+                    f[2].to_owned(),
+                    f[4].parse().unwrap(),
+                ),
                 f[5].to_owned(),
             )
         })
@@ -77,7 +82,13 @@ fn totals_of_buurten_add_up_to_wijk_and_gemeente_every_month() {
         }
     }
     let months: Vec<i64> = per_level.keys().map(|(p, _)| *p).collect();
-    assert_eq!(months.iter().collect::<std::collections::BTreeSet<_>>().len(), 12);
+    assert_eq!(
+        months
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        12
+    );
     for &(period, _) in per_level.keys() {
         let buurten_by_wijk = &per_level[&(period, "BU")];
         let wijken_by_gemeente = &per_level[&(period, "WK")];
@@ -88,11 +99,17 @@ fn totals_of_buurten_add_up_to_wijk_and_gemeente_every_month() {
         let gemeente = count(&cells[&("47022NED".into(), "GM1581".into(), "0.0.0".into(), period)]);
         assert_eq!(wijken_by_gemeente["GM1581"], gemeente, "month {period}");
         let buurt_total: u64 = buurten_by_wijk.values().sum();
-        assert_eq!(buurt_total, gemeente, "buurten to gemeente in month {period}");
+        assert_eq!(
+            buurt_total, gemeente,
+            "buurten to gemeente in month {period}"
+        );
     }
     // The published total includes suppressed categories: never recomputed from the details.
     let dec = 2022 * 12 + 11;
-    assert_eq!(count(&cells[&("47022NED".into(), "GM1581".into(), "0.0.0".into(), dec)]), 129);
+    assert_eq!(
+        count(&cells[&("47022NED".into(), "GM1581".into(), "0.0.0".into(), dec)]),
+        129
+    );
 }
 
 fn picture_json(w: &Workspace, args: &[&str]) -> Json {
@@ -119,7 +136,10 @@ fn always_suppressed_codes_are_withheld_not_zero() {
         }
     }
     // The theme geweld contains 1.4.1: its count is a lower bound, marked withheld.
-    let picture = picture_json(&w, &["--area", "GM1581", "--theme", "geweld", "--year", "2023"]);
+    let picture = picture_json(
+        &w,
+        &["--area", "GM1581", "--theme", "geweld", "--year", "2023"],
+    );
     assert_eq!(picture["rows"][0]["withheld"], Json::Bool(true));
     assert!(picture["rows"][0]["count"].as_u64().is_some());
 }
@@ -130,7 +150,9 @@ fn rates_per_1000_use_85984ned_population() {
     w.import(&[&data(&format!("{UH}/{CODED}")), &data(POPULATION)]);
     let picture = picture_json(
         &w,
-        &["--area", "WK158101", "--theme", "totaal", "--year", "2023", "--month", "2023-03"],
+        &[
+            "--area", "WK158101", "--theme", "totaal", "--year", "2023", "--month", "2023-03",
+        ],
     );
     let population: BTreeMap<String, u64> = std::fs::read_to_string(data(POPULATION))
         .unwrap()
@@ -192,9 +214,14 @@ fn a_later_release_updates_changed_cells_and_keeps_what_the_earlier_said() {
     let dump = w.dump();
     let jan = 2023 * 12;
     // Current value from release 2, cell said by import #3 (#1 is the shipped defaults).
-    assert!(dump.contains(&format!("cell\t47022NED\tGM1581\t0.0.0\tmonth\t{jan}\tCount(125)\t3")));
+    assert!(dump.contains(&format!(
+        "cell\t47022NED\tGM1581\t0.0.0\tmonth\t{jan}\tCount(125)\t3"
+    )));
     // February still attributed to the first release, which said it first.
-    assert!(dump.contains(&format!("cell\t47022NED\tGM1581\t0.0.0\tmonth\t{}\tCount(102)\t2", jan + 1)));
+    assert!(dump.contains(&format!(
+        "cell\t47022NED\tGM1581\t0.0.0\tmonth\t{}\tCount(102)\t2",
+        jan + 1
+    )));
     // What release 1 said about January is kept.
     assert!(
         dump.contains(&format!(
@@ -219,7 +246,10 @@ fn a_killed_import_leaves_the_store_as_it_was() {
         .env("BUURTBEELD_FAILPOINT_ABORT_AFTER_SERIES", "1000")
         .output()
         .unwrap();
-    assert!(!output.status.success(), "the failpoint must kill the process");
+    assert!(
+        !output.status.success(),
+        "the failpoint must kill the process"
+    );
     assert_eq!(w.dump(), before, "a killed import must leave no trace");
     // And the store still works: the same import now succeeds in full.
     w.import(&[&data(&format!("{UH}/{CODED}"))]);
@@ -250,7 +280,12 @@ fn groningen_incidents_land_in_their_buurt_and_match_an_independent_count() {
         .take(2)
         .collect();
     let share = placed[0] as f64 / placed[1] as f64;
-    println!("placed {} of {} incidents ({:.3}%)", placed[0], placed[1], share * 100.0);
+    println!(
+        "placed {} of {} incidents ({:.3}%)",
+        placed[0],
+        placed[1],
+        share * 100.0
+    );
     assert_eq!(placed[1], 12_399);
     assert!(share >= 0.998, "only {share} placed");
 
@@ -261,10 +296,18 @@ fn groningen_incidents_land_in_their_buurt_and_match_an_independent_count() {
     ))
     .unwrap();
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&export);
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
-    let id_col = headers.iter().position(|h| h == "Incident Identificatie").unwrap();
-    let date_col = headers.iter().position(|h| h == "Kennisnamedatum/tijd").unwrap();
+    let id_col = headers
+        .iter()
+        .position(|h| h == "Incident Identificatie")
+        .unwrap();
+    let date_col = headers
+        .iter()
+        .position(|h| h == "Kennisnamedatum/tijd")
+        .unwrap();
     let month_of: BTreeMap<String, i64> = reader
         .records()
         .map(|r| {
@@ -279,7 +322,11 @@ fn groningen_incidents_land_in_their_buurt_and_match_an_independent_count() {
     .unwrap();
     for record in joined.records() {
         let record = record.unwrap();
-        let buurt = if record[5].is_empty() { "BU00000000" } else { &record[5] };
+        let buurt = if record[5].is_empty() {
+            "BU00000000"
+        } else {
+            &record[5]
+        };
         *expected
             .entry((buurt.to_owned(), month_of[&record[0]]))
             .or_default() += 1;
@@ -296,7 +343,9 @@ fn groningen_incidents_land_in_their_buurt_and_match_an_independent_count() {
         let ours = count(value);
         let theirs = expected.get(&(area.clone(), *month)).copied().unwrap_or(0);
         if ours != theirs {
-            differences.push(format!("{area} month {month}: ours {ours}, independent {theirs}"));
+            differences.push(format!(
+                "{area} month {month}: ours {ours}, independent {theirs}"
+            ));
         }
     }
     let expected_total: u64 = expected.values().sum();
@@ -306,4 +355,70 @@ fn groningen_incidents_land_in_their_buurt_and_match_an_independent_count() {
     );
     assert!(compared > 108 * 40);
     assert!(differences.is_empty(), "{differences:#?}");
+}
+
+/// OData pages as saved from the API (padded keys, nulls for withheld) give the same cells as
+/// the coded CSV of the same rows.
+#[test]
+fn odata_json_pages_equal_the_coded_csv() {
+    let coded = std::fs::read_to_string(data(&format!("{UH}/{CODED}"))).unwrap();
+    let rows: Vec<Vec<&str>> = coded
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(";2023MM0"))
+        .map(|l| l.split(';').collect())
+        .collect();
+    let w = Workspace::new();
+    let mut pages = Vec::new();
+    for (page, chunk) in rows.chunks(rows.len() / 2 + 1).enumerate() {
+        let values: Vec<Json> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                serde_json::json!({
+                    "ID": i,
+                    "SoortMisdrijf": format!("{:<6}", r[0]),
+                    "WijkenEnBuurten": format!("{:<10}", r[1]),
+                    "Perioden": r[2],
+                    "GeregistreerdeMisdrijven_1": r[3].parse::<u64>().ok(),
+                })
+            })
+            .collect();
+        let document = serde_json::json!({
+            "odata.metadata": "https://dataderden.cbs.nl/ODataApi/OData/47022NED/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+            "value": values,
+        });
+        pages.push(w.write(&format!("page{page}.json"), document.to_string().as_bytes()));
+    }
+    let csv: String = std::iter::once(coded.lines().next().unwrap().to_owned())
+        .chain(rows.iter().map(|r| r.join(";")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reference = Workspace::new();
+    reference.import(&[&reference.write("same.csv", csv.as_bytes())]);
+    w.import(&pages.iter().map(|p| p.as_path()).collect::<Vec<_>>());
+    let (ours, theirs) = (cells(&w.dump()), cells(&reference.dump()));
+    assert_eq!(ours.len(), rows.len());
+    assert!(ours == theirs, "OData import differs from the coded CSV");
+}
+
+#[test]
+fn yearly_table_47018ned_is_read_with_its_own_code_list() {
+    let w = Workspace::new();
+    let file = w.write(
+        "47018NED.csv",
+        b"SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n\
+          0.0.0;GM1581;2022JJ00;1450\n0.0.0;GM1581;2023JJ00;1402\n",
+    );
+    let out = w.import(&[&file]);
+    assert!(out.contains("(47018NED)"), "{out}");
+    let picture = picture_json(
+        &w,
+        &["--area", "GM1581", "--theme", "totaal", "--year", "2023"],
+    );
+    let row = &picture["rows"][0];
+    assert_eq!(row["count"].as_u64(), Some(1402));
+    assert_eq!(row["previous_count"].as_u64(), Some(1450));
+    assert_eq!(picture["source"], "47018NED");
+    assert!((row["change_pct"].as_f64().unwrap() - (-3.310_344_827_586_207)).abs() < 1e-9);
 }

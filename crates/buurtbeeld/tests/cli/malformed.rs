@@ -1,1 +1,375 @@
-//! Placeholder: the malformed-input corpus tests.
+//! The malformed-input corpus: every file under `tests/fixtures/malformed/` (described in the
+//! README.md there) must be refused with exit code 1, with a problem on stderr that names the
+//! file, the line (or feature, or record) and the field at fault and says what was expected, and
+//! it must leave the store byte-for-byte as it was.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::{data, fixture, Workspace};
+
+/// Where the problem must be reported.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    /// `, line N`: CSV, TOML, and JSON that does not parse.
+    Line(u64),
+    /// `, feature N`: GeoJSON features, 1-based.
+    Feature(u64),
+    /// `, record N`: OData JSON records, 1-based.
+    Record(u64),
+    /// A problem of the whole file (empty, unrecognisable, no year, no boundaries in the store):
+    /// no line applies, and the problem must not name one.
+    WholeFile,
+}
+
+/// One malformed file and how its refusal must read.
+#[derive(Debug)]
+struct Case {
+    /// File name under `tests/fixtures/malformed/`.
+    file: &'static str,
+    /// `--kind`, if the case passes one.
+    kind: Option<&'static str>,
+    /// Files under `data/` imported (successfully) before the malformed file.
+    setup: &'static [&'static str],
+    at: At,
+    /// The field at fault, if a field is.
+    field: Option<&'static str>,
+    /// Substrings the problem line must contain: the bad value and what was expected.
+    expected: &'static [&'static str],
+}
+
+const NO_SETUP: &[&str] = &[];
+/// Buurt boundaries of Groningen 2017, which a BVH export needs to place its incidents.
+const BUURTEN_2017: &[&str] = &["cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"];
+/// The file of the "stops after 50 problems" test: 65 rows, each with a negative count.
+const MANY_BAD_ROWS: &str = "coded_many_bad_rows.csv";
+
+fn malformed(file: &str) -> PathBuf {
+    fixture(&format!("malformed/{file}"))
+}
+
+fn workspace_with(setup: &[&str]) -> Workspace {
+    let workspace = Workspace::new();
+    if !setup.is_empty() {
+        let paths: Vec<PathBuf> = setup.iter().map(|s| data(s)).collect();
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        workspace.import(&paths);
+    }
+    workspace
+}
+
+/// Runs `import FILE [--kind K]` and checks it was refused with exit code 1, not a crash.
+fn refused_import(workspace: &Workspace, file: &str, kind: Option<&str>) -> String {
+    let path = malformed(file);
+    assert!(path.is_file(), "missing fixture {}", path.display());
+    let path = path.display().to_string();
+    let mut args = vec!["import", path.as_str()];
+    if let Some(kind) = kind {
+        args.extend(["--kind", kind]);
+    }
+    let output = workspace.run(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{file}: expected the import to be refused with exit code 1\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "{file}: the binary panicked:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("import refused: nothing was changed in"),
+        "{file}: no 'import refused' line:\n{stderr}"
+    );
+    stderr
+}
+
+/// The store must be byte-identical; on a difference, shows the first differing dump line.
+fn assert_unchanged(file: &str, before: &str, after: &str) {
+    if before == after {
+        return;
+    }
+    let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let first = b
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(b.len().min(a.len()));
+    let show = |line: Option<&&str>| -> String {
+        line.map_or("<none>".to_owned(), |l| l.chars().take(200).collect())
+    };
+    panic!(
+        "{file}: the store changed although the import was refused ({} dump lines before, {} \
+         after); first difference at dump line {}:\n  before: {}\n  after:  {}",
+        b.len(),
+        a.len(),
+        first + 1,
+        show(b.get(first)),
+        show(a.get(first))
+    );
+}
+
+/// `FILE, line N, field 'F': ` as the problem must start (after the directory of FILE).
+fn problem_prefix(case: &Case) -> String {
+    let mut prefix = case.file.to_owned();
+    match case.at {
+        At::Line(n) => prefix.push_str(&format!(", line {n}")),
+        At::Feature(n) => prefix.push_str(&format!(", feature {n}")),
+        At::Record(n) => prefix.push_str(&format!(", record {n}")),
+        At::WholeFile => {}
+    }
+    if let Some(field) = case.field {
+        prefix.push_str(&format!(", field '{field}'"));
+    }
+    prefix.push_str(": ");
+    prefix
+}
+
+fn check(case: &Case) {
+    let workspace = workspace_with(case.setup);
+    let before = workspace.dump();
+    let stderr = refused_import(&workspace, case.file, case.kind);
+    let prefix = problem_prefix(case);
+    let reported = stderr
+        .lines()
+        .any(|line| line.contains(&prefix) && case.expected.iter().all(|e| line.contains(e)));
+    assert!(
+        reported,
+        "{}: expected a problem reading `…{prefix}…` containing {:?}; stderr was:\n{stderr}",
+        case.file, case.expected
+    );
+    let after = workspace.dump();
+    assert_unchanged(case.file, &before, &after);
+}
+
+/// One `#[test]` per case, plus `CASE_FILES`, the files the cases use.
+///
+/// `name: "file", kind, setup, location, field, ["expected", …];`
+macro_rules! cases {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident: $file:literal, $kind:expr, $setup:expr, $at:expr, $field:expr,
+            [$($expected:literal),* $(,)?];
+    )*) => {
+        $(
+            #[test]
+            $(#[$meta])*
+            fn $name() {
+                check(&Case {
+                    file: $file,
+                    kind: $kind,
+                    setup: $setup,
+                    at: $at,
+                    field: $field,
+                    expected: &[$($expected),*],
+                });
+            }
+        )*
+
+        const CASE_FILES: &[&str] = &[$($file),*];
+    };
+}
+
+use At::{Feature, Line, Record, WholeFile};
+
+cases! {
+    // --- Coded CSV (47022NED/47018NED) -----------------------------------------------------
+    coded_truncated_row: "coded_truncated_row.csv", None, NO_SETUP, Line(4), None,
+        ["expected 4 fields separated by ';'", "found 2", "truncated line"];
+    coded_wrong_separator: "coded_wrong_separator.csv", None, NO_SETUP, Line(2), None,
+        ["expected 4 fields separated by ';'", "found 1", "wrong separator"];
+    coded_latin1_labels: "coded_latin1_labels.csv", None, NO_SETUP, Line(2), None,
+        ["not valid UTF-8"];
+    coded_crlf_unknown_category: "coded_crlf_unknown_category.csv", None, NO_SETUP, Line(3),
+        Some("SoortMisdrijf"), ["unknown SoortMisdrijf code '9.9.9'"];
+    coded_unknown_category: "coded_unknown_category.csv", None, NO_SETUP, Line(3),
+        Some("SoortMisdrijf"), ["unknown SoortMisdrijf code '9.9.9'", "code list"];
+    coded_unknown_area: "coded_unknown_area.csv", None, NO_SETUP, Line(3),
+        Some("WijkenEnBuurten"), ["unknown area code 'GM9999'", "code lists"];
+    coded_malformed_area: "coded_malformed_area.csv", None, NO_SETUP, Line(3),
+        Some("WijkenEnBuurten"), ["'BU1581010' is not a CBS area code", "BU + 8"];
+    coded_negative_count: "coded_negative_count.csv", None, NO_SETUP, Line(3),
+        Some("GeregistreerdeMisdrijven_1"), ["'-2' is negative", "0 or more"];
+    coded_non_numeric_count: "coded_non_numeric_count.csv", None, NO_SETUP, Line(3),
+        Some("GeregistreerdeMisdrijven_1"), ["'twee' is not a count", "whole number"];
+    coded_fractional_count: "coded_fractional_count.csv", None, NO_SETUP, Line(3),
+        Some("GeregistreerdeMisdrijven_1"), ["'2.5' is not a count", "whole number"];
+    // The value conflicts with an earlier row for the same key (area, category, period).
+    coded_duplicate_conflict: "coded_duplicate_conflict.csv", None, NO_SETUP, Line(4),
+        Some("GeregistreerdeMisdrijven_1"),
+        ["duplicate key", "GM1581", "0.0.0", "2023MM01", "says 122", "says 125"];
+    coded_period_month_13: "coded_period_month_13.csv", None, NO_SETUP, Line(3),
+        Some("Perioden"), ["'2023MM13' is not a period", "2023MM01"];
+    coded_mixed_months_years: "coded_mixed_months_years.csv", None, NO_SETUP, Line(3),
+        Some("Perioden"), ["2023JJ00", "year", "month"];
+    coded_personal_bsn: "coded_personal_bsn.csv", None, NO_SETUP, Line(1), Some("BSN"),
+        ["looks like personal data", "remove the column"];
+    coded_personal_naam_verdachte: "coded_personal_naam_verdachte.csv", None, NO_SETUP, Line(1),
+        Some("Naam verdachte"), ["looks like personal data"];
+    coded_header_only: "coded_header_only.csv", None, NO_SETUP, WholeFile, None,
+        ["header but no data rows"];
+    coded_missing_count_column: "coded_missing_count_column.csv", None, NO_SETUP, Line(1), None,
+        ["GeregistreerdeMisdrijven_1", "found: SoortMisdrijf | WijkenEnBuurten | Perioden"];
+
+    // --- Portal CSV export ------------------------------------------------------------------
+    portal_unknown_area: "portal_unknown_area.csv", None, NO_SETUP, Line(3),
+        Some("Wijken en buurten"), ["'Atlantis' is not a gemeente, wijk or buurt of GM1581"];
+    portal_unknown_category: "portal_unknown_category.csv", None, NO_SETUP, Line(3),
+        Some("Soort misdrijf"), ["unknown label 'Fietsendiefstal'", "Totaal misdrijven"];
+    portal_period_smarch: "portal_period_smarch.csv", None, NO_SETUP, Line(3), Some("Perioden"),
+        ["'2023 smarch' is not a period", "'2023 januari'"];
+    portal_latin1: "portal_latin1.csv", None, NO_SETUP, Line(2), None,
+        ["not valid UTF-8", "0xFA", "as UTF-8"];
+    portal_personal_geboortedatum: "portal_personal_geboortedatum.csv", None, NO_SETUP, Line(1),
+        Some("Geboortedatum"), ["looks like personal data"];
+    portal_truncated_row: "portal_truncated_row.csv", None, NO_SETUP, Line(3), None,
+        ["expected 4 fields separated by ';'", "found 2"];
+
+    // --- OData JSON -------------------------------------------------------------------------
+    odata_truncated: "odata_truncated.json", None, NO_SETUP, Line(14), None,
+        ["not valid JSON", "EOF"];
+    odata_period_jj01: "odata_period_jj01.json", None, NO_SETUP, Record(2), Some("Perioden"),
+        ["'2023JJ01' is not a period", "2023JJ00"];
+    odata_negative_count: "odata_negative_count.json", None, NO_SETUP, Record(2),
+        Some("GeregistreerdeMisdrijven_1"), ["-2 is not a count", "0 or more"];
+    odata_string_count: "odata_string_count.json", None, NO_SETUP, Record(2),
+        Some("GeregistreerdeMisdrijven_1"), ["\"2\" is not a count", "expected a number"];
+    odata_personal_bsn: "odata_personal_bsn.json", None, NO_SETUP, Record(2), Some("BSN"),
+        ["looks like personal data"];
+    odata_not_a_page: "odata_not_a_page.json", None, NO_SETUP, WholeFile, None,
+        ["expected an OData JSON page", "\"value\" array"];
+    unrecognisable_json: "unrecognisable_json.json", None, NO_SETUP, WholeFile, None,
+        ["neither a GeoJSON FeatureCollection nor an OData page", "pass --kind"];
+
+    // --- Population ---------------------------------------------------------------------------
+    population_non_numeric: "population_non_numeric.csv", None, NO_SETUP, Line(3),
+        Some("inhabitants"), ["'veel' is not a number of inhabitants", "whole number"];
+    // -5 is not a CBS secret marker (those are -99999999 and the like): a plain negative count.
+    population_negative: "population_negative.csv", None, NO_SETUP, Line(3),
+        Some("inhabitants"), ["'-5' is negative", "0 or more"];
+    population_missing_year_column: "population_missing_year_column.csv", None, NO_SETUP,
+        WholeFile, Some("year"), ["no year column", "--year YYYY"];
+    population_empty_year: "population_empty_year.csv", None, NO_SETUP, Line(3), Some("year"),
+        ["'' is not a year", "like 2024"];
+    population_malformed_code: "population_malformed_code.csv", None, NO_SETUP, Line(3),
+        Some("WijkenEnBuurten"), ["'BU158101' is not a CBS area code"];
+    population_truncated_row: "population_truncated_row.csv", None, NO_SETUP, Line(3), None,
+        ["expected 3 fields separated by ';'", "found 2"];
+
+    // --- GeoJSON boundaries -------------------------------------------------------------------
+    areas_without_codes: "areas_without_codes.geojson", None, NO_SETUP, Feature(2), None,
+        ["no area code", "BU_CODE"];
+    areas_point_geometry: "areas_point_geometry.geojson", None, NO_SETUP, Feature(2),
+        Some("geometry"), ["expected a Polygon or MultiPolygon"];
+    areas_outside_nl: "areas_outside_nl.geojson", None, NO_SETUP, Feature(2), Some("geometry"),
+        ["(-74.01, 40.7)", "in the Netherlands"];
+    areas_vertex_outside_nl: "areas_vertex_outside_nl.geojson", None, NO_SETUP, Feature(2),
+        Some("geometry"), ["outside the Netherlands", "lon -74.00000"];
+    areas_duplicate_code: "areas_duplicate_code.geojson", None, NO_SETUP, Feature(2),
+        Some("BU_CODE"), ["BU15810101 appears more than once"];
+    areas_not_feature_collection: "areas_not_feature_collection.geojson", None, NO_SETUP,
+        WholeFile, None, ["expected a GeoJSON FeatureCollection"];
+    areas_personal_naam: "areas_personal_naam.geojson", None, NO_SETUP, Feature(2),
+        Some("Naam"), ["looks like personal data"];
+    areas_truncated: "areas_truncated.geojson", None, NO_SETUP, Line(24), None,
+        ["not valid JSON", "EOF", "FeatureCollection"];
+
+    // --- BVH incident exports (need buurt boundaries in the store) ---------------------------
+    bvh_unknown_incident_code: "bvh_unknown_incident_code.csv", None, BUURTEN_2017, Line(3),
+        Some("Incidentsoort code"), ["unknown incident code 'Z99'", "incident code table"];
+    bvh_crlf_unknown_incident_code: "bvh_crlf_unknown_incident_code.csv", None, BUURTEN_2017,
+        Line(3), Some("Incidentsoort code"), ["unknown incident code 'Z99'"];
+    bvh_month_13: "bvh_month_13.csv", None, BUURTEN_2017, Line(3),
+        Some("Kennisnamedatum/tijd"), ["'2-13-2016 21:17' is not a date-time", "20-9-2017 17:30"];
+    bvh_february_30: "bvh_february_30.csv", None, BUURTEN_2017, Line(3),
+        Some("Kennisnamedatum/tijd"), ["'30-2-2016 21:17'"];
+    bvh_wgs84_coordinates: "bvh_wgs84_coordinates.csv", None, BUURTEN_2017, Line(3), Some("X"),
+        ["(6.5612, 53.2068) is not an RD New (EPSG:28992) coordinate"];
+    bvh_without_boundaries: "bvh_without_boundaries.csv", None, NO_SETUP, WholeFile, None,
+        ["no buurt boundaries", "import the CBS wijk- en buurtkaart"];
+    bvh_personal_naam_verdachte: "bvh_personal_naam_verdachte.csv", None, BUURTEN_2017,
+        Line(1), Some("Naam verdachte"), ["looks like personal data"];
+    bvh_truncated_row: "bvh_truncated_row.csv", None, BUURTEN_2017, Line(4), None,
+        ["expected 34 fields separated by ';'", "found 11"];
+
+    // --- Themes (TOML) ------------------------------------------------------------------------
+    themes_unknown_category: "themes_unknown_category.toml", None, NO_SETUP, Line(11),
+        Some("categories"), ["unknown SoortMisdrijf code '1.2.99'"];
+    themes_duplicate_id: "themes_duplicate_id.toml", None, NO_SETUP, Line(8), Some("id"),
+        ["theme 'woninginbraak' is defined twice"];
+    themes_syntax_error: "themes_syntax_error.toml", None, NO_SETUP, Line(8), None,
+        ["invalid basic string", "[[theme]]"];
+
+    // --- Incident codes -----------------------------------------------------------------------
+    incident_codes_unknown_category: "incident_codes_unknown_category.csv", None, NO_SETUP,
+        Line(4), Some("category"), ["'1.2.33' is not a SoortMisdrijf detail code"];
+    incident_codes_truncated_row: "incident_codes_truncated_row.csv", None, NO_SETUP, Line(3),
+        None, ["expected 3 fields separated by ';'", "found 2"];
+
+    // --- Whole-file problems ------------------------------------------------------------------
+    empty: "empty.csv", None, NO_SETUP, WholeFile, None, ["the file is empty"];
+    unrecognisable_header: "unrecognisable_header.csv", None, NO_SETUP, Line(1), None,
+        ["cannot tell the format from the header 'Datum;Plaats;Aantal'", "pass --kind"];
+    unrecognisable_header_as_coded_csv: "unrecognisable_header.csv", Some("politie-coded-csv"),
+        NO_SETUP, Line(1), None,
+        ["expected a header with the columns SoortMisdrijf", "found: Datum | Plaats | Aantal"];
+}
+
+#[test]
+fn stops_after_50_problems() {
+    let workspace = Workspace::new();
+    let before = workspace.dump();
+    let stderr = refused_import(&workspace, MANY_BAD_ROWS, None);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(&format!("{MANY_BAD_ROWS}, line ")))
+        .collect();
+    assert_eq!(problems.len(), 50, "expected 50 problems listed:\n{stderr}");
+    assert!(
+        problems[0].contains(", line 2, field 'GeregistreerdeMisdrijven_1': '-1' is negative"),
+        "first problem: {}",
+        problems[0]
+    );
+    assert!(
+        problems[49].contains(", line 51, field 'GeregistreerdeMisdrijven_1': '-50' is negative"),
+        "last problem: {}",
+        problems[49]
+    );
+    assert!(
+        stderr.contains("(stopped after 50 problems; fix these and import again)"),
+        "no 'stopped after 50 problems':\n{stderr}"
+    );
+    let after = workspace.dump();
+    assert_unchanged(MANY_BAD_ROWS, &before, &after);
+}
+
+/// Every file in the corpus is used by a case and described in the README, and vice versa.
+#[test]
+fn corpus_is_complete_and_documented() {
+    let dir = fixture("malformed");
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("README.md");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "README.md")
+        .collect();
+    files.sort();
+    for file in &files {
+        assert!(
+            CASE_FILES.contains(&file.as_str()) || file == MANY_BAD_ROWS,
+            "{file} is in the corpus but no case uses it"
+        );
+        assert!(
+            readme.contains(&format!("`{file}`")),
+            "{file} is not described in README.md"
+        );
+    }
+    for file in CASE_FILES {
+        assert!(
+            files.iter().any(|f| f == file),
+            "case file {file} is missing"
+        );
+    }
+    assert!(files.len() >= 30, "only {} malformed files", files.len());
+}
