@@ -63,7 +63,7 @@ fn context(store: &Store) -> Result<Context, Failure> {
     }
     Ok(Context {
         known_areas,
-        buurt_geometries: store.buurt_geometries(None)?,
+        buurt_geometries: store.buurt_geometries()?,
         incident_codes: store.incident_codes()?,
     })
 }

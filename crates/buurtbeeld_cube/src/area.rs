@@ -137,14 +137,6 @@ impl AreaCode {
         }
     }
 
-    /// Whether `self` is `other` or lies inside it.
-    pub fn is_within(&self, other: &AreaCode) -> bool {
-        match other.level() {
-            AreaLevel::Land => true,
-            _ => self.0[2..].starts_with(&other.0[2..]) && self.level() >= other.level(),
-        }
-    }
-
     /// CBS's "onbekend" areas (`GM0000`, `WK000000`, `BU00000000`) carry counts that police
     /// could not place; they are real areas in the tables, not missing values.
     pub fn is_unknown(&self) -> bool {
@@ -183,9 +175,6 @@ mod tests {
         assert_eq!(buurt.gemeente().unwrap().as_str(), "GM1581");
         let gemeente = AreaCode::parse("GM1581    ").unwrap();
         assert_eq!(gemeente.as_str(), "GM1581");
-        assert!(buurt.is_within(&gemeente));
-        assert!(!gemeente.is_within(&buurt));
-        assert!(!AreaCode::parse("BU15820101").unwrap().is_within(&gemeente));
     }
 
     #[test]

@@ -36,6 +36,11 @@ pub enum PictureError {
     UnknownArea(AreaCode),
     #[error("unknown theme '{0}'; the themes are: {1}")]
     UnknownTheme(String, String),
+    #[error(
+        "theme '{0}' has no police categories: its figures come from another source (see \
+         `buurtbeeld themes`)"
+    )]
+    ThemeWithoutCategories(String),
     #[error("unknown category '{0}': not a SoortMisdrijf code in the store")]
     UnknownCategory(CategoryCode),
     #[error("no crime figures for {0} in the store{1}")]
@@ -67,7 +72,8 @@ pub struct PictureRow {
     pub p_value: Option<f64>,
     pub significant: Option<bool>,
     /// At least one component was withheld (suppressed) in either period: `count` is then the
-    /// published part only, a lower bound, and no test is done.
+    /// published part only, a lower bound, and the test compares only the categories published
+    /// in both periods (`None` if there are none).
     pub withheld: bool,
 }
 
@@ -85,7 +91,7 @@ pub struct Picture {
     pub alpha: f64,
     pub rows: Vec<PictureRow>,
     pub notes: Vec<String>,
-    pub attribution: &'static str,
+    pub attribution: String,
 }
 
 /// Periods compared: the current window and the same window a year earlier.
@@ -141,6 +147,12 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     rows[1..].sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
     let own = &rows[0];
 
+    if own.count.is_some() && own.previous_count.is_none() {
+        notes.push(format!(
+            "Geen vergelijking: de bron heeft geen cijfers voor {}.",
+            Window::label(window.frequency, &window.previous)
+        ));
+    }
     if categories.iter().any(CategoryCode::is_total) {
         notes.push(
             "Het totaal (0.0.0) is het gepubliceerde totaal, inclusief categorieën die om \
@@ -150,8 +162,9 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     }
     if rows.iter().any(|r| r.withheld) {
         notes.push(
-            "Afgeschermd: minstens één categorie is door CBS/Politie niet gepubliceerd \
-             (privacy). Het aantal is dan een ondergrens en er is geen toets gedaan."
+            "Afgeschermd (≥): minstens één categorie is door CBS/Politie niet gepubliceerd \
+             (privacy). Het aantal is dan een ondergrens; de toets vergelijkt alleen de \
+             categorieën die in beide perioden gepubliceerd zijn."
                 .to_owned(),
         );
     }
@@ -173,6 +186,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
             request.year
         ));
     }
+    let attribution = attribution(&source);
     Ok(Picture {
         area: area.code.clone(),
         area_name: area.name.clone(),
@@ -185,8 +199,17 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
         alpha: ALPHA,
         rows,
         notes,
-        attribution: crate::ATTRIBUTION,
+        attribution,
     })
+}
+
+/// Who to credit: the police tables are published by CBS and Politie; BVH exports come from the
+/// police to the municipality.
+fn attribution(source: &str) -> String {
+    match source {
+        "BVH" => "Bron: Politie (BVH-registraties, via de gemeente)".to_owned(),
+        _ => crate::ATTRIBUTION.to_owned(),
+    }
 }
 
 fn resolve_subject(
@@ -206,6 +229,9 @@ fn resolve_subject(
                         .join(", "),
                 )
             })?;
+            if theme.categories.is_empty() {
+                return Err(PictureError::ThemeWithoutCategories(theme.id.clone()));
+            }
             Ok((
                 theme.id.clone(),
                 theme.name.clone(),
@@ -321,31 +347,91 @@ fn window(
     })
 }
 
-/// Sum of the subject over some periods: the published total and whether anything was
-/// withheld; `None` if a period is missing altogether.
-fn sum(
+/// One category's sum over some periods: `None` if a period is missing altogether, else the
+/// published total and whether any period was withheld.
+fn category_sum(
+    store: &Store,
+    source: &str,
+    area: &AreaCode,
+    category: &CategoryCode,
+    frequency: Frequency,
+    periods: &[i64],
+) -> Result<Option<(u64, bool)>, PictureError> {
+    let Some(series) = store.series(source, area, category, frequency)? else {
+        return Ok(None);
+    };
+    let mut total = 0u64;
+    let mut withheld = false;
+    for period in periods {
+        match series.get(*period) {
+            Some(Value::Count(n)) => total += u64::from(n),
+            Some(Value::Withheld) => withheld = true,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some((total, withheld)))
+}
+
+/// The subject's sums in both windows. `shown` is everything published (a lower bound if
+/// something was withheld); `comparable` only the categories published in full in both windows,
+/// which is what the change test may compare.
+struct Sums {
+    current: Option<u64>,
+    previous: Option<u64>,
+    withheld: bool,
+    comparable: Option<(u64, u64)>,
+}
+
+fn sums(
     store: &Store,
     source: &str,
     area: &AreaCode,
     categories: &[CategoryCode],
-    frequency: Frequency,
-    periods: &[i64],
-) -> Result<Option<(u64, bool)>, PictureError> {
-    let mut total = 0u64;
+    window: &Window,
+) -> Result<Sums, PictureError> {
+    let mut current = Some((0u64, false, false));
+    let mut previous = Some((0u64, false, false));
+    let mut comparable = (0u64, 0u64, false);
     let mut withheld = false;
     for category in categories {
-        let Some(series) = store.series(source, area, category, frequency)? else {
-            return Ok(None);
-        };
-        for period in periods {
-            match series.get(*period) {
-                Some(Value::Count(n)) => total += u64::from(n),
-                Some(Value::Withheld) => withheld = true,
-                None => return Ok(None),
-            }
+        let now = category_sum(
+            store,
+            source,
+            area,
+            category,
+            window.frequency,
+            &window.current,
+        )?;
+        let then = category_sum(
+            store,
+            source,
+            area,
+            category,
+            window.frequency,
+            &window.previous,
+        )?;
+        for (acc, part) in [(&mut current, now), (&mut previous, then)] {
+            *acc = match (*acc, part) {
+                (Some((total, any_published, any_withheld)), Some((n, w))) => {
+                    Some((total + n, any_published || !w || n > 0, any_withheld || w))
+                }
+                _ => None,
+            };
+        }
+        withheld |= now.is_some_and(|p| p.1) || then.is_some_and(|p| p.1);
+        if let (Some((n, false)), Some((p, false))) = (now, then) {
+            comparable = (comparable.0 + n, comparable.1 + p, true);
         }
     }
-    Ok(Some((total, withheld)))
+    // A sum of nothing but withheld cells is no figure at all.
+    let figure =
+        |s: Option<(u64, bool, bool)>| s.filter(|(_, published, _)| *published).map(|s| s.0);
+    Ok(Sums {
+        current: figure(current),
+        previous: figure(previous),
+        withheld,
+        comparable: comparable.2.then_some((comparable.0, comparable.1)),
+    })
 }
 
 fn row(
@@ -356,55 +442,33 @@ fn row(
     window: &Window,
     year: i32,
 ) -> Result<PictureRow, PictureError> {
-    let current = sum(
-        store,
-        source,
-        &area.code,
-        categories,
-        window.frequency,
-        &window.current,
-    )?;
-    let previous = sum(
-        store,
-        source,
-        &area.code,
-        categories,
-        window.frequency,
-        &window.previous,
-    )?;
-    let withheld = current.is_some_and(|c| c.1) || previous.is_some_and(|p| p.1);
-    let all_withheld = |s: Option<(u64, bool)>| s.is_some_and(|(n, w)| w && n == 0);
-    let count = current.filter(|_| !all_withheld(current)).map(|c| c.0);
-    let previous_count = previous.filter(|_| !all_withheld(previous)).map(|p| p.0);
+    let sums = sums(store, source, &area.code, categories, window)?;
     let population = store.population(&area.code, year)?;
-    let per_1000 = match (count, population) {
+    let per_1000 = match (sums.current, population) {
         (Some(n), Some(p)) if p.inhabitants > 0 => Some(n as f64 * 1000.0 / p.inhabitants as f64),
         _ => None,
     };
-    let (change_pct, p_value) = match (count, previous_count) {
-        (Some(c), Some(p)) if !withheld => (
-            (p > 0).then(|| (c as f64 - p as f64) / p as f64 * 100.0),
-            // Same number of periods on both sides, so equal exposures.
-            Some(poisson_exact_test(c, 1.0, p, 1.0)),
-        ),
-        (Some(c), Some(p)) => (
-            (p > 0).then(|| (c as f64 - p as f64) / p as f64 * 100.0),
-            None,
-        ),
-        _ => (None, None),
+    let change_pct = match (sums.current, sums.previous) {
+        (Some(c), Some(p)) if p > 0 => Some((c as f64 - p as f64) / p as f64 * 100.0),
+        _ => None,
+    };
+    // Same number of periods on both sides, so equal exposures.
+    let p_value = match (sums.current, sums.previous, sums.comparable) {
+        (Some(_), Some(_), Some((c, p))) => Some(poisson_exact_test(c, 1.0, p, 1.0)),
+        _ => None,
     };
     Ok(PictureRow {
         code: area.code.clone(),
         name: area.name.clone(),
         level: area.level,
-        count,
+        count: sums.current,
         population: population.map(|p| p.inhabitants),
         population_year: population.map(|p| p.year),
         per_1000,
-        previous_count,
+        previous_count: sums.previous,
         change_pct,
         p_value,
         significant: p_value.map(|p| p < ALPHA),
-        withheld,
+        withheld: sums.withheld,
     })
 }

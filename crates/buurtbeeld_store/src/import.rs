@@ -63,19 +63,6 @@ impl Store {
         tx.commit()?;
         Ok(outcomes)
     }
-
-    /// Whether a file with these bytes was imported before.
-    pub fn is_imported(&self, checksum: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM imports WHERE checksum = ?1",
-                [checksum],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
-    }
 }
 
 fn import_batch(

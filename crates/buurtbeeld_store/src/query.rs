@@ -94,8 +94,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// GeoJSON (WGS84) geometries of the buurten within an area, in code order.
-    pub fn buurt_geometries(&self, within: Option<&AreaCode>) -> Result<Vec<(AreaCode, String)>> {
+    /// GeoJSON (WGS84) geometries of all buurten, in code order.
+    pub fn buurt_geometries(&self) -> Result<Vec<(AreaCode, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT code, geometry FROM areas WHERE level = 'buurt' AND geometry IS NOT NULL
              ORDER BY code",
@@ -107,9 +107,7 @@ impl Store {
         for row in rows {
             let (code, geometry) = row?;
             if let Ok(code) = AreaCode::parse(&code) {
-                if within.is_none_or(|w| code.is_within(w)) {
-                    out.push((code, geometry));
-                }
+                out.push((code, geometry));
             }
         }
         Ok(out)

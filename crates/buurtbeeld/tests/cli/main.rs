@@ -1,6 +1,8 @@
 //! The integration tests of buurtbeeld: one binary, driving the real `buurtbeeld` executable on
 //! temporary data directories.
 
+mod formats;
 mod harness;
 mod import_real;
 mod malformed;
+mod picture;
