@@ -169,6 +169,41 @@ impl<'a> CubeBuilder<'a> {
         }
     }
 
+    /// Merges a cube built from another part of the same file. Returns false on a conflict
+    /// (different frequencies, or a cell both parts give different values).
+    pub(crate) fn absorb(&mut self, other: CubeBuilder<'_>) -> bool {
+        match (self.frequency, other.frequency) {
+            (Some(a), Some(b)) if a != b => return false,
+            (None, b) => self.frequency = b,
+            _ => {}
+        }
+        self.last = None;
+        for ((area, category), series) in other.series {
+            let key = (
+                self.known_area(&other.areas[area as usize]),
+                self.known_category(&other.categories[category as usize]),
+            );
+            match self.series_index.get(&key) {
+                None => {
+                    self.series_index.insert(key, self.series.len());
+                    self.series.push((key, series));
+                }
+                Some(&i) => {
+                    for (period, value) in series.iter() {
+                        if self.series[i]
+                            .1
+                            .insert(period, value)
+                            .is_some_and(|old| old != value)
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        true
+    }
+
     pub(crate) fn frequency(&self) -> Option<Frequency> {
         self.frequency
     }

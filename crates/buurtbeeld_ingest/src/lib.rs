@@ -135,6 +135,22 @@ pub fn read_file(
         kind,
         delimiter,
     };
+    // The threshold can be lowered so that tests run the parallel path on small files.
+    let threshold = std::env::var("BUURTBEELD_PARALLEL_MIN_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(politie::PARALLEL_BYTES);
+    let large = file.metadata().is_ok_and(|m| m.len() >= threshold);
+    if kind == InputKind::PolitieCodedCsv && large {
+        if let Some((mut batch, checksum)) =
+            politie::read_coded_csv_parallel(&input, path, &head, options, context)
+        {
+            if let Some(source) = batch.source.as_mut() {
+                source.checksum = checksum;
+            }
+            return Ok(batch);
+        }
+    }
     let mut reader = HashingReader {
         inner: std::io::Cursor::new(head).chain(file),
         hasher: Sha256::new(),
@@ -169,12 +185,7 @@ pub fn read_file(
             InputKind::IncidentCodesCsv => incident_codes::read(&input, &bytes, options)?,
         }
     };
-    let checksum: String = reader
-        .hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let checksum = text::hex(&reader.hasher.finalize());
     if let Some(source) = batch.source.as_mut() {
         source.checksum = checksum;
     }

@@ -5,8 +5,27 @@ use sha2::{Digest, Sha256};
 use crate::problem::{ImportError, Problems};
 
 pub fn checksum(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of a file, read in large blocks.
+pub fn checksum_of_file(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 /// Strips a UTF-8 byte order mark, as the CBS/Politie portal writes one.

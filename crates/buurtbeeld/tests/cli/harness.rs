@@ -37,12 +37,18 @@ impl Workspace {
 
     /// Runs `buurtbeeld --data-dir … ARGS`.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::cargo_bin("buurtbeeld").expect("binary built");
         command
             .arg("--data-dir")
             .arg(self.data_dir())
             .args(args)
-            .env_remove("BUURTBEELD_DATA_DIR");
+            .env_remove("BUURTBEELD_DATA_DIR")
+            .envs(env.iter().copied());
         command.output().expect("ran")
     }
 
