@@ -4,12 +4,34 @@ use crate::Value;
 
 /// Cells of one series, indexed by period ordinal, dense from `first`.
 ///
-/// `None` means "not published for this period", which differs from `Value::Withheld` (published
-/// as suppressed). Dense storage keeps a national cube (≈170M cells) within a few GiB.
+/// "Not published for this period" differs from `Value::Withheld` (published as suppressed).
+/// Cells are packed as `i32` (a count, `WITHHELD` or `ABSENT`), the same encoding the store
+/// writes: a national cube of ≈170M cells then takes about 0.7 GB in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Series {
     first: i64,
-    cells: Vec<Option<Value>>,
+    cells: Vec<i32>,
+}
+
+/// Packed cell meaning "published as withheld".
+pub const WITHHELD: i32 = -1;
+/// Packed cell meaning "not published for this period".
+pub const ABSENT: i32 = -2;
+
+fn pack(value: Value) -> i32 {
+    match value {
+        // Counts above i32::MAX do not occur in police tables (the national total is ~1M/yr).
+        Value::Count(n) => i32::try_from(n).unwrap_or(i32::MAX),
+        Value::Withheld => WITHHELD,
+    }
+}
+
+fn unpack(cell: i32) -> Option<Value> {
+    match cell {
+        WITHHELD => Some(Value::Withheld),
+        n if n >= 0 => Some(Value::Count(n as u32)),
+        _ => None,
+    }
 }
 
 impl Series {
@@ -17,7 +39,8 @@ impl Series {
         Series::default()
     }
 
-    pub fn from_parts(first: i64, cells: Vec<Option<Value>>) -> Series {
+    /// From packed cells (see `WITHHELD` and `ABSENT`), as the store keeps them.
+    pub fn from_packed(first: i64, cells: Vec<i32>) -> Series {
         Series { first, cells }
     }
 
@@ -27,19 +50,19 @@ impl Series {
             self.first = period;
         } else if period < self.first {
             let grow = (self.first - period) as usize;
-            self.cells.splice(0..0, std::iter::repeat_n(None, grow));
+            self.cells.splice(0..0, std::iter::repeat_n(ABSENT, grow));
             self.first = period;
         }
         let index = (period - self.first) as usize;
         if index >= self.cells.len() {
-            self.cells.resize(index + 1, None);
+            self.cells.resize(index + 1, ABSENT);
         }
-        self.cells[index].replace(value)
+        unpack(std::mem::replace(&mut self.cells[index], pack(value)))
     }
 
     pub fn get(&self, period: i64) -> Option<Value> {
         let index = usize::try_from(period - self.first).ok()?;
-        self.cells.get(index).copied().flatten()
+        self.cells.get(index).copied().and_then(unpack)
     }
 
     /// The published cells in period order.
@@ -48,19 +71,19 @@ impl Series {
         self.cells
             .iter()
             .enumerate()
-            .filter_map(move |(i, cell)| cell.map(|v| (first + i as i64, v)))
+            .filter_map(move |(i, &cell)| unpack(cell).map(|v| (first + i as i64, v)))
     }
 
     pub fn len(&self) -> usize {
-        self.cells.iter().filter(|c| c.is_some()).count()
+        self.cells.iter().filter(|&&c| c != ABSENT).count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.iter().all(Option::is_none)
+        self.len() == 0
     }
 
-    /// First ordinal and the dense cells, for storage codecs.
-    pub fn parts(&self) -> (i64, &[Option<Value>]) {
+    /// First ordinal and the packed cells, for storage codecs.
+    pub fn packed(&self) -> (i64, &[i32]) {
         (self.first, &self.cells)
     }
 }

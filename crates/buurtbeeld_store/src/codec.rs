@@ -1,34 +1,19 @@
-//! Encoding of a series' cells and per-cell import ids as blobs.
+//! Encoding of a series' cells and per-cell import ids as little-endian blobs.
 
-use buurtbeeld_cube::{Series, Value};
+use buurtbeeld_cube::Series;
 
-const WITHHELD: i32 = -1;
-const ABSENT: i32 = -2;
-
+/// The packed cells (`Series::packed`) as little-endian bytes.
 pub(crate) fn encode_cells(series: &Series) -> Vec<u8> {
-    let (_, cells) = series.parts();
-    let mut out = Vec::with_capacity(cells.len() * 4);
-    for cell in cells {
-        let raw = match cell {
-            Some(Value::Count(n)) => i32::try_from(*n).unwrap_or(i32::MAX),
-            Some(Value::Withheld) => WITHHELD,
-            None => ABSENT,
-        };
-        out.extend_from_slice(&raw.to_le_bytes());
-    }
-    out
+    let (_, cells) = series.packed();
+    cells.iter().flat_map(|c| c.to_le_bytes()).collect()
 }
 
 pub(crate) fn decode_cells(first: i64, blob: &[u8]) -> Series {
     let cells = blob
         .chunks_exact(4)
-        .map(|b| match i32::from_le_bytes([b[0], b[1], b[2], b[3]]) {
-            WITHHELD => Some(Value::Withheld),
-            n if n >= 0 => Some(Value::Count(n as u32)),
-            _ => None,
-        })
+        .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
-    Series::from_parts(first, cells)
+    Series::from_packed(first, cells)
 }
 
 pub(crate) fn encode_imports(ids: &[u32]) -> Vec<u8> {
@@ -44,6 +29,7 @@ pub(crate) fn decode_imports(blob: &[u8]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use buurtbeeld_cube::Value;
 
     #[test]
     fn cells_round_trip() {

@@ -302,7 +302,7 @@ fn insert_series(
     incoming: &Series,
     import_id: i64,
 ) -> Result<CellCounts> {
-    let (first, _) = incoming.parts();
+    let (first, _) = incoming.packed();
     tx.prepare_cached(
         "INSERT INTO series (source, area, category, frequency, first_period, cells, import_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -405,15 +405,11 @@ fn merge_series(
     if counts.new == 0 && counts.changed == 0 {
         return Ok(counts);
     }
-    let (new_first, dense) = merged.parts();
+    let (new_first, dense) = merged.packed();
     let ids: Vec<u32> = (0..dense.len() as i64)
         .map(|i| provenance.get(&(new_first + i)).map_or(0, |&id| id as u32))
         .collect();
-    let uniform = ids
-        .iter()
-        .zip(dense)
-        .filter(|(_, cell)| cell.is_some())
-        .all(|(&id, _)| i64::from(id) == import_id);
+    let uniform = provenance.values().all(|&id| id == import_id);
     tx.prepare_cached(
         "UPDATE series SET first_period = ?1, cells = ?2, import_id = ?3, cell_imports = ?4
          WHERE id = ?5",
