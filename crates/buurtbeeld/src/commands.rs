@@ -8,7 +8,7 @@ use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
 use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
 use buurtbeeld_report::{OutputFormat, PictureError, PictureRequest, Subject};
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -140,9 +140,22 @@ pub fn import(
         )));
     }
     let cells: u64 = batches.iter().map(|b| b.cell_count() as u64).sum();
+    let dutch = |n: u64| buurtbeeld_report::format::integer(n);
     let bar = ProgressBar::new(cells).with_style(
-        ProgressStyle::with_template("writing {bar:40} {human_pos}/{human_len} cells ({eta})")
-            .expect("valid template"),
+        ProgressStyle::with_template("writing {bar:40} {done}/{total} cells ({eta})")
+            .expect("valid template")
+            .with_key(
+                "done",
+                move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}", dutch(s.pos()));
+                },
+            )
+            .with_key(
+                "total",
+                move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}", dutch(s.len().unwrap_or(0)));
+                },
+            ),
     );
     let outcomes = store
         .import(&batches, &Bar(bar.clone()))
