@@ -10,7 +10,7 @@ use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
 
 use crate::codelists::code_lists;
 use crate::cube_builder::CubeBuilder;
-use crate::personal::personal_field;
+use crate::personal::checked_headers;
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::rd::{looks_like_rd, rd_to_wgs84};
 use crate::{text, Context, Input, ReadOptions};
@@ -108,17 +108,7 @@ pub(crate) fn read(
     let text = text::utf8_or_windows_1252(bytes);
     let mut problems = Problems::new(input.name);
     let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
-    let headers: Vec<String> = csv
-        .headers()
-        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    for h in &headers {
-        if let Some(why) = personal_field(h) {
-            problems.add(Some(1), Some(h), why);
-        }
-    }
+    let headers = checked_headers(input.name, &mut csv, &mut problems)?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(code_col), Some(date_col), Some(x_col), Some(y_col)) =
         (column(CODE), column(REGISTERED), column(X), column(Y))

@@ -1,5 +1,7 @@
 //! Refusal of person-identifying fields: buurtbeeld works on counts and anonymous incidents only.
 
+use crate::problem::{ImportError, Problems};
+
 /// Column-name fragments that identify persons. Matched on the lower-cased name with spaces,
 /// dashes and underscores removed. Location fields of an offence (street, postcode) are not in
 /// this list: BVH exports carry them, and the incident reader drops them without storing them.
@@ -40,6 +42,31 @@ const PERSONAL_NAMES: &[&str] = &[
     "geslacht",
     "leeftijd",
 ];
+
+/// The trimmed header row of a CSV (BOM removed); every column that looks like personal data is
+/// recorded as a problem on line 1.
+pub(crate) fn checked_headers<R: std::io::Read>(
+    file: &str,
+    csv: &mut csv::Reader<R>,
+    problems: &mut Problems,
+) -> Result<Vec<String>, ImportError> {
+    let headers: Vec<String> = csv
+        .byte_headers()
+        .map_err(|e| Problems::new(file).fatal(Some(1), None, e.to_string()))?
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(crate::text::strip_bom(h))
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    for h in &headers {
+        if let Some(why) = personal_field(h) {
+            problems.add(Some(1), Some(h), why);
+        }
+    }
+    Ok(headers)
+}
 
 /// If the column looks like personal data, says why.
 pub fn personal_field(column: &str) -> Option<String> {

@@ -10,7 +10,7 @@ use buurtbeeld_cube::{Frequency, ImportBatch, Period, Value};
 
 use crate::codelists::{code_lists, RegionList};
 use crate::cube_builder::CubeBuilder;
-use crate::personal::personal_field;
+use crate::personal::{checked_headers, personal_field};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, InputKind, ReadOptions};
 
@@ -53,10 +53,36 @@ fn table_for(frequency: Option<Frequency>) -> &'static str {
     }
 }
 
-fn check_personal_columns(problems: &mut Problems, headers: &[String]) {
-    for h in headers {
-        if let Some(why) = personal_field(h) {
-            problems.add(Some(1), Some(h), why);
+/// A field parsed, or the column at fault and what was expected.
+type Parsed<'a, T> = Result<T, (&'a str, String)>;
+
+/// Adds one row's cell to the cube, or records every field's problem.
+fn add_row(
+    cube: &mut CubeBuilder<'_>,
+    problems: &mut Problems,
+    line: Option<u64>,
+    fields: (
+        Parsed<'_, u16>,
+        Parsed<'_, u32>,
+        Parsed<'_, Period>,
+        Parsed<'_, Value>,
+    ),
+    count_column: &str,
+) {
+    match fields {
+        (Ok(category), Ok(area), Ok(period), Ok(value)) => {
+            if let Err(m) = cube.set(area, category, period, value) {
+                problems.add(
+                    line,
+                    Some(m.field(CODED_COLUMNS[2], count_column)),
+                    m.message,
+                );
+            }
+        }
+        (c, a, p, v) => {
+            for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten() {
+                problems.add(line, Some(field), message);
+            }
         }
     }
 }
@@ -75,17 +101,7 @@ fn coded_header<R: Read>(
     csv: &mut csv::Reader<R>,
 ) -> Result<CodedColumns, ImportError> {
     let mut problems = Problems::new(input.name);
-    let headers: Vec<String> = csv
-        .byte_headers()
-        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(text::strip_bom(h))
-                .trim()
-                .to_owned()
-        })
-        .collect();
-    check_personal_columns(&mut problems, &headers);
+    let headers = checked_headers(input.name, csv, &mut problems)?;
     let position = |name: &str| headers.iter().position(|h| h == name);
     let (Some(category), Some(area), Some(period), Some(count)) = (
         position(CODED_COLUMNS[0]),
@@ -172,23 +188,14 @@ fn parse_coded_rows<R: Read>(
             })
             .map_err(|m| (CODED_COLUMNS[2], m));
         let value = text::parse_count(count).map_err(|m| (columns.count_name.as_str(), m));
-        match (category, area, period, value) {
-            (Ok(c), Ok(a), Ok(p), Ok(v)) => {
-                let value = v.map_or(Value::Withheld, Value::Count);
-                if let Err(m) = cube.set(a, c, p, value) {
-                    problems.add(
-                        line,
-                        Some(m.field(CODED_COLUMNS[2], &columns.count_name)),
-                        m.message,
-                    );
-                }
-            }
-            (c, a, p, v) => {
-                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten() {
-                    problems.add(line, Some(field), message);
-                }
-            }
-        }
+        let value = value.map(|v| v.map_or(Value::Withheld, Value::Count));
+        add_row(
+            cube,
+            problems,
+            line,
+            (category, area, period, value),
+            &columns.count_name,
+        );
         if problems.is_full() {
             break;
         }
@@ -332,13 +339,7 @@ pub(crate) fn read_portal_csv(
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
     let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
-    let headers: Vec<String> = csv
-        .headers()
-        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    check_personal_columns(&mut problems, &headers);
+    let headers = checked_headers(input.name, &mut csv, &mut problems)?;
     let position = |name: &str| headers.iter().position(|h| h == name);
     let (Some(cat_col), Some(period_col), Some(area_col), Some(count_col)) = (
         position("Soort misdrijf"),
@@ -413,22 +414,14 @@ pub(crate) fn read_portal_csv(
         let period =
             Period::parse_dutch_label(&row.period).map_err(|e| ("Perioden", e.to_string()));
         let value = text::parse_count(&row.count).map_err(|m| ("Geregistreerde misdrijven", m));
-        match (category, area, period, value) {
-            (Ok(c), Ok(a), Ok(p), Ok(v)) => {
-                if let Err(m) = cube.set(a, c, p, v.map_or(Value::Withheld, Value::Count)) {
-                    problems.add(
-                        line,
-                        Some(m.field("Perioden", &headers[count_col])),
-                        m.message,
-                    );
-                }
-            }
-            (c, a, p, v) => {
-                for (field, message) in [c.err(), a.err(), p.err(), v.err()].into_iter().flatten() {
-                    problems.add(line, Some(field), message);
-                }
-            }
-        }
+        let value = value.map(|v| v.map_or(Value::Withheld, Value::Count));
+        add_row(
+            &mut cube,
+            &mut problems,
+            line,
+            (category, area, period, value),
+            &headers[count_col],
+        );
         if problems.is_full() {
             break;
         }
@@ -574,19 +567,13 @@ pub(crate) fn read_odata_json(
             )),
         }
         .map_err(|m| (count_key.as_str(), m));
-        match (category, area, period, value) {
-            (Ok(c), Ok(a), Ok(p), Ok(v)) => {
-                if let Err(m) = cube.set(a, c, p, v) {
-                    problems.add(record, Some(m.field("Perioden", &count_key)), m.message);
-                }
-            }
-            (c, a, p, v) => {
-                let errors = [c.err(), a.err(), p.err(), v.err()];
-                for (field, message) in errors.into_iter().flatten() {
-                    problems.add(record, Some(field), message);
-                }
-            }
-        }
+        add_row(
+            &mut cube,
+            &mut problems,
+            record,
+            (category, area, period, value),
+            &count_key,
+        );
         if problems.is_full() {
             break;
         }

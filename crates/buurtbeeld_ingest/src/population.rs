@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use buurtbeeld_cube::{AreaCode, ImportBatch, PopulationRecord};
 
-use crate::personal::personal_field;
+use crate::personal::{checked_headers, personal_field};
 use crate::politie::{odata_rows, odata_table_id};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, ReadOptions};
@@ -129,17 +129,7 @@ pub(crate) fn read_csv(
     let mut csv = text::csv_builder(input.delimiter)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = csv
-        .headers()
-        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    for h in &headers {
-        if let Some(why) = personal_field(h) {
-            problems.add(Some(1), Some(h), why);
-        }
-    }
+    let headers = checked_headers(input.name, &mut csv, &mut problems)?;
     let area_col = headers
         .iter()
         .position(|h| AREA_COLUMNS.contains(&h.as_str()));

@@ -96,21 +96,26 @@ impl Store {
 
     /// GeoJSON (WGS84) geometries of all buurten, in code order.
     pub fn buurt_geometries(&self) -> Result<Vec<(AreaCode, String)>> {
-        let mut stmt = self.conn.prepare_cached(
+        let rows = self.text_pairs(
             "SELECT code, geometry FROM areas WHERE level = 'buurt' AND geometry IS NOT NULL
              ORDER BY code",
+            [],
         )?;
-        let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (code, geometry) = row?;
-            if let Ok(code) = AreaCode::parse(&code) {
-                out.push((code, geometry));
-            }
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter_map(|(code, geometry)| Some((AreaCode::parse(&code).ok()?, geometry)))
+            .collect())
+    }
+
+    /// Rows of a query that selects two text columns.
+    fn text_pairs(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn series(
@@ -135,20 +140,14 @@ impl Store {
 
     /// The sources (tables) that have series for an area, with their frequency, in name order.
     pub fn sources_for(&self, area: &AreaCode) -> Result<Vec<(String, Frequency)>> {
-        let mut stmt = self.conn.prepare_cached(
+        let rows = self.text_pairs(
             "SELECT DISTINCT source, frequency FROM series WHERE area = ?1 ORDER BY source, frequency",
+            [area.as_str()],
         )?;
-        let rows = stmt.query_map([area.as_str()], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (source, frequency) = row?;
-            if let Some(frequency) = Frequency::parse(&frequency) {
-                out.push((source, frequency));
-            }
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter_map(|(source, frequency)| Some((source, Frequency::parse(&frequency)?)))
+            .collect())
     }
 
     /// The area's own population figure for `year`, or else the nearest year; failing that, the
@@ -257,20 +256,14 @@ impl Store {
 
     /// The police incident code → category mapping, in incident-code order.
     pub fn incident_codes(&self) -> Result<Vec<(String, CategoryCode)>> {
-        let mut stmt = self.conn.prepare_cached(
+        let rows = self.text_pairs(
             "SELECT incident_code, category FROM incident_codes ORDER BY incident_code",
+            [],
         )?;
-        let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (code, category) = row?;
-            if let Ok(category) = CategoryCode::parse(&category) {
-                out.push((code, category));
-            }
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter_map(|(code, category)| Some((code, CategoryCode::parse(&category).ok()?)))
+            .collect())
     }
 
     /// The import log, oldest first.
