@@ -42,3 +42,30 @@ fn poisson_exact_test_matches_scipy_binomtest() {
         fixture.cases.len()
     );
 }
+
+mod properties {
+    use buurtbeeld_stats::poisson_exact_test;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A p-value is a probability; swapping the periods (with their exposures) cannot change
+        /// a two-sided test.
+        #[test]
+        fn p_values_are_probabilities_and_symmetric(
+            c1 in 0u64..5_000, c2 in 0u64..5_000, e1 in 0.5f64..2.0, e2 in 0.5f64..2.0,
+        ) {
+            let p = poisson_exact_test(c1, e1, c2, e2);
+            prop_assert!((0.0..=1.0).contains(&p));
+            let swapped = poisson_exact_test(c2, e2, c1, e1);
+            prop_assert!((p - swapped).abs() <= 1e-9 * p.max(1e-300), "{p} vs {swapped}");
+        }
+
+        /// Moving counts away from equality never makes the difference less significant.
+        #[test]
+        fn larger_differences_are_more_significant(n in 10u64..2_000, shift in 1u64..5) {
+            let even = poisson_exact_test(n, 1.0, n, 1.0);
+            let apart = poisson_exact_test(n + shift * 10, 1.0, n, 1.0);
+            prop_assert!(apart <= even);
+        }
+    }
+}
