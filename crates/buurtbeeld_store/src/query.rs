@@ -76,6 +76,19 @@ impl Store {
             .optional()?)
     }
 
+    /// The area's GeoJSON geometry (WGS84), if the store has one.
+    pub fn area_geometry(&self, code: &AreaCode) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT geometry FROM areas WHERE code = ?1",
+                [code.as_str()],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// Direct children in code order.
     pub fn children(&self, code: &AreaCode) -> Result<Vec<AreaInfo>> {
         let mut stmt = self.conn.prepare_cached(&format!(

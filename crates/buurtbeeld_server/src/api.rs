@@ -1,0 +1,208 @@
+//! The JSON API under `/api/v1`, following the Dutch API Design Rules: resources with plural
+//! nouns, JSON (GeoJSON for geometry), errors as problem+json, an OpenAPI 3 document.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
+use buurtbeeld_report::{PictureRequest, Subject};
+use buurtbeeld_store::Store;
+use serde::Deserialize;
+
+use crate::{AppError, AppState};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/areas", get(areas))
+        .route("/areas/{code}", get(area))
+        .route("/themes", get(themes))
+        .route("/categories", get(categories))
+        .route("/picture", get(picture))
+        .route("/imports", get(imports))
+}
+
+/// Runs store work off the async executor: SQLite calls block.
+async fn with_store<T: Send + 'static>(
+    state: AppState,
+    work: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(move || work(&state.store()?))
+        .await
+        .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))
+}
+
+fn area_code(text: &str) -> Result<AreaCode, AppError> {
+    AreaCode::parse(text).map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+#[derive(Debug, Deserialize)]
+struct AreasQuery {
+    level: Option<String>,
+    parent: Option<String>,
+}
+
+async fn areas(
+    State(state): State<AppState>,
+    Query(query): Query<AreasQuery>,
+) -> Result<Response, AppError> {
+    let level = match query.level.as_deref() {
+        None => None,
+        Some(text) => Some(AreaLevel::parse(text).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "level '{text}' is unknown; expected land, gemeente, wijk or buurt"
+            ))
+        })?),
+    };
+    let parent = query.parent.as_deref().map(area_code).transpose()?;
+    let list = with_store(state, move |store| {
+        let mut list = match &parent {
+            Some(parent) => store.children(parent)?,
+            None => store.areas_at(level.unwrap_or(AreaLevel::Gemeente))?,
+        };
+        if let Some(level) = level {
+            list.retain(|a| a.level == level);
+        }
+        Ok(list)
+    })
+    .await?;
+    Ok(Json(list).into_response())
+}
+
+/// One area as a GeoJSON Feature.
+async fn area(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let code = area_code(&code)?;
+    let feature = with_store(state, move |store| {
+        let info = store
+            .area(&code)?
+            .ok_or_else(|| AppError::NotFound(format!("unknown area {code}")))?;
+        let geometry: serde_json::Value = store
+            .area_geometry(&code)?
+            .and_then(|g| serde_json::from_str(&g).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let children: Vec<String> = store
+            .children(&code)?
+            .into_iter()
+            .map(|c| c.code.to_string())
+            .collect();
+        Ok(serde_json::json!({
+            "type": "Feature",
+            "id": info.code,
+            "geometry": geometry,
+            "properties": {
+                "code": info.code,
+                "name": info.name,
+                "level": info.level,
+                "parent": info.parent,
+                "indeling_year": info.indeling_year,
+                "children": children,
+            },
+        }))
+    })
+    .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        feature.to_string(),
+    )
+        .into_response())
+}
+
+async fn themes(State(state): State<AppState>) -> Result<Response, AppError> {
+    let list = with_store(state, |store| Ok(store.themes()?)).await?;
+    Ok(Json(list).into_response())
+}
+
+async fn categories(State(state): State<AppState>) -> Result<Response, AppError> {
+    let list = with_store(state, |store| Ok(store.categories()?)).await?;
+    Ok(Json(list).into_response())
+}
+
+async fn imports(State(state): State<AppState>) -> Result<Response, AppError> {
+    let list = with_store(state, |store| Ok(store.imports()?)).await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PictureQuery {
+    area: Option<String>,
+    theme: Option<String>,
+    category: Option<String>,
+    year: Option<String>,
+    month: Option<String>,
+    source: Option<String>,
+}
+
+impl PictureQuery {
+    /// Checks the parameters; every message says what was expected.
+    pub(crate) fn request(&self) -> Result<PictureRequest, AppError> {
+        let bad = |m: String| AppError::BadRequest(m);
+        let area =
+            area_code(self.area.as_deref().ok_or_else(|| {
+                bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
+            })?)?;
+        let subject = match (&self.theme, &self.category) {
+            (Some(theme), None) => Subject::Theme(theme.clone()),
+            (None, Some(category)) => {
+                Subject::Category(CategoryCode::parse(category).map_err(|e| bad(e.to_string()))?)
+            }
+            _ => {
+                return Err(bad(
+                    "give exactly one of 'theme' (e.g. theme=fietsdiefstal) or 'category' \
+                     (e.g. category=1.2.3)"
+                        .to_owned(),
+                ))
+            }
+        };
+        let year_text = self
+            .year
+            .as_deref()
+            .ok_or_else(|| bad("parameter 'year' is required, e.g. year=2023".to_owned()))?;
+        let year = match Period::parse_iso(year_text) {
+            Ok(Period::Year(year)) => year,
+            _ => return Err(bad(format!("year '{year_text}' is not a year like 2023"))),
+        };
+        let month = match self.month.as_deref() {
+            None => None,
+            Some(text) => match Period::parse_iso(text) {
+                Ok(Period::Month { year: y, month }) if y == year => Some(month),
+                _ => {
+                    return Err(bad(format!(
+                        "month '{text}' is not a month of {year} like {year}-03"
+                    )))
+                }
+            },
+        };
+        Ok(PictureRequest {
+            area,
+            subject,
+            year,
+            month,
+            source: self.source.clone(),
+        })
+    }
+}
+
+async fn picture(
+    State(state): State<AppState>,
+    Query(query): Query<PictureQuery>,
+) -> Result<Response, AppError> {
+    let request = query.request()?;
+    let picture = with_store(state, move |store| {
+        Ok(buurtbeeld_report::picture(store, &request)?)
+    })
+    .await?;
+    Ok(Json(picture).into_response())
+}
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+        .into_response()
+}

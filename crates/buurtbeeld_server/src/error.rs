@@ -1,0 +1,77 @@
+//! One error type for every handler, answered as `application/problem+json` (RFC 9457), as the
+//! Dutch API Design Rules require.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use buurtbeeld_report::PictureError;
+use buurtbeeld_store::StoreError;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// A parameter is missing or malformed (400).
+    BadRequest(String),
+    /// The resource does not exist (404).
+    NotFound(String),
+    /// The store could not answer (500); details go to the log, not to the client.
+    Store(StoreError),
+    /// Anything else that broke (500).
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> AppError {
+        AppError::Store(error)
+    }
+}
+
+impl From<PictureError> for AppError {
+    fn from(error: PictureError) -> AppError {
+        match error {
+            PictureError::Store(e) => AppError::Store(e),
+            PictureError::UnknownArea(_)
+            | PictureError::UnknownTheme(..)
+            | PictureError::UnknownCategory(_)
+            | PictureError::NoData(..) => AppError::NotFound(error.to_string()),
+            PictureError::PeriodNotCovered { .. } | PictureError::ThemeWithoutCategories(_) => {
+                AppError::BadRequest(error.to_string())
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, detail) = match self {
+            AppError::BadRequest(detail) => (StatusCode::BAD_REQUEST, "Ongeldig verzoek", detail),
+            AppError::NotFound(detail) => (StatusCode::NOT_FOUND, "Niet gevonden", detail),
+            AppError::Store(error) => {
+                tracing::error!(%error, "store failure");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Interne fout",
+                    "De gegevens konden niet worden gelezen.".to_owned(),
+                )
+            }
+            AppError::Internal(error) => {
+                tracing::error!(%error, "internal failure");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Interne fout",
+                    "Er ging iets mis bij het beantwoorden van dit verzoek.".to_owned(),
+                )
+            }
+        };
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": title,
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}

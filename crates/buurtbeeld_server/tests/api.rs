@@ -1,0 +1,237 @@
+//! Router tests: every endpoint through `app(state)` with `oneshot`, on a store built from the
+//! bundled real data; bad parameters give 4xx `application/problem+json` with a clear message.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use buurtbeeld_ingest::{read_file, Context, ReadOptions};
+use buurtbeeld_server::{app, AppState};
+use buurtbeeld_store::Store;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+fn data(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(relative)
+}
+
+/// One store for all tests (they only read): the demo's real data.
+fn state() -> AppState {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.import(&[buurtbeeld_ingest::default_batch().unwrap()], &()).unwrap();
+        let options = ReadOptions::default();
+        for file in [
+            "cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson",
+            "cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson",
+            "politie-47022ned-utrechtse-heuvelrug-maand/misdrijven_GM1581_2022MM12-2023MM11_coded.csv",
+            "groningen-fietsdiefstallen-politie-2013-2017/fietsdiefstallen_groningen_BVH_2013-2017.csv",
+        ] {
+            let context = Context {
+                known_areas: Default::default(),
+                buurt_geometries: store.buurt_geometries().unwrap(),
+                incident_codes: store.incident_codes().unwrap(),
+            };
+            let batch = read_file(&data(file), file, &options, &context).unwrap();
+            store.import(&[batch], &()).unwrap();
+        }
+        dir
+    });
+    AppState {
+        data_dir: dir.path().to_owned(),
+    }
+}
+
+async fn get(uri: &str) -> (StatusCode, String, String) {
+    let response = app(state())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
+}
+
+async fn json(uri: &str) -> serde_json::Value {
+    let (status, content_type, body) = get(uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    assert!(content_type.contains("json"), "{uri}: {content_type}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn problem(uri: &str, status: StatusCode, says: &str) {
+    let (got, content_type, body) = get(uri).await;
+    assert_eq!(got, status, "{uri}: {body}");
+    assert_eq!(content_type, "application/problem+json", "{uri}");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["status"], status.as_u16());
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains(says), "{uri}: {detail}");
+}
+
+#[tokio::test]
+async fn areas_are_listed_by_level_and_parent() {
+    let gemeenten = json("/api/v1/areas").await;
+    let codes: Vec<&str> = gemeenten
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"GM0014") && codes.contains(&"GM1581"),
+        "{codes:?}"
+    );
+    let wijken = json("/api/v1/areas?parent=GM0014").await;
+    assert_eq!(wijken.as_array().unwrap().len(), 15);
+    let buurten = json("/api/v1/areas?level=buurt&parent=WK001400").await;
+    assert!(buurten
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["level"] == "buurt"));
+}
+
+#[tokio::test]
+async fn an_area_is_a_geojson_feature_with_children() {
+    let (status, content_type, body) = get("/api/v1/areas/BU00140000").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "application/geo+json");
+    let feature: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(feature["type"], "Feature");
+    assert_eq!(feature["properties"]["name"], "Binnenstad-Noord");
+    assert_eq!(feature["geometry"]["type"], "Polygon");
+    let wijk = json("/api/v1/areas/WK001400").await;
+    assert!(!wijk["properties"]["children"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn themes_categories_and_imports_are_listed() {
+    let themes = json("/api/v1/themes").await;
+    assert_eq!(themes[0]["id"], "totaal");
+    assert_eq!(
+        json("/api/v1/categories").await.as_array().unwrap().len(),
+        59
+    );
+    let imports = json("/api/v1/imports").await;
+    assert_eq!(imports.as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn the_picture_answers_as_the_cli_does() {
+    let picture = json("/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015").await;
+    assert_eq!(picture["rows"][0]["count"], 3572);
+    assert_eq!(picture["rows"][0]["previous_count"], 3373);
+    assert_eq!(picture["source"], "BVH");
+    let month = json("/api/v1/picture?area=GM1581&category=1.1.1&year=2023&month=2023-11").await;
+    assert_eq!(month["period"], "2023-11");
+}
+
+#[tokio::test]
+async fn bad_parameters_are_problems_that_say_what_was_expected() {
+    use StatusCode as S;
+    problem(
+        "/api/v1/picture?theme=totaal&year=2023",
+        S::BAD_REQUEST,
+        "'area' is required",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM0014&year=2023",
+        S::BAD_REQUEST,
+        "exactly one of 'theme'",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM0014&theme=totaal",
+        S::BAD_REQUEST,
+        "'year' is required",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM0014&theme=totaal&year=twenty",
+        S::BAD_REQUEST,
+        "not a year",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015&month=2014-01",
+        S::BAD_REQUEST,
+        "not a month of 2015",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=XX1&theme=totaal&year=2023",
+        S::BAD_REQUEST,
+        "not a CBS area code",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM9999&theme=totaal&year=2023",
+        S::NOT_FOUND,
+        "unknown area GM9999",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM0014&theme=nope&year=2015",
+        S::NOT_FOUND,
+        "unknown theme 'nope'",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=GM1581&theme=totaal&year=1999",
+        S::BAD_REQUEST,
+        "2022-12 to 2023-11",
+    )
+    .await;
+    problem(
+        "/api/v1/areas?level=provincie",
+        S::BAD_REQUEST,
+        "expected land, gemeente, wijk or buurt",
+    )
+    .await;
+    problem(
+        "/api/v1/areas/BU99999999",
+        S::NOT_FOUND,
+        "unknown area BU99999999",
+    )
+    .await;
+    problem("/api/v1/nothing-here", S::NOT_FOUND, "bestaat niet").await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let doc = json("/api/v1/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.0.3");
+    for path in [
+        "/areas",
+        "/areas/{code}",
+        "/themes",
+        "/categories",
+        "/picture",
+        "/imports",
+        "/openapi.json",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+}
