@@ -38,22 +38,7 @@ const DEMO_FILES: [(&str, &[u8]); 5] = [
 ];
 
 pub fn run(data_dir: &Path) -> Outcome {
-    let demo_dir = data_dir.join("demo");
-    std::fs::create_dir_all(&demo_dir)
-        .with_context(|| format!("creating {}", demo_dir.display()))?;
-    let mut paths = Vec::new();
-    for (name, bytes) in DEMO_FILES {
-        let path = demo_dir.join(name);
-        if std::fs::read(&path).ok().as_deref() != Some(bytes) {
-            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        }
-        paths.push(path);
-    }
-    println!(
-        "Demo data (real, Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
-        demo_dir.display()
-    );
-    commands::import(data_dir, &paths, None, "demo".to_owned(), None)?;
+    load(data_dir)?;
     println!();
     for (area, theme, year) in [
         ("GM0014", "fietsdiefstal", 2015),
@@ -75,7 +60,28 @@ pub fn run(data_dir: &Path) -> Outcome {
     }
     println!(
         "Try: buurtbeeld picture --area WK001400 --theme fietsdiefstal --year 2015\n     \
-         buurtbeeld picture --area GM1581 --theme woninginbraak --year 2023 --format json"
+         buurtbeeld picture --area GM1581 --theme woninginbraak --year 2023 --format json\n     \
+         buurtbeeld serve"
     );
     Ok(())
+}
+
+/// Imports the demo files (a no-op when they are in the store already).
+pub fn load(data_dir: &Path) -> Outcome {
+    let demo_dir = data_dir.join("demo");
+    std::fs::create_dir_all(&demo_dir)
+        .with_context(|| format!("creating {}", demo_dir.display()))?;
+    let mut paths = Vec::new();
+    for (name, bytes) in DEMO_FILES {
+        let path = demo_dir.join(name);
+        if std::fs::read(&path).ok().as_deref() != Some(bytes) {
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
+        paths.push(path);
+    }
+    println!(
+        "Demo data (real, Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
+        demo_dir.display()
+    );
+    commands::import(data_dir, &paths, None, "demo".to_owned(), None)
 }

@@ -70,6 +70,12 @@ enum Command {
     },
     /// Load the bundled demo data (real CBS/Politie and Groningen data) and show its picture.
     Demo,
+    /// Serve the dashboard and the JSON API. An empty store first gets the demo data.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// List the themes, or print them as an editable TOML file.
     Themes {
         #[arg(long)]
@@ -129,6 +135,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Demo => demo::run(&data_dir),
+        Command::Serve { addr } => commands::serve(&data_dir, addr),
         Command::Themes { toml } => commands::themes(&data_dir, toml),
         Command::Log => commands::log(&data_dir),
         Command::Formats => commands::formats(),

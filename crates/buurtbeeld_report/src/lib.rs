@@ -6,8 +6,11 @@
 pub mod format;
 mod picture;
 mod render;
+pub mod svg;
 
-pub use picture::{picture, Picture, PictureError, PictureRequest, PictureRow, Subject};
+pub use picture::{
+    picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
+};
 pub use render::{render, OutputFormat};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).

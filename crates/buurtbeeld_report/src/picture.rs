@@ -212,6 +212,40 @@ fn attribution(source: &str) -> String {
     }
 }
 
+/// The years for which the preferred source publishes the subject for an area, each with the
+/// number of months published (12 for a complete year; 1 for a yearly table).
+pub fn years_with_data(
+    store: &Store,
+    area: &AreaCode,
+    subject: &Subject,
+) -> Result<Vec<(i32, usize)>, PictureError> {
+    let (_, _, categories) = resolve_subject(store, subject)?;
+    let request = PictureRequest {
+        area: area.clone(),
+        subject: subject.clone(),
+        year: 0,
+        month: None,
+        source: None,
+    };
+    let source = choose_source(store, &request)?;
+    let mut years: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for (frequency, _) in store
+        .sources_for(area)?
+        .into_iter()
+        .map(|(s, f)| (f, s))
+        .filter(|(_, s)| *s == source)
+    {
+        if let Some(series) = store.series(&source, area, &categories[0], frequency)? {
+            for (period, _) in series.iter() {
+                *years
+                    .entry(Period::from_ordinal(frequency, period).calendar_year())
+                    .or_default() += 1;
+            }
+        }
+    }
+    Ok(years.into_iter().collect())
+}
+
 fn resolve_subject(
     store: &Store,
     subject: &Subject,

@@ -39,9 +39,10 @@ impl From<PictureError> for AppError {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, title, detail) = match self {
+impl AppError {
+    /// Status, Dutch title and detail for the client; internal details go to the log only.
+    pub(crate) fn parts(self) -> (StatusCode, &'static str, String) {
+        match self {
             AppError::BadRequest(detail) => (StatusCode::BAD_REQUEST, "Ongeldig verzoek", detail),
             AppError::NotFound(detail) => (StatusCode::NOT_FOUND, "Niet gevonden", detail),
             AppError::Store(error) => {
@@ -60,7 +61,13 @@ impl IntoResponse for AppError {
                     "Er ging iets mis bij het beantwoorden van dit verzoek.".to_owned(),
                 )
             }
-        };
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, detail) = self.parts();
         let body = serde_json::json!({
             "type": "about:blank",
             "title": title,

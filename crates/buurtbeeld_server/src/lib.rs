@@ -6,6 +6,7 @@
 
 mod api;
 mod error;
+mod pages;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,6 +32,7 @@ impl AppState {
 /// The whole application: API and pages, with request tracing.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(pages::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound("Deze pagina bestaat niet.".to_owned()) })
         .layer(TraceLayer::new_for_http())

@@ -1,4 +1,4 @@
-//! Router tests: every endpoint through `app(state)` with `oneshot`, on a store built from the
+//! Router tests: every page and API endpoint through `app(state)` with `oneshot`, on a store
 //! bundled real data; bad parameters give 4xx `application/problem+json` with a clear message.
 
 use std::path::{Path, PathBuf};
@@ -232,6 +232,85 @@ async fn the_openapi_document_describes_every_route() {
         assert!(
             doc["paths"].get(path).is_some(),
             "{path} missing from the OpenAPI document"
+        );
+    }
+}
+
+async fn page(uri: &str) -> String {
+    let (status, content_type, body) = get(uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    assert!(
+        content_type.starts_with("text/html"),
+        "{uri}: {content_type}"
+    );
+    assert!(body.contains("<html lang=\"nl\">"), "{uri}");
+    body
+}
+
+#[tokio::test]
+async fn the_overview_shows_tiles_map_and_table_on_first_visit() {
+    let html = page("/").await;
+    for expected in [
+        "Veiligheidsbeeld Groningen",
+        "Fietsdiefstal",
+        "3.572",
+        "+5,9% t.o.v. vorig jaar",
+        "<svg",
+        "role=\"img\"",
+        "<caption>Fietsdiefstal per buurt, 2015 vergeleken met 2014 (bron BVH)</caption>",
+        "Binnenstad-Zuid",
+    ] {
+        assert!(html.contains(expected), "overview lacks {expected:?}");
+    }
+    let per_1000 = page("/?gemeente=GM0014&thema=fietsdiefstal&jaar=2014&maat=per1000").await;
+    assert!(per_1000.contains("Per 1.000 inwoners"));
+    // A gemeente without boundaries still gets its figures, as a table.
+    let uh = page("/?gemeente=GM1581").await;
+    assert!(
+        uh.contains("Veiligheidsbeeld Utrechtse Heuvelrug") && uh.contains("geen buurtgrenzen")
+    );
+}
+
+#[tokio::test]
+async fn the_data_page_lists_every_import_with_attribution() {
+    let html = page("/gegevens").await;
+    for expected in [
+        "Importlogboek",
+        "47022NED",
+        "BVH",
+        "85984NED",
+        "afgeschermd",
+        "Bron: CBS/Politie",
+    ] {
+        assert!(html.contains(expected), "data page lacks {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn page_errors_are_dutch_html_pages_with_the_right_status() {
+    for (uri, status, says) in [
+        (
+            "/?gemeente=XX",
+            StatusCode::BAD_REQUEST,
+            "is not a CBS area code",
+        ),
+        (
+            "/?gemeente=GM0014&thema=nope",
+            StatusCode::NOT_FOUND,
+            "unknown theme",
+        ),
+        (
+            "/?gemeente=GM0014&thema=fietsdiefstal&jaar=1990",
+            StatusCode::BAD_REQUEST,
+            "covers",
+        ),
+    ] {
+        let (got, content_type, body) = get(uri).await;
+        assert_eq!(got, status, "{uri}");
+        assert!(content_type.starts_with("text/html"), "{uri}");
+        assert!(
+            body.contains(says) && body.contains("Terug naar het overzicht"),
+            "{uri}: {body}"
         );
     }
 }

@@ -1,0 +1,1160 @@
+//! Server-rendered SVG charts and maps: no JavaScript, with text alternatives.
+//!
+//! Every function here is pure: it takes data and returns an SVG document as a `String`, with
+//! no IO and no randomness. The output is deterministic (input order only, no hash-map
+//! iteration, coordinates always written with one fixed decimal), so it can be snapshot-tested
+//! and cached. All numbers people read go through [`crate::format`] (`16.848`, `3,5`), all text
+//! is escaped.
+//!
+//! # Look and accessibility (WCAG 2.1 AA)
+//!
+//! - Sober Rijkshuisstijl-like look: white background, blue tones, the system font stack,
+//!   no visible chart title (the page or report around the figure supplies the heading).
+//! - Text is `#1a1a1a` (17,4:1 against white) or `#535353` for tick labels (7,7:1).
+//! - Every figure has `role="img"` and `aria-labelledby` pointing at its `<title>` and a
+//!   `<desc>` that summarises the data in words (classes and their counts, highest and lowest
+//!   values, per line the first, last, highest and lowest value), which is the text
+//!   alternative (WCAG 1.1.1). A map whose areas are links gets `role="group"` instead, because
+//!   `role="img"` makes its children presentational and would hide the links from assistive
+//!   technology.
+//! - Ids are derived from a hash of the content, so two figures inlined in one HTML page do
+//!   not share ids.
+//!
+//! # Map palette
+//!
+//! Five steps of one blue hue (around Rijkshuisstijl hemelblauw), spaced evenly in CIELAB
+//! lightness L* ≈ 93, 77, 61, 45, 28 so that each step looks equally far from the next; the
+//! darkest is Rijkshuisstijl donkerblauw. Contrast against white:
+//!
+//! | step | colour    | L*   | vs white | boundary stroke           |
+//! |------|-----------|------|----------|---------------------------|
+//! | 1    | `#e2ecf8` | 93,0 | 1,19:1   | `#333333` (10,6:1 on fill) |
+//! | 2    | `#9ec2e6` | 77,0 | 1,86:1   | `#333333` (6,8:1 on fill)  |
+//! | 3    | `#5f98cf` | 61,1 | 3,05:1   | `#ffffff` (3,05:1)         |
+//! | 4    | `#026fb0` | 45,0 | 5,38:1   | `#ffffff` (5,38:1)         |
+//! | 5    | `#154273` | 27,6 | 10,20:1  | `#ffffff` (10,20:1)        |
+//!
+//! Adjacent steps differ 1,55–1,90:1 in contrast; colour alone never carries the exact value:
+//! every area has a `<title>` with its figure and the `<desc>` lists the classes. Boundaries
+//! are 0,5 px white where white has ≥ 3:1 contrast with the fill (WCAG 1.4.11), and `#333`
+//! on the two light steps. A single-hue sequential scale reads the same for all common forms
+//! of colour blindness (only lightness varies). Areas without a figure are hatched grey
+//! (`#8c8c8c` lines on `#f3f3f3`), which is not mistaken for the lightest blue.
+
+use std::fmt::Write as _;
+
+use crate::format::{decimal, integer};
+
+/// Appends formatted text to a `String` (writing to a `String` cannot fail).
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
+/// Appends formatted markup and a line break: one element (or group tag) per line keeps
+/// snapshots and diffs readable.
+macro_rules! el {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
+/// Width of every figure, in px (user units equal px).
+const WIDTH: f64 = 640.0;
+/// Height of a line chart.
+const CHART_HEIGHT: f64 = 280.0;
+/// The system font stack (no web fonts: works offline and in PDF renderers).
+const FONT: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+/// Body text: 17,4:1 against white.
+const TEXT: &str = "#1a1a1a";
+/// Secondary text (tick labels, messages): 7,7:1 against white.
+const TEXT_MUTED: &str = "#535353";
+
+/// The sequential map palette, light to dark; see the module documentation.
+const MAP_PALETTE: [&str; 5] = ["#e2ecf8", "#9ec2e6", "#5f98cf", "#026fb0", "#154273"];
+/// Boundary stroke per palette step: `#333` on the light steps, white where white has ≥ 3:1.
+const MAP_STROKE: [&str; 5] = ["#333333", "#333333", "#ffffff", "#ffffff", "#ffffff"];
+/// Boundary stroke of an area without a figure.
+const NODATA_STROKE: &str = "#333333";
+/// Largest map height; a tall area is drawn narrower instead.
+const MAX_MAP_HEIGHT: f64 = 560.0;
+
+/// Line colours: colour-blind-safe, each ≥ 3:1 against white (blue 6,1:1, orange 3,2:1,
+/// green 4,5:1, purple 14,0:1, ruby 7,3:1, dark green 8,2:1). Lines beyond six repeat colours.
+const LINE_PALETTE: [&str; 6] = [
+    "#01689b", "#e17000", "#39870c", "#42145f", "#a90061", "#275937",
+];
+
+/// One area on a choropleth map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapArea<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    /// GeoJSON geometry (Polygon or MultiPolygon) in WGS84 lon/lat, as text.
+    pub geometry: &'a str,
+    /// The value that colours the area; None = no figure ("geen gegevens"), drawn hatched grey.
+    pub value: Option<f64>,
+    /// Link target when the area is clicked (an `<a href>` around the path), if any.
+    pub href: Option<String>,
+}
+
+/// One line on a line chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line<'a> {
+    pub name: &'a str,
+    /// One value per x label; None leaves a gap.
+    pub values: &'a [Option<f64>],
+    /// Dashed (for e.g. a 12-month rolling mean or a forecast).
+    pub dashed: bool,
+}
+
+/// A choropleth map: areas coloured in 5 classes (quantile breaks over the non-None values;
+/// fewer classes if there are fewer distinct values), a legend with the class ranges in Dutch
+/// number format (`decimals` places), a `<title>` per area ("Naam (CODE): value"), `role="img"`,
+/// `aria-labelledby` pointing at a <title> and <desc> of the whole map. Width 640, height chosen
+/// from the areas' aspect ratio (project lon/lat with an equirectangular projection scaled by
+/// cos(mean latitude) so NL is not squashed). Paths use `fill-rule="evenodd"` so holes show.
+/// Areas with hrefs are keyboard-focusable links (tabindex via <a>), with a visible focus style
+/// (a CSS class `bb-area` on the path; include a <style> in the SVG: hover/focus stroke 2px #000).
+///
+/// Details:
+/// - Breaks: the values sorted; the upper bound of class `i` of `k` is the value at index
+///   `ceil((i+1)·n/k) − 1`; equal bounds are merged. A legend range runs from the smallest to
+///   the largest value actually in the class.
+/// - With fewer than 5 classes the colours are spread over the palette (1 class: the middle
+///   step; 2: lightest and darkest; 3: steps 1, 3, 5; 4: steps 1, 2, 4, 5).
+/// - Non-finite values count as None. An area whose geometry is not a valid Polygon or
+///   MultiPolygon is skipped entirely (not drawn, not in the breaks); the `<desc>` says how
+///   many were skipped. With nothing to draw the result is a small SVG saying
+///   "Geen kaart beschikbaar".
+/// - The "mean latitude" is the middle of the latitude range of all drawn areas.
+/// - If any area has an href the root has `role="group"` instead of `role="img"` (an image's
+///   children are hidden from assistive technology, so its links would be too). An href that
+///   starts with `javascript:` is dropped.
+pub fn choropleth(
+    areas: &[MapArea<'_>],
+    title: &str,
+    legend_title: &str,
+    decimals: usize,
+) -> String {
+    // Parse every geometry once; invalid ones are skipped.
+    let drawn: Vec<(&MapArea<'_>, Vec<Ring>)> = areas
+        .iter()
+        .filter_map(|area| parse_geometry(area.geometry).map(|rings| (area, rings)))
+        .collect();
+    let skipped = areas.len() - drawn.len();
+    let id = content_id(
+        "bb-map",
+        std::iter::once(title).chain(areas.iter().map(|a| a.code)),
+    );
+    if drawn.is_empty() {
+        let mut desc =
+            "Geen kaart beschikbaar: er zijn geen gebieden met een geldige geometrie.".to_owned();
+        if skipped > 0 {
+            w!(desc, " {} niet getekend.", areas_count(skipped));
+        }
+        return placeholder(&id, title, &desc, "Geen kaart beschikbaar", 96.0);
+    }
+
+    let value_of = |area: &MapArea<'_>| area.value.filter(|v| v.is_finite());
+    let values: Vec<f64> = drawn.iter().filter_map(|(a, _)| value_of(a)).collect();
+    let classes = Classes::quantile(&values);
+    let nodata = drawn.len() - values.len();
+
+    // Legend: label texts first, as they set the legend's width.
+    let labels: Vec<String> = classes
+        .lows
+        .iter()
+        .zip(&classes.highs)
+        .map(|(&lo, &hi)| {
+            let (lo, hi) = (decimal(lo, decimals), decimal(hi, decimals));
+            if lo == hi {
+                lo
+            } else {
+                format!("{lo} – {hi}")
+            }
+        })
+        .collect();
+    let mut rows: Vec<(String, String, &str)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let step = classes.steps[i];
+            (
+                label.clone(),
+                MAP_PALETTE[step].to_owned(),
+                MAP_STROKE[step],
+            )
+        })
+        .collect();
+    if nodata > 0 {
+        rows.push((
+            "Geen gegevens".to_owned(),
+            format!("url(#{id}-nd)"),
+            NODATA_STROKE,
+        ));
+    }
+    let widest = rows
+        .iter()
+        .map(|(label, _, _)| text_width(label, 13.0))
+        .fold(0.0, f64::max);
+    // The legend is as wide as its labels need (150–230 px), and up to 200 px if that keeps
+    // its title to two lines. Semibold text is wider: ≈ 0,64 em per character.
+    let title_lines = |width: f64| wrap(legend_title, (width / (13.0 * 0.64)).floor() as usize);
+    let mut legend_w = (widest + 30.0).clamp(150.0, 230.0);
+    while legend_w < 200.0 && title_lines(legend_w).len() > 2 {
+        legend_w += 10.0;
+    }
+    let legend_lines = title_lines(legend_w);
+    let legend_h = legend_lines.len() as f64 * 18.0 + 8.0 + rows.len() as f64 * 24.0;
+
+    // Projection: equirectangular, x scaled by cos(mid latitude).
+    let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for (_, rings) in &drawn {
+        for &(lon, lat) in rings.iter().flatten() {
+            min_lon = min_lon.min(lon);
+            max_lon = max_lon.max(lon);
+            min_lat = min_lat.min(lat);
+            max_lat = max_lat.max(lat);
+        }
+    }
+    let kx = ((min_lat + max_lat) / 2.0).to_radians().cos().max(0.01);
+    let geo_w = ((max_lon - min_lon) * kx).max(1e-9);
+    let geo_h = (max_lat - min_lat).max(1e-9);
+    let pad = 12.0;
+    let avail_w = WIDTH - 2.0 * pad - legend_w - 24.0;
+    let scale = (avail_w / geo_w).min(MAX_MAP_HEIGHT / geo_h);
+    let (map_w, map_h) = (geo_w * scale, geo_h * scale);
+    let content_h = map_h.max(legend_h);
+    let height = (content_h + 2.0 * pad).ceil();
+    let x0 = pad + (avail_w - map_w) / 2.0;
+    let y0 = pad + (content_h - map_h) / 2.0;
+    let project = |lon: f64, lat: f64| {
+        (
+            x0 + (lon - min_lon) * kx * scale,
+            y0 + (max_lat - lat) * scale,
+        )
+    };
+
+    let linked = drawn.iter().any(|(a, _)| safe_href(a).is_some());
+    let desc = map_desc(
+        &drawn,
+        &classes,
+        &labels,
+        nodata,
+        skipped,
+        legend_title,
+        decimals,
+    );
+
+    let mut out = String::with_capacity(64 * 1024);
+    open_svg(
+        &mut out,
+        &id,
+        height,
+        if linked { "group" } else { "img" },
+        "bb-map",
+        title,
+        &desc,
+    );
+    el!(
+        out,
+        "<style>.bb-map .bb-area:hover,.bb-map a:hover .bb-area,.bb-map a:focus .bb-area\
+         {{stroke:#000;stroke-width:2px}}</style>"
+    );
+    el!(
+        out,
+        "<defs><pattern id=\"{id}-nd\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" \
+         patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f3f3f3\"/>\
+         <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"/>\
+         </pattern></defs>"
+    );
+    el!(
+        out,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+
+    el!(
+        out,
+        "<g class=\"bb-areas\" stroke-width=\"0.5\" stroke-linejoin=\"round\">"
+    );
+    for (area, rings) in &drawn {
+        let mut d = String::new();
+        for ring in rings {
+            append_ring(&mut d, ring.iter().map(|&(lon, lat)| project(lon, lat)));
+        }
+        let (fill, stroke) = match value_of(area) {
+            Some(v) => {
+                let step = classes.steps[classes.class_of(v)];
+                (MAP_PALETTE[step].to_owned(), MAP_STROKE[step])
+            }
+            None => (format!("url(#{id}-nd)"), NODATA_STROKE),
+        };
+        let tip = format!(
+            "{} ({}): {}",
+            area.name,
+            area.code,
+            value_of(area).map_or_else(|| "geen gegevens".to_owned(), |v| decimal(v, decimals))
+        );
+        let path = format!(
+            "<path class=\"bb-area\" d=\"{d}\" fill=\"{fill}\" stroke=\"{stroke}\" \
+             fill-rule=\"evenodd\""
+        );
+        match safe_href(area) {
+            Some(href) => el!(
+                out,
+                "<a href=\"{}\"><title>{}</title>{path}/></a>",
+                esc(href),
+                esc(&tip)
+            ),
+            None => el!(out, "{path}><title>{}</title></path>", esc(&tip)),
+        }
+    }
+    el!(out, "</g>");
+
+    // Legend, top right.
+    let lx = WIDTH - pad - legend_w;
+    let mut y = pad;
+    el!(
+        out,
+        "<g class=\"bb-legend\" font-size=\"13\" fill=\"{TEXT}\">"
+    );
+    for line in &legend_lines {
+        y += 18.0;
+        el!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-weight=\"600\">{}</text>",
+            n1(lx),
+            n1(y - 4.0),
+            esc(line)
+        );
+    }
+    y += 8.0;
+    for (i, (label, fill, stroke)) in rows.iter().enumerate() {
+        let class = if nodata > 0 && i == rows.len() - 1 {
+            "bb-swatch-nodata"
+        } else {
+            "bb-swatch"
+        };
+        el!(
+            out,
+            "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"22\" height=\"16\" fill=\"{fill}\" \
+             stroke=\"{stroke}\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            n1(lx),
+            n1(y + 2.0),
+            n1(lx + 30.0),
+            n1(y + 15.0),
+            esc(label)
+        );
+        y += 24.0;
+    }
+    el!(out, "</g>");
+    out.push_str("</svg>");
+    out
+}
+
+/// A line chart with x labels (e.g. months "2015-01"; show at most ~12 tick labels, evenly
+/// spaced), a y axis starting at 0 with 4–6 nice round ticks in Dutch format, a legend, a
+/// <title>/<desc>, role="img". Width 640, height 280. Colours: a colour-blind-safe palette with
+/// ≥ 3:1 contrast against white (e.g. #01689b Rijksoverheid blue, #e17000 orange, #39870c
+/// green, #42145f purple).
+///
+/// Details:
+/// - Tick steps are 1, 2, 2,5 or 5 × 10ⁿ. Negative values extend the axis below 0.
+/// - X labels are shown every 1, 2, 3, 4, 6, 12, 24, … positions (so monthly series starting in
+///   January are labelled at each January), at most 12 and as many as fit side by side.
+/// - A value between two gaps is drawn as a dot. Values beyond the number of x labels are
+///   ignored; non-finite values count as None.
+/// - `y_label` is shown above the y axis; the legend (a line sample per line, dashed where the
+///   line is dashed) sits below the chart.
+/// - Without x labels or without any value the result is a chart-sized SVG saying
+///   "Geen gegevens beschikbaar".
+pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label: &str) -> String {
+    let n = x_labels.len();
+    let id = content_id(
+        "bb-chart",
+        std::iter::once(title)
+            .chain(lines.iter().map(|l| l.name))
+            .chain(x_labels.iter().map(String::as_str)),
+    );
+    let value = |line: &Line<'_>, i: usize| {
+        line.values
+            .get(i)
+            .copied()
+            .flatten()
+            .filter(|v| v.is_finite())
+    };
+    let all: Vec<f64> = lines
+        .iter()
+        .flat_map(|line| (0..n).filter_map(move |i| value(line, i)))
+        .collect();
+    if all.is_empty() {
+        let desc = format!("{y_label}: geen gegevens beschikbaar.");
+        return placeholder(&id, title, &desc, "Geen gegevens beschikbaar", CHART_HEIGHT);
+    }
+
+    // Y axis.
+    let lo = all.iter().copied().fold(0.0, f64::min);
+    let hi = all.iter().copied().fold(0.0, f64::max);
+    let axis = NiceAxis::new(lo, hi);
+    let tick_labels: Vec<String> = axis.ticks().map(|t| decimal(t, axis.decimals)).collect();
+
+    // Legend rows (laid out left to right, wrapping), computed first: they set the plot height.
+    let pad = 12.0;
+    let mut legend: Vec<(f64, usize)> = Vec::new(); // (x, row) per line
+    let (mut lx, mut row) = (pad, 0usize);
+    for line in lines {
+        let item_w = 34.0 + text_width(line.name, 13.0);
+        if lx > pad && lx + item_w > WIDTH - pad {
+            lx = pad;
+            row += 1;
+        }
+        legend.push((lx, row));
+        lx += item_w + 24.0;
+    }
+    let legend_rows = if lines.is_empty() { 0 } else { row + 1 };
+
+    // Plot area.
+    let label_w = x_labels
+        .iter()
+        .map(|l| text_width(l, 12.0))
+        .fold(0.0, f64::max);
+    let tick_w = tick_labels
+        .iter()
+        .map(|t| text_width(t, 12.0))
+        .fold(0.0, f64::max);
+    let left = (pad + tick_w + 10.0).max(pad + label_w / 2.0).round();
+    let right = WIDTH - (pad + 4.0).max(label_w / 2.0 + 4.0).round();
+    let top = 34.0;
+    let bottom = CHART_HEIGHT - 10.0 - legend_rows as f64 * 22.0 - 30.0;
+    let plot_w = right - left;
+    let x_at = |i: usize| {
+        if n == 1 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (n - 1) as f64
+        }
+    };
+    let y_at = |v: f64| bottom - (v - axis.min) / (axis.max - axis.min) * (bottom - top);
+
+    let desc = chart_desc(lines, x_labels, y_label);
+    let mut out = String::with_capacity(16 * 1024);
+    open_svg(&mut out, &id, CHART_HEIGHT, "img", "bb-chart", title, &desc);
+    el!(
+        out,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+
+    // Y label, grid lines and tick labels.
+    el!(
+        out,
+        "<text x=\"{}\" y=\"18\" font-size=\"13\" fill=\"{TEXT}\">{}</text>",
+        n1(pad),
+        esc(y_label)
+    );
+    el!(
+        out,
+        "<g class=\"bb-y-axis\" font-size=\"12\" fill=\"{TEXT_MUTED}\" text-anchor=\"end\">"
+    );
+    for (t, label) in axis.ticks().zip(&tick_labels) {
+        let y = y_at(t).round() + 0.5;
+        let stroke = if t == 0.0 { "#767676" } else { "#dddddd" };
+        el!(
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{stroke}\" \
+             stroke-width=\"1\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            n1(left),
+            n1(y),
+            n1(right),
+            n1(y),
+            n1(left - 8.0),
+            n1(y + 4.0),
+            esc(label)
+        );
+    }
+    el!(out, "</g>");
+
+    // X tick labels: every `step` positions.
+    let max_labels = ((plot_w / (label_w + 14.0)).floor() as usize).clamp(1, 12);
+    let step = label_step(n, max_labels);
+    el!(
+        out,
+        "<g class=\"bb-x-axis\" font-size=\"12\" fill=\"{TEXT_MUTED}\" text-anchor=\"middle\">"
+    );
+    for (i, label) in x_labels.iter().enumerate().step_by(step) {
+        let x = x_at(i).round() + 0.5;
+        el!(
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#767676\" stroke-width=\"1\"/>\
+             <text x=\"{}\" y=\"{}\">{}</text>",
+            n1(x),
+            n1(bottom),
+            n1(x),
+            n1(bottom + 5.0),
+            n1(x),
+            n1(bottom + 20.0),
+            esc(label)
+        );
+    }
+    el!(out, "</g>");
+
+    // The lines, in input order.
+    for (k, line) in lines.iter().enumerate() {
+        let colour = LINE_PALETTE[k % LINE_PALETTE.len()];
+        let dash = if line.dashed {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
+        // Butt caps keep the dash pattern as drawn in the legend.
+        let (width, cap) = if line.dashed {
+            ("2", "butt")
+        } else {
+            ("2.5", "round")
+        };
+        el!(
+            out,
+            "<g class=\"bb-line\"><title>{}</title>",
+            esc(line.name)
+        );
+        let mut i = 0;
+        while i < n {
+            if value(line, i).is_none() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < n && value(line, i).is_some() {
+                i += 1;
+            }
+            let points: Vec<(f64, f64)> = (start..i)
+                .filter_map(|j| value(line, j).map(|v| (x_at(j), y_at(v))))
+                .collect();
+            if let [(x, y)] = points[..] {
+                el!(
+                    out,
+                    "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{colour}\"/>",
+                    n1(x),
+                    n1(y)
+                );
+            } else {
+                let mut d = String::new();
+                append_polyline(&mut d, points.into_iter());
+                el!(
+                    out,
+                    "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" \
+                     stroke-linejoin=\"round\" stroke-linecap=\"{cap}\"{dash}/>"
+                );
+            }
+        }
+        el!(out, "</g>");
+    }
+
+    // Legend.
+    el!(
+        out,
+        "<g class=\"bb-legend\" font-size=\"13\" fill=\"{TEXT}\">"
+    );
+    for (k, (line, &(x, row))) in lines.iter().zip(&legend).enumerate() {
+        let colour = LINE_PALETTE[k % LINE_PALETTE.len()];
+        let y = bottom + 50.0 + row as f64 * 22.0;
+        let (dash, width) = if line.dashed {
+            (" stroke-dasharray=\"6 4\"", "2")
+        } else {
+            ("", "2.5")
+        };
+        el!(
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{colour}\" \
+             stroke-width=\"{width}\"{dash}/><text x=\"{}\" y=\"{}\">{}</text>",
+            n1(x),
+            n1(y - 4.5),
+            n1(x + 26.0),
+            n1(y - 4.5),
+            n1(x + 34.0),
+            n1(y),
+            esc(line.name)
+        );
+    }
+    el!(out, "</g>");
+    out.push_str("</svg>");
+    out
+}
+
+/// The 12-month rolling mean used with line_chart: None until 12 values are available, or
+/// where any of the last 12 is None.
+///
+/// `window` is the number of values averaged (12 for months); a window of 0 gives all None.
+/// Non-finite values count as None. Each mean is summed afresh (no running sum), so results do
+/// not drift over long series.
+pub fn rolling_mean(values: &[Option<f64>], window: usize) -> Vec<Option<f64>> {
+    (0..values.len())
+        .map(|i| {
+            if window == 0 || i + 1 < window {
+                return None;
+            }
+            let mut sum = 0.0;
+            for v in &values[i + 1 - window..=i] {
+                sum += v.filter(|v| v.is_finite())?;
+            }
+            Some(sum / window as f64)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Map helpers
+// ---------------------------------------------------------------------------------------------
+
+/// One ring of a polygon as (lon, lat) points.
+type Ring = Vec<(f64, f64)>;
+
+/// The rings of a GeoJSON Polygon or MultiPolygon (all of them: with even-odd filling, holes
+/// show without telling outer and inner rings apart). None if the text is not such a geometry
+/// or has no ring with at least 3 valid positions.
+fn parse_geometry(text: &str) -> Option<Vec<Ring>> {
+    let geometry: serde_json::Value = serde_json::from_str(text).ok()?;
+    let coordinates = geometry.get("coordinates")?.as_array()?;
+    let polygons: Vec<&serde_json::Value> = match geometry.get("type")?.as_str()? {
+        "Polygon" => vec![geometry.get("coordinates")?],
+        "MultiPolygon" => coordinates.iter().collect(),
+        _ => return None,
+    };
+    let mut rings = Vec::new();
+    for polygon in polygons {
+        for ring in polygon.as_array()? {
+            let points: Ring = ring
+                .as_array()?
+                .iter()
+                .filter_map(|position| {
+                    let position = position.as_array()?;
+                    let lon = position.first()?.as_f64()?;
+                    let lat = position.get(1)?.as_f64()?;
+                    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
+                        .then_some((lon, lat))
+                })
+                .collect();
+            if points.len() >= 3 {
+                rings.push(points);
+            }
+        }
+    }
+    (!rings.is_empty()).then_some(rings)
+}
+
+/// Appends one closed ring to path data, dropping points that round to the previous one.
+fn append_ring(d: &mut String, points: impl Iterator<Item = (f64, f64)>) {
+    let before = d.len();
+    let count = append_polyline(d, points);
+    if count >= 2 {
+        d.push('Z');
+    } else {
+        d.truncate(before);
+    }
+}
+
+/// Appends `M x y L x y x y …` to path data, skipping points that print the same as the
+/// previous one; returns the number of points written.
+fn append_polyline(d: &mut String, points: impl Iterator<Item = (f64, f64)>) -> usize {
+    let mut last = String::new();
+    let mut count = 0;
+    for (x, y) in points {
+        let point = format!("{} {}", n1(x), n1(y));
+        if point == last {
+            continue;
+        }
+        match count {
+            0 => d.push('M'),
+            1 => d.push('L'),
+            _ => d.push(' '),
+        }
+        d.push_str(&point);
+        last = point;
+        count += 1;
+    }
+    count
+}
+
+/// Quantile classes over the non-None values.
+#[derive(Debug)]
+struct Classes {
+    /// Smallest value in each class.
+    lows: Vec<f64>,
+    /// Largest value in each class (the break).
+    highs: Vec<f64>,
+    /// Number of values in each class.
+    counts: Vec<usize>,
+    /// Palette step of each class.
+    steps: Vec<usize>,
+}
+
+impl Classes {
+    fn quantile(values: &[f64]) -> Classes {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let mut distinct = sorted.clone();
+        distinct.dedup();
+        let k = distinct.len().min(MAP_PALETTE.len());
+        let mut highs: Vec<f64> = (0..k)
+            .map(|i| sorted[((i + 1) * n).div_ceil(k) - 1])
+            .collect();
+        highs.dedup();
+        let mut lows = Vec::with_capacity(highs.len());
+        let mut counts = Vec::with_capacity(highs.len());
+        let mut start = 0;
+        for &high in &highs {
+            let end = sorted.partition_point(|&v| v <= high);
+            lows.push(sorted[start]);
+            counts.push(end - start);
+            start = end;
+        }
+        let m = highs.len();
+        let steps = (0..m)
+            .map(|j| match m {
+                1 => 2,
+                _ => (j * 4 + (m - 1) / 2) / (m - 1),
+            })
+            .collect();
+        Classes {
+            lows,
+            highs,
+            counts,
+            steps,
+        }
+    }
+
+    /// The class of a value: the first whose upper bound is not below it.
+    fn class_of(&self, v: f64) -> usize {
+        self.highs
+            .partition_point(|&high| high < v)
+            .min(self.highs.len().saturating_sub(1))
+    }
+}
+
+/// The text alternative of a map: what is shown, the classes with their counts, the extremes.
+fn map_desc(
+    drawn: &[(&MapArea<'_>, Vec<Ring>)],
+    classes: &Classes,
+    labels: &[String],
+    nodata: usize,
+    skipped: usize,
+    legend_title: &str,
+    decimals: usize,
+) -> String {
+    let mut desc = format!(
+        "Kaart van {}. Kleur: {}.",
+        areas_count(drawn.len()),
+        legend_title
+    );
+    if labels.is_empty() {
+        desc.push_str(" Voor geen enkel gebied zijn gegevens beschikbaar.");
+    } else {
+        w!(
+            desc,
+            " {} {}:",
+            integer(labels.len() as u64),
+            if labels.len() == 1 {
+                "klasse"
+            } else {
+                "klassen"
+            }
+        );
+        for (i, (label, count)) in labels.iter().zip(&classes.counts).enumerate() {
+            let sep = if i == 0 { "" } else { ";" };
+            w!(desc, "{sep} {label} ({})", areas_count(*count));
+        }
+        desc.push('.');
+        let valued = drawn
+            .iter()
+            .filter_map(|(a, _)| a.value.filter(|v| v.is_finite()).map(|v| (*a, v)));
+        let mut highest: Option<(&MapArea<'_>, f64)> = None;
+        let mut lowest: Option<(&MapArea<'_>, f64)> = None;
+        for (area, v) in valued {
+            if highest.is_none_or(|(_, h)| v > h) {
+                highest = Some((area, v));
+            }
+            if lowest.is_none_or(|(_, l)| v < l) {
+                lowest = Some((area, v));
+            }
+        }
+        if let (Some((ha, hv)), Some((la, lv))) = (highest, lowest) {
+            w!(
+                desc,
+                " Hoogste waarde: {} ({}); laagste: {} ({}).",
+                ha.name,
+                decimal(hv, decimals),
+                la.name,
+                decimal(lv, decimals)
+            );
+        }
+    }
+    if nodata > 0 && !labels.is_empty() {
+        w!(desc, " Geen gegevens: {}.", areas_count(nodata));
+    }
+    if skipped > 0 {
+        w!(
+            desc,
+            " {} zonder geldige geometrie niet getekend.",
+            areas_count(skipped)
+        );
+    }
+    desc
+}
+
+/// "1 gebied", "108 gebieden".
+fn areas_count(n: usize) -> String {
+    if n == 1 {
+        "1 gebied".to_owned()
+    } else {
+        format!("{} gebieden", integer(n as u64))
+    }
+}
+
+/// The href of an area, unless absent or a `javascript:` URL.
+fn safe_href<'s>(area: &'s MapArea<'_>) -> Option<&'s str> {
+    let href = area.href.as_deref()?;
+    let scheme = href.trim_start().get(..11).unwrap_or("");
+    (!scheme.eq_ignore_ascii_case("javascript:")).then_some(href)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart helpers
+// ---------------------------------------------------------------------------------------------
+
+/// A y axis from `min` to `max` in `step`s of 1, 2, 2,5 or 5 × 10ⁿ.
+#[derive(Debug)]
+struct NiceAxis {
+    min: f64,
+    max: f64,
+    step: f64,
+    /// Decimal places the tick labels need.
+    decimals: usize,
+}
+
+impl NiceAxis {
+    /// The smallest nice step that covers `lo..=hi` (lo ≤ 0 ≤ hi) in at most 5 steps. The
+    /// candidates grow by at most 2,5× each, so this is also at least 3 steps: 4–6 ticks.
+    fn new(lo: f64, hi: f64) -> NiceAxis {
+        let hi = if hi - lo > 0.0 { hi } else { lo + 4.0 };
+        let range = hi - lo;
+        let mut exponent = (range / 5.0).log10().floor() as i32 - 1;
+        loop {
+            for (mantissa, extra) in [(1.0, 0), (2.0, 0), (2.5, 1), (5.0, 0)] {
+                let step = mantissa * 10f64.powi(exponent);
+                let lo_i = (lo / step + 1e-9).floor();
+                let hi_i = (hi / step - 1e-9).ceil();
+                if hi_i - lo_i <= 5.0 {
+                    return NiceAxis {
+                        min: lo_i * step,
+                        max: hi_i * step,
+                        step,
+                        decimals: (extra - exponent).max(0) as usize,
+                    };
+                }
+            }
+            exponent += 1;
+        }
+    }
+
+    /// Tick values from min to max, each computed from its index (no accumulated error).
+    fn ticks(&self) -> impl Iterator<Item = f64> + '_ {
+        let count = ((self.max - self.min) / self.step).round() as i64;
+        (0..=count).map(move |i| {
+            let t = self.min + i as f64 * self.step;
+            if t.abs() < self.step * 1e-9 {
+                0.0
+            } else {
+                t
+            }
+        })
+    }
+}
+
+/// The label step: the smallest of 1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120, … that shows at
+/// most `max_labels` labels for `n` positions.
+fn label_step(n: usize, max_labels: usize) -> usize {
+    const STEPS: [usize; 11] = [1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120];
+    STEPS
+        .into_iter()
+        .find(|&s| n.div_ceil(s) <= max_labels)
+        .unwrap_or_else(|| n.div_ceil(max_labels).max(1))
+}
+
+/// The text alternative of a line chart: the period, and per line its first, last, highest
+/// and lowest value and how many periods have no value.
+fn chart_desc(lines: &[Line<'_>], x_labels: &[String], y_label: &str) -> String {
+    let n = x_labels.len();
+    let mut desc = format!(
+        "Lijndiagram, {} tot en met {}; verticale as: {}.",
+        x_labels[0],
+        x_labels[n - 1],
+        y_label
+    );
+    for line in lines {
+        let points: Vec<(usize, f64)> = (0..n)
+            .filter_map(|i| {
+                line.values
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .filter(|v| v.is_finite())
+                    .map(|v| (i, v))
+            })
+            .collect();
+        let style = if line.dashed {
+            ", gestippelde lijn"
+        } else {
+            ""
+        };
+        let Some(&(first_i, first)) = points.first() else {
+            w!(desc, " {}{style}: geen waarden.", line.name);
+            continue;
+        };
+        let places = if points.iter().all(|(_, v)| v.fract() == 0.0) {
+            0
+        } else {
+            1
+        };
+        let (last_i, last) = points[points.len() - 1];
+        let mut high = (first_i, first);
+        let mut low = (first_i, first);
+        for &(i, v) in &points {
+            if v > high.1 {
+                high = (i, v);
+            }
+            if v < low.1 {
+                low = (i, v);
+            }
+        }
+        w!(
+            desc,
+            " {}{style}: eerste waarde {} ({}), laatste {} ({}), hoogste {} ({}), laagste {} ({}).",
+            line.name,
+            decimal(first, places),
+            x_labels[first_i],
+            decimal(last, places),
+            x_labels[last_i],
+            decimal(high.1, places),
+            x_labels[high.0],
+            decimal(low.1, places),
+            x_labels[low.0]
+        );
+        let missing = n - points.len();
+        if missing > 0 {
+            w!(
+                desc,
+                " {} {} zonder waarde.",
+                integer(missing as u64),
+                if missing == 1 { "periode" } else { "perioden" }
+            );
+        }
+    }
+    desc
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Opens the root `<svg>` with its `<title>` and `<desc>` (escaped) as the first children.
+fn open_svg(
+    out: &mut String,
+    id: &str,
+    height: f64,
+    role: &str,
+    class: &str,
+    title: &str,
+    desc: &str,
+) {
+    let height = n1(height);
+    el!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" \
+         viewBox=\"0 0 {w} {height}\" role=\"{role}\" aria-labelledby=\"{id}-title {id}-desc\" \
+         class=\"{class}\" font-family=\"{FONT}\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        esc(title),
+        esc(desc),
+        w = n1(WIDTH)
+    );
+}
+
+/// A figure that says there is nothing to show, with the usual title and description.
+fn placeholder(id: &str, title: &str, desc: &str, message: &str, height: f64) -> String {
+    let mut out = String::new();
+    open_svg(&mut out, id, height, "img", "bb-empty", title, desc);
+    el!(
+        out,
+        "<rect x=\"0.5\" y=\"0.5\" width=\"{}\" height=\"{}\" fill=\"#f3f3f3\" \
+         stroke=\"#cccccc\"/>",
+        n1(WIDTH - 1.0),
+        n1(height - 1.0)
+    );
+    el!(
+        out,
+        "<text x=\"{}\" y=\"{}\" font-size=\"14\" fill=\"{TEXT_MUTED}\" \
+         text-anchor=\"middle\">{}</text>",
+        n1(WIDTH / 2.0),
+        n1(height / 2.0 + 5.0),
+        esc(message)
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// A number for SVG markup (not for people): one decimal, trailing `.0` dropped, no `-0`.
+fn n1(x: f64) -> String {
+    let text = format!("{x:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Escapes text for XML content and attributes; drops characters XML does not allow.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A rough width in px of text in the system sans-serif, for layout: ≈ 0,6 em per character,
+/// on the safe side (Segoe UI and San Francisco are narrower, DejaVu Sans about this wide).
+fn text_width(text: &str, font_size: f64) -> f64 {
+    text.chars().count() as f64 * font_size * 0.6
+}
+
+/// Greedy word wrap at `max_chars` characters per line (a longer word gets its own line).
+fn wrap(text: &str, max_chars: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let fits = line.chars().count() + 1 + word.chars().count() <= max_chars.max(1);
+        if !line.is_empty() && !fits {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A deterministic id for a figure (FNV-1a over its content), so that several figures inlined
+/// in one HTML page do not share ids.
+fn content_id<'s>(prefix: &str, parts: impl Iterator<Item = &'s str>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{prefix}-{:08x}", hash >> 32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_all_five() {
+        assert_eq!(esc("a&b<c>d\"e'f\u{1}"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+    }
+
+    #[test]
+    fn svg_numbers_are_fixed() {
+        assert_eq!(n1(3.0), "3");
+        assert_eq!(n1(3.04), "3");
+        assert_eq!(n1(3.06), "3.1");
+        assert_eq!(n1(-0.01), "0");
+    }
+
+    #[test]
+    fn quantile_breaks() {
+        let values: Vec<f64> = (1..=10).map(f64::from).collect();
+        let classes = Classes::quantile(&values);
+        assert_eq!(classes.highs, vec![2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(classes.lows, vec![1.0, 3.0, 5.0, 7.0, 9.0]);
+        assert_eq!(classes.counts, vec![2; 5]);
+        assert_eq!(classes.steps, vec![0, 1, 2, 3, 4]);
+        assert_eq!(classes.class_of(2.5), 1);
+        assert_eq!(classes.class_of(0.0), 0);
+        assert_eq!(classes.class_of(11.0), 4);
+
+        // Many equal values: equal breaks merge.
+        let classes = Classes::quantile(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0]);
+        assert_eq!(classes.highs, vec![0.0, 2.0]);
+        assert_eq!(classes.lows, vec![0.0, 1.0]);
+        assert_eq!(classes.counts, vec![7, 2]);
+        assert_eq!(classes.steps, vec![0, 4]);
+
+        assert_eq!(Classes::quantile(&[7.0, 7.0]).steps, vec![2]);
+        assert_eq!(Classes::quantile(&[1.0, 2.0]).steps, vec![0, 4]);
+        assert_eq!(
+            Classes::quantile(&[1.0, 2.0, 3.0, 4.0]).steps,
+            vec![0, 1, 3, 4]
+        );
+        assert!(Classes::quantile(&[]).highs.is_empty());
+    }
+
+    #[test]
+    fn nice_axes_have_four_to_six_ticks() {
+        for hi in [
+            0.3, 1.0, 4.0, 7.0, 10.0, 10.5, 13.0, 99.0, 101.0, 4_440.0, 16_848.0, 1e9,
+        ] {
+            let axis = NiceAxis::new(0.0, hi);
+            let ticks: Vec<f64> = axis.ticks().collect();
+            assert!((4..=6).contains(&ticks.len()), "{hi}: {ticks:?}");
+            assert_eq!(ticks[0], 0.0);
+            assert!(*ticks.last().unwrap() >= hi);
+        }
+        let axis = NiceAxis::new(0.0, 10.5);
+        assert_eq!(axis.step, 2.5);
+        assert_eq!(axis.decimals, 1);
+        assert_eq!(NiceAxis::new(0.0, 105.0).decimals, 0);
+    }
+
+    #[test]
+    fn label_steps() {
+        assert_eq!(label_step(24, 10), 3);
+        assert_eq!(label_step(120, 10), 12);
+        assert_eq!(label_step(156, 10), 24);
+        assert_eq!(label_step(5, 10), 1);
+        assert_eq!(label_step(5000, 10), 500);
+    }
+
+    #[test]
+    fn wraps_words() {
+        assert_eq!(
+            wrap("Inwoners per buurt, 1 januari 2017", 20),
+            vec!["Inwoners per buurt,", "1 januari 2017"]
+        );
+        assert!(wrap("", 20).is_empty());
+    }
+}

@@ -1,0 +1,438 @@
+//! The Dutch pages of the dashboard, rendered on the server: they work without JavaScript, and
+//! every chart and map has a table beside it.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use buurtbeeld_cube::{AreaCode, AreaLevel};
+use buurtbeeld_report::format::{decimal, integer, p_value, percent};
+use buurtbeeld_report::svg::{choropleth, MapArea};
+use buurtbeeld_report::{picture, years_with_data, Picture, PictureRequest, Subject};
+use buurtbeeld_store::Store;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde::Deserialize;
+
+use crate::{AppError, AppState};
+
+/// An error on a page is answered as a Dutch HTML page with the right status; the API answers
+/// problem+json instead.
+pub(crate) struct PageError(AppError);
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> PageError {
+        PageError(error)
+    }
+}
+
+impl From<buurtbeeld_store::StoreError> for PageError {
+    fn from(error: buurtbeeld_store::StoreError) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl From<buurtbeeld_report::PictureError> for PageError {
+    fn from(error: buurtbeeld_report::PictureError) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl axum::response::IntoResponse for PageError {
+    fn into_response(self) -> axum::response::Response {
+        let (status, title, detail) = self.0.parts();
+        let body = html! {
+            h1 { (title) }
+            p { (detail) }
+            p { a href="/" { "Terug naar het overzicht" } }
+        };
+        (status, layout(title, "", body)).into_response()
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(overview))
+        .route("/gegevens", get(data_page))
+}
+
+const STYLE: &str = include_str!("style.css");
+
+fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
+    let nav = [
+        ("/", "Overzicht"),
+        ("/gegevens", "Gegevens"),
+        ("/api/v1/openapi.json", "API"),
+    ];
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="nl" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · buurtbeeld" }
+                    style { (PreEscaped(STYLE)) }
+                }
+                body {
+                    a.skip href="#inhoud" { "Naar de inhoud" }
+                    header.site {
+                        div.wrap {
+                            span.brand { "buurtbeeld" }
+                            span.tagline { "Veiligheidsbeeld per buurt" }
+                            nav aria-label="Hoofdmenu" {
+                                ul {
+                                    @for (href, label) in nav {
+                                        li {
+                                            @if href == current {
+                                                a href=(href) aria-current="page" { (label) }
+                                            } @else {
+                                                a href=(href) { (label) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    main #inhoud .wrap { (body) }
+                    footer.site {
+                        div.wrap {
+                            p { "Bron: CBS/Politie (CC BY 4.0). Fietsdiefstallen Groningen: Politie (BVH), Gemeente Groningen (CC BY-SA 3.0 NL). Buurtgrenzen: CBS Wijk- en buurtkaart." }
+                            p { "buurtbeeld is open source (EUPL-1.2)." }
+                        }
+                    }
+                }
+            }
+        }
+        .into_string(),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OverviewQuery {
+    gemeente: Option<String>,
+    thema: Option<String>,
+    jaar: Option<i32>,
+    maat: Option<String>,
+}
+
+/// What the overview shows: resolved from the query, with sensible defaults for a first visit.
+struct Selection {
+    gemeente: AreaCode,
+    theme: String,
+    year: i32,
+    per_1000: bool,
+}
+
+fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> {
+    let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
+    let gemeente = match &query.gemeente {
+        Some(code) => AreaCode::parse(code).map_err(|e| AppError::BadRequest(e.to_string()))?,
+        // First visit: the first gemeente with buurt boundaries, so the map shows something.
+        None => gemeenten
+            .iter()
+            .filter(|g| !g.code.is_unknown())
+            .find(|g| {
+                store
+                    .buurt_geometries()
+                    .map(|b| {
+                        b.iter()
+                            .any(|(c, _)| c.gemeente().as_ref() == Some(&g.code))
+                    })
+                    .unwrap_or(false)
+            })
+            .or_else(|| gemeenten.iter().find(|g| !g.code.is_unknown()))
+            .map(|g| g.code.clone())
+            .ok_or_else(|| {
+                AppError::NotFound("De database bevat nog geen gemeenten.".to_owned())
+            })?,
+    };
+    let themes = store.themes()?;
+    let theme = match &query.thema {
+        Some(id) => id.clone(),
+        None => themes
+            .iter()
+            .filter(|t| !t.categories.is_empty())
+            .find(|t| {
+                years_with_data(store, &gemeente, &Subject::Theme(t.id.clone()))
+                    .is_ok_and(|y| !y.is_empty())
+            })
+            .map(|t| t.id.clone())
+            .unwrap_or_else(|| "totaal".to_owned()),
+    };
+    let year = match query.jaar {
+        Some(year) => year,
+        None => {
+            let years = years_with_data(store, &gemeente, &Subject::Theme(theme.clone()))?;
+            // The latest complete year, else the latest year.
+            years
+                .iter()
+                .rev()
+                .find(|(_, months)| *months == 12 || *months == 1)
+                .or(years.last())
+                .map(|(y, _)| *y)
+                .ok_or_else(|| {
+                    AppError::NotFound(format!("Geen cijfers voor {gemeente} en thema {theme}."))
+                })?
+        }
+    };
+    Ok(Selection {
+        gemeente,
+        theme,
+        year,
+        per_1000: query.maat.as_deref() == Some("per1000"),
+    })
+}
+
+fn request(area: &AreaCode, theme: &str, year: i32) -> PictureRequest {
+    PictureRequest {
+        area: area.clone(),
+        subject: Subject::Theme(theme.to_owned()),
+        year,
+        month: None,
+        source: None,
+    }
+}
+
+/// The buurten of a gemeente with their figures: the pictures of its wijken, each listing its
+/// buurten.
+fn buurt_rows(
+    store: &Store,
+    selection: &Selection,
+) -> Result<Vec<buurtbeeld_report::PictureRow>, PageError> {
+    let mut rows = Vec::new();
+    for wijk in store.children(&selection.gemeente)? {
+        if let Ok(p) = picture(
+            store,
+            &request(&wijk.code, &selection.theme, selection.year),
+        ) {
+            rows.extend(p.rows.into_iter().skip(1));
+        }
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    Ok(rows)
+}
+
+fn change_cell(row: &buurtbeeld_report::PictureRow) -> Markup {
+    html! {
+        @match row.change_pct {
+            Some(change) => {
+                (percent(change))
+                @if row.significant == Some(true) { " " abbr title="significant: meer dan toeval (p < 0,05)" { "*" } }
+            }
+            None => "–",
+        }
+    }
+}
+
+fn count_text(count: Option<u64>, withheld: bool) -> String {
+    match (count, withheld) {
+        (Some(n), true) => format!("≥ {}", integer(n)),
+        (Some(n), false) => integer(n),
+        (None, true) => "afgeschermd".to_owned(),
+        (None, false) => "–".to_owned(),
+    }
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    Query(query): Query<OverviewQuery>,
+) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let selection = select(&store, &query)?;
+        let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
+        let buurten = buurt_rows(&store, &selection)?;
+        let geometries = store.buurt_geometries()?;
+        let map = {
+            let areas: Vec<MapArea<'_>> = buurten
+                .iter()
+                .filter_map(|row| {
+                    let geometry = &geometries.iter().find(|(c, _)| *c == row.code)?.1;
+                    Some(MapArea {
+                        code: row.code.as_str(),
+                        name: &row.name,
+                        geometry,
+                        value: if selection.per_1000 {
+                            row.per_1000
+                        } else {
+                            row.count.map(|c| c as f64)
+                        },
+                        href: None,
+                    })
+                })
+                .collect();
+            let legend = if selection.per_1000 { "Per 1.000 inwoners" } else { "Aantal" };
+            (!areas.is_empty()).then(|| {
+                choropleth(
+                    &areas,
+                    &format!("{} per buurt, {} {}", main.subject_label, main.area_name, main.period),
+                    legend,
+                    usize::from(selection.per_1000),
+                )
+            })
+        };
+        let tiles = theme_tiles(&store, &selection)?;
+        let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
+        let themes = store.themes()?;
+        let years = years_with_data(&store, &selection.gemeente, &Subject::Theme(selection.theme.clone()))
+            .unwrap_or_default();
+        let body = html! {
+            h1 { "Veiligheidsbeeld " (main.area_name) }
+            form.choose method="get" action="/" {
+                label { "Gemeente "
+                    select name="gemeente" {
+                        @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
+                            option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
+                        }
+                    }
+                }
+                label { "Thema "
+                    select name="thema" {
+                        @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
+                            option value=(t.id) selected[t.id == selection.theme] { (t.name) }
+                        }
+                    }
+                }
+                label { "Jaar "
+                    select name="jaar" {
+                        @for (y, _) in &years {
+                            option value=(y) selected[*y == selection.year] { (y) }
+                        }
+                    }
+                }
+                label { "Maat "
+                    select name="maat" {
+                        option value="aantal" selected[!selection.per_1000] { "Aantal" }
+                        option value="per1000" selected[selection.per_1000] { "Per 1.000 inwoners" }
+                    }
+                }
+                button type="submit" { "Toon" }
+            }
+            section aria-labelledby="tegels" {
+                h2 #tegels { "Thema's in " (main.area_name) ", " (selection.year) " t.o.v. " (selection.year - 1) }
+                ul.tiles {
+                    @for tile in &tiles { (tile) }
+                }
+            }
+            section aria-labelledby="kaart" {
+                h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
+                @match &map {
+                    Some(svg) => { figure.map { (PreEscaped(svg)) } }
+                    None => { p { "Voor deze gemeente zijn geen buurtgrenzen geïmporteerd; de tabel hieronder geeft de cijfers." } }
+                }
+                table {
+                    caption { (main.subject_label) " per buurt, " (main.period) " vergeleken met " (main.previous_period) " (bron " (main.source) ")" }
+                    thead { tr {
+                        th scope="col" { "Buurt" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
+                        th scope="col" { "Vorig jaar" } th scope="col" { "Verschil" }
+                    } }
+                    tbody {
+                        @for row in &buurten {
+                            tr {
+                                th scope="row" { (row.name) " " span.code { (row.code) } }
+                                td { (count_text(row.count, row.withheld)) }
+                                td { (row.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
+                                td { (count_text(row.previous_count, row.withheld)) }
+                                td { (change_cell(row)) }
+                            }
+                        }
+                    }
+                }
+                @for note in &main.notes { p.note { (note) } }
+                p.note { "* Significant: het verschil is groter dan toeval verklaart (exacte toets, p < 0,05)." }
+                p.note { (main.attribution) }
+            }
+        };
+        Ok(layout(&format!("Veiligheidsbeeld {}", main.area_name), "/", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+/// One tile per theme with police categories: the latest figure, the change and whether it is
+/// significant; "geen gegevens" where the store has none.
+fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, PageError> {
+    let mut tiles = Vec::new();
+    for theme in store
+        .themes()?
+        .iter()
+        .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
+    {
+        let answer: Option<Picture> = picture(
+            store,
+            &request(&selection.gemeente, &theme.id, selection.year),
+        )
+        .ok();
+        let row = answer
+            .as_ref()
+            .and_then(|p| p.rows.first())
+            .filter(|r| r.count.is_some());
+        let link = format!(
+            "/?gemeente={}&thema={}&jaar={}",
+            selection.gemeente, theme.id, selection.year
+        );
+        tiles.push(html! {
+            li.tile.current[theme.id == selection.theme] {
+                a href=(link) {
+                    span.name { (theme.name) }
+                    @match row {
+                        Some(row) => {
+                            span.figure { (count_text(row.count, row.withheld)) }
+                            span.change {
+                                @match row.change_pct {
+                                    Some(c) => { (percent(c)) " t.o.v. vorig jaar" }
+                                    None => "geen vergelijking",
+                                }
+                            }
+                            span.verdict {
+                                @match (row.significant, row.p_value) {
+                                    (Some(true), Some(p)) => { "Significant (p = " (p_value(p)) ")" }
+                                    (Some(false), _) => "Binnen toevalsmarge",
+                                    _ => "Niet getoetst",
+                                }
+                            }
+                        }
+                        None => { span.figure.empty { "geen gegevens" } }
+                    }
+                }
+            }
+        });
+    }
+    Ok(tiles)
+}
+
+async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    let imports = tokio::task::spawn_blocking(move || Ok::<_, AppError>(state.store()?.imports()?))
+        .await
+        .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))?;
+    let body = html! {
+        h1 { "Gegevens" }
+        p { "Alle bestanden die in buurtbeeld zijn ingelezen, met bron, tabel, versie en omvang. Een import komt in zijn geheel binnen of helemaal niet; hetzelfde bestand nogmaals inlezen verandert niets." }
+        table {
+            caption { "Importlogboek" }
+            thead { tr {
+                th scope="col" { "#" } th scope="col" { "Bestand" } th scope="col" { "Soort" }
+                th scope="col" { "Tabel" } th scope="col" { "Versie" } th scope="col" { "Regels" } th scope="col" { "Tijdstip (UTC)" }
+            } }
+            tbody {
+                @for entry in &imports {
+                    tr {
+                        td { (entry.id) }
+                        td.file { (entry.file) }
+                        td { (entry.kind) }
+                        td { (entry.table_id) }
+                        td { @if entry.release.is_empty() { "–" } @else { (entry.release) } }
+                        td { (integer(entry.rows.max(0) as u64)) }
+                        td { (entry.imported_at.get(..19).unwrap_or(&entry.imported_at).replace('T', " ")) }
+                    }
+                }
+            }
+        }
+        h2 { "Afgeschermde cijfers" }
+        p { "CBS en Politie publiceren sommige aantallen niet, om te voorkomen dat personen herkenbaar worden (bijvoorbeeld zedenmisdrijven en kinderporno, in elke buurt en elke maand). Zo'n cel is leeg in de bron. buurtbeeld toont haar als " em { "afgeschermd" } ", nooit als 0. Het totaal (0.0.0) bevat deze misdrijven wél; het wordt overgenomen zoals gepubliceerd en nooit opgeteld uit de onderdelen. Een thema met een afgeschermde categorie toont een ondergrens (≥)." }
+        h2 { "Bronvermelding" }
+        p { "Bron: CBS/Politie (CC BY 4.0), tabellen 47022NED en 47018NED; inwoners: CBS kerncijfers wijken en buurten (85984NED); buurtgrenzen: CBS Wijk- en buurtkaart." }
+    };
+    Ok(layout("Gegevens", "/gegevens", body))
+}
