@@ -6,3 +6,4 @@ mod harness;
 mod import_real;
 mod malformed;
 mod picture;
+mod serve;

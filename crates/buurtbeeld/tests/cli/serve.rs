@@ -1,0 +1,148 @@
+//! `buurtbeeld serve` as a user starts it: the real binary on a free port.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::Workspace;
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(w: &Workspace) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("buurtbeeld"))
+            .arg("--data-dir")
+            .arg(w.data_dir())
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("server printed its address").unwrap();
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split('/').next().unwrap().to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, address }
+    }
+
+    /// GET over a plain HTTP/1.1 connection: (status, body).
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = text
+            .split_once("\r\n\r\n")
+            .map_or(String::new(), |(_, b)| b.to_owned());
+        (status, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_answers_every_page_and_resource_and_sees_imports_without_restart() {
+    let w = Workspace::new();
+    let server = Server::start(&w);
+    for path in [
+        "/",
+        "/?gemeente=GM1581",
+        "/?gemeente=GM0014&thema=fietsdiefstal&jaar=2014&maat=per1000",
+        "/gegevens",
+        "/api/v1/openapi.json",
+        "/api/v1/areas",
+        "/api/v1/areas?parent=GM0014",
+        "/api/v1/areas/BU00140000",
+        "/api/v1/themes",
+        "/api/v1/categories",
+        "/api/v1/imports",
+        "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015",
+    ] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+
+    // Import while a client keeps asking: no request fails, and the new import shows up.
+    let imports_before = server.get("/api/v1/imports").1.matches("\"id\"").count();
+    let file = w.write(
+        "47018NED.csv",
+        b"SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n\
+          0.0.0;GM1581;2022JJ00;1450\n0.0.0;GM1581;2023JJ00;1402\n",
+    );
+    let importer = std::thread::spawn({
+        let data_dir = w.data_dir();
+        move || {
+            Command::new(assert_cmd::cargo::cargo_bin("buurtbeeld"))
+                .arg("--data-dir")
+                .arg(data_dir)
+                .arg("import")
+                .arg(file)
+                .output()
+                .unwrap()
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut requests = 0;
+    while !importer.is_finished() && Instant::now() < deadline {
+        let (status, _) = server.get("/?gemeente=GM1581");
+        assert_eq!(status, 200, "a request failed during the import");
+        requests += 1;
+    }
+    assert!(importer.join().unwrap().status.success());
+    let imports_after = server.get("/api/v1/imports").1.matches("\"id\"").count();
+    assert_eq!(
+        imports_after,
+        imports_before + 1,
+        "the import is visible without a restart"
+    );
+    println!("{requests} requests answered during the import");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_gracefully_on_sigterm() {
+    let w = Workspace::new();
+    let mut server = Server::start(&w);
+    assert_eq!(server.get("/gegevens").0, 200);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "exit after SIGTERM: {status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not stop within 10 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
