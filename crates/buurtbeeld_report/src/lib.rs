@@ -7,11 +7,13 @@ pub mod format;
 mod picture;
 mod render;
 pub mod svg;
+mod trend;
 
 pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
 pub use render::{render, OutputFormat};
+pub use trend::{trend, Trend, TrendPoint};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).
 pub const ATTRIBUTION: &str = "Bron: CBS/Politie";

@@ -205,7 +205,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
 
 /// Who to credit: the police tables are published by CBS and Politie; BVH exports come from the
 /// police to the municipality.
-fn attribution(source: &str) -> String {
+pub(crate) fn attribution(source: &str) -> String {
     match source {
         "BVH" => "Bron: Politie (BVH-registraties, via de gemeente)".to_owned(),
         _ => crate::ATTRIBUTION.to_owned(),
@@ -213,7 +213,7 @@ fn attribution(source: &str) -> String {
 }
 
 /// The years for which the preferred source publishes the subject for an area, each with the
-/// number of months published (12 for a complete year; 1 for a yearly table).
+/// number of months covered: 12 for a complete year (a yearly table's figure covers 12).
 pub fn years_with_data(
     store: &Store,
     area: &AreaCode,
@@ -236,17 +236,21 @@ pub fn years_with_data(
         .filter(|(_, s)| *s == source)
     {
         if let Some(series) = store.series(&source, area, &categories[0], frequency)? {
+            let months_per_period = match frequency {
+                Frequency::Month => 1,
+                Frequency::Year => 12,
+            };
             for (period, _) in series.iter() {
                 *years
                     .entry(Period::from_ordinal(frequency, period).calendar_year())
-                    .or_default() += 1;
+                    .or_default() += months_per_period;
             }
         }
     }
     Ok(years.into_iter().collect())
 }
 
-fn resolve_subject(
+pub(crate) fn resolve_subject(
     store: &Store,
     subject: &Subject,
 ) -> Result<(String, String, Vec<CategoryCode>), PictureError> {
@@ -287,7 +291,10 @@ fn resolve_subject(
     }
 }
 
-fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, PictureError> {
+pub(crate) fn choose_source(
+    store: &Store,
+    request: &PictureRequest,
+) -> Result<String, PictureError> {
     let available = store.sources_for(&request.area)?;
     let usable = |s: &(String, Frequency)| request.month.is_none() || s.1 == Frequency::Month;
     if let Some(source) = &request.source {

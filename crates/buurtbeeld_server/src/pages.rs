@@ -1,14 +1,16 @@
 //! The Dutch pages of the dashboard, rendered on the server: they work without JavaScript, and
 //! every chart and map has a table beside it.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use buurtbeeld_cube::{AreaCode, AreaLevel};
 use buurtbeeld_report::format::{decimal, integer, p_value, percent};
-use buurtbeeld_report::svg::{choropleth, MapArea};
-use buurtbeeld_report::{picture, years_with_data, Picture, PictureRequest, Subject};
+use buurtbeeld_report::svg::{choropleth, line_chart, rolling_mean, Line, MapArea};
+use buurtbeeld_report::{
+    picture, trend, years_with_data, Picture, PictureRequest, PictureRow, Subject,
+};
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
@@ -53,6 +55,8 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(overview))
         .route("/gegevens", get(data_page))
+        .route("/thema/{id}", get(theme_page))
+        .route("/gebied/{code}", get(area_page))
 }
 
 const STYLE: &str = include_str!("style.css");
@@ -70,6 +74,8 @@ fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    // No favicon request, so a browser logs no 404.
+                    link rel="icon" href="data:,";
                     title { (title) " · buurtbeeld" }
                     style { (PreEscaped(STYLE)) }
                 }
@@ -168,7 +174,7 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
             years
                 .iter()
                 .rev()
-                .find(|(_, months)| *months == 12 || *months == 1)
+                .find(|(_, months)| *months == 12)
                 .or(years.last())
                 .map(|(y, _)| *y)
                 .ok_or_else(|| {
@@ -213,7 +219,80 @@ fn buurt_rows(
     Ok(rows)
 }
 
-fn change_cell(row: &buurtbeeld_report::PictureRow) -> Markup {
+/// The map of the gemeente's buurten for the selection, with the same figures as a table.
+fn buurt_section(
+    store: &Store,
+    selection: &Selection,
+    main: &Picture,
+) -> Result<Markup, PageError> {
+    let buurten = buurt_rows(store, selection)?;
+    let geometries = store.buurt_geometries()?;
+    let areas: Vec<MapArea<'_>> = buurten
+        .iter()
+        .filter_map(|row| {
+            let geometry = &geometries.iter().find(|(c, _)| *c == row.code)?.1;
+            Some(MapArea {
+                code: row.code.as_str(),
+                name: &row.name,
+                geometry,
+                value: if selection.per_1000 {
+                    row.per_1000
+                } else {
+                    row.count.map(|c| c as f64)
+                },
+                href: Some(format!("/gebied/{}?jaar={}", row.code, selection.year)),
+            })
+        })
+        .collect();
+    let legend = if selection.per_1000 {
+        "Per 1.000 inwoners"
+    } else {
+        "Aantal"
+    };
+    let map = (!areas.is_empty()).then(|| {
+        choropleth(
+            &areas,
+            &format!(
+                "{} per buurt, {} {}",
+                main.subject_label, main.area_name, main.period
+            ),
+            legend,
+            usize::from(selection.per_1000),
+        )
+    });
+    Ok(html! {
+        section aria-labelledby="kaart" {
+            h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
+            @match &map {
+                Some(svg) => { figure.map { (PreEscaped(svg)) } }
+                None => { p { "Voor deze gemeente zijn geen buurtgrenzen geïmporteerd; de tabel hieronder geeft de cijfers." } }
+            }
+            table {
+                caption { (main.subject_label) " per buurt, " (main.period) " vergeleken met " (main.previous_period) " (bron " (main.source) ")" }
+                thead { tr {
+                    th scope="col" { "Buurt" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
+                    th scope="col" { "Vorig jaar" } th scope="col" { "Verschil" }
+                } }
+                tbody {
+                    @for row in &buurten {
+                        tr {
+                            th scope="row" { a href={"/gebied/" (row.code) "?jaar=" (selection.year)} { (row.name) } " " span.code { (row.code) } }
+                            td { (count_text(row.count, row.withheld)) }
+                            td { (row.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
+                            td { (count_text(row.previous_count, row.withheld)) }
+                            td { (change_cell(row)) }
+                        }
+                    }
+                }
+            }
+            @for note in &main.notes { p.note { (note) } }
+            p.note { "* Significant: het verschil is groter dan toeval verklaart (exacte toets, p < 0,05)." }
+            p.note { (main.attribution) }
+        }
+    })
+}
+
+fn change_cell(row: &PictureRow) -> Markup {
     html! {
         @match row.change_pct {
             Some(change) => {
@@ -242,36 +321,7 @@ async fn overview(
         let store = state.store()?;
         let selection = select(&store, &query)?;
         let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
-        let buurten = buurt_rows(&store, &selection)?;
-        let geometries = store.buurt_geometries()?;
-        let map = {
-            let areas: Vec<MapArea<'_>> = buurten
-                .iter()
-                .filter_map(|row| {
-                    let geometry = &geometries.iter().find(|(c, _)| *c == row.code)?.1;
-                    Some(MapArea {
-                        code: row.code.as_str(),
-                        name: &row.name,
-                        geometry,
-                        value: if selection.per_1000 {
-                            row.per_1000
-                        } else {
-                            row.count.map(|c| c as f64)
-                        },
-                        href: None,
-                    })
-                })
-                .collect();
-            let legend = if selection.per_1000 { "Per 1.000 inwoners" } else { "Aantal" };
-            (!areas.is_empty()).then(|| {
-                choropleth(
-                    &areas,
-                    &format!("{} per buurt, {} {}", main.subject_label, main.area_name, main.period),
-                    legend,
-                    usize::from(selection.per_1000),
-                )
-            })
-        };
+        let buurten = buurt_section(&store, &selection, &main)?;
         let tiles = theme_tiles(&store, &selection)?;
         let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
         let themes = store.themes()?;
@@ -315,34 +365,7 @@ async fn overview(
                     @for tile in &tiles { (tile) }
                 }
             }
-            section aria-labelledby="kaart" {
-                h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
-                @match &map {
-                    Some(svg) => { figure.map { (PreEscaped(svg)) } }
-                    None => { p { "Voor deze gemeente zijn geen buurtgrenzen geïmporteerd; de tabel hieronder geeft de cijfers." } }
-                }
-                table {
-                    caption { (main.subject_label) " per buurt, " (main.period) " vergeleken met " (main.previous_period) " (bron " (main.source) ")" }
-                    thead { tr {
-                        th scope="col" { "Buurt" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
-                        th scope="col" { "Vorig jaar" } th scope="col" { "Verschil" }
-                    } }
-                    tbody {
-                        @for row in &buurten {
-                            tr {
-                                th scope="row" { (row.name) " " span.code { (row.code) } }
-                                td { (count_text(row.count, row.withheld)) }
-                                td { (row.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
-                                td { (count_text(row.previous_count, row.withheld)) }
-                                td { (change_cell(row)) }
-                            }
-                        }
-                    }
-                }
-                @for note in &main.notes { p.note { (note) } }
-                p.note { "* Significant: het verschil is groter dan toeval verklaart (exacte toets, p < 0,05)." }
-                p.note { (main.attribution) }
-            }
+            (buurten)
         };
         Ok(layout(&format!("Veiligheidsbeeld {}", main.area_name), "/", body))
     })
@@ -369,8 +392,8 @@ fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, Page
             .and_then(|p| p.rows.first())
             .filter(|r| r.count.is_some());
         let link = format!(
-            "/?gemeente={}&thema={}&jaar={}",
-            selection.gemeente, theme.id, selection.year
+            "/thema/{}?gemeente={}&jaar={}",
+            theme.id, selection.gemeente, selection.year
         );
         tiles.push(html! {
             li.tile.current[theme.id == selection.theme] {
@@ -409,11 +432,11 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
     let body = html! {
         h1 { "Gegevens" }
         p { "Alle bestanden die in buurtbeeld zijn ingelezen, met bron, tabel, versie en omvang. Een import komt in zijn geheel binnen of helemaal niet; hetzelfde bestand nogmaals inlezen verandert niets." }
-        table {
+        table.log {
             caption { "Importlogboek" }
             thead { tr {
                 th scope="col" { "#" } th scope="col" { "Bestand" } th scope="col" { "Soort" }
-                th scope="col" { "Tabel" } th scope="col" { "Versie" } th scope="col" { "Regels" } th scope="col" { "Tijdstip (UTC)" }
+                th scope="col" { "Tabel" } th scope="col" { "Versie" } th.num scope="col" { "Regels" } th scope="col" { "Tijdstip (UTC)" }
             } }
             tbody {
                 @for entry in &imports {
@@ -423,8 +446,8 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                         td { (entry.kind) }
                         td { (entry.table_id) }
                         td { @if entry.release.is_empty() { "–" } @else { (entry.release) } }
-                        td { (integer(entry.rows.max(0) as u64)) }
-                        td { (entry.imported_at.get(..19).unwrap_or(&entry.imported_at).replace('T', " ")) }
+                        td.num { (integer(entry.rows.max(0) as u64)) }
+                        td.time { (entry.imported_at.get(..19).unwrap_or(&entry.imported_at).replace('T', " ")) }
                     }
                 }
             }
@@ -435,4 +458,230 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
         p { "Bron: CBS/Politie (CC BY 4.0), tabellen 47022NED en 47018NED; inwoners: CBS kerncijfers wijken en buurten (85984NED); buurtgrenzen: CBS Wijk- en buurtkaart." }
     };
     Ok(layout("Gegevens", "/gegevens", body))
+}
+
+/// Yearly totals from a trend: (year, count, months published, any withheld).
+fn yearly(points: &[buurtbeeld_report::TrendPoint]) -> Vec<(i32, u64, usize, bool)> {
+    let mut years: std::collections::BTreeMap<i32, (u64, usize, bool)> = Default::default();
+    for point in points {
+        let entry = years.entry(point.period.calendar_year()).or_default();
+        if let Some(n) = point.count {
+            entry.0 += n;
+            entry.1 += 1;
+        }
+        entry.2 |= point.withheld;
+    }
+    years
+        .into_iter()
+        .map(|(y, (n, m, w))| (y, n, m, w))
+        .collect()
+}
+
+/// The trend chart of a theme in an area, with a 12-month rolling mean, and its data as a
+/// table (yearly totals) beside it.
+fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
+    let Ok(trend) = trend(store, area, &Subject::Theme(theme.to_owned())) else {
+        return html! { p { "Geen reeks beschikbaar voor dit thema." } };
+    };
+    let values: Vec<Option<f64>> = trend
+        .points
+        .iter()
+        .map(|p| p.count.map(|c| c as f64))
+        .collect();
+    let labels: Vec<String> = trend.points.iter().map(|p| p.period.to_string()).collect();
+    let monthly = trend.frequency == buurtbeeld_cube::Frequency::Month;
+    let mean = rolling_mean(&values, 12);
+    let mut lines = vec![Line {
+        name: "Aantal per maand",
+        values: &values,
+        dashed: false,
+    }];
+    if monthly && mean.iter().any(Option::is_some) {
+        lines.push(Line {
+            name: "Gemiddelde over 12 maanden",
+            values: &mean,
+            dashed: true,
+        });
+    }
+    if !monthly {
+        lines[0].name = "Aantal per jaar";
+    }
+    let chart = line_chart(
+        &lines,
+        &labels,
+        &format!(
+            "{} in {}, {} tot {}",
+            trend.subject_label,
+            trend.area_name,
+            labels[0],
+            labels[labels.len() - 1]
+        ),
+        "Aantal",
+    );
+    let years = yearly(&trend.points);
+    html! {
+        figure.chart { (PreEscaped(chart)) }
+        table {
+            caption { (trend.subject_label) " in " (trend.area_name) " per jaar (bron " (trend.source) ")" }
+            thead { tr {
+                th scope="col" { "Jaar" } th scope="col" { "Aantal" } th scope="col" { "Maanden" } th scope="col" { "Verschil" }
+            } }
+            tbody {
+                @for (i, (year, count, months, withheld)) in years.iter().enumerate() {
+                    tr {
+                        th scope="row" { (year) }
+                        td { (count_text(Some(*count), *withheld)) }
+                        td { (months) }
+                        td {
+                            @match i.checked_sub(1).map(|j| years[j]) {
+                                // Only whole, equally long years are compared here.
+                                Some((_, previous, previous_months, _)) if previous > 0 && previous_months == *months && (*months == 12 || !monthly) => {
+                                    (percent((*count as f64 - previous as f64) / previous as f64 * 100.0))
+                                }
+                                _ => "–",
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.note { (trend.attribution) }
+    }
+}
+
+async fn theme_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(mut query): Query<OverviewQuery>,
+) -> Result<Html<String>, PageError> {
+    query.thema = Some(id);
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let selection = select(&store, &query)?;
+        let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
+        let row = &main.rows[0];
+        let body = html! {
+            p.crumbs { a href={"/?gemeente=" (selection.gemeente)} { "Overzicht" } " › " (main.subject_label) }
+            h1 { (main.subject_label) " in " (main.area_name) }
+            p.lead {
+                (main.period) ": " strong { (count_text(row.count, row.withheld)) }
+                @if let Some(p) = row.per_1000 { " (" (decimal(p, 1)) " per 1.000 inwoners)" }
+                @if let Some(c) = row.change_pct {
+                    ", " (percent(c)) " t.o.v. " (main.previous_period)
+                    @match row.significant {
+                        Some(true) => ": significant.",
+                        Some(false) => ": binnen de toevalsmarge.",
+                        None => ".",
+                    }
+                }
+            }
+            section aria-labelledby="verloop" {
+                h2 #verloop { "Verloop" }
+                (trend_section(&store, &selection.gemeente, &selection.theme))
+            }
+            (buurt_section(&store, &selection, &main)?)
+        };
+        Ok(layout(&format!("{} in {}", main.subject_label, main.area_name), "", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AreaQuery {
+    jaar: Option<i32>,
+}
+
+async fn area_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<AreaQuery>,
+) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let code = AreaCode::parse(&code).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let area = store
+            .area(&code)?
+            .ok_or_else(|| AppError::NotFound(format!("unknown area {code}")))?;
+        let gemeente = code.gemeente().unwrap_or_else(|| code.clone());
+        let themes: Vec<_> = store
+            .themes()?
+            .into_iter()
+            .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
+            .collect();
+        let with_data: Vec<_> = themes
+            .iter()
+            .filter_map(|t| {
+                let years = years_with_data(&store, &code, &Subject::Theme(t.id.clone())).ok()?;
+                (!years.is_empty()).then_some((t, years))
+            })
+            .collect();
+        let year = query.jaar.or_else(|| {
+            with_data.first().and_then(|(_, years)| {
+                years.iter().rev().find(|(_, m)| *m == 12).or(years.last()).map(|(y, _)| *y)
+            })
+        });
+        let rows: Vec<(String, &str, PictureRow, Option<PictureRow>)> = match year {
+            None => Vec::new(),
+            Some(year) => with_data
+                .iter()
+                .filter_map(|(t, _)| {
+                    let own = picture(&store, &request(&code, &t.id, year)).ok()?.rows.remove(0);
+                    let municipal = picture(&store, &request(&gemeente, &t.id, year)).ok().map(|mut p| p.rows.remove(0));
+                    Some((t.id.clone(), t.name.as_str(), own, municipal))
+                })
+                .collect(),
+        };
+        let children = store.children(&code)?;
+        let body = html! {
+            p.crumbs {
+                a href="/" { "Overzicht" }
+                @if let Some(parent) = &area.parent { @if parent.level() != AreaLevel::Land { " › " a href={"/gebied/" (parent)} { (parent) } } }
+                " › " (area.name)
+            }
+            h1 { (area.name) " " span.code { (area.code) " · " (area.level) } }
+            @if rows.is_empty() {
+                p { "Voor dit gebied zijn nog geen cijfers ingelezen." }
+            } @else {
+                section aria-labelledby="themas" {
+                    h2 #themas { "Alle thema's, " (year.unwrap_or_default()) }
+                    table {
+                        caption { "Thema's in " (area.name) " vergeleken met het gemeentelijk gemiddelde" }
+                        thead { tr {
+                            th scope="col" { "Thema" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
+                            th scope="col" { "Gemeente per 1.000" } th scope="col" { "Verschil t.o.v. vorig jaar" }
+                        } }
+                        tbody {
+                            @for (id, name, own, municipal) in &rows {
+                                tr {
+                                    th scope="row" { a href={"/thema/" (id) "?gemeente=" (gemeente)} { (name) } }
+                                    td { (count_text(own.count, own.withheld)) }
+                                    td { (own.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
+                                    td { (municipal.as_ref().and_then(|m| m.per_1000).map_or("–".to_owned(), |x| decimal(x, 1))) }
+                                    td { (change_cell(own)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                section aria-labelledby="verloop" {
+                    h2 #verloop { "Verloop: " (rows[0].1) }
+                    (trend_section(&store, &code, &rows[0].0))
+                }
+            }
+            @if !children.is_empty() {
+                section aria-labelledby="onderdelen" {
+                    h2 #onderdelen { "Onderdelen" }
+                    ul.children {
+                        @for child in children.iter().filter(|c| !c.code.is_unknown()) {
+                            li { a href={"/gebied/" (child.code)} { (child.name) } " " span.code { (child.code) } }
+                        }
+                    }
+                }
+            }
+        };
+        Ok(layout(&area.name, "", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
 }

@@ -256,7 +256,8 @@ async fn the_overview_shows_tiles_map_and_table_on_first_visit() {
         "3.572",
         "+5,9% t.o.v. vorig jaar",
         "<svg",
-        "role=\"img\"",
+        "role=\"group\"",
+        "aria-labelledby=",
         "<caption>Fietsdiefstal per buurt, 2015 vergeleken met 2014 (bron BVH)</caption>",
         "Binnenstad-Zuid",
     ] {
@@ -313,4 +314,40 @@ async fn page_errors_are_dutch_html_pages_with_the_right_status() {
             "{uri}: {body}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_theme_page_shows_the_trend_years_and_ranked_buurten() {
+    let html = page("/thema/fietsdiefstal?gemeente=GM0014").await;
+    for expected in [
+        "Fietsdiefstal in Groningen",
+        "2015: <strong>3.572</strong>",
+        "Gemiddelde over 12 maanden",
+        "<caption>Fietsdiefstal in Groningen per jaar (bron BVH)</caption>",
+        "-8,6%",
+        "href=\"/gebied/BU00140001?jaar=2015\"",
+    ] {
+        assert!(html.contains(expected), "theme page lacks {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_area_page_compares_themes_with_the_gemeente_and_lists_children() {
+    let wijk = page("/gebied/WK001400?jaar=2015").await;
+    for expected in [
+        "Centrum",
+        "Gemeente per 1.000",
+        "Fietsdiefstal",
+        "Onderdelen",
+        "/gebied/BU00140000",
+    ] {
+        assert!(wijk.contains(expected), "area page lacks {expected:?}");
+    }
+    let gemeente = page("/gebied/GM1581").await;
+    assert!(
+        gemeente.contains("Alle thema's, 2023"),
+        "the latest year with data is shown"
+    );
+    let (status, _, body) = get("/gebied/BU99999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }

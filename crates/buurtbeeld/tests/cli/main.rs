@@ -1,6 +1,7 @@
 //! The integration tests of buurtbeeld: one binary, driving the real `buurtbeeld` executable on
 //! temporary data directories.
 
+mod browser;
 mod formats;
 mod harness;
 mod import_real;

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use crate::harness::Workspace;
 
 /// A running server, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
 }
 
 impl Server {
-    fn start(w: &Workspace) -> Server {
+    pub(crate) fn start(w: &Workspace) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("buurtbeeld"))
             .arg("--data-dir")
             .arg(w.data_dir())
@@ -37,7 +37,7 @@ impl Server {
     }
 
     /// GET over a plain HTTP/1.1 connection: (status, body).
-    fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -75,6 +75,11 @@ fn serve_answers_every_page_and_resource_and_sees_imports_without_restart() {
         "/?gemeente=GM1581",
         "/?gemeente=GM0014&thema=fietsdiefstal&jaar=2014&maat=per1000",
         "/gegevens",
+        "/thema/fietsdiefstal?gemeente=GM0014",
+        "/thema/totaal?gemeente=GM1581",
+        "/gebied/GM0014?jaar=2015",
+        "/gebied/WK001400",
+        "/gebied/BU00140000",
         "/api/v1/openapi.json",
         "/api/v1/areas",
         "/api/v1/areas?parent=GM0014",
