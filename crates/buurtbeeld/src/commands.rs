@@ -238,6 +238,7 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
         year: args.year,
         month,
         source: args.source,
+        level: None,
     };
     match buurtbeeld_report::picture(&store, &request) {
         Ok(picture) => {

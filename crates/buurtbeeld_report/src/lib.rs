@@ -12,7 +12,7 @@ mod trend;
 pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
-pub use render::{render, OutputFormat};
+pub use render::{render, render_csv, OutputFormat};
 pub use trend::{trend, Trend, TrendPoint};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).

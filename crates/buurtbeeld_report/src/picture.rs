@@ -28,6 +28,9 @@ pub struct PictureRequest {
     pub month: Option<u32>,
     /// A source table; by default the preferred one that has data for the area.
     pub source: Option<String>,
+    /// List the area's descendants at this level (e.g. all buurten of a gemeente) instead of
+    /// its children.
+    pub level: Option<AreaLevel>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,9 +130,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     let mut notes = Vec::new();
 
     let mut areas = vec![area.clone()];
-    let mut children = store.children(&area.code)?;
-    children.retain(|c| !c.code.is_unknown());
-    areas.extend(children);
+    areas.extend(descendants(store, &area, request.level)?);
 
     let mut rows = Vec::with_capacity(areas.len());
     for info in &areas {
@@ -203,6 +204,31 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     })
 }
 
+/// The children of an area, or its descendants at `level`; "onbekend" areas left out.
+fn descendants(
+    store: &Store,
+    area: &AreaInfo,
+    level: Option<AreaLevel>,
+) -> Result<Vec<AreaInfo>, PictureError> {
+    let target = level.or(area.level.child());
+    let mut found = Vec::new();
+    let mut frontier = vec![area.clone()];
+    while let Some(next) = frontier.pop() {
+        for child in store.children(&next.code)? {
+            if child.code.is_unknown() {
+                continue;
+            }
+            if Some(child.level) == target {
+                found.push(child);
+            } else if target.is_some_and(|t| child.level < t) {
+                frontier.push(child);
+            }
+        }
+    }
+    found.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(found)
+}
+
 /// Who to credit: the police tables are published by CBS and Politie; BVH exports come from the
 /// police to the municipality.
 pub(crate) fn attribution(source: &str) -> String {
@@ -226,6 +252,7 @@ pub fn years_with_data(
         year: 0,
         month: None,
         source: None,
+        level: None,
     };
     let source = choose_source(store, &request)?;
     let mut years: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();

@@ -15,7 +15,7 @@ pub enum OutputFormat {
 pub fn render(picture: &Picture, format: OutputFormat) -> String {
     match format {
         OutputFormat::Table => table(picture),
-        OutputFormat::Csv => csv(picture),
+        OutputFormat::Csv => render_csv(picture, true),
         OutputFormat::Json => serde_json::to_string_pretty(picture).expect("plain data") + "\n",
     }
 }
@@ -99,9 +99,9 @@ fn table(picture: &Picture) -> String {
     out
 }
 
-/// Semicolon-separated with decimal commas, as Dutch Excel opens it; the attribution is the
-/// last line.
-fn csv(picture: &Picture) -> String {
+/// Semicolon-separated, with decimal commas as Dutch Excel opens it (or points); the attribution
+/// is the last line.
+pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
@@ -122,8 +122,11 @@ fn csv(picture: &Picture) -> String {
         "onderwerp",
         "bron",
     ]);
+    let separator = if decimal_comma { "," } else { "." };
     let plain = |x: Option<f64>, places: usize| {
-        x.map_or(String::new(), |v| format!("{v:.places$}").replace('.', ","))
+        x.map_or(String::new(), |v| {
+            format!("{v:.places$}").replace('.', separator)
+        })
     };
     for row in &picture.rows {
         let _ = writer.write_record([

@@ -39,6 +39,7 @@ pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend,
         year: 0,
         month: None,
         source: None,
+        level: None,
     };
     let source = choose_source(store, &request)?;
     let frequency = store

@@ -135,6 +135,11 @@ pub(crate) struct PictureQuery {
     year: Option<String>,
     month: Option<String>,
     source: Option<String>,
+    level: Option<String>,
+    /// `json` (default), `csv` or `geojson`.
+    format: Option<String>,
+    /// CSV decimal separator: `comma` (default, as Dutch Excel expects) or `point`.
+    decimal: Option<String>,
 }
 
 impl PictureQuery {
@@ -177,26 +182,112 @@ impl PictureQuery {
                 }
             },
         };
+        let level = match self.level.as_deref() {
+            None => None,
+            Some(text) => Some(AreaLevel::parse(text).ok_or_else(|| {
+                bad(format!(
+                    "level '{text}' is unknown; expected gemeente, wijk or buurt"
+                ))
+            })?),
+        };
         Ok(PictureRequest {
             area,
             subject,
             year,
             month,
             source: self.source.clone(),
+            level,
         })
     }
 }
 
+/// The picture as JSON, as CSV (`;`, decimal comma unless `decimal=point`) or as a GeoJSON
+/// FeatureCollection of the listed areas that have a geometry.
 async fn picture(
     State(state): State<AppState>,
     Query(query): Query<PictureQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
-    let picture = with_store(state, move |store| {
-        Ok(buurtbeeld_report::picture(store, &request)?)
+    let decimal_comma = match query.decimal.as_deref() {
+        None | Some("comma") => true,
+        Some("point") => false,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "decimal '{other}' is unknown; expected comma or point"
+            )))
+        }
+    };
+    let format = query.format.clone().unwrap_or_else(|| "json".to_owned());
+    if !matches!(format.as_str(), "json" | "csv" | "geojson") {
+        return Err(AppError::BadRequest(format!(
+            "format '{format}' is unknown; expected json, csv or geojson"
+        )));
+    }
+    let (picture, geometries) = with_store(state, move |store| {
+        let picture = buurtbeeld_report::picture(store, &request)?;
+        let geometries = if format == "geojson" {
+            let mut found = Vec::new();
+            for row in &picture.rows {
+                found.push(store.area_geometry(&row.code)?);
+            }
+            found
+        } else {
+            Vec::new()
+        };
+        Ok((picture, geometries))
     })
     .await?;
-    Ok(Json(picture).into_response())
+    let file = format!(
+        "buurtbeeld-{}-{}-{}",
+        picture.area, picture.subject, picture.period
+    );
+    Ok(match query.format.as_deref() {
+        Some("csv") => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}.csv\""),
+                ),
+            ],
+            buurtbeeld_report::render_csv(&picture, decimal_comma),
+        )
+            .into_response(),
+        Some("geojson") => {
+            let features: Vec<serde_json::Value> = picture
+                .rows
+                .iter()
+                .zip(&geometries)
+                .filter_map(|(row, geometry)| {
+                    let geometry: serde_json::Value = serde_json::from_str(geometry.as_ref()?).ok()?;
+                    let mut properties = serde_json::to_value(row).ok()?;
+                    properties["period"] = picture.period.clone().into();
+                    properties["subject"] = picture.subject_label.clone().into();
+                    properties["source"] = picture.source.clone().into();
+                    Some(serde_json::json!({
+                        "type": "Feature", "id": row.code, "geometry": geometry, "properties": properties,
+                    }))
+                })
+                .collect();
+            let collection = serde_json::json!({
+                "type": "FeatureCollection",
+                "features": features,
+                "attribution": picture.attribution,
+            });
+            (
+                [
+                    (header::CONTENT_TYPE, "application/geo+json".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.geojson\""),
+                    ),
+                ],
+                collection.to_string(),
+            )
+                .into_response()
+        }
+        _ => Json(picture).into_response(),
+    })
 }
 
 async fn openapi() -> Response {

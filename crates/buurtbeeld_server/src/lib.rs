@@ -11,9 +11,16 @@ mod pages;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use buurtbeeld_store::Store;
-use tower_http::trace::TraceLayer;
+use sha2::{Digest, Sha256};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use error::AppError;
 
@@ -35,8 +42,43 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound("Deze pagina bestaat niet.".to_owned()) })
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(etag))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
+}
+
+/// Largest response body the ETag layer will hash; larger ones go out untagged.
+const ETAG_LIMIT: usize = 64 << 20;
+
+/// Tags successful GET responses with a content hash and answers `If-None-Match` with 304.
+/// `no-cache` makes browsers revalidate every time: an import may change any page.
+async fn etag(request: Request, next: Next) -> Response {
+    let is_get = request.method() == Method::GET;
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(request).await;
+    if !is_get || response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ETAG_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = HeaderValue::from_str(&format!("\"{tag}\"")).expect("hex is a valid header");
+    parts.headers.insert(header::ETAG, tag.clone());
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if if_none_match.as_ref() == Some(&tag) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.

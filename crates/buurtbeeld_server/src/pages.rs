@@ -197,25 +197,18 @@ fn request(area: &AreaCode, theme: &str, year: i32) -> PictureRequest {
         year,
         month: None,
         source: None,
+        level: None,
     }
 }
 
-/// The buurten of a gemeente with their figures: the pictures of its wijken, each listing its
-/// buurten.
-fn buurt_rows(
-    store: &Store,
-    selection: &Selection,
-) -> Result<Vec<buurtbeeld_report::PictureRow>, PageError> {
-    let mut rows = Vec::new();
-    for wijk in store.children(&selection.gemeente)? {
-        if let Ok(p) = picture(
-            store,
-            &request(&wijk.code, &selection.theme, selection.year),
-        ) {
-            rows.extend(p.rows.into_iter().skip(1));
-        }
-    }
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+/// The buurten of a gemeente with their figures, highest count first.
+fn buurt_rows(store: &Store, selection: &Selection) -> Result<Vec<PictureRow>, PageError> {
+    let request = PictureRequest {
+        level: Some(AreaLevel::Buurt),
+        ..request(&selection.gemeente, &selection.theme, selection.year)
+    };
+    let mut rows = picture(store, &request)?.rows;
+    rows.remove(0);
     Ok(rows)
 }
 
@@ -284,6 +277,16 @@ fn buurt_section(
                         }
                     }
                 }
+            }
+            @let export = format!(
+                "/api/v1/picture?area={}&theme={}&year={}&level=buurt",
+                selection.gemeente, selection.theme, selection.year
+            );
+            p.downloads {
+                "Download deze cijfers: "
+                a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+                a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
+                a href=(export) { "JSON" }
             }
             @for note in &main.notes { p.note { (note) } }
             p.note { "* Significant: het verschil is groter dan toeval verklaart (exacte toets, p < 0,05)." }

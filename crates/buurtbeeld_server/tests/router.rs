@@ -351,3 +351,57 @@ async fn the_area_page_compares_themes_with_the_gemeente_and_lists_children() {
     let (status, _, body) = get("/gebied/BU99999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+#[tokio::test]
+async fn exports_give_what_the_page_shows_as_csv_and_geojson() {
+    let base = "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015&level=buurt";
+    let (status, content_type, csv) = get(&format!("{base}&format=csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/csv"));
+    assert!(csv.starts_with("code;naam;niveau;aantal;"), "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.starts_with("BU0014")).count(), 108);
+    assert!(
+        csv.contains("BU00140001;Binnenstad-Zuid;buurt;542;6600;82,121"),
+        "{csv}"
+    );
+    let (_, _, points) = get(&format!("{base}&format=csv&decimal=point")).await;
+    assert!(points.contains(";82.121;"), "{points}");
+    let (status, content_type, geojson) = get(&format!("{base}&format=geojson")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "application/geo+json");
+    let collection: serde_json::Value = serde_json::from_str(&geojson).unwrap();
+    assert_eq!(collection["features"].as_array().unwrap().len(), 108);
+    assert_eq!(collection["features"][0]["properties"]["count"], 542);
+    problem(
+        &format!("{base}&format=xlsx"),
+        StatusCode::BAD_REQUEST,
+        "expected json, csv or geojson",
+    )
+    .await;
+    problem(
+        &format!("{base}&decimal=dot"),
+        StatusCode::BAD_REQUEST,
+        "expected comma or point",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn responses_carry_an_etag_and_revalidate() {
+    let response = app(state())
+        .oneshot(Request::get("/api/v1/themes").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let tag = response.headers().get("etag").expect("an ETag").clone();
+    assert_eq!(response.headers().get("cache-control").unwrap(), "no-cache");
+    let again = app(state())
+        .oneshot(
+            Request::get("/api/v1/themes")
+                .header("if-none-match", tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
