@@ -21,6 +21,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/themes", get(themes))
         .route("/categories", get(categories))
         .route("/picture", get(picture))
+        .route("/series", get(series))
+        .route("/rankings", get(rankings))
         .route("/imports", get(imports))
 }
 
@@ -296,4 +298,101 @@ async fn openapi() -> Response {
         include_str!("openapi.json"),
     )
         .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct SeriesQuery {
+    area: Option<String>,
+    theme: Option<String>,
+    category: Option<String>,
+}
+
+/// Every published period of a theme or category in an area.
+async fn series(
+    State(state): State<AppState>,
+    Query(query): Query<SeriesQuery>,
+) -> Result<Response, AppError> {
+    let subject = PictureQuery {
+        area: query.area,
+        theme: query.theme,
+        category: query.category,
+        year: Some("2000".to_owned()),
+        month: None,
+        source: None,
+        level: None,
+        format: None,
+        decimal: None,
+    }
+    .request()?;
+    let trend = with_store(state, move |store| {
+        Ok(buurtbeeld_report::trend(
+            store,
+            &subject.area,
+            &subject.subject,
+        )?)
+    })
+    .await?;
+    Ok(Json(trend).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct RankingsQuery {
+    #[serde(flatten)]
+    picture: PictureQuery,
+    /// `count` (default) or `per_1000`.
+    measure: Option<String>,
+}
+
+/// The areas below an area ranked by count or rate, highest first: where to look first.
+async fn rankings(
+    State(state): State<AppState>,
+    Query(query): Query<RankingsQuery>,
+) -> Result<Response, AppError> {
+    let request = query.picture.request()?;
+    let by_rate = match query.measure.as_deref() {
+        None | Some("count") => false,
+        Some("per_1000") => true,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "measure '{other}' is unknown; expected count or per_1000"
+            )))
+        }
+    };
+    let mut picture = with_store(state, move |store| {
+        Ok(buurtbeeld_report::picture(store, &request)?)
+    })
+    .await?;
+    let mut rows = picture.rows.split_off(1);
+    let key = |r: &buurtbeeld_report::PictureRow| {
+        if by_rate {
+            r.per_1000
+        } else {
+            r.count.map(|c| c as f64)
+        }
+    };
+    // Highest first; areas without a figure last; ties by code.
+    rows.sort_by(|a, b| {
+        key(b)
+            .partial_cmp(&key(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    let ranked: Vec<serde_json::Value> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut value = serde_json::to_value(row).unwrap_or_default();
+            value["rank"] = (i + 1).into();
+            value
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "area": picture.area,
+        "subject": picture.subject,
+        "period": picture.period,
+        "measure": if by_rate { "per_1000" } else { "count" },
+        "rows": ranked,
+        "attribution": picture.attribution,
+    }))
+    .into_response())
 }

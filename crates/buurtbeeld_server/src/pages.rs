@@ -439,7 +439,7 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
             caption { "Importlogboek" }
             thead { tr {
                 th scope="col" { "#" } th scope="col" { "Bestand" } th scope="col" { "Soort" }
-                th scope="col" { "Tabel" } th scope="col" { "Versie" } th.num scope="col" { "Regels" } th scope="col" { "Tijdstip (UTC)" }
+                th scope="col" { "Tabel" } th scope="col" { "Versie" } th scope="col" { "Periode" } th.num scope="col" { "Regels" } th scope="col" { "Tijdstip (UTC)" }
             } }
             tbody {
                 @for entry in &imports {
@@ -449,6 +449,12 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                         td { (entry.kind) }
                         td { (entry.table_id) }
                         td { @if entry.release.is_empty() { "–" } @else { (entry.release) } }
+                        td.time {
+                            (serde_json::from_str::<serde_json::Value>(&entry.summary)
+                                .ok()
+                                .and_then(|s| s["period_covered"].as_str().map(str::to_owned))
+                                .unwrap_or_else(|| "–".to_owned()))
+                        }
                         td.num { (integer(entry.rows.max(0) as u64)) }
                         td.time { (entry.imported_at.get(..19).unwrap_or(&entry.imported_at).replace('T', " ")) }
                     }

@@ -1,6 +1,6 @@
 //! Writing import batches: one transaction for all files of one `import` command.
 
-use buurtbeeld_cube::{ImportBatch, Series, SeriesKey, Value};
+use buurtbeeld_cube::{Frequency, ImportBatch, Period, Series, SeriesKey, Value};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::codec::{decode_cells, decode_imports, encode_cells, encode_imports};
@@ -23,6 +23,8 @@ pub struct ImportOutcome {
     pub cells_changed: u64,
     pub cells_unchanged: u64,
     pub population_rows: usize,
+    /// First and last period of the file's cells, e.g. `2013-01 – 2016-06`.
+    pub period_covered: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -134,6 +136,7 @@ fn import_batch(
             import_id
         ])?;
     }
+    outcome.period_covered = period_covered(batch);
     let existing = existing_series(tx, batch)?;
     for (key, series) in &batch.series {
         let counts = if existing.contains(&(
@@ -248,6 +251,37 @@ fn write_categories_themes_codes(
         }
     }
     Ok(())
+}
+
+fn period_covered(batch: &ImportBatch) -> Option<String> {
+    let (mut first, mut last) = (None::<(i64, Frequency)>, None::<(i64, Frequency)>);
+    for (key, series) in &batch.series {
+        let mut cells = series.iter();
+        if let Some((p, _)) = cells.next() {
+            first = Some(first.map_or((p, key.frequency), |f| {
+                if p < f.0 {
+                    (p, key.frequency)
+                } else {
+                    f
+                }
+            }));
+        }
+        if let Some((p, _)) = series.iter().last() {
+            last = Some(last.map_or((p, key.frequency), |l| {
+                if p > l.0 {
+                    (p, key.frequency)
+                } else {
+                    l
+                }
+            }));
+        }
+    }
+    let (first, last) = (first?, last?);
+    Some(format!(
+        "{} – {}",
+        Period::from_ordinal(first.1, first.0),
+        Period::from_ordinal(last.1, last.0)
+    ))
 }
 
 type KeyRef<'a> = (&'a str, &'a str, &'a str, &'a str);
