@@ -1,0 +1,100 @@
+// Click-through flows of the dashboard as a new user takes them, in headless Chromium, with an
+// axe-core WCAG 2.1 AA check of every page visited. Usage: node flows.mjs http://127.0.0.1:PORT
+// Exits non-zero on a failed step, a console error or an accessibility violation.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+
+const base = process.argv[2];
+if (!base) {
+  console.error('usage: node flows.mjs BASE_URL');
+  process.exit(2);
+}
+const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const problems = [];
+let passed = 0;
+page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+
+async function accessible(label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  for (const v of result.violations) {
+    problems.push(`${label}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  console.log(`${label}: ${result.passes.length} WCAG checks passed, ${result.violations.length} violated`);
+}
+
+async function step(label, action) {
+  try {
+    await action();
+    passed += 1;
+    console.log(`ok   ${label}`);
+  } catch (error) {
+    problems.push(`${label}: ${error.message.split('\n')[0]}`);
+    console.log(`FAIL ${label}`);
+  }
+}
+
+await step('open the overview', async () => {
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { level: 1, name: /Veiligheidsbeeld/ }).waitFor();
+});
+await accessible('overview');
+await step('keyboard: the first Tab reaches the skip link', async () => {
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.textContent);
+  if (focused !== 'Naar de inhoud') throw new Error(`first focus is ${focused}`);
+});
+await step('switch the map to per 1.000 inwoners', async () => {
+  await page.selectOption('select[name=maat]', 'per1000');
+  await page.getByRole('button', { name: 'Toon' }).click();
+  await page.waitForURL(/maat=per1000/);
+  await page.locator('figure.map text', { hasText: 'Per 1.000 inwoners' }).waitFor();
+});
+await step('open a theme from its tile', async () => {
+  await page.locator('.tile a', { hasText: 'Fietsdiefstal' }).click();
+  await page.waitForURL(/\/thema\/fietsdiefstal/);
+  await page.getByRole('heading', { name: 'Verloop' }).waitFor();
+});
+await accessible('theme page');
+await step('open the buurt at the top of the ranking', async () => {
+  await page.locator('table tbody th a').first().click();
+  await page.waitForURL(/\/gebied\/BU/);
+  await page.getByRole('heading', { level: 2, name: /Alle thema/ }).waitFor();
+});
+await accessible('area page');
+await step('go up to its wijk through the breadcrumb', async () => {
+  await page.locator('.crumbs a[href^="/gebied/WK"]').click();
+  await page.waitForURL(/\/gebied\/WK/);
+  await page.getByRole('heading', { name: 'Onderdelen' }).waitFor();
+});
+await step('open the data page from the menu', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Gegevens' }).click();
+  await page.waitForURL(/\/gegevens/);
+  await page.getByText('Importlogboek').waitFor();
+});
+await accessible('data page');
+await step('download the CSV of a theme', async () => {
+  await page.goto(`${base}/thema/fietsdiefstal?gemeente=GM0014`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'CSV (Excel)' }).click(),
+  ]);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  if (!text.startsWith('code;naam;niveau;aantal')) throw new Error('not the Dutch CSV');
+});
+
+await browser.close();
+if (problems.length) {
+  console.error(`\n${problems.length} problem(s):\n${problems.join('\n')}`);
+}
+console.log(`\nflows: ${passed} passed, ${problems.length} failed`);
+process.exit(problems.length ? 1 : 0);
