@@ -13,6 +13,9 @@ use serde::Deserialize;
 
 use crate::{AppError, AppState};
 
+/// The full API version, sent with every API response (Dutch API Design Rules, API-57).
+const API_VERSION: &str = "1.0.0";
+
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -24,6 +27,16 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/series", get(series))
         .route("/rankings", get(rankings))
         .route("/imports", get(imports))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("api-version"),
+            header::HeaderValue::from_static(API_VERSION),
+        ))
+        // An open API: any web page may read it (GET only; nothing here changes data).
+        .layer(
+            tower_http::cors::CorsLayer::new()
+                .allow_origin(tower_http::cors::Any)
+                .allow_methods([axum::http::Method::GET]),
+        )
 }
 
 /// Runs store work off the async executor: SQLite calls block.

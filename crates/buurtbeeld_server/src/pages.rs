@@ -461,6 +461,7 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                 }
             }
         }
+        p.downloads { "Het logboek als " a href="/api/v1/imports" { "JSON" } "; alle gegevens via de " a href="/api/v1/openapi.json" { "API" } "." }
         h2 { "Afgeschermde cijfers" }
         p { "CBS en Politie publiceren sommige aantallen niet, om te voorkomen dat personen herkenbaar worden (bijvoorbeeld zedenmisdrijven en kinderporno, in elke buurt en elke maand). Zo'n cel is leeg in de bron. buurtbeeld toont haar als " em { "afgeschermd" } ", nooit als 0. Het totaal (0.0.0) bevat deze misdrijven wél; het wordt overgenomen zoals gepubliceerd en nooit opgeteld uit de onderdelen. Een thema met een afgeschermde categorie toont een ondergrens (≥)." }
         h2 { "Bronvermelding" }
@@ -671,6 +672,15 @@ async fn area_page(
                                 }
                             }
                         }
+                    }
+                }
+                @let export = format!("/api/v1/picture?area={}&theme={}&year={}", code, rows[0].0, year.unwrap_or_default());
+                @if !children.is_empty() {
+                    p.downloads {
+                        (rows[0].1) " per onderdeel downloaden: "
+                        a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+                        a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
+                        a href={"/api/v1/series?area=" (code) "&theme=" (rows[0].0)} { "reeks (JSON)" }
                     }
                 }
                 section aria-labelledby="verloop" {

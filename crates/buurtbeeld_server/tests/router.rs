@@ -393,6 +393,7 @@ async fn responses_carry_an_etag_and_revalidate() {
         .await
         .unwrap();
     let tag = response.headers().get("etag").expect("an ETag").clone();
+    assert_eq!(response.headers().get("api-version").unwrap(), "1.0.0");
     assert_eq!(response.headers().get("cache-control").unwrap(), "no-cache");
     let again = app(state())
         .oneshot(
