@@ -6,6 +6,7 @@ mod area;
 mod batch;
 mod category;
 mod period;
+pub mod rd;
 mod series;
 mod theme;
 mod value;

@@ -18,7 +18,7 @@ mod personal;
 mod politie;
 mod population;
 mod problem;
-pub mod rd;
+pub use buurtbeeld_cube::rd;
 mod text;
 mod themes;
 
