@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
 use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
-use buurtbeeld_report::{OutputFormat, PictureError, PictureRequest, Subject};
+use buurtbeeld_report::{
+    HotspotRequest, Measure, OutputFormat, PictureError, PictureRequest, Subject, WeightsRule,
+};
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
@@ -207,13 +209,7 @@ pub struct PictureArgs {
 pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
     let refused = |m: String| Failure::Refused(m);
     let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
-    let subject = match (args.theme, args.category) {
-        (Some(theme), _) => Subject::Theme(theme),
-        (None, Some(category)) => Subject::Category(
-            CategoryCode::parse(&category).map_err(|e| refused(format!("--category: {e}")))?,
-        ),
-        (None, None) => unreachable!("clap requires --theme or --category"),
-    };
+    let subject = subject_of(args.theme, args.category)?;
     let month = match args.month {
         None => None,
         Some(text) => match Period::parse_iso(&text) {
@@ -247,6 +243,87 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
         }
         Err(PictureError::Store(e)) => Err(e.into()),
         Err(e) => Err(refused(e.to_string())),
+    }
+}
+
+pub struct HotspotArgs {
+    pub area: String,
+    pub level: String,
+    pub theme: Option<String>,
+    pub category: Option<String>,
+    pub period: String,
+    pub weights: String,
+    pub measure: String,
+    pub permutations: usize,
+    pub seed: u64,
+    pub correction: String,
+    pub alpha: f64,
+    pub window: Option<usize>,
+    pub source: Option<String>,
+    pub format: OutputFormat,
+}
+
+pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
+    let refused = |m: String| Failure::Refused(m);
+    let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
+    let subject = subject_of(args.theme, args.category)?;
+    let period = Period::parse_iso(&args.period).map_err(|_| {
+        refused(format!(
+            "--period: '{}' is not a year (2015) or a month (2015-06)",
+            args.period
+        ))
+    })?;
+    let level = AreaLevel::parse(&args.level).expect("clap checked the level");
+    let mut request = HotspotRequest::new(area, level, subject, period);
+    request.weights = args
+        .weights
+        .parse::<WeightsRule>()
+        .map_err(|e| refused(format!("--weights: {e}")))?;
+    request.measure = args
+        .measure
+        .parse::<Measure>()
+        .map_err(|e| refused(format!("--measure: {e}")))?;
+    request.correction = buurtbeeld_report::parse_correction(&args.correction)
+        .map_err(|e| refused(format!("--correction: {e}")))?;
+    if args.permutations == 0 || args.permutations > 99_999 {
+        return Err(refused(format!(
+            "--permutations: {} is out of range; expected 1 to 99999 (999 is usual)",
+            args.permutations
+        )));
+    }
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        return Err(refused(format!(
+            "--alpha: {} is not a level between 0 and 1 (0.05 is usual)",
+            args.alpha
+        )));
+    }
+    request.permutations = args.permutations;
+    request.seed = args.seed;
+    request.alpha = args.alpha;
+    request.window = args.window;
+    request.source = args.source;
+    let store = open_store(data_dir)?;
+    match buurtbeeld_report::hotspots(&store, &request) {
+        Ok(hotspots) => {
+            print!(
+                "{}",
+                buurtbeeld_report::render_hotspots(&hotspots, args.format)
+            );
+            Ok(())
+        }
+        Err(PictureError::Store(e)) => Err(e.into()),
+        Err(e) => Err(refused(e.to_string())),
+    }
+}
+
+fn subject_of(theme: Option<String>, category: Option<String>) -> Result<Subject, Failure> {
+    match (theme, category) {
+        (Some(theme), _) => Ok(Subject::Theme(theme)),
+        (None, Some(category)) => Ok(Subject::Category(
+            CategoryCode::parse(&category)
+                .map_err(|e| Failure::Refused(format!("--category: {e}")))?,
+        )),
+        (None, None) => unreachable!("clap requires --theme or --category"),
     }
 }
 

@@ -1,18 +1,25 @@
-//! Answers for users: the crime picture per theme and area, rendered as Dutch terminal tables,
+//! Answers for users: the crime picture per theme and area, hotspots ("waar is actie nodig?"), rendered as Dutch terminal tables,
 //! CSV (`;`, decimal comma, as Dutch Excel expects) and JSON.
 //!
 //! Reads the store; computes with `buurtbeeld_stats`; knows no input format and no HTTP.
 
 pub mod format;
+mod hotspots;
 mod picture;
 mod render;
+mod render_hotspots;
 pub mod svg;
 mod trend;
 
+pub use hotspots::{
+    centroid_rd, hotspots, parse_correction, parse_multipolygon, HotspotClass, HotspotRequest,
+    HotspotRow, Hotspots, Measure, WeightsRule, DEFAULT_SEED,
+};
 pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
 pub use render::{render, render_csv, OutputFormat};
+pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use trend::{trend, Trend, TrendPoint};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).

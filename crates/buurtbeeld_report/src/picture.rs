@@ -55,6 +55,13 @@ pub enum PictureError {
         source_table: String,
         covered: String,
     },
+    #[error(
+        "no boundaries for the {level} areas of {area}: import the CBS wijk- en buurtkaart \
+         (GeoJSON) first"
+    )]
+    NoBoundaries { area: AreaCode, level: String },
+    #[error("no population figures for the areas of {0}: import CBS kerncijfers first, or use --measure count")]
+    NoPopulation(AreaCode),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -205,7 +212,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
 }
 
 /// The children of an area, or its descendants at `level`; "onbekend" areas left out.
-fn descendants(
+pub(crate) fn descendants(
     store: &Store,
     area: &AreaInfo,
     level: Option<AreaLevel>,

@@ -196,6 +196,141 @@ pub fn choropleth(
             NODATA_STROKE,
         ));
     }
+    let desc = map_desc(
+        &drawn,
+        &classes,
+        &labels,
+        nodata,
+        skipped,
+        legend_title,
+        decimals,
+    );
+    draw_map(
+        &id,
+        title,
+        &desc,
+        legend_title,
+        &rows,
+        nodata > 0,
+        &drawn,
+        |area| {
+            let (fill, stroke) = match value_of(area) {
+                Some(v) => {
+                    let step = classes.steps[classes.class_of(v)];
+                    (MAP_PALETTE[step].to_owned(), MAP_STROKE[step])
+                }
+                None => (format!("url(#{id}-nd)"), NODATA_STROKE),
+            };
+            let tip = format!(
+                "{} ({}): {}",
+                area.name,
+                area.code,
+                value_of(area).map_or_else(|| "geen gegevens".to_owned(), |v| decimal(v, decimals))
+            );
+            (fill, stroke, tip)
+        },
+    )
+}
+
+/// One class of a [`class_map`]: its legend label and colours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapClass<'a> {
+    pub label: &'a str,
+    pub fill: &'a str,
+    pub stroke: &'static str,
+}
+
+/// A map of areas coloured by class (e.g. hotspot, coldspot, geen patroon) rather than by value:
+/// `class_of[i]` is the index in `classes` of `areas[i]`, and `areas[i].value` is ignored. The
+/// tooltip of each area is "Naam (CODE): label"; the legend lists every class with its number of
+/// areas. Otherwise as [`choropleth`].
+pub fn class_map(
+    areas: &[MapArea<'_>],
+    class_of: &[usize],
+    classes: &[MapClass<'_>],
+    title: &str,
+    legend_title: &str,
+) -> String {
+    let drawn: Vec<(&MapArea<'_>, Vec<Ring>)> = areas
+        .iter()
+        .filter_map(|area| parse_geometry(area.geometry).map(|rings| (area, rings)))
+        .collect();
+    let id = content_id(
+        "bb-classmap",
+        std::iter::once(title).chain(areas.iter().map(|a| a.code)),
+    );
+    if drawn.is_empty() {
+        return placeholder(
+            &id,
+            title,
+            "Geen kaart beschikbaar: er zijn geen gebieden met een geldige geometrie.",
+            "Geen kaart beschikbaar",
+            96.0,
+        );
+    }
+    let class_by_code = |area: &MapArea<'_>| {
+        areas
+            .iter()
+            .position(|a| a.code == area.code)
+            .and_then(|i| class_of.get(i).copied())
+            .filter(|&c| c < classes.len())
+    };
+    let mut counts = vec![0usize; classes.len()];
+    for (area, _) in &drawn {
+        if let Some(c) = class_by_code(area) {
+            counts[c] += 1;
+        }
+    }
+    let rows: Vec<(String, String, &str)> = classes
+        .iter()
+        .map(|c| (c.label.to_owned(), c.fill.to_owned(), c.stroke))
+        .collect();
+    let mut desc = format!(
+        "Kaart van {}. Kleur: {}.",
+        areas_count(drawn.len()),
+        legend_title
+    );
+    for (i, (class, count)) in classes.iter().zip(&counts).enumerate() {
+        let sep = if i == 0 { "" } else { ";" };
+        w!(desc, "{sep} {}: {}", class.label, areas_count(*count));
+    }
+    desc.push('.');
+    draw_map(
+        &id,
+        title,
+        &desc,
+        legend_title,
+        &rows,
+        false,
+        &drawn,
+        |area| match class_by_code(area) {
+            Some(c) => (
+                classes[c].fill.to_owned(),
+                classes[c].stroke,
+                format!("{} ({}): {}", area.name, area.code, classes[c].label),
+            ),
+            None => (
+                format!("url(#{id}-nd)"),
+                NODATA_STROKE,
+                format!("{} ({}): geen gegevens", area.name, area.code),
+            ),
+        },
+    )
+}
+
+/// Draws the areas with their fills (`paint` gives fill, stroke and tooltip per area) and the
+/// legend `rows` (label, fill, stroke; the last one the no-data row when `nodata_last`).
+#[allow(clippy::too_many_arguments)]
+fn draw_map(
+    id: &str,
+    title: &str,
+    desc: &str,
+    legend_title: &str,
+    rows: &[(String, String, &str)],
+    nodata_last: bool,
+    drawn: &[(&MapArea<'_>, Vec<Ring>)],
+    paint: impl Fn(&MapArea<'_>) -> (String, &'static str, String),
+) -> String {
     let widest = rows
         .iter()
         .map(|(label, _, _)| text_width(label, 13.0))
@@ -217,7 +352,7 @@ pub fn choropleth(
         f64::INFINITY,
         f64::NEG_INFINITY,
     );
-    for (_, rings) in &drawn {
+    for (_, rings) in drawn {
         for &(lon, lat) in rings.iter().flatten() {
             min_lon = min_lon.min(lon);
             max_lon = max_lon.max(lon);
@@ -244,25 +379,16 @@ pub fn choropleth(
     };
 
     let linked = drawn.iter().any(|(a, _)| safe_href(a).is_some());
-    let desc = map_desc(
-        &drawn,
-        &classes,
-        &labels,
-        nodata,
-        skipped,
-        legend_title,
-        decimals,
-    );
 
     let mut out = String::with_capacity(64 * 1024);
     open_svg(
         &mut out,
-        &id,
+        id,
         height,
         if linked { "group" } else { "img" },
         "bb-map",
         title,
-        &desc,
+        desc,
     );
     el!(
         out,
@@ -285,24 +411,12 @@ pub fn choropleth(
         out,
         "<g class=\"bb-areas\" stroke-width=\"0.5\" stroke-linejoin=\"round\">"
     );
-    for (area, rings) in &drawn {
+    for (area, rings) in drawn {
         let mut d = String::new();
         for ring in rings {
             append_ring(&mut d, ring.iter().map(|&(lon, lat)| project(lon, lat)));
         }
-        let (fill, stroke) = match value_of(area) {
-            Some(v) => {
-                let step = classes.steps[classes.class_of(v)];
-                (MAP_PALETTE[step].to_owned(), MAP_STROKE[step])
-            }
-            None => (format!("url(#{id}-nd)"), NODATA_STROKE),
-        };
-        let tip = format!(
-            "{} ({}): {}",
-            area.name,
-            area.code,
-            value_of(area).map_or_else(|| "geen gegevens".to_owned(), |v| decimal(v, decimals))
-        );
+        let (fill, stroke, tip) = paint(area);
         let path = format!(
             "<path class=\"bb-area\" d=\"{d}\" fill=\"{fill}\" stroke=\"{stroke}\" \
              fill-rule=\"evenodd\""
@@ -338,7 +452,7 @@ pub fn choropleth(
     }
     y += 8.0;
     for (i, (label, fill, stroke)) in rows.iter().enumerate() {
-        let class = if nodata > 0 && i == rows.len() - 1 {
+        let class = if nodata_last && i == rows.len() - 1 {
             "bb-swatch-nodata"
         } else {
             "bb-swatch"

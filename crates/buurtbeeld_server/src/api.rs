@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
-use buurtbeeld_report::{PictureRequest, Subject};
+use buurtbeeld_report::{HotspotRequest, Measure, PictureRequest, Subject, WeightsRule};
 use buurtbeeld_store::Store;
 use serde::Deserialize;
 
@@ -26,6 +26,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/picture", get(picture))
         .route("/series", get(series))
         .route("/rankings", get(rankings))
+        .route("/hotspots", get(hotspots))
         .route("/imports", get(imports))
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("api-version"),
@@ -165,19 +166,7 @@ impl PictureQuery {
             area_code(self.area.as_deref().ok_or_else(|| {
                 bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
             })?)?;
-        let subject = match (&self.theme, &self.category) {
-            (Some(theme), None) => Subject::Theme(theme.clone()),
-            (None, Some(category)) => {
-                Subject::Category(CategoryCode::parse(category).map_err(|e| bad(e.to_string()))?)
-            }
-            _ => {
-                return Err(bad(
-                    "give exactly one of 'theme' (e.g. theme=fietsdiefstal) or 'category' \
-                     (e.g. category=1.2.3)"
-                        .to_owned(),
-                ))
-            }
-        };
+        let subject = subject_param(self.theme.as_deref(), self.category.as_deref())?;
         let year_text = self
             .year
             .as_deref()
@@ -216,6 +205,214 @@ impl PictureQuery {
     }
 }
 
+/// The subject from `theme` or `category` (exactly one).
+fn subject_param(theme: Option<&str>, category: Option<&str>) -> Result<Subject, AppError> {
+    match (theme, category) {
+        (Some(theme), None) => Ok(Subject::Theme(theme.to_owned())),
+        (None, Some(category)) => Ok(Subject::Category(
+            CategoryCode::parse(category).map_err(|e| AppError::BadRequest(e.to_string()))?,
+        )),
+        _ => Err(AppError::BadRequest(
+            "give exactly one of 'theme' (e.g. theme=fietsdiefstal) or 'category' (e.g. \
+             category=1.2.3)"
+                .to_owned(),
+        )),
+    }
+}
+
+/// `decimal=comma` (default) or `decimal=point`.
+fn decimal_comma(param: Option<&str>) -> Result<bool, AppError> {
+    match param {
+        None | Some("comma") => Ok(true),
+        Some("point") => Ok(false),
+        Some(other) => Err(AppError::BadRequest(format!(
+            "decimal '{other}' is unknown; expected comma or point"
+        ))),
+    }
+}
+
+/// Output format: json (default), csv or geojson.
+fn output_format(param: Option<&str>) -> Result<&'static str, AppError> {
+    match param {
+        None | Some("json") => Ok("json"),
+        Some("csv") => Ok("csv"),
+        Some("geojson") => Ok("geojson"),
+        Some(other) => Err(AppError::BadRequest(format!(
+            "format '{other}' is unknown; expected json, csv or geojson"
+        ))),
+    }
+}
+
+/// A download with its media type and file name.
+fn attachment(media_type: &str, file: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A GeoJSON FeatureCollection: one feature per (code, properties) with a stored geometry.
+fn feature_collection(
+    items: impl Iterator<Item = (AreaCode, serde_json::Value)>,
+    geometries: &[Option<String>],
+    attribution: &str,
+) -> String {
+    let features: Vec<serde_json::Value> = items
+        .zip(geometries)
+        .filter_map(|((code, properties), geometry)| {
+            let geometry: serde_json::Value = serde_json::from_str(geometry.as_ref()?).ok()?;
+            Some(serde_json::json!({
+                "type": "Feature", "id": code, "geometry": geometry, "properties": properties,
+            }))
+        })
+        .collect();
+    serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "attribution": attribution,
+    })
+    .to_string()
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct HotspotQuery {
+    pub(crate) area: Option<String>,
+    pub(crate) level: Option<String>,
+    pub(crate) theme: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) period: Option<String>,
+    pub(crate) weights: Option<String>,
+    pub(crate) measure: Option<String>,
+    pub(crate) permutations: Option<usize>,
+    pub(crate) seed: Option<u64>,
+    pub(crate) correction: Option<String>,
+    pub(crate) alpha: Option<f64>,
+    pub(crate) window: Option<usize>,
+    pub(crate) source: Option<String>,
+    format: Option<String>,
+    decimal: Option<String>,
+}
+
+impl HotspotQuery {
+    /// Checks the parameters; every message says what was expected.
+    pub(crate) fn request(&self) -> Result<HotspotRequest, AppError> {
+        let bad = |m: String| AppError::BadRequest(m);
+        let area =
+            area_code(self.area.as_deref().ok_or_else(|| {
+                bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
+            })?)?;
+        let subject = subject_param(self.theme.as_deref(), self.category.as_deref())?;
+        let period_text = self.period.as_deref().ok_or_else(|| {
+            bad("parameter 'period' is required: a year (2015) or a month (2015-06)".to_owned())
+        })?;
+        let period = Period::parse_iso(period_text).map_err(|_| {
+            bad(format!(
+                "period '{period_text}' is not a year (2015) or a month (2015-06)"
+            ))
+        })?;
+        let level_text = self.level.as_deref().unwrap_or("buurt");
+        let level = AreaLevel::parse(level_text)
+            .filter(|l| *l != AreaLevel::Land)
+            .ok_or_else(|| {
+                bad(format!(
+                    "level '{level_text}' is unknown; expected buurt, wijk or gemeente"
+                ))
+            })?;
+        let mut request = HotspotRequest::new(area, level, subject, period);
+        if let Some(weights) = &self.weights {
+            request.weights = weights.parse::<WeightsRule>().map_err(bad)?;
+        }
+        if let Some(measure) = &self.measure {
+            request.measure = measure.parse::<Measure>().map_err(bad)?;
+        }
+        if let Some(correction) = &self.correction {
+            request.correction = buurtbeeld_report::parse_correction(correction).map_err(bad)?;
+        }
+        if let Some(permutations) = self.permutations {
+            if !(1..=99_999).contains(&permutations) {
+                return Err(bad(format!(
+                    "permutations {permutations} is out of range; expected 1 to 99999 (999 is \
+                     usual)"
+                )));
+            }
+            request.permutations = permutations;
+        }
+        if let Some(alpha) = self.alpha {
+            if !(alpha > 0.0 && alpha < 1.0) {
+                return Err(bad(format!(
+                    "alpha {alpha} is not a level between 0 and 1 (0.05 is usual)"
+                )));
+            }
+            request.alpha = alpha;
+        }
+        if let Some(window) = self.window {
+            if !(1..=120).contains(&window) {
+                return Err(bad(format!(
+                    "window {window} is out of range; expected 1 to 120 periods"
+                )));
+            }
+            request.window = Some(window);
+        }
+        request.seed = self.seed.unwrap_or(request.seed);
+        request.source = self.source.clone();
+        Ok(request)
+    }
+}
+
+/// Hotspots as JSON, CSV or GeoJSON (the analysed areas with their verdicts).
+async fn hotspots(
+    State(state): State<AppState>,
+    Query(query): Query<HotspotQuery>,
+) -> Result<Response, AppError> {
+    let request = query.request()?;
+    let decimal_comma = decimal_comma(query.decimal.as_deref())?;
+    let format = output_format(query.format.as_deref())?;
+    let (hotspots, geometries) = with_store(state, move |store| {
+        let hotspots = buurtbeeld_report::hotspots(store, &request)?;
+        let mut geometries = Vec::new();
+        if format == "geojson" {
+            for row in &hotspots.rows {
+                geometries.push(store.area_geometry(&row.code)?);
+            }
+        }
+        Ok((hotspots, geometries))
+    })
+    .await?;
+    let file = format!(
+        "buurtbeeld-hotspots-{}-{}-{}",
+        hotspots.area, hotspots.subject, hotspots.period
+    );
+    Ok(match format {
+        "csv" => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{file}.csv"),
+            buurtbeeld_report::render_hotspots_csv(&hotspots, decimal_comma),
+        ),
+        "geojson" => attachment(
+            "application/geo+json",
+            &format!("{file}.geojson"),
+            feature_collection(
+                hotspots.rows.iter().map(|row| {
+                    let mut properties = serde_json::to_value(row).unwrap_or_default();
+                    properties["period"] = hotspots.period.clone().into();
+                    properties["subject"] = hotspots.subject_label.clone().into();
+                    (row.code.clone(), properties)
+                }),
+                &geometries,
+                &hotspots.attribution,
+            ),
+        ),
+        _ => Json(hotspots).into_response(),
+    })
+}
+
 /// The picture as JSON, as CSV (`;`, decimal comma unless `decimal=point`) or as a GeoJSON
 /// FeatureCollection of the listed areas that have a geometry.
 async fn picture(
@@ -223,32 +420,16 @@ async fn picture(
     Query(query): Query<PictureQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
-    let decimal_comma = match query.decimal.as_deref() {
-        None | Some("comma") => true,
-        Some("point") => false,
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "decimal '{other}' is unknown; expected comma or point"
-            )))
-        }
-    };
-    let format = query.format.clone().unwrap_or_else(|| "json".to_owned());
-    if !matches!(format.as_str(), "json" | "csv" | "geojson") {
-        return Err(AppError::BadRequest(format!(
-            "format '{format}' is unknown; expected json, csv or geojson"
-        )));
-    }
+    let decimal_comma = decimal_comma(query.decimal.as_deref())?;
+    let format = output_format(query.format.as_deref())?;
     let (picture, geometries) = with_store(state, move |store| {
         let picture = buurtbeeld_report::picture(store, &request)?;
-        let geometries = if format == "geojson" {
-            let mut found = Vec::new();
+        let mut geometries = Vec::new();
+        if format == "geojson" {
             for row in &picture.rows {
-                found.push(store.area_geometry(&row.code)?);
+                geometries.push(store.area_geometry(&row.code)?);
             }
-            found
-        } else {
-            Vec::new()
-        };
+        }
         Ok((picture, geometries))
     })
     .await?;
@@ -256,51 +437,27 @@ async fn picture(
         "buurtbeeld-{}-{}-{}",
         picture.area, picture.subject, picture.period
     );
-    Ok(match query.format.as_deref() {
-        Some("csv") => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}.csv\""),
-                ),
-            ],
+    Ok(match format {
+        "csv" => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{file}.csv"),
             buurtbeeld_report::render_csv(&picture, decimal_comma),
-        )
-            .into_response(),
-        Some("geojson") => {
-            let features: Vec<serde_json::Value> = picture
-                .rows
-                .iter()
-                .zip(&geometries)
-                .filter_map(|(row, geometry)| {
-                    let geometry: serde_json::Value = serde_json::from_str(geometry.as_ref()?).ok()?;
-                    let mut properties = serde_json::to_value(row).ok()?;
+        ),
+        "geojson" => attachment(
+            "application/geo+json",
+            &format!("{file}.geojson"),
+            feature_collection(
+                picture.rows.iter().map(|row| {
+                    let mut properties = serde_json::to_value(row).unwrap_or_default();
                     properties["period"] = picture.period.clone().into();
                     properties["subject"] = picture.subject_label.clone().into();
                     properties["source"] = picture.source.clone().into();
-                    Some(serde_json::json!({
-                        "type": "Feature", "id": row.code, "geometry": geometry, "properties": properties,
-                    }))
-                })
-                .collect();
-            let collection = serde_json::json!({
-                "type": "FeatureCollection",
-                "features": features,
-                "attribution": picture.attribution,
-            });
-            (
-                [
-                    (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.geojson\""),
-                    ),
-                ],
-                collection.to_string(),
-            )
-                .into_response()
-        }
+                    (row.code.clone(), properties)
+                }),
+                &geometries,
+                &picture.attribution,
+            ),
+        ),
         _ => Json(picture).into_response(),
     })
 }

@@ -32,9 +32,10 @@ impl From<PictureError> for AppError {
             | PictureError::UnknownTheme(..)
             | PictureError::UnknownCategory(_)
             | PictureError::NoData(..) => AppError::NotFound(error.to_string()),
-            PictureError::PeriodNotCovered { .. } | PictureError::ThemeWithoutCategories(_) => {
-                AppError::BadRequest(error.to_string())
-            }
+            PictureError::PeriodNotCovered { .. }
+            | PictureError::ThemeWithoutCategories(_)
+            | PictureError::NoBoundaries { .. }
+            | PictureError::NoPopulation(_) => AppError::BadRequest(error.to_string()),
         }
     }
 }

@@ -68,9 +68,8 @@ pub fn conditional_permutation(
     let varies = values.iter().any(|&y| Some(&y) != values.first());
     let width = weights.max_cardinality();
     let draws = draw_indices(n.saturating_sub(1), width, permutations, seed);
-    let p_value = |larger: usize| {
-        (larger.min(permutations - larger) + 1) as f64 / (permutations + 1) as f64
-    };
+    let p_value =
+        |larger: usize| (larger.min(permutations - larger) + 1) as f64 / (permutations + 1) as f64;
     let per_area: Vec<(Option<f64>, Option<f64>)> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -133,6 +132,9 @@ mod tests {
         let a = conditional_permutation(&values, &w, 99, 7);
         let b = conditional_permutation(&values, &w, 99, 7);
         assert_eq!(a, b);
-        assert!(a.gi_star.iter().all(|p| p.is_some_and(|p| p > 0.0 && p <= 0.5)));
+        assert!(a
+            .gi_star
+            .iter()
+            .all(|p| p.is_some_and(|p| p > 0.0 && p <= 0.5)));
     }
 }

@@ -100,10 +100,18 @@ mod tests {
 
     #[test]
     fn diagonal_squares_are_queen_but_not_rook_neighbours() {
-        let areas = [square(0.0, 0.0), square(1.0, 1.0), square(1.0, 0.0), square(5.0, 5.0)];
+        let areas = [
+            square(0.0, 0.0),
+            square(1.0, 1.0),
+            square(1.0, 0.0),
+            square(5.0, 5.0),
+        ];
         let queen = contiguity_weights(&areas, Contiguity::Queen);
         let rook = contiguity_weights(&areas, Contiguity::Rook);
-        assert_eq!(queen.to_lists(), vec![vec![1, 2], vec![0, 2], vec![0, 1], vec![]]);
+        assert_eq!(
+            queen.to_lists(),
+            vec![vec![1, 2], vec![0, 2], vec![0, 1], vec![]]
+        );
         assert_eq!(rook.to_lists(), vec![vec![2], vec![2], vec![0, 1], vec![]]);
         assert_eq!(rook.islands(), vec![3]);
     }

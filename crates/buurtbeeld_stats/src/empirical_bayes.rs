@@ -35,7 +35,10 @@
 /// If the slices differ in length or a population is negative.
 pub fn empirical_bayes_rates(events: &[f64], population: &[f64]) -> Option<Vec<f64>> {
     assert_eq!(events.len(), population.len(), "one population per area");
-    assert!(population.iter().all(|&b| b >= 0.0), "populations are not negative");
+    assert!(
+        population.iter().all(|&b| b >= 0.0),
+        "populations are not negative"
+    );
     // The moments run over the areas with inhabitants: events where nobody lives (a station,
     // an industrial estate) say nothing about a rate per inhabitant.
     let inhabited: Vec<(f64, f64)> = events
@@ -83,7 +86,10 @@ mod tests {
         let population = [40.0, 10_000.0, 8_000.0, 6_000.0, 0.0];
         let rates = empirical_bayes_rates(&events, &population).expect("population");
         let overall = 453.0 / 24_040.0;
-        assert_eq!(empirical_bayes_rates(&[5.0, 1.0], &[0.0, 10.0]).expect("population")[0], 0.1);
+        assert_eq!(
+            empirical_bayes_rates(&[5.0, 1.0], &[0.0, 10.0]).expect("population")[0],
+            0.1
+        );
         assert!((rates[0] - overall).abs() < (3.0 / 40.0 - overall).abs() / 2.0);
         assert!((rates[1] - 0.03).abs() < 0.001);
         assert_eq!(rates[4], overall);

@@ -113,7 +113,7 @@ pub fn local_moran(values: &[f64], weights: &SpatialWeights) -> LocalMoran {
         } else {
             0.0
         };
-        let quadrant = (varies && k > 0).then(|| match (zi > 0.0, lag > 0.0) {
+        let quadrant = (varies && k > 0).then_some(match (zi > 0.0, lag > 0.0) {
             (true, true) => Quadrant::HighHigh,
             (false, true) => Quadrant::LowHigh,
             (false, false) => Quadrant::LowLow,

@@ -77,7 +77,9 @@ impl SpatialWeights {
     /// Areas without neighbours ("islands"), ascending. Local statistics report them as
     /// not tested rather than inventing a neighbourhood.
     pub fn islands(&self) -> Vec<usize> {
-        (0..self.len()).filter(|&i| self.cardinality(i) == 0).collect()
+        (0..self.len())
+            .filter(|&i| self.cardinality(i) == 0)
+            .collect()
     }
 
     /// The sum of `values` over the neighbours of `i` (the binary spatial lag).

@@ -1,0 +1,755 @@
+//! "Waar is actie nodig?": for the buurten (or wijken) of an area, which are hot or cold spots
+//! of a theme, which cluster or stand out (local Moran), how that developed over recent periods
+//! (emerging hot spots) and which are far above their own history (spikes).
+//!
+//! Decisions, stated in every output: an area is a hot (cold) spot when its Gi* z is positive
+//! (negative) and its two-sided analytic p-value, corrected for the number of areas
+//! (Benjamini-Hochberg by default), is at most alpha (0,05). The permutation p-values of Gi* and
+//! local Moran are shown beside it; a LISA quadrant counts as significant on its corrected
+//! permutation p-value.
+
+use std::fmt;
+use std::str::FromStr;
+
+use buurtbeeld_cube::{rd, AreaCode, AreaLevel, Frequency, Period, Series, Value};
+use buurtbeeld_stats::conditional_permutation::{conditional_permutation, DEFAULT_PERMUTATIONS};
+use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
+use buurtbeeld_stats::distance_band::distance_band_weights;
+use buurtbeeld_stats::emerging_hotspot::{classify_emerging, Bin};
+use buurtbeeld_stats::empirical_bayes::empirical_bayes_rates;
+use buurtbeeld_stats::gi_star::gi_star;
+use buurtbeeld_stats::knn::knn_weights;
+use buurtbeeld_stats::local_moran::local_moran;
+use buurtbeeld_stats::multiple_testing::{adjust, Correction, DEFAULT_ALPHA};
+use buurtbeeld_stats::spike::spike;
+use buurtbeeld_stats::weights::SpatialWeights;
+use buurtbeeld_store::{AreaInfo, Store};
+use geo::{Centroid, MapCoords, MultiPolygon};
+
+use crate::format::{decimal, p_value};
+use crate::picture::{attribution, choose_source, descendants, resolve_subject};
+use crate::{PictureError, PictureRequest, Subject};
+
+/// The seed of the permutations unless the user chooses one: the same request gives the same
+/// p-values.
+pub const DEFAULT_SEED: u64 = 20_261_123;
+/// How many periods (including the requested one) the emerging-hotspot window spans by default.
+pub const DEFAULT_WINDOW_YEARS: usize = 5;
+pub const DEFAULT_WINDOW_MONTHS: usize = 12;
+
+/// How neighbours are defined.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WeightsRule {
+    Queen,
+    Rook,
+    /// The k nearest centroids.
+    Knn(usize),
+    /// Centroids within this many metres.
+    DistanceBand(f64),
+}
+
+impl FromStr for WeightsRule {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<WeightsRule, String> {
+        let expected = || {
+            format!("'{text}' is not a weights rule; expected queen, rook, knn:K (K ≥ 1) or distance:METRES")
+        };
+        match text.split_once(':') {
+            None if text == "queen" => Ok(WeightsRule::Queen),
+            None if text == "rook" => Ok(WeightsRule::Rook),
+            Some(("knn", k)) => match k.parse::<usize>() {
+                Ok(k) if k >= 1 => Ok(WeightsRule::Knn(k)),
+                _ => Err(expected()),
+            },
+            Some(("distance", m)) => match m.parse::<f64>() {
+                Ok(m) if m.is_finite() && m > 0.0 => Ok(WeightsRule::DistanceBand(m)),
+                _ => Err(expected()),
+            },
+            _ => Err(expected()),
+        }
+    }
+}
+
+impl fmt::Display for WeightsRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WeightsRule::Queen => write!(f, "queen"),
+            WeightsRule::Rook => write!(f, "rook"),
+            WeightsRule::Knn(k) => write!(f, "knn:{k}"),
+            WeightsRule::DistanceBand(m) => write!(f, "distance:{m}"),
+        }
+    }
+}
+
+/// What is compared between areas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Registered counts.
+    Count,
+    /// Empirical-Bayes smoothed rate per 1.000 inwoners.
+    Per1000,
+}
+
+impl FromStr for Measure {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Measure, String> {
+        match text {
+            "count" => Ok(Measure::Count),
+            "per_1000" => Ok(Measure::Per1000),
+            _ => Err(format!(
+                "'{text}' is not a measure; expected count or per_1000"
+            )),
+        }
+    }
+}
+
+/// The multiple-testing correction, by name.
+pub fn parse_correction(text: &str) -> Result<Correction, String> {
+    match text {
+        "bh" | "fdr" => Ok(Correction::BenjaminiHochberg),
+        "bonferroni" => Ok(Correction::Bonferroni),
+        "none" => Ok(Correction::None),
+        _ => Err(format!(
+            "'{text}' is not a correction; expected bh (Benjamini-Hochberg), bonferroni or none"
+        )),
+    }
+}
+
+fn correction_name(correction: Correction) -> &'static str {
+    match correction {
+        Correction::BenjaminiHochberg => "benjamini-hochberg",
+        Correction::Bonferroni => "bonferroni",
+        Correction::None => "none",
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HotspotRequest {
+    pub area: AreaCode,
+    pub level: AreaLevel,
+    pub subject: Subject,
+    /// A year or a month.
+    pub period: Period,
+    pub source: Option<String>,
+    pub weights: WeightsRule,
+    pub measure: Measure,
+    pub permutations: usize,
+    pub seed: u64,
+    pub correction: Correction,
+    pub alpha: f64,
+    /// Periods in the emerging-hotspot window, the requested one included.
+    pub window: Option<usize>,
+}
+
+impl HotspotRequest {
+    /// A request with the documented defaults: queen weights, counts, 999 permutations,
+    /// Benjamini-Hochberg at 0,05.
+    pub fn new(area: AreaCode, level: AreaLevel, subject: Subject, period: Period) -> Self {
+        HotspotRequest {
+            area,
+            level,
+            subject,
+            period,
+            source: None,
+            weights: WeightsRule::Queen,
+            measure: Measure::Count,
+            permutations: DEFAULT_PERMUTATIONS,
+            seed: DEFAULT_SEED,
+            correction: Correction::BenjaminiHochberg,
+            alpha: DEFAULT_ALPHA,
+            window: None,
+        }
+    }
+}
+
+/// An area's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HotspotClass {
+    Hot,
+    Cold,
+    None,
+    /// No neighbours under the chosen weights: not tested.
+    Island,
+}
+
+impl HotspotClass {
+    /// The Dutch label used on pages and in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            HotspotClass::Hot => "hotspot",
+            HotspotClass::Cold => "coldspot",
+            HotspotClass::None => "geen patroon",
+            HotspotClass::Island => "geen buren",
+        }
+    }
+}
+
+/// One area's figures and verdicts. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HotspotRow {
+    pub code: AreaCode,
+    pub name: String,
+    /// The analysed value: the count, or the smoothed rate per 1.000 inwoners.
+    pub value: f64,
+    pub count: u64,
+    pub population: Option<u64>,
+    pub neighbours: usize,
+    /// Mean value of the neighbours.
+    pub neighbours_mean: Option<f64>,
+    pub gi_star_z: Option<f64>,
+    /// Two-sided analytic p-value of Gi*.
+    pub gi_star_p: Option<f64>,
+    /// Gi* permutation pseudo p-value.
+    pub gi_star_p_sim: Option<f64>,
+    /// `gi_star_p` corrected for the number of areas.
+    pub p_adjusted: Option<f64>,
+    pub lisa_i: f64,
+    pub lisa_quadrant: Option<&'static str>,
+    pub lisa_p_sim: Option<f64>,
+    pub lisa_p_adjusted: Option<f64>,
+    pub lisa_significant: bool,
+    pub class: HotspotClass,
+    /// The emerging-hotspot category over the window (e.g. `persistent_hot_spot`).
+    pub emerging_class: Option<String>,
+    /// Expected count from the area's own preceding periods.
+    pub expected: Option<f64>,
+    /// Probability of at least this count given `expected`.
+    pub spike_p: Option<f64>,
+    pub spike_p_adjusted: Option<f64>,
+    pub spike: bool,
+    /// Why the area is flagged, in Dutch; None when it is not.
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hotspots {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub level: AreaLevel,
+    pub subject: String,
+    pub subject_label: String,
+    pub source: String,
+    pub period: String,
+    pub measure: Measure,
+    pub weights: String,
+    pub permutations: usize,
+    pub seed: u64,
+    pub correction: &'static str,
+    pub alpha: f64,
+    /// The periods of the emerging-hotspot window, oldest first.
+    pub emerging_periods: Vec<String>,
+    /// The periods the spike expectation is based on.
+    pub spike_history: Vec<String>,
+    pub mean: f64,
+    pub islands: Vec<AreaCode>,
+    /// Rows: flagged areas first (hot spots by z, then spikes, cold spots), then the rest by
+    /// z; ties by code.
+    pub rows: Vec<HotspotRow>,
+    pub notes: Vec<String>,
+    pub attribution: String,
+}
+
+/// An area taking part in the analysis, with everything read from the store.
+struct Member {
+    info: AreaInfo,
+    shape: MultiPolygon<f64>,
+    series: Vec<Series>,
+}
+
+/// Runs the analysis; see the module docs.
+pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, PictureError> {
+    let area = store
+        .area(&request.area)?
+        .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
+    let (subject, subject_label, categories) = resolve_subject(store, &request.subject)?;
+    let month = match request.period {
+        Period::Month { month, .. } => Some(month),
+        Period::Year(_) => None,
+    };
+    let source = choose_source(
+        store,
+        &PictureRequest {
+            area: request.area.clone(),
+            subject: request.subject.clone(),
+            year: request.period.calendar_year(),
+            month,
+            source: request.source.clone(),
+            level: None,
+        },
+    )?;
+    let frequency = source_frequency(store, &request.area, &source, month.is_some())?;
+    let mut notes = Vec::new();
+
+    let candidates = descendants(store, &area, Some(request.level))?;
+    let mut members = Vec::new();
+    let mut without_shape = Vec::new();
+    for info in candidates {
+        let shape = store
+            .area_geometry(&info.code)?
+            .as_deref()
+            .and_then(parse_multipolygon);
+        let Some(shape) = shape else {
+            without_shape.push(info.code.to_string());
+            continue;
+        };
+        let mut series = Vec::with_capacity(categories.len());
+        for category in &categories {
+            series.push(
+                store
+                    .series(&source, &info.code, category, frequency)?
+                    .unwrap_or_default(),
+            );
+        }
+        members.push(Member {
+            info,
+            shape,
+            series,
+        });
+    }
+    if members.len() < 3 {
+        return Err(PictureError::NoBoundaries {
+            area: request.area.clone(),
+            level: request.level.to_string(),
+        });
+    }
+    if !without_shape.is_empty() {
+        notes.push(format!(
+            "Zonder grenzen, niet geanalyseerd: {}.",
+            without_shape.join(", ")
+        ));
+    }
+
+    let step = |back: usize| step_ordinals(request.period, frequency, back);
+    let counts_at = |ordinals: &[i64]| -> Vec<Option<u64>> {
+        members
+            .iter()
+            .map(|m| sum_over(&m.series, ordinals))
+            .collect()
+    };
+    let current = counts_at(&step(0));
+    if current.iter().all(Option::is_none) {
+        return Err(PictureError::PeriodNotCovered {
+            area: request.area.clone(),
+            period: request.period.to_string(),
+            source_table: source.clone(),
+            covered: covered(&members, frequency),
+        });
+    }
+    // Areas without a figure for the period (withheld, not published) drop out.
+    let (members, current): (Vec<Member>, Vec<u64>) = {
+        let mut kept = Vec::new();
+        let mut dropped = Vec::new();
+        for (member, count) in members.into_iter().zip(current) {
+            match count {
+                Some(c) => kept.push((member, c)),
+                None => dropped.push(member.info.code.to_string()),
+            }
+        }
+        if !dropped.is_empty() {
+            notes.push(format!(
+                "Geen cijfer voor deze periode, niet geanalyseerd: {}.",
+                dropped.join(", ")
+            ));
+        }
+        kept.into_iter().unzip()
+    };
+
+    let weights = build_weights(&members, request.weights);
+    let islands: Vec<AreaCode> = weights
+        .islands()
+        .into_iter()
+        .map(|i| members[i].info.code.clone())
+        .collect();
+    if !islands.is_empty() {
+        notes.push(format!(
+            "Zonder buren bij '{}' (niet getoetst): {}.",
+            request.weights,
+            islands
+                .iter()
+                .map(AreaCode::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    let population: Vec<Option<u64>> = members
+        .iter()
+        .map(|m| {
+            store
+                .population(&m.info.code, request.period.calendar_year())
+                .map(|p| p.map(|p| p.inhabitants))
+        })
+        .collect::<Result<_, _>>()?;
+    let measure_values = |counts: &[u64]| -> Result<Vec<f64>, PictureError> {
+        let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+        match request.measure {
+            Measure::Count => Ok(counts),
+            Measure::Per1000 => {
+                let inhabitants: Vec<f64> =
+                    population.iter().map(|p| p.unwrap_or(0) as f64).collect();
+                empirical_bayes_rates(&counts, &inhabitants)
+                    .map(|rates| rates.into_iter().map(|r| r * 1000.0).collect())
+                    .ok_or_else(|| PictureError::NoPopulation(request.area.clone()))
+            }
+        }
+    };
+    let values = measure_values(&current)?;
+    if request.measure == Measure::Per1000 {
+        let unknown = population.iter().filter(|p| p.is_none()).count();
+        notes.push(format!(
+            "Per 1.000 inwoners, empirical-Bayes gladgestreken (kleine buurten naar het gemiddelde \
+             getrokken){}.",
+            if unknown > 0 {
+                format!("; {unknown} gebieden zonder inwonertal krijgen het gemiddelde")
+            } else {
+                String::new()
+            }
+        ));
+    }
+
+    let gi = gi_star(&values, &weights);
+    let moran = local_moran(&values, &weights);
+    let simulated = conditional_permutation(&values, &weights, request.permutations, request.seed);
+    let gi_adjusted = adjust(&gi.p, request.alpha, request.correction);
+    let lisa_adjusted = adjust(&simulated.local_moran, request.alpha, request.correction);
+
+    // Emerging hot spots over the window of periods that have figures.
+    let window_len = request.window.unwrap_or(match request.period {
+        Period::Year(_) => DEFAULT_WINDOW_YEARS,
+        Period::Month { .. } => DEFAULT_WINDOW_MONTHS,
+    });
+    let mut window: Vec<(Period, Vec<f64>)> = Vec::new();
+    for back in (0..window_len).rev() {
+        let counts: Option<Vec<u64>> = counts_at_members(&members, &step(back));
+        if let Some(counts) = counts {
+            window.push((period_back(request.period, back), measure_values(&counts)?));
+        } else {
+            window.clear(); // only an unbroken run up to the requested period counts
+        }
+    }
+    let emerging: Option<Vec<String>> = (window.len() >= 3).then(|| {
+        let per_period: Vec<(Vec<Option<f64>>, Vec<bool>)> = window
+            .iter()
+            .map(|(_, v)| {
+                let g = gi_star(v, &weights);
+                let decided = adjust(&g.p, request.alpha, request.correction);
+                (g.z, decided.reject)
+            })
+            .collect();
+        (0..members.len())
+            .map(|i| {
+                let z: Vec<f64> = per_period
+                    .iter()
+                    .map(|(z, _)| z[i].unwrap_or(0.0))
+                    .collect();
+                let bins: Vec<Bin> = per_period
+                    .iter()
+                    .map(|(z, reject)| match (z[i], reject[i]) {
+                        (Some(z), true) if z > 0.0 => Bin::Hot,
+                        (Some(z), true) if z < 0.0 => Bin::Cold,
+                        _ => Bin::NotSignificant,
+                    })
+                    .collect();
+                classify_emerging(&bins, &z, request.alpha).code()
+            })
+            .collect()
+    });
+    if emerging.is_none() {
+        notes.push(format!(
+            "Opkomende hotspots vragen minstens 3 aaneengesloten perioden met cijfers; er zijn er \
+             {}.",
+            window.len()
+        ));
+    }
+
+    // Spikes: the requested period against the area's own preceding periods.
+    let history_len = match request.period {
+        Period::Year(_) => DEFAULT_WINDOW_YEARS,
+        Period::Month { .. } => DEFAULT_WINDOW_MONTHS,
+    };
+    let mut history: Vec<(Period, Vec<u64>)> = Vec::new();
+    for back in (1..=history_len).rev() {
+        if let Some(counts) = counts_at_members(&members, &step(back)) {
+            history.push((period_back(request.period, back), counts));
+        }
+    }
+    if history.len() < 3 {
+        notes.push(format!(
+            "Pieken vragen minstens 3 eerdere perioden met cijfers; er zijn er {}.",
+            history.len()
+        ));
+    }
+    let spikes: Vec<Option<buurtbeeld_stats::spike::Spike>> = (0..members.len())
+        .map(|i| {
+            let own: Vec<f64> = history.iter().map(|(_, c)| c[i] as f64).collect();
+            spike(current[i], &own)
+        })
+        .collect();
+    let spike_p: Vec<Option<f64>> = spikes.iter().map(|s| s.map(|s| s.p_upper)).collect();
+    let spike_adjusted = adjust(&spike_p, request.alpha, request.correction);
+
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let decimals = match request.measure {
+        Measure::Count => 0,
+        Measure::Per1000 => 1,
+    };
+    let mut rows: Vec<HotspotRow> = (0..members.len())
+        .map(|i| {
+            let k = weights.cardinality(i);
+            let neighbours_mean = (k > 0).then(|| weights.lag_sum(i, &values) / k as f64);
+            let class = match gi.z[i] {
+                None if k == 0 => HotspotClass::Island,
+                Some(z) if gi_adjusted.reject[i] && z > 0.0 => HotspotClass::Hot,
+                Some(z) if gi_adjusted.reject[i] && z < 0.0 => HotspotClass::Cold,
+                _ => HotspotClass::None,
+            };
+            let spiked = spike_adjusted.reject[i]
+                && spikes[i].is_some_and(|s| current[i] as f64 > s.expected);
+            let mut row = HotspotRow {
+                code: members[i].info.code.clone(),
+                name: members[i].info.name.clone(),
+                value: values[i],
+                count: current[i],
+                population: population[i],
+                neighbours: k,
+                neighbours_mean,
+                gi_star_z: gi.z[i],
+                gi_star_p: gi.p[i],
+                gi_star_p_sim: simulated.gi_star[i],
+                p_adjusted: gi_adjusted.p_adjusted[i],
+                lisa_i: moran.i[i],
+                lisa_quadrant: moran.quadrant[i].map(|q| q.code()),
+                lisa_p_sim: simulated.local_moran[i],
+                lisa_p_adjusted: lisa_adjusted.p_adjusted[i],
+                lisa_significant: lisa_adjusted.reject[i],
+                class,
+                emerging_class: emerging.as_ref().map(|e| e[i].clone()),
+                expected: spikes[i].map(|s| s.expected),
+                spike_p: spike_p[i],
+                spike_p_adjusted: spike_adjusted.p_adjusted[i],
+                spike: spiked,
+                explanation: None,
+            };
+            row.explanation = explain(&row, mean, decimals);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| {
+                let z = |r: &HotspotRow| r.gi_star_z.unwrap_or(f64::NEG_INFINITY);
+                match a.class {
+                    HotspotClass::Cold => z(a).total_cmp(&z(b)),
+                    _ => z(b).total_cmp(&z(a)),
+                }
+            })
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    Ok(Hotspots {
+        area: area.code.clone(),
+        area_name: area.name.clone(),
+        level: request.level,
+        subject,
+        subject_label,
+        attribution: attribution(&source),
+        source,
+        period: request.period.to_string(),
+        measure: request.measure,
+        weights: request.weights.to_string(),
+        permutations: request.permutations,
+        seed: request.seed,
+        correction: correction_name(request.correction),
+        alpha: request.alpha,
+        emerging_periods: window.iter().map(|(p, _)| p.to_string()).collect(),
+        spike_history: history.iter().map(|(p, _)| p.to_string()).collect(),
+        mean,
+        islands,
+        rows,
+        notes,
+    })
+}
+
+/// Sort key: hot spots, then spikes, then cold spots, then the rest.
+fn rank(row: &HotspotRow) -> u8 {
+    match (row.class, row.spike) {
+        (HotspotClass::Hot, _) => 0,
+        (_, true) => 1,
+        (HotspotClass::Cold, _) => 2,
+        _ => 3,
+    }
+}
+
+/// The Dutch sentence behind a flag: own value, neighbours, expectation, z, p, corrected p.
+fn explain(row: &HotspotRow, mean: f64, decimals: usize) -> Option<String> {
+    let flagged = matches!(row.class, HotspotClass::Hot | HotspotClass::Cold) || row.spike;
+    if !flagged {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if let (Some(z), Some(p), Some(adjusted)) = (row.gi_star_z, row.gi_star_p, row.p_adjusted) {
+        parts.push(format!(
+            "{}: waarde {}, buren gemiddeld {}, gebiedsgemiddelde {}; Gi* z = {}, {}, na \
+             correctie {}",
+            row.class.label(),
+            decimal(row.value, decimals),
+            row.neighbours_mean
+                .map_or_else(|| "–".to_owned(), |m| decimal(m, 1)),
+            decimal(mean, 1),
+            decimal(z, 2),
+            p_text(p),
+            p_text(adjusted)
+        ));
+    }
+    if row.spike {
+        if let (Some(expected), Some(p)) = (row.expected, row.spike_p_adjusted) {
+            parts.push(format!(
+                "piek: {} geregistreerd, verwacht {} op eigen historie ({} na correctie)",
+                row.count,
+                decimal(expected, 1),
+                p_text(p)
+            ));
+        }
+    }
+    Some(parts.join("; "))
+}
+
+/// "p = 0,003" or "p < 0,001".
+fn p_text(p: f64) -> String {
+    let text = p_value(p);
+    if text.starts_with('<') {
+        format!("p {text}")
+    } else {
+        format!("p = {text}")
+    }
+}
+
+/// The frequency in which `source` publishes for `area` (months when a month is asked).
+fn source_frequency(
+    store: &Store,
+    area: &AreaCode,
+    source: &str,
+    month_wanted: bool,
+) -> Result<Frequency, PictureError> {
+    let available = store.sources_for(area)?;
+    available
+        .iter()
+        .filter(|(s, _)| s == source)
+        .map(|(_, f)| *f)
+        .find(|f| *f == Frequency::Month || !month_wanted)
+        .ok_or_else(|| PictureError::NoData(area.clone(), format!(" in source {source}")))
+}
+
+/// The source ordinals that make up the period `back` steps before `period`.
+fn step_ordinals(period: Period, frequency: Frequency, back: usize) -> Vec<i64> {
+    let target = period_back(period, back);
+    match (target, frequency) {
+        (Period::Month { .. }, _) => vec![target.ordinal()],
+        (Period::Year(year), Frequency::Year) => vec![i64::from(year)],
+        (Period::Year(year), Frequency::Month) => (1..=12)
+            .map(|month| Period::Month { year, month }.ordinal())
+            .collect(),
+    }
+}
+
+fn period_back(period: Period, back: usize) -> Period {
+    Period::from_ordinal(period.frequency(), period.ordinal() - back as i64)
+}
+
+/// The published total over `ordinals` of all series; None if anything is missing or withheld.
+fn sum_over(series: &[Series], ordinals: &[i64]) -> Option<u64> {
+    let mut total = 0;
+    for s in series {
+        for &ordinal in ordinals {
+            match s.get(ordinal)? {
+                Value::Count(n) => total += u64::from(n),
+                Value::Withheld => return None,
+            }
+        }
+    }
+    Some(total)
+}
+
+fn counts_at_members(members: &[Member], ordinals: &[i64]) -> Option<Vec<u64>> {
+    members
+        .iter()
+        .map(|m| sum_over(&m.series, ordinals))
+        .collect()
+}
+
+fn covered(members: &[Member], frequency: Frequency) -> String {
+    let ordinals: Vec<i64> = members
+        .iter()
+        .flat_map(|m| m.series.iter().flat_map(|s| s.iter().map(|(p, _)| p)))
+        .collect();
+    match (ordinals.iter().min(), ordinals.iter().max()) {
+        (Some(a), Some(b)) => format!(
+            "{} to {}",
+            Period::from_ordinal(frequency, *a),
+            Period::from_ordinal(frequency, *b)
+        ),
+        _ => "no periods".to_owned(),
+    }
+}
+
+fn build_weights(members: &[Member], rule: WeightsRule) -> SpatialWeights {
+    match rule {
+        WeightsRule::Queen | WeightsRule::Rook => {
+            let shapes: Vec<MultiPolygon<f64>> = members.iter().map(|m| m.shape.clone()).collect();
+            let contiguity = if rule == WeightsRule::Queen {
+                Contiguity::Queen
+            } else {
+                Contiguity::Rook
+            };
+            contiguity_weights(&shapes, contiguity)
+        }
+        WeightsRule::Knn(k) => knn_weights(&centroids_rd(members), k),
+        WeightsRule::DistanceBand(metres) => distance_band_weights(&centroids_rd(members), metres),
+    }
+}
+
+/// Area centroids in RD New metres (the store keeps WGS84).
+fn centroids_rd(members: &[Member]) -> Vec<[f64; 2]> {
+    members.iter().map(|m| centroid_rd(&m.shape)).collect()
+}
+
+/// The centroid in RD New of a WGS84 shape.
+pub fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
+    let projected = shape.map_coords(|c| {
+        let (x, y) = rd::wgs84_to_rd(c.x, c.y);
+        geo::Coord { x, y }
+    });
+    let point = projected
+        .centroid()
+        .expect("a polygon with area has a centroid");
+    [point.x(), point.y()]
+}
+
+/// A GeoJSON Polygon or MultiPolygon as a geo shape; None for anything else.
+pub fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
+    let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
+    match geo::Geometry::<f64>::try_from(geometry).ok()? {
+        geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),
+        geo::Geometry::MultiPolygon(m) => Some(m),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_rules_parse_and_print() {
+        for text in ["queen", "rook", "knn:5", "distance:1500"] {
+            assert_eq!(text.parse::<WeightsRule>().expect(text).to_string(), text);
+        }
+        for bad in ["king", "knn:0", "knn:x", "distance:-3"] {
+            assert!(bad.parse::<WeightsRule>().is_err(), "{bad}");
+        }
+    }
+}
