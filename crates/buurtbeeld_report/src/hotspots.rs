@@ -15,7 +15,7 @@ use buurtbeeld_cube::{rd, AreaCode, AreaLevel, Frequency, Period, Series, Value}
 use buurtbeeld_stats::conditional_permutation::{conditional_permutation, DEFAULT_PERMUTATIONS};
 use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
 use buurtbeeld_stats::distance_band::distance_band_weights;
-use buurtbeeld_stats::emerging_hotspot::{classify_emerging, Bin};
+use buurtbeeld_stats::emerging_hotspot::{emerging_hotspots, EmergingClass};
 use buurtbeeld_stats::empirical_bayes::empirical_bayes_rates;
 use buurtbeeld_stats::gi_star::gi_star;
 use buurtbeeld_stats::knn::knn_weights;
@@ -432,30 +432,10 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
         }
     }
     let emerging: Option<Vec<String>> = (window.len() >= 3).then(|| {
-        let per_period: Vec<(Vec<Option<f64>>, Vec<bool>)> = window
-            .iter()
-            .map(|(_, v)| {
-                let g = gi_star(v, &weights);
-                let decided = adjust(&g.p, request.alpha, request.correction);
-                (g.z, decided.reject)
-            })
-            .collect();
-        (0..members.len())
-            .map(|i| {
-                let z: Vec<f64> = per_period
-                    .iter()
-                    .map(|(z, _)| z[i].unwrap_or(0.0))
-                    .collect();
-                let bins: Vec<Bin> = per_period
-                    .iter()
-                    .map(|(z, reject)| match (z[i], reject[i]) {
-                        (Some(z), true) if z > 0.0 => Bin::Hot,
-                        (Some(z), true) if z < 0.0 => Bin::Cold,
-                        _ => Bin::NotSignificant,
-                    })
-                    .collect();
-                classify_emerging(&bins, &z, request.alpha).code()
-            })
+        let cube: Vec<Vec<f64>> = window.iter().map(|(_, values)| values.clone()).collect();
+        emerging_hotspots(&cube, &weights, request.alpha, request.correction)
+            .into_iter()
+            .map(EmergingClass::code)
             .collect()
     });
     if emerging.is_none() {

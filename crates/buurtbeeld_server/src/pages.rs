@@ -5,11 +5,16 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use buurtbeeld_cube::Period;
 use buurtbeeld_cube::{AreaCode, AreaLevel};
 use buurtbeeld_report::format::{decimal, integer, p_value, percent};
-use buurtbeeld_report::svg::{choropleth, line_chart, rolling_mean, Line, MapArea};
+use buurtbeeld_report::svg::{
+    choropleth, class_map, line_chart, rolling_mean, Line, MapArea, MapClass,
+};
 use buurtbeeld_report::{
-    picture, trend, years_with_data, Picture, PictureRequest, PictureRow, Subject,
+    emerging_label, hotspots, method_line, picture, trend, years_with_data, HotspotClass,
+    HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureRequest, PictureRow, Subject,
+    WeightsRule,
 };
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -57,6 +62,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/gegevens", get(data_page))
         .route("/thema/{id}", get(theme_page))
         .route("/gebied/{code}", get(area_page))
+        .route("/actie", get(action_page))
 }
 
 const STYLE: &str = include_str!("style.css");
@@ -64,6 +70,7 @@ const STYLE: &str = include_str!("style.css");
 fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
     let nav = [
         ("/", "Overzicht"),
+        ("/actie", "Waar is actie nodig?"),
         ("/gegevens", "Gegevens"),
         ("/api/v1/openapi.json", "API"),
     ];
@@ -703,4 +710,368 @@ async fn area_page(
     })
     .await
     .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActionQuery {
+    gemeente: Option<String>,
+    thema: Option<String>,
+    jaar: Option<i32>,
+    /// `1`–`12` for one month of `jaar`; empty or absent for the whole year.
+    maand: Option<String>,
+    niveau: Option<String>,
+    buren: Option<String>,
+    maat: Option<String>,
+}
+
+/// Map classes of the action page: colours ≥ 3:1 against white and against each other's
+/// neighbours, with a boundary that shows on every fill.
+const ACTION_CLASSES: [MapClass<'static>; 4] = [
+    MapClass {
+        label: "Hotspot",
+        fill: "#a90061",
+        stroke: "#ffffff",
+    },
+    MapClass {
+        label: "Coldspot",
+        fill: "#01689b",
+        stroke: "#ffffff",
+    },
+    MapClass {
+        label: "Geen patroon",
+        fill: "#e6e6e6",
+        stroke: "#333333",
+    },
+    MapClass {
+        label: "Geen buren (niet getoetst)",
+        fill: "#ffffff",
+        stroke: "#333333",
+    },
+];
+
+fn class_index(class: HotspotClass) -> usize {
+    match class {
+        HotspotClass::Hot => 0,
+        HotspotClass::Cold => 1,
+        HotspotClass::None => 2,
+        HotspotClass::Island => 3,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// "Waar is actie nodig?": the hotspot map of a gemeente's buurten with the flagged areas
+/// explained.
+async fn action_page(
+    State(state): State<AppState>,
+    Query(query): Query<ActionQuery>,
+) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let bad = |m: String| PageError(AppError::BadRequest(m));
+        let selection = select(
+            &store,
+            &OverviewQuery {
+                gemeente: query.gemeente.clone(),
+                thema: query.thema.clone(),
+                jaar: query.jaar,
+                maat: None,
+            },
+        )?;
+        let month = match query.maand.as_deref().unwrap_or("") {
+            "" => None,
+            text => Some(
+                text.parse::<u32>()
+                    .ok()
+                    .filter(|m| (1..=12).contains(m))
+                    .ok_or_else(|| bad(format!("Maand '{text}' bestaat niet; kies 1 t/m 12.")))?,
+            ),
+        };
+        let period = match month {
+            Some(month) => Period::Month { year: selection.year, month },
+            None => Period::Year(selection.year),
+        };
+        let level = match query.niveau.as_deref().unwrap_or("buurt") {
+            "buurt" => AreaLevel::Buurt,
+            "wijk" => AreaLevel::Wijk,
+            other => return Err(bad(format!("Niveau '{other}' bestaat niet; kies buurt of wijk."))),
+        };
+        let weights_text = query.buren.clone().unwrap_or_else(|| "queen".to_owned());
+        let weights = weights_text
+            .parse::<WeightsRule>()
+            .map_err(|_| bad(format!("Burenregel '{weights_text}' bestaat niet.")))?;
+        let per_1000 = query.maat.as_deref() == Some("per1000");
+        let mut request = HotspotRequest::new(
+            selection.gemeente.clone(),
+            level,
+            Subject::Theme(selection.theme.clone()),
+            period,
+        );
+        request.weights = weights;
+        request.measure = if per_1000 { Measure::Per1000 } else { Measure::Count };
+        let result = hotspots(&store, &request).map_err(|e| match e {
+            buurtbeeld_report::PictureError::NoBoundaries { .. } => bad(format!(
+                "Voor {} zijn geen grenzen van de {} geïmporteerd. Hotspots vragen de CBS wijk- en \
+                 buurtkaart; kies een andere gemeente of importeer de kaart.",
+                selection.gemeente,
+                level_plural(level)
+            )),
+            other => other.into(),
+        })?;
+        let geometries: Vec<(AreaCode, Option<String>)> = result
+            .rows
+            .iter()
+            .map(|row| Ok((row.code.clone(), store.area_geometry(&row.code)?)))
+            .collect::<Result<_, buurtbeeld_store::StoreError>>()?;
+        let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
+        let themes = store.themes()?;
+        let years = years_with_data(&store, &selection.gemeente, &Subject::Theme(selection.theme.clone()))
+            .unwrap_or_default();
+        let body = html! {
+            h1 { "Waar is actie nodig? " (result.area_name) }
+            p.lead { "Welke " (level_plural(level)) " vallen op, samen met hun buren (hotspots), en waar ligt het aantal ver boven de eigen historie (pieken)? Toevalstreffers zijn eruit gefilterd: bij meer dan honderd buurten zijn er altijd een paar die ‘toevallig’ hoog zijn." }
+            form.choose method="get" action="/actie" {
+                label { "Gemeente "
+                    select name="gemeente" {
+                        @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
+                            option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
+                        }
+                    }
+                }
+                label { "Thema "
+                    select name="thema" {
+                        @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
+                            option value=(t.id) selected[t.id == selection.theme] { (t.name) }
+                        }
+                    }
+                }
+                label { "Jaar "
+                    select name="jaar" {
+                        @for (y, _) in &years {
+                            option value=(y) selected[*y == selection.year] { (y) }
+                        }
+                    }
+                }
+                label { "Maand "
+                    select name="maand" {
+                        option value="" selected[month.is_none()] { "Heel jaar" }
+                        @for (i, name) in MONTHS.iter().enumerate() {
+                            @let m = i as u32 + 1;
+                            option value=(m) selected[month == Some(m)] { (name) }
+                        }
+                    }
+                }
+                label { "Niveau "
+                    select name="niveau" {
+                        option value="buurt" selected[level == AreaLevel::Buurt] { "Buurten" }
+                        option value="wijk" selected[level == AreaLevel::Wijk] { "Wijken" }
+                    }
+                }
+                label { "Buren "
+                    select name="buren" {
+                        @for (value, label) in [("queen", "Raken elkaar (hoekpunt)"), ("rook", "Delen een grens"), ("knn:6", "6 dichtstbijzijnde")] {
+                            option value=(value) selected[weights_text == value] { (label) }
+                        }
+                    }
+                }
+                label { "Maat "
+                    select name="maat" {
+                        option value="aantal" selected[!per_1000] { "Aantal" }
+                        option value="per1000" selected[per_1000] { "Per 1.000 inwoners" }
+                    }
+                }
+                button type="submit" { "Toon" }
+            }
+            (action_summary(&result))
+            (action_map(&result, &geometries))
+            (flagged_table(&result))
+            (all_areas_table(&result))
+            @let export = format!(
+                "/api/v1/hotspots?area={}&theme={}&period={}&level={}&weights={}&measure={}",
+                result.area, result.subject, result.period, level.as_str(), result.weights,
+                if per_1000 { "per_1000" } else { "count" }
+            );
+            p.downloads {
+                "Download deze uitkomst: "
+                a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+                a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
+                a href=(export) { "JSON" }
+            }
+            section aria-labelledby="uitleg" {
+                h2 #uitleg { "Hoe is dit berekend?" }
+                p { (method_line(&result)) "." }
+                ul.note {
+                    li { "Hotspot: de buurt en haar buren samen liggen duidelijk boven het gemiddelde (Getis-Ord Gi*, tweezijdige toets). Coldspot: duidelijk eronder." }
+                    li { "Gecorrigeerde p-waarde: gecorrigeerd voor het aantal getoetste gebieden. Alleen gebieden met een gecorrigeerde p-waarde van hoogstens " (decimal(result.alpha, 2)) " krijgen een kleur." }
+                    li { "LISA (lokale Moran): HH en LL zijn clusters van hoge of lage waarden, HL en LH uitschieters tussen andersoortige buren; getoetst met " (integer(result.permutations as u64)) " permutaties." }
+                    li { "Ontwikkeling: hoe de hotspot zich over " (result.emerging_periods.len()) " perioden heeft ontwikkeld (nieuw, aanhoudend, sterker wordend, …), zoals ArcGIS Emerging Hot Spot Analysis die indeelt." }
+                    li { "Piek: het aantal ligt ver boven wat de eigen voorgaande perioden (" (result.spike_history.len()) ") laten verwachten (Poisson of negatief-binomiaal)." }
+                }
+                @for note in &result.notes { p.note { (note) } }
+                p.note { (result.attribution) }
+            }
+        };
+        Ok(layout(&format!("Waar is actie nodig? {}", result.area_name), "/actie", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+fn level_plural(level: AreaLevel) -> &'static str {
+    match level {
+        AreaLevel::Wijk => "wijken",
+        AreaLevel::Gemeente => "gemeenten",
+        _ => "buurten",
+    }
+}
+
+fn action_summary(result: &Hotspots) -> Markup {
+    let count = |class| result.rows.iter().filter(|r| r.class == class).count();
+    let spikes = result.rows.iter().filter(|r| r.spike).count();
+    html! {
+        p.summary {
+            strong { (count(HotspotClass::Hot)) " hotspots" } ", "
+            strong { (count(HotspotClass::Cold)) " coldspots" } " en "
+            strong { (spikes) " pieken" } " onder " (result.rows.len()) " " (level_plural(result.level))
+            " · " (result.subject_label) ", " (result.period) " · bron " (result.source)
+        }
+    }
+}
+
+fn action_map(result: &Hotspots, geometries: &[(AreaCode, Option<String>)]) -> Markup {
+    let areas: Vec<MapArea<'_>> = result
+        .rows
+        .iter()
+        .zip(geometries)
+        .filter_map(|(row, (_, geometry))| {
+            Some(MapArea {
+                code: row.code.as_str(),
+                name: &row.name,
+                geometry: geometry.as_deref()?,
+                value: None,
+                href: Some(format!("/gebied/{}", row.code)),
+            })
+        })
+        .collect();
+    let class_of: Vec<usize> = result
+        .rows
+        .iter()
+        .zip(geometries)
+        .filter(|(_, (_, g))| g.is_some())
+        .map(|(row, _)| class_index(row.class))
+        .collect();
+    let svg = class_map(
+        &areas,
+        &class_of,
+        &ACTION_CLASSES,
+        &format!(
+            "Hotspots {} per {}, {} {}",
+            result.subject_label,
+            result.level.as_str(),
+            result.area_name,
+            result.period
+        ),
+        "Uitkomst",
+    );
+    html! {
+        section aria-labelledby="kaart" {
+            h2 #kaart { "Kaart van hotspots en coldspots" }
+            figure.map { (PreEscaped(svg)) }
+        }
+    }
+}
+
+fn flagged_table(result: &Hotspots) -> Markup {
+    let flagged: Vec<&HotspotRow> = result
+        .rows
+        .iter()
+        .filter(|r| r.explanation.is_some())
+        .collect();
+    html! {
+        section aria-labelledby="opvallend" {
+            h2 #opvallend { "Opvallende " (level_plural(result.level)) }
+            @if flagged.is_empty() {
+                p { "Geen enkel gebied valt op na correctie voor het aantal toetsen: verschillen tussen " (level_plural(result.level)) " zijn hier niet groter dan toeval verklaart." }
+            } @else {
+                table {
+                    caption { "Gebieden die opvallen, met de reden" }
+                    thead { tr {
+                        th scope="col" { "Gebied" } th scope="col" { "Uitkomst" } th scope="col" { "Waarde" }
+                        th scope="col" { "Buren gem." } th scope="col" { "Gi* z" } th scope="col" { "p gecorr." }
+                        th scope="col" { "Ontwikkeling" } th scope="col" { "Verwacht" }
+                    } }
+                    tbody {
+                        @for row in &flagged {
+                            tr {
+                                th scope="row" { a href={"/gebied/" (row.code)} { (row.name) } " " span.code { (row.code) } }
+                                td.text { (row.class.label()) @if row.spike { ", piek" } }
+                                td { (value_text(result, row.value)) }
+                                td { (row.neighbours_mean.map_or("–".to_owned(), |m| value_text(result, m))) }
+                                td { (row.gi_star_z.map_or("–".to_owned(), |z| decimal(z, 2))) }
+                                td { (row.p_adjusted.map_or("–".to_owned(), p_value)) }
+                                td.text { (row.emerging_class.as_deref().map_or("–".to_owned(), emerging_label)) }
+                                td { (row.expected.map_or("–".to_owned(), |e| decimal(e, 1))) }
+                            }
+                        }
+                    }
+                }
+                ul.explain {
+                    @for row in &flagged {
+                        li { strong { (row.name) } ": " (row.explanation.as_deref().unwrap_or_default()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn all_areas_table(result: &Hotspots) -> Markup {
+    html! {
+        details {
+            summary { "Alle " (result.rows.len()) " " (level_plural(result.level)) " (tabel bij de kaart)" }
+            table {
+                caption { "Uitkomst per gebied" }
+                thead { tr {
+                    th scope="col" { "Gebied" } th scope="col" { "Waarde" } th scope="col" { "Gi* z" }
+                    th scope="col" { "p gecorr." } th scope="col" { "Uitkomst" } th scope="col" { "LISA" }
+                } }
+                tbody {
+                    @for row in &result.rows {
+                        tr {
+                            th scope="row" { (row.name) " " span.code { (row.code) } }
+                            td { (value_text(result, row.value)) }
+                            td { (row.gi_star_z.map_or("–".to_owned(), |z| decimal(z, 2))) }
+                            td { (row.p_adjusted.map_or("–".to_owned(), p_value)) }
+                            td.text { (row.class.label()) }
+                            td.text { (match (row.lisa_quadrant, row.lisa_significant) {
+                                (Some(q), true) => q.to_owned(),
+                                (Some(q), false) => format!("{q} (n.s.)"),
+                                (None, _) => "–".to_owned(),
+                            }) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn value_text(result: &Hotspots, value: f64) -> String {
+    match result.measure {
+        Measure::Count => decimal(value, 0),
+        Measure::Per1000 => decimal(value, 1),
+    }
 }

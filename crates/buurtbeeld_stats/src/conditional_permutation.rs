@@ -18,8 +18,10 @@
 //!
 //! # Assumptions
 //! Exchangeability of the values under spatial randomness. As in esda, one matrix of `P` draws
-//! is shared by all areas (each area skips itself), so the p-values of different areas are
-//! not independent draws; each on its own is an exact Monte Carlo p-value.
+//! is shared by all areas, so the p-values of different areas are not independent draws; each on
+//! its own is an exact Monte Carlo p-value. The draws index the *sorted* values with the area's
+//! own value taken out (esda indexes the values in input order): equal values are
+//! interchangeable, so an area's p-value does not depend on the order in which areas are listed.
 //!
 //! # Parameters
 //! `permutations` (esda's default and ours: 999; the smallest possible p is `1/(P+1)`), `seed`
@@ -64,10 +66,12 @@ pub fn conditional_permutation(
     assert_eq!(values.len(), weights.len(), "one value per area");
     assert!(permutations > 0, "at least one permutation");
     let n = values.len();
-    let mean = values.iter().sum::<f64>() / n as f64;
+    let total = crate::local_moran::order_free_sum(values);
     let varies = values.iter().any(|&y| Some(&y) != values.first());
     let width = weights.max_cardinality();
     let draws = draw_indices(n.saturating_sub(1), width, permutations, seed);
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
     let p_value =
         |larger: usize| (larger.min(permutations - larger) + 1) as f64 / (permutations + 1) as f64;
     let per_area: Vec<(Option<f64>, Option<f64>)> = (0..n)
@@ -78,20 +82,22 @@ pub fn conditional_permutation(
                 return (None, None);
             }
             let observed = weights.lag_sum(i, values);
+            // The other n − 1 values: `sorted` without one copy of the area's own value.
+            let own = sorted.partition_point(|&v| v.total_cmp(&values[i]).is_lt());
             let (mut at_least, mut at_most) = (0usize, 0usize);
             for row in draws.chunks_exact(width) {
-                // Indices run over the n − 1 other areas: skip i itself.
                 let s: f64 = row[..k]
                     .iter()
                     .map(|&j| {
                         let j = j as usize;
-                        values[j + usize::from(j >= i)]
+                        sorted[j + usize::from(j >= own)]
                     })
                     .sum();
                 at_least += usize::from(s >= observed);
                 at_most += usize::from(s <= observed);
             }
-            let z = values[i] - mean;
+            // The sign of z_i, exactly: y_i · n against Σy.
+            let z = values[i] * n as f64 - total;
             let moran = if z > 0.0 {
                 Some(p_value(at_least))
             } else if z < 0.0 {

@@ -35,7 +35,47 @@
 //! - Tested on constructed space-time cubes, one per category (`tests/emerging.rs`); ArcGIS is
 //!   not available as an oracle.
 
+use crate::gi_star::gi_star;
 use crate::mann_kendall::mann_kendall;
+use crate::multiple_testing::{adjust, Correction};
+use crate::weights::SpatialWeights;
+
+/// The category of every area in a space-time cube: `periods[t][i]` is area `i`'s value in
+/// period `t` (oldest first). Per period, Gi* on `weights` decides hot, cold or neither after
+/// `correction` at `alpha`; the trend test uses the same `alpha`. Areas whose Gi* is undefined
+/// in a period (islands) count as not significant there with z = 0.
+///
+/// # Panics
+/// If a period's length differs from the number of areas.
+pub fn emerging_hotspots(
+    periods: &[Vec<f64>],
+    weights: &SpatialWeights,
+    alpha: f64,
+    correction: Correction,
+) -> Vec<EmergingClass> {
+    let decided: Vec<(Vec<Option<f64>>, Vec<bool>)> = periods
+        .iter()
+        .map(|values| {
+            let gi = gi_star(values, weights);
+            let reject = adjust(&gi.p, alpha, correction).reject;
+            (gi.z, reject)
+        })
+        .collect();
+    (0..weights.len())
+        .map(|i| {
+            let z: Vec<f64> = decided.iter().map(|(z, _)| z[i].unwrap_or(0.0)).collect();
+            let bins: Vec<Bin> = decided
+                .iter()
+                .map(|(z, reject)| match (z[i], reject[i]) {
+                    (Some(z), true) if z > 0.0 => Bin::Hot,
+                    (Some(z), true) if z < 0.0 => Bin::Cold,
+                    _ => Bin::NotSignificant,
+                })
+                .collect();
+            classify_emerging(&bins, &z, alpha)
+        })
+        .collect()
+}
 
 /// One period's Gi* decision for an area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

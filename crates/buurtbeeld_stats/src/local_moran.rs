@@ -7,7 +7,9 @@
 //!
 //! - `I_i = (n − 1) · z_i · l_i / Σ_j z_j²`
 //! - the LISA quadrant: HH (`z_i > 0`, `l_i > 0`), LH (`z_i ≤ 0`, `l_i > 0`), LL (both ≤ 0),
-//!   HL (`z_i > 0`, `l_i ≤ 0`). HH and LL are clusters, HL and LH outliers.
+//!   HL (`z_i > 0`, `l_i ≤ 0`). HH and LL are clusters, HL and LH outliers. The signs are
+//!   decided exactly on the values (`y_i` against the mean, the neighbours' mean against the
+//!   mean), so a neighbourhood exactly at the mean is "low" whatever rounding would say.
 //! - the moments under total randomisation (Anselin 1995, with `b₂` the kurtosis of z):
 //!   `E[I_i] = −w_i / (n − 1)` and
 //!   `Var[I_i] = w_i⁽²⁾ (n − b₂)/(n − 1) + (w_i² − w_i⁽²⁾)(2b₂ − n)/((n − 1)(n − 2)) − E[I_i]²`,
@@ -82,7 +84,9 @@ pub fn local_moran(values: &[f64], weights: &SpatialWeights) -> LocalMoran {
     assert_eq!(values.len(), weights.len(), "one value per area");
     let count = values.len();
     let n = count as f64;
-    let mean = values.iter().sum::<f64>() / n;
+    // Summed in sorted order, so that the result does not depend on the order of the areas.
+    let total = order_free_sum(values);
+    let mean = total / n;
     let sd = (values.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / n).sqrt();
     let varies = sd > 0.0 && sd.is_finite();
     let z: Vec<f64> = if varies {
@@ -113,7 +117,11 @@ pub fn local_moran(values: &[f64], weights: &SpatialWeights) -> LocalMoran {
         } else {
             0.0
         };
-        let quadrant = (varies && k > 0).then_some(match (zi > 0.0, lag > 0.0) {
+        // The signs of z_i and of the lag, compared exactly on the values: `y_i > ȳ` and
+        // `Σ_{j∈N(i)} y_j > k ȳ`, multiplied out by n so that no rounding decides a tie.
+        let above = values[i] * n > total;
+        let lag_above = weights.lag_sum(i, values) * n > k as f64 * total;
+        let quadrant = (varies && k > 0).then_some(match (above, lag_above) {
             (true, true) => Quadrant::HighHigh,
             (false, true) => Quadrant::LowHigh,
             (false, false) => Quadrant::LowLow,
@@ -129,6 +137,13 @@ pub fn local_moran(values: &[f64], weights: &SpatialWeights) -> LocalMoran {
         result.variance.push(variance);
     }
     result
+}
+
+/// The sum of the values in ascending order: the same for any order of the input.
+pub(crate) fn order_free_sum(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.iter().sum()
 }
 
 #[cfg(test)]
