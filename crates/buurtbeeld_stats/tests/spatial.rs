@@ -223,7 +223,7 @@ proptest! {
             order.swap(i, (state % (i as u64 + 1)) as usize);
         }
         let mut moved = vec![0.0; n];
-        for i in 0..n { moved[order[i]] = values[i]; }
+        for (&value, &to) in values.iter().zip(&order) { moved[to] = value; }
         let moved_weights = relabel(&weights, &order);
 
         let (gi, gi_moved) = (gi_star(&values, &weights), gi_star(&moved, &moved_weights));
@@ -233,8 +233,7 @@ proptest! {
             conditional_permutation(&moved, &moved_weights, 199, 7),
         );
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs());
-        for i in 0..n {
-            let j = order[i];
+        for (i, &j) in order.iter().enumerate() {
             match (gi.z[i], gi_moved.z[j]) {
                 (Some(a), Some(b)) => prop_assert!(close(a, b)),
                 (a, b) => prop_assert_eq!(a.is_some(), b.is_some()),
