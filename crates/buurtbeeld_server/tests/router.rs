@@ -227,6 +227,7 @@ async fn the_openapi_document_describes_every_route() {
         "/categories",
         "/picture",
         "/imports",
+        "/hotspots",
         "/openapi.json",
     ] {
         assert!(
@@ -437,4 +438,85 @@ async fn series_and_rankings_answer_for_a_theme() {
         "'area' is required",
     )
     .await;
+}
+
+#[tokio::test]
+async fn hotspots_answer_with_verdicts_explanations_and_exports() {
+    let result = json("/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015").await;
+    assert_eq!(result["weights"], "queen");
+    assert_eq!(result["correction"], "benjamini-hochberg");
+    let rows = result["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 108);
+    assert_eq!(rows[0]["class"], "hot", "flagged areas come first");
+    assert!(rows[0]["explanation"].as_str().unwrap().contains("Gi* z ="));
+    let (status, content_type, csv) = get(
+        "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015-06&format=csv&decimal=point",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/csv"));
+    assert!(csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .nth(2)
+        .unwrap()
+        .contains('.'));
+    let (_, content_type, geojson) =
+        get("/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&format=geojson").await;
+    assert_eq!(content_type, "application/geo+json");
+    let collection: serde_json::Value = serde_json::from_str(&geojson).unwrap();
+    assert_eq!(collection["features"].as_array().unwrap().len(), 108);
+    for (uri, says) in [
+        (
+            "/api/v1/hotspots?theme=fietsdiefstal&period=2015",
+            "parameter 'area' is required",
+        ),
+        (
+            "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal",
+            "parameter 'period' is required",
+        ),
+        (
+            "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&weights=king",
+            "not a weights rule",
+        ),
+        (
+            "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&permutations=1000000",
+            "out of range",
+        ),
+        (
+            "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&alpha=2",
+            "between 0 and 1",
+        ),
+        (
+            "/api/v1/hotspots?area=GM1581&theme=totaal&period=2023",
+            "no boundaries",
+        ),
+    ] {
+        problem(uri, StatusCode::BAD_REQUEST, says).await;
+    }
+}
+
+#[tokio::test]
+async fn the_action_page_maps_hotspots_and_explains_each_flag() {
+    let body = page("/actie").await;
+    for expected in [
+        "Waar is actie nodig? Groningen",
+        "Kaart van hotspots en coldspots",
+        "Opvallende buurten",
+        "Binnenstad-Noord",
+        "Hoe is dit berekend?",
+        "aria-current=\"page\"",
+    ] {
+        assert!(body.contains(expected), "missing {expected:?}");
+    }
+    let wijken = page("/actie?niveau=wijk&maat=per1000&buren=knn:6&jaar=2016&maand=3").await;
+    assert!(wijken.contains("wijken"));
+    let (status, _, body) = get("/actie?gemeente=GM1581").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("zijn geen grenzen van de buurten geïmporteerd"),
+        "{body}"
+    );
 }

@@ -74,6 +74,15 @@ fn pages_render_in_a_browser_without_console_messages() {
             vec!["<svg", "Gemeente per 1.000"],
         ),
         (
+            "action",
+            "/actie",
+            vec![
+                "<svg",
+                "Waar is actie nodig? Groningen",
+                "Opvallende buurten",
+            ],
+        ),
+        (
             "data",
             "/gegevens",
             vec!["Importlogboek", "Bron: CBS/Politie"],

@@ -88,6 +88,11 @@ fn serve_answers_every_page_and_resource_and_sees_imports_without_restart() {
         "/api/v1/categories",
         "/api/v1/imports",
         "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015",
+        "/actie",
+        "/actie?gemeente=GM0014&thema=fietsdiefstal&jaar=2016&maand=3&niveau=wijk&buren=rook&maat=per1000",
+        "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015",
+        "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015-06&format=csv",
+        "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&format=geojson",
     ] {
         let (status, body) = server.get(path);
         assert_eq!(status, 200, "{path}: {body}");
