@@ -89,6 +89,7 @@ pub enum Measure {
     /// Registered counts.
     Count,
     /// Empirical-Bayes smoothed rate per 1.000 inwoners.
+    #[serde(rename = "per_1000")]
     Per1000,
 }
 

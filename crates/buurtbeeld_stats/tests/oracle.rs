@@ -69,3 +69,351 @@ mod properties {
         }
     }
 }
+
+// ---- Spatial statistics against PySAL (esda, libpysal) on the Groningen buurten ----
+
+mod groningen {
+    use buurtbeeld_stats::conditional_permutation::conditional_permutation;
+    use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
+    use buurtbeeld_stats::distance_band::distance_band_weights;
+    use buurtbeeld_stats::empirical_bayes::empirical_bayes_rates;
+    use buurtbeeld_stats::gi_star::gi_star;
+    use buurtbeeld_stats::knn::knn_weights;
+    use buurtbeeld_stats::local_moran::local_moran;
+    use buurtbeeld_stats::weights::SpatialWeights;
+    use geo::{Centroid, LineString, MapCoords, MultiPolygon, Polygon};
+    use serde_json::Value;
+
+    fn fixture() -> Value {
+        serde_json::from_str(include_str!("fixtures/hotspots_groningen.json")).unwrap()
+    }
+
+    fn floats(value: &Value) -> Vec<f64> {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    }
+
+    fn lists(value: &Value) -> Vec<Vec<usize>> {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                l.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|j| j.as_u64().unwrap() as usize)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The buurten of the published map, in BU_CODE order (the fixture's order).
+    fn buurten() -> Vec<MultiPolygon<f64>> {
+        let map: Value = serde_json::from_str(include_str!(
+            "../../../data/cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"
+        ))
+        .unwrap();
+        let mut features: Vec<&Value> = map["features"].as_array().unwrap().iter().collect();
+        features.sort_by_key(|f| f["properties"]["BU_CODE"].as_str().unwrap().to_owned());
+        let ring = |r: &Value| -> LineString<f64> {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+                .collect::<Vec<_>>()
+                .into()
+        };
+        let polygon = |rings: &Value| {
+            let rings = rings.as_array().unwrap();
+            Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
+        };
+        features
+            .iter()
+            .map(|f| {
+                let g = &f["geometry"];
+                match g["type"].as_str().unwrap() {
+                    "Polygon" => MultiPolygon(vec![polygon(&g["coordinates"])]),
+                    _ => MultiPolygon(
+                        g["coordinates"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(polygon)
+                            .collect(),
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    fn assert_close(what: &str, ours: &[f64], theirs: &[f64], tolerance: f64) {
+        assert_eq!(ours.len(), theirs.len(), "{what}: length");
+        for (i, (a, b)) in ours.iter().zip(theirs).enumerate() {
+            assert!(
+                (a - b).abs() <= tolerance * b.abs().max(1.0),
+                "{what}[{i}]: ours {a}, PySAL {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn contiguity_matches_libpysal() {
+        let f = fixture();
+        let areas = buurten();
+        assert_eq!(
+            contiguity_weights(&areas, Contiguity::Queen).to_lists(),
+            lists(&f["queen"])
+        );
+        assert_eq!(
+            contiguity_weights(&areas, Contiguity::Rook).to_lists(),
+            lists(&f["rook"])
+        );
+    }
+
+    #[test]
+    fn distance_weights_match_libpysal_on_its_centroids() {
+        let f = fixture();
+        let centroids: Vec<[f64; 2]> = f["centroids_rd"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()])
+            .collect();
+        assert_eq!(knn_weights(&centroids, 5).to_lists(), lists(&f["knn5"]));
+        let band = distance_band_weights(&centroids, 1500.0);
+        assert_eq!(band.to_lists(), lists(&f["distance_band_1500"]));
+        assert_eq!(band.islands(), vec![106, 107]);
+        // Our centroids (RD polynomial, as the store's WGS84 is projected back) lie within a
+        // metre of pyproj's: the polynomial's stated accuracy.
+        for (shape, theirs) in buurten().iter().zip(&centroids) {
+            let rd = shape.map_coords(|c| {
+                let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
+                geo::Coord { x, y }
+            });
+            let ours = rd.centroid().unwrap();
+            let gap = ((ours.x() - theirs[0]).powi(2) + (ours.y() - theirs[1]).powi(2)).sqrt();
+            assert!(gap < 1.0, "centroid {gap} m from pyproj's");
+        }
+    }
+
+    #[test]
+    fn gi_star_and_local_moran_match_esda_to_1e9() {
+        let f = fixture();
+        let queen = SpatialWeights::from_lists(lists(&f["queen"]));
+        for (values, gi_key, moran_key) in [
+            (floats(&f["y"]), "gi_star", "local_moran"),
+            (
+                floats(&f["rate_per_1000"]),
+                "gi_star_rate",
+                "local_moran_rate",
+            ),
+        ] {
+            let gi = gi_star(&values, &queen);
+            let expected = &f[gi_key];
+            assert_close("Gs", &gi.g, &floats(&expected["Gs"]), 1e-9);
+            let z: Vec<f64> = gi.z.iter().map(|z| z.unwrap()).collect();
+            assert_close("Zs", &z, &floats(&expected["Zs"]), 1e-9);
+            let p: Vec<f64> = gi.p.iter().map(|p| p.unwrap() / 2.0).collect();
+            assert_close("p_norm", &p, &floats(&expected["p_norm"]), 1e-9);
+            let moran = local_moran(&values, &queen);
+            let expected = &f[moran_key];
+            assert_close("Is", &moran.i, &floats(&expected["Is"]), 1e-9);
+            let quadrants: Vec<f64> = moran
+                .quadrant
+                .iter()
+                .map(|q| f64::from(q.unwrap().esda_number()))
+                .collect();
+            assert_eq!(quadrants, floats(&expected["q"]));
+            assert_close("EI", &moran.expected, &floats(&expected["EI"]), 1e-9);
+            assert_close("VI", &moran.variance, &floats(&expected["VI"]), 1e-9);
+        }
+        let lattice = &f["lattice"];
+        let rook = SpatialWeights::from_lists(lists(&lattice["rook"]));
+        let y = floats(&lattice["y"]);
+        let z: Vec<f64> = gi_star(&y, &rook).z.iter().map(|z| z.unwrap()).collect();
+        assert_close("lattice Zs", &z, &floats(&lattice["gi_star"]["Zs"]), 1e-9);
+        assert_close(
+            "lattice Is",
+            &local_moran(&y, &rook).i,
+            &floats(&lattice["local_moran"]["Is"]),
+            1e-9,
+        );
+    }
+
+    #[test]
+    fn empirical_bayes_rates_match_esda() {
+        let f = fixture();
+        let y = floats(&f["y"]);
+        let population = floats(&f["population"]);
+        let ours = empirical_bayes_rates(&y, &population).unwrap();
+        for (i, expected) in f["eb_rate"].as_array().unwrap().iter().enumerate() {
+            match expected.as_f64() {
+                Some(rate) => assert!(
+                    (ours[i] - rate).abs() <= 1e-12,
+                    "{i}: {} vs {rate}",
+                    ours[i]
+                ),
+                // Population 0: the overall rate of the inhabited buurten.
+                None => assert_eq!(ours[i], f["eb_subset_r_mean"].as_f64().unwrap()),
+            }
+        }
+    }
+
+    /// Pseudo p-values from different random draws agree within Monte Carlo error: each
+    /// difference within 5 standard errors, and on average no bias.
+    #[test]
+    fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
+        let f = fixture();
+        let queen = SpatialWeights::from_lists(lists(&f["queen"]));
+        let permutations = f["permutations"].as_u64().unwrap() as usize;
+        let ours = conditional_permutation(&floats(&f["y"]), &queen, permutations, 20_261_123);
+        for (mine, key) in [
+            (&ours.gi_star, "gi_star"),
+            (&ours.local_moran, "local_moran"),
+        ] {
+            let theirs = floats(&f[key]["p_sim"]);
+            let mut standardised = Vec::new();
+            for (a, b) in mine.iter().zip(&theirs) {
+                let a = a.unwrap();
+                let p = ((a + b) / 2.0).clamp(0.01, 0.99);
+                let se = (2.0 * p * (1.0 - p) / permutations as f64).sqrt();
+                assert!((a - b).abs() <= 5.0 * se, "{key}: ours {a}, esda {b}");
+                standardised.push((a - b) / se);
+            }
+            let mean = standardised.iter().sum::<f64>() / standardised.len() as f64;
+            assert!(
+                mean.abs() < 1.0,
+                "{key}: mean standardised difference {mean}"
+            );
+        }
+    }
+}
+
+// ---- Trend, multiple testing and exceedance against pymannkendall, statsmodels, scipy ----
+
+mod trend_and_tests {
+    use buurtbeeld_stats::mann_kendall::mann_kendall;
+    use buurtbeeld_stats::multiple_testing::{adjust, Correction};
+    use buurtbeeld_stats::normal::two_sided_p;
+    use buurtbeeld_stats::spike::{upper_tail_negative_binomial, upper_tail_poisson};
+    use serde_json::Value;
+
+    fn fixture() -> Value {
+        serde_json::from_str(include_str!("fixtures/trend_and_tests.json")).unwrap()
+    }
+
+    fn close(ours: f64, theirs: f64, relative: f64) -> bool {
+        (ours - theirs).abs() <= relative * theirs.abs() || (ours < 1e-300 && theirs < 1e-300)
+    }
+
+    #[test]
+    fn mann_kendall_matches_pymannkendall() {
+        for case in fixture()["mann_kendall"].as_array().unwrap() {
+            let x: Vec<f64> = case["x"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            let label = case["label"].as_str().unwrap();
+            let var_s = case["var_s"].as_f64().unwrap();
+            let Some(ours) = mann_kendall(&x) else {
+                // We decline series without variance; pymannkendall reports "no trend".
+                assert!(var_s == 0.0 || x.len() < 3, "{label}: declined");
+                assert_eq!(case["trend"], "no trend");
+                continue;
+            };
+            assert_eq!(ours.s, case["s"].as_f64().unwrap(), "{label}: S");
+            assert!(close(ours.variance, var_s, 1e-12), "{label}: Var(S)");
+            assert!(
+                close(ours.z, case["z"].as_f64().unwrap(), 1e-12),
+                "{label}: z"
+            );
+            // pymannkendall's own p loses digits in the tail; p_sf is 2·norm.sf(|z|).
+            assert!(
+                close(ours.p, case["p_sf"].as_f64().unwrap(), 1e-9),
+                "{label}: p"
+            );
+            assert!(
+                close(ours.tau, case["tau"].as_f64().unwrap(), 1e-12),
+                "{label}: tau"
+            );
+        }
+    }
+
+    #[test]
+    fn benjamini_hochberg_and_bonferroni_match_statsmodels() {
+        for case in fixture()["multipletests"].as_array().unwrap() {
+            let label = case["label"].as_str().unwrap();
+            let p: Vec<Option<f64>> = case["p"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(Value::as_f64)
+                .collect();
+            let alpha = case["alpha"].as_f64().unwrap();
+            for (correction, key) in [
+                (Correction::BenjaminiHochberg, "bh"),
+                (Correction::Bonferroni, "bonferroni"),
+            ] {
+                let ours = adjust(&p, alpha, correction);
+                let expected = &case[key];
+                let reject: Vec<bool> = expected["reject"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_bool().unwrap())
+                    .collect();
+                assert_eq!(ours.reject, reject, "{label} {key}: reject");
+                for (a, b) in ours
+                    .p_adjusted
+                    .iter()
+                    .zip(expected["p_adjusted"].as_array().unwrap())
+                {
+                    let b = b.as_f64().unwrap();
+                    assert!(close(a.unwrap(), b, 1e-12), "{label} {key}: {a:?} vs {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exceedance_probabilities_match_scipy() {
+        let f = fixture();
+        for case in f["poisson_exceedance"].as_array().unwrap() {
+            let (k, mu) = (case["k"].as_u64().unwrap(), case["mu"].as_f64().unwrap());
+            if mu == 0.0 {
+                continue; // no expectation: `spike` declines these
+            }
+            let expected = case["p_upper"].as_f64().unwrap();
+            let ours = upper_tail_poisson(k, mu);
+            assert!(
+                close(ours, expected, 1e-9),
+                "Poisson k={k} mu={mu}: {ours} vs {expected}"
+            );
+        }
+        for case in f["negbin_exceedance"].as_array().unwrap() {
+            let k = case["k"].as_u64().unwrap();
+            let (mean, r) = (case["mean"].as_f64().unwrap(), case["n"].as_f64().unwrap());
+            let expected = case["p_upper"].as_f64().unwrap();
+            let ours = upper_tail_negative_binomial(k, mean, r);
+            assert!(
+                close(ours, expected, 1e-9),
+                "NB k={k} mean={mean} r={r}: {ours} vs {expected}"
+            );
+        }
+        for case in f["normal_two_sided"].as_array().unwrap() {
+            let (z, expected) = (case["z"].as_f64().unwrap(), case["p"].as_f64().unwrap());
+            assert!(
+                close(two_sided_p(z), expected, 1e-12),
+                "z={z}: {} vs {expected}",
+                two_sided_p(z)
+            );
+        }
+    }
+}

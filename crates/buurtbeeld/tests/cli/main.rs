@@ -4,6 +4,7 @@
 mod browser;
 mod formats;
 mod harness;
+mod hotspots;
 mod import_real;
 mod malformed;
 mod picture;

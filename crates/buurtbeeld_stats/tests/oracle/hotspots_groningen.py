@@ -50,10 +50,12 @@ the indices 0..107 used everywhere in the fixture.
     ``proj_pipeline`` (EPSG:4833 inverse + RD New); the script asserts that.
   - ``knn5``: ``libpysal.weights.KNN.from_array(centroids_rd, k=5)``;
     ``knn5_ties`` are the areas whose 5th and 6th nearest distances are equal
-    (relative 1e-9); ``knn5_min_gap_m`` is the smallest 6th-minus-5th gap.
+    (relative 1e-9); ``knn5_min_gap_m`` is the smallest 6th-minus-5th gap and
+    ``knn5_near_ties`` lists [i, d5, d6] where that gap is below 5 m.
   - ``distance_band_1500``: ``libpysal.weights.DistanceBand.from_array(
     centroids_rd, threshold=1500, binary=True)`` (pairs with distance <= 1500
-    m); ``distance_band_1500_min_margin_m`` is min |d - 1500| over all pairs.
+    m); ``distance_band_1500_min_margin_m`` is min |d - 1500| over all pairs
+    and ``distance_band_1500_near_pairs`` lists [i, j, d] with |d - 1500| < 5.
   - ``islands``: areas without neighbours, per weights type.
 * On ``y`` with queen weights:
   - ``gi_star``: ``esda.G_Local(y, w, transform='B', star=True,
@@ -65,7 +67,11 @@ the indices 0..107 used everywhere in the fixture.
   areas with population > 0 (``eb_rate``; null where population == 0),
   ``eb_subset_r_mean`` = sum y / sum pop over that subset, ``eb_subset_r_var``
   (the method-of-moments prior variance, not clamped).
-  ``rate_per_1000`` = 1000 * eb_rate, and 1000 * r_mean where population == 0.
+  ``rate_per_1000`` = 1000 * eb_rate, and 1000 * r_mean where population == 0
+  (indices in ``population_zero``).  Note: r_mean is the b -> 0 limit of the
+  EB formula only when the count is 0; with count e > 0 the limit is
+  r_mean + e * r_var / r_mean, stored as ``eb_pop0_limit_per_1000`` (aligned
+  with ``population_zero``) for information; it is NOT used in the rate.
   ``gi_star_rate`` / ``local_moran_rate``: the same statistics as above on
   ``rate_per_1000`` with queen weights.
 * ``multiple_testing``: p2 = min(1, 2 * gi_star.p_norm) and
@@ -85,7 +91,30 @@ Conventions
   0.0010000000474974513); Moran_Local recomputes it in float64.
   The permutations come from numba's RNG seeded with ``seed``; another
   implementation will not reproduce them draw for draw.
+* y is handed to esda as float64 (same values): esda 2.9.0's numba kernel for
+  the G_Local permutations does not compile for int64 y.
+* Each statistic gets a fresh deep copy of the weights, because esda sets
+  ``w.transform`` on the object it is given.
 * All Python warnings are recorded (``python_warnings``) and echoed to stderr.
+
+Formulas (re-derived in numpy and asserted to 1e-12 relative)
+-------------------------------------------------------------
+Gi* (binary, self weight 1; N_i = neighbours of i, c_i = |N_i| + 1, n = 108):
+  Gs_i = (y_i + sum_{j in N_i} y_j) / sum(y);  EGs_i = c_i / n;
+  VGs_i = c_i (n - c_i) / ((n - 1) n^2) * s^2 / ybar^2 with ybar = mean(y),
+  s^2 = mean(y^2) - ybar^2 (population variance);
+  Zs = (Gs - EGs) / sqrt(VGs);  p_norm = norm.sf(|Zs|).
+Local Moran (row-standardised): z = (y - mean) / std (ddof 0),
+  lag_i = mean of z over N_i (0 for an island), Is_i = (n - 1) z_i lag_i /
+  sum(z^2); q = 1 if z>0 & lag>0, 2 if z<=0 & lag>0, 3 if z<=0 & lag<=0,
+  4 if z>0 & lag<=0; EI_i = -w_i / (n - 1) with w_i = row sum (1, or 0 for an
+  island); with w2_i = sum_j w_ij^2 = 1/|N_i|, m2 = sum(z^2)/n,
+  b2 = (sum(z^4)/n) / m2^2:
+  VI_i = w2_i (n - b2) / (n - 1) + (w_i^2 - w2_i)(2 b2 - n) / ((n - 1)(n - 2))
+         - (w_i / (n - 1))^2.
+Empirical Bayes (esda): r_mean = sum e / sum b; rate = e / b;
+  r_var = sum(b (rate - r_mean)^2) / sum(b) - r_mean / mean(b);
+  weight = r_var / (r_var + r_mean / b); eb = weight rate + (1 - weight) r_mean.
 
 The output is deterministic.  The script prints the number of areas (and a
 short summary) to stderr.
@@ -94,7 +123,6 @@ short summary) to stderr.
 import copy
 import datetime
 import json
-import math
 import os
 import sys
 import time
@@ -139,6 +167,7 @@ BAND = 1500.0
 ATTRIBUTION = "Bron: CBS/Politie; Gemeente Groningen (CC BY-SA 3.0 NL)"
 LATTICE_Y = [3, 0, 7, 1, 4, 4, 9, 2, 0, 5, 6, 1]
 RTOL = 1e-12
+NEAR_M = 5.0  # report knn / band decisions that a shift this small could flip
 
 ID = "Incident Identificatie"
 KENNISNAME = "Kennisnamedatum/tijd"
@@ -330,6 +359,9 @@ def check_p_sim(p_sim):
 # --------------------------------------------------------------------------
 
 def gi_star(y, w, nb, full):
+    # float64: esda 2.9.0's numba permutation kernel fails to compile for
+    # int64 y (no integer BLAS dot); integer-valued sums stay exact.
+    y = np.asarray(y, dtype=np.float64)
     res = esda.G_Local(y, copy.deepcopy(w), transform="B", star=True,
                        permutations=PERMUTATIONS, seed=SEED)
     check_gi_star(res, y, nb)
@@ -345,6 +377,7 @@ def gi_star(y, w, nb, full):
 
 
 def local_moran(y, w, nb):
+    y = np.asarray(y, dtype=np.float64)
     res = esda.Moran_Local(y, copy.deepcopy(w), transformation="r",
                            permutations=PERMUTATIONS, seed=SEED)
     check_local_moran(res, y, nb)
@@ -354,7 +387,7 @@ def local_moran(y, w, nb):
 
 
 def lattice_case():
-    y = np.array(LATTICE_Y, dtype=np.int64)
+    y = np.array(LATTICE_Y, dtype=np.float64)
     w_rook = lat2W(4, 3, rook=True)
     w_queen = lat2W(4, 3, rook=False)
     nb_rook = neighbour_lists(w_rook, 12)
@@ -430,11 +463,14 @@ def main():
     w_knn = KNN.from_array(cent, k=K)
     knn = neighbour_lists(w_knn, n)
     knn_ties = []
+    knn_near = []
     gaps = []
     for i in range(n):
         others = np.sort(np.delete(d[i], i))
         dk, dk1 = others[K - 1], others[K]
         gaps.append(dk1 - dk)
+        if dk1 - dk < NEAR_M:
+            knn_near.append([i, float(dk), float(dk1)])
         if abs(dk1 - dk) <= 1e-9 * dk:
             knn_ties.append(i)
         else:
@@ -446,6 +482,8 @@ def main():
         assert band[i] == [j for j in range(n) if j != i and d[i, j] <= BAND]
     off = d[~np.eye(n, dtype=bool)]
     band_margin = float(np.min(np.abs(off - BAND)))
+    band_near = [[i, j, float(d[i, j])] for i in range(n) for j in range(i + 1, n)
+                 if abs(d[i, j] - BAND) < NEAR_M]
 
     islands = {
         "queen": sorted(int(i) for i in w_queen.islands),
@@ -477,6 +515,10 @@ def main():
         eb_rate[int(i)] = float(v)
     rate = np.where(pos, 0.0, 1000.0 * r_mean)
     rate[pos] = 1000.0 * eb_sub
+    # Exact b -> 0 limit of the EB formula at fixed count e:
+    # r_mean + e * r_var / r_mean; equals r_mean only when e == 0.
+    pop0_limit = [float(1000.0 * (r_mean + float(y[i]) * r_var / r_mean))
+                  for i in np.flatnonzero(~pos)]
     gi_rate, _ = gi_star(rate, w_queen, queen, full=False)
     lm_rate = local_moran(rate, w_queen, queen)
 
@@ -526,8 +568,10 @@ def main():
         "knn5": knn,
         "knn5_ties": knn_ties,
         "knn5_min_gap_m": float(min(gaps)),
+        "knn5_near_ties": knn_near,
         "distance_band_1500": band,
         "distance_band_1500_min_margin_m": band_margin,
+        "distance_band_1500_near_pairs": band_near,
         "islands": islands,
         "gi_star": gi_q,
         "gi_star_rook": gi_r,
@@ -536,6 +580,7 @@ def main():
         "eb_subset_r_mean": float(r_mean),
         "eb_subset_r_var": float(r_var),
         "population_zero": [int(i) for i in np.flatnonzero(~pos)],
+        "eb_pop0_limit_per_1000": pop0_limit,
         "rate_per_1000": floats(rate),
         "gi_star_rate": gi_rate,
         "local_moran_rate": lm_rate,
