@@ -82,6 +82,22 @@ await step('open the data page from the menu', async () => {
   await page.getByText('Importlogboek').waitFor();
 });
 await accessible('data page');
+await step('ask where action is needed from the menu', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Waar is actie nodig?' }).click();
+  await page.waitForURL(/\/actie/);
+  await page.getByRole('heading', { name: 'Opvallende buurten' }).waitFor();
+  await page.locator('figure.map text', { hasText: 'Hotspot' }).first().waitFor();
+});
+await accessible('action page');
+await step('look at one month per 1.000 inwoners and open a flagged buurt', async () => {
+  await page.selectOption('select[name=maand]', '3');
+  await page.selectOption('select[name=maat]', 'per1000');
+  await page.getByRole('button', { name: 'Toon' }).click();
+  await page.waitForURL(/maand=3/);
+  await page.getByText('per 1.000 inwoners (empirical Bayes)').waitFor();
+  await page.locator('section[aria-labelledby=opvallend] table tbody th a').first().click();
+  await page.waitForURL(/\/gebied\/BU/);
+});
 await step('download the CSV of a theme', async () => {
   await page.goto(`${base}/thema/fietsdiefstal?gemeente=GM0014`);
   const [download] = await Promise.all([
