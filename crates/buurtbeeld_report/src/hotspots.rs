@@ -572,7 +572,10 @@ fn explain(row: &HotspotRow, mean: f64, decimals: usize) -> Option<String> {
         return None;
     }
     let mut parts = Vec::new();
-    if let (Some(z), Some(p), Some(adjusted)) = (row.gi_star_z, row.gi_star_p, row.p_adjusted) {
+    let spot = matches!(row.class, HotspotClass::Hot | HotspotClass::Cold);
+    if let (true, Some(z), Some(p), Some(adjusted)) =
+        (spot, row.gi_star_z, row.gi_star_p, row.p_adjusted)
+    {
         parts.push(format!(
             "{}: waarde {}, buren gemiddeld {}, gebiedsgemiddelde {}; Gi* z = {}, {}, na \
              correctie {}",

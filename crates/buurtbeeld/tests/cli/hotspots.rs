@@ -276,3 +276,44 @@ fn hotspot_requests_that_cannot_be_answered_say_why() {
         assert!(stderr.contains(expected), "{period}: {stderr}");
     }
 }
+
+#[test]
+fn islands_are_reported_and_spikes_carry_their_expectation() {
+    let w = groningen();
+    let (result, rows) = json_rows(&w, &["--weights", "distance:1500"]);
+    assert_eq!(
+        result["islands"],
+        serde_json::json!(["BU00141401", "BU00141402"])
+    );
+    for island in ["BU00141401", "BU00141402"] {
+        assert_eq!(rows[island]["class"], "island");
+        assert_eq!(rows[island]["gi_star_z"], Value::Null);
+    }
+    // October 2015 in Europapark: 12 bicycle thefts where the preceding 12 months averaged 1,7.
+    let result: Value = serde_json::from_str(&w.ok(&[
+        "hotspots",
+        "--area",
+        "GM0014",
+        "--theme",
+        "fietsdiefstal",
+        "--period",
+        "2015-10",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let spikes: Vec<&Value> = result["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["spike"] == true)
+        .collect();
+    assert_eq!(spikes.len(), 1, "{spikes:?}");
+    assert_eq!(spikes[0]["code"], "BU00140501");
+    assert_eq!(spikes[0]["count"], 12);
+    assert_eq!(spikes[0]["expected"].as_f64().unwrap(), 20.0 / 12.0);
+    assert_eq!(
+        spikes[0]["explanation"],
+        "piek: 12 geregistreerd, verwacht 1,7 op eigen historie (p = 0,001 na correctie)"
+    );
+}
