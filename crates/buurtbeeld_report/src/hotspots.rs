@@ -247,6 +247,9 @@ pub struct Hotspots {
     pub spike_history: Vec<String>,
     pub mean: f64,
     pub islands: Vec<AreaCode>,
+    /// Areas with boundaries that were left out: no figure for the period, or (for rates) no
+    /// inhabitants. The notes say which and why.
+    pub not_analysed: Vec<AreaCode>,
     /// Rows: flagged areas first (hot spots by z, then spikes, cold spots), then the rest by
     /// z; ties by code.
     pub rows: Vec<HotspotRow>,
@@ -341,13 +344,17 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
         });
     }
     // Areas without a figure for the period (withheld, not published) drop out.
+    let mut not_analysed = Vec::new();
     let (members, current): (Vec<Member>, Vec<u64>) = {
         let mut kept = Vec::new();
         let mut dropped = Vec::new();
         for (member, count) in members.into_iter().zip(current) {
             match count {
                 Some(c) => kept.push((member, c)),
-                None => dropped.push(member.info.code.to_string()),
+                None => {
+                    dropped.push(member.info.code.to_string());
+                    not_analysed.push(member.info.code);
+                }
             }
         }
         if !dropped.is_empty() {
@@ -357,6 +364,54 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
             ));
         }
         kept.into_iter().unzip()
+    };
+
+    let population: Vec<Option<u64>> = members
+        .iter()
+        .map(|m| {
+            store
+                .population(&m.info.code, request.period.calendar_year())
+                .map(|p| p.map(|p| p.inhabitants))
+        })
+        .collect::<Result<_, _>>()?;
+    // A rate per inhabitant exists only where people live: for rates, areas without
+    // inhabitants (or without a population figure) drop out and the neighbours are those
+    // among the rest.
+    let (members, current, population) = if request.measure == Measure::Per1000 {
+        let mut kept = (Vec::new(), Vec::new(), Vec::new());
+        let mut dropped = Vec::new();
+        for ((member, count), inhabitants) in members.into_iter().zip(current).zip(population) {
+            match inhabitants {
+                Some(p) if p > 0 => {
+                    kept.0.push(member);
+                    kept.1.push(count);
+                    kept.2.push(Some(p));
+                }
+                _ => {
+                    dropped.push(format!("{} ({count})", member.info.code));
+                    not_analysed.push(member.info.code);
+                }
+            }
+        }
+        if kept.0.len() < 3 {
+            return Err(PictureError::NoPopulation(request.area.clone()));
+        }
+        notes.push(format!(
+            "Per 1.000 inwoners, empirical-Bayes gladgestreken: kleine buurten worden naar het \
+             gemiddelde getrokken.{}",
+            if dropped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " Zonder inwoners (of inwonertal), dus zonder cijfer per inwoner, niet \
+                     geanalyseerd; tussen haakjes het aantal: {}.",
+                    dropped.join(", ")
+                )
+            }
+        ));
+        kept
+    } else {
+        (members, current, population)
     };
 
     let weights = build_weights(&members, request.weights);
@@ -377,40 +432,22 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
         ));
     }
 
-    let population: Vec<Option<u64>> = members
-        .iter()
-        .map(|m| {
-            store
-                .population(&m.info.code, request.period.calendar_year())
-                .map(|p| p.map(|p| p.inhabitants))
-        })
-        .collect::<Result<_, _>>()?;
-    let measure_values = |counts: &[u64]| -> Result<Vec<f64>, PictureError> {
+    let measure_values = |counts: &[u64]| -> Vec<f64> {
         let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
         match request.measure {
-            Measure::Count => Ok(counts),
+            Measure::Count => counts,
             Measure::Per1000 => {
                 let inhabitants: Vec<f64> =
                     population.iter().map(|p| p.unwrap_or(0) as f64).collect();
                 empirical_bayes_rates(&counts, &inhabitants)
-                    .map(|rates| rates.into_iter().map(|r| r * 1000.0).collect())
-                    .ok_or_else(|| PictureError::NoPopulation(request.area.clone()))
+                    .expect("every area kept has inhabitants")
+                    .into_iter()
+                    .map(|r| r.expect("inhabited") * 1000.0)
+                    .collect()
             }
         }
     };
-    let values = measure_values(&current)?;
-    if request.measure == Measure::Per1000 {
-        let unknown = population.iter().filter(|p| p.is_none()).count();
-        notes.push(format!(
-            "Per 1.000 inwoners, empirical-Bayes gladgestreken (kleine buurten naar het gemiddelde \
-             getrokken){}.",
-            if unknown > 0 {
-                format!("; {unknown} gebieden zonder inwonertal krijgen het gemiddelde")
-            } else {
-                String::new()
-            }
-        ));
-    }
+    let values = measure_values(&current);
 
     let gi = gi_star(&values, &weights);
     let moran = local_moran(&values, &weights);
@@ -427,7 +464,7 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
     for back in (0..window_len).rev() {
         let counts: Option<Vec<u64>> = counts_at_members(&members, &step(back));
         if let Some(counts) = counts {
-            window.push((period_back(request.period, back), measure_values(&counts)?));
+            window.push((period_back(request.period, back), measure_values(&counts)));
         } else {
             window.clear(); // only an unbroken run up to the requested period counts
         }
@@ -550,6 +587,10 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
         spike_history: history.iter().map(|(p, _)| p.to_string()).collect(),
         mean,
         islands,
+        not_analysed: {
+            not_analysed.sort();
+            not_analysed
+        },
         rows,
         notes,
     })

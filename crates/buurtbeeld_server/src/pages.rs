@@ -743,7 +743,7 @@ const ACTION_CLASSES: [MapClass<'static>; 4] = [
         stroke: "#333333",
     },
     MapClass {
-        label: "Geen buren (niet getoetst)",
+        label: "Niet getoetst (geen buren of geen cijfer)",
         fill: "#ffffff",
         stroke: "#333333",
     },
@@ -836,6 +836,14 @@ async fn action_page(
             .iter()
             .map(|row| Ok((row.code.clone(), store.area_geometry(&row.code)?)))
             .collect::<Result<_, buurtbeeld_store::StoreError>>()?;
+        let left_out: Vec<(String, String, Option<String>)> = result
+            .not_analysed
+            .iter()
+            .map(|code| {
+                let name = store.area(code)?.map(|a| a.name).unwrap_or_default();
+                Ok((code.to_string(), name, store.area_geometry(code)?))
+            })
+            .collect::<Result<_, buurtbeeld_store::StoreError>>()?;
         let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
         let themes = store.themes()?;
         let years = years_with_data(&store, &selection.gemeente, &Subject::Theme(selection.theme.clone()))
@@ -896,7 +904,7 @@ async fn action_page(
                 button type="submit" { "Toon" }
             }
             (action_summary(&result))
-            (action_map(&result, &geometries))
+            (action_map(&result, &geometries, &left_out))
             (flagged_table(&result))
             (all_areas_table(&result))
             @let export = format!(
@@ -951,28 +959,44 @@ fn action_summary(result: &Hotspots) -> Markup {
     }
 }
 
-fn action_map(result: &Hotspots, geometries: &[(AreaCode, Option<String>)]) -> Markup {
-    let areas: Vec<MapArea<'_>> = result
-        .rows
-        .iter()
-        .zip(geometries)
-        .filter_map(|(row, (_, geometry))| {
-            Some(MapArea {
-                code: row.code.as_str(),
-                name: &row.name,
-                geometry: geometry.as_deref()?,
-                value: None,
-                href: Some(format!("/gebied/{}", row.code)),
-            })
+/// The hotspot map: analysed areas by class, left-out ones (`code, name, geometry`) as "niet
+/// getoetst".
+fn action_map(
+    result: &Hotspots,
+    geometries: &[(AreaCode, Option<String>)],
+    left_out: &[(String, String, Option<String>)],
+) -> Markup {
+    let analysed = result.rows.iter().zip(geometries).map(|(row, (_, g))| {
+        (
+            row.code.as_str(),
+            row.name.as_str(),
+            g,
+            class_index(row.class),
+        )
+    });
+    let others = left_out.iter().map(|(code, name, g)| {
+        (
+            code.as_str(),
+            name.as_str(),
+            g,
+            class_index(HotspotClass::Island),
+        )
+    });
+    let (areas, class_of): (Vec<MapArea<'_>>, Vec<usize>) = analysed
+        .chain(others)
+        .filter_map(|(code, name, geometry, class)| {
+            Some((
+                MapArea {
+                    code,
+                    name,
+                    geometry: geometry.as_deref()?,
+                    value: None,
+                    href: Some(format!("/gebied/{code}")),
+                },
+                class,
+            ))
         })
-        .collect();
-    let class_of: Vec<usize> = result
-        .rows
-        .iter()
-        .zip(geometries)
-        .filter(|(_, (_, g))| g.is_some())
-        .map(|(row, _)| class_index(row.class))
-        .collect();
+        .unzip();
     let svg = class_map(
         &areas,
         &class_of,

@@ -20,8 +20,10 @@
 //! # Parameters
 //! Where `s²` comes out negative (rates vary less than chance alone would make them), it is
 //! set to 0 and every rate becomes `r̄`, as Marshall prescribes; esda would use the negative
-//! value. An area with population 0 gets `r̄` (the limit of the formula as `b_i → 0`: it holds
-//! no information of its own). Without any population the rates are `None`.
+//! value. An area with population 0 has no rate per inhabitant (`None`): a station or a
+//! hospital campus with thefts and nobody living there would otherwise get a made-up figure
+//! (`r̄` hides its events; the limit `r̄ + e·s²/r̄` of the formula as `b → 0` explodes). Without
+//! any population the result is `None`.
 //!
 //! # References
 //! - Marshall (1991), "Mapping disease and mortality rates using empirical Bayes estimators",
@@ -29,11 +31,12 @@
 //! - Oracle: `esda.smoothing.Empirical_Bayes(e, b).r` (esda 2.9), on the Groningen buurten with
 //!   population > 0; see `tests/oracle/hotspots_groningen.py`.
 
-/// Smoothed rates per unit of population (multiply by 1.000 for "per 1.000 inwoners").
+/// Smoothed rates per unit of population (multiply by 1.000 for "per 1.000 inwoners"); `None`
+/// for areas without population.
 ///
 /// # Panics
 /// If the slices differ in length or a population is negative.
-pub fn empirical_bayes_rates(events: &[f64], population: &[f64]) -> Option<Vec<f64>> {
+pub fn empirical_bayes_rates(events: &[f64], population: &[f64]) -> Option<Vec<Option<f64>>> {
     assert_eq!(events.len(), population.len(), "one population per area");
     assert!(
         population.iter().all(|&b| b >= 0.0),
@@ -65,12 +68,14 @@ pub fn empirical_bayes_rates(events: &[f64], population: &[f64]) -> Option<Vec<f
             .iter()
             .zip(population)
             .map(|(&e, &b)| {
-                if b > 0.0 && spread > 0.0 {
-                    let weight = spread / (spread + overall / b);
-                    weight * (e / b) + (1.0 - weight) * overall
-                } else {
-                    overall
-                }
+                (b > 0.0).then(|| {
+                    if spread > 0.0 {
+                        let weight = spread / (spread + overall / b);
+                        weight * (e / b) + (1.0 - weight) * overall
+                    } else {
+                        overall
+                    }
+                })
             })
             .collect(),
     )
@@ -87,12 +92,13 @@ mod tests {
         let rates = empirical_bayes_rates(&events, &population).expect("population");
         let overall = 453.0 / 24_040.0;
         assert_eq!(
-            empirical_bayes_rates(&[5.0, 1.0], &[0.0, 10.0]).expect("population")[0],
-            0.1
+            empirical_bayes_rates(&[5.0, 1.0], &[0.0, 10.0]).expect("population"),
+            vec![None, Some(0.1)]
         );
-        assert!((rates[0] - overall).abs() < (3.0 / 40.0 - overall).abs() / 2.0);
-        assert!((rates[1] - 0.03).abs() < 0.001);
-        assert_eq!(rates[4], overall);
+        let rate = |i: usize| rates[i].expect("inhabited");
+        assert!((rate(0) - overall).abs() < (3.0 / 40.0 - overall).abs() / 2.0);
+        assert!((rate(1) - 0.03).abs() < 0.001);
+        assert_eq!(rates[4], None);
         assert!(empirical_bayes_rates(&[1.0], &[0.0]).is_none());
     }
 }

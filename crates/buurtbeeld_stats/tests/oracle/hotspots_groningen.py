@@ -67,13 +67,12 @@ the indices 0..107 used everywhere in the fixture.
   areas with population > 0 (``eb_rate``; null where population == 0),
   ``eb_subset_r_mean`` = sum y / sum pop over that subset, ``eb_subset_r_var``
   (the method-of-moments prior variance, not clamped).
-  ``rate_per_1000`` = 1000 * eb_rate, and 1000 * r_mean where population == 0
-  (indices in ``population_zero``).  Note: r_mean is the b -> 0 limit of the
-  EB formula only when the count is 0; with count e > 0 the limit is
-  r_mean + e * r_var / r_mean, stored as ``eb_pop0_limit_per_1000`` (aligned
-  with ``population_zero``) for information; it is NOT used in the rate.
-  ``gi_star_rate`` / ``local_moran_rate``: the same statistics as above on
-  ``rate_per_1000`` with queen weights.
+  A rate per inhabitant is undefined where nobody lives (six buurten here,
+  among them UMCG with 60 thefts), so the rate analysis runs on the inhabited
+  buurten only: ``rate_areas`` (indices into the 108), ``rate_queen`` (queen
+  contiguity built anew on just those polygons, as buurtbeeld does),
+  ``rate_per_1000`` = 1000 * eb_rate on them, and ``gi_star_rate`` /
+  ``local_moran_rate`` on that subset.
 * ``multiple_testing``: p2 = min(1, 2 * gi_star.p_norm) and
   ``statsmodels.stats.multitest.multipletests(p2, alpha=0.05,
   method='fdr_bh' | 'bonferroni')``.
@@ -513,14 +512,14 @@ def main():
     eb_rate = [None] * n
     for i, v in zip(np.flatnonzero(pos), eb_sub):
         eb_rate[int(i)] = float(v)
-    rate = np.where(pos, 0.0, 1000.0 * r_mean)
-    rate[pos] = 1000.0 * eb_sub
-    # Exact b -> 0 limit of the EB formula at fixed count e:
-    # r_mean + e * r_var / r_mean; equals r_mean only when e == 0.
-    pop0_limit = [float(1000.0 * (r_mean + float(y[i]) * r_var / r_mean))
-                  for i in np.flatnonzero(~pos)]
-    gi_rate, _ = gi_star(rate, w_queen, queen, full=False)
-    lm_rate = local_moran(rate, w_queen, queen)
+    # Rates only where people live: weights anew on the inhabited buurten.
+    rate_areas = [int(i) for i in np.flatnonzero(pos)]
+    inhabited = gdf[pos].reset_index(drop=True)
+    w_rate = Queen.from_dataframe(inhabited, use_index=False)
+    rate_queen = neighbour_lists(w_rate, len(rate_areas))
+    rate = 1000.0 * eb_sub
+    gi_rate, _ = gi_star(rate, w_rate, rate_queen, full=False)
+    lm_rate = local_moran(rate, w_rate, rate_queen)
 
     # --- multiple testing on two-sided analytic Gi* p-values --------------
     p2 = np.minimum(1.0, 2.0 * np.asarray(gi_q_res.p_norm, dtype=float))
@@ -580,7 +579,8 @@ def main():
         "eb_subset_r_mean": float(r_mean),
         "eb_subset_r_var": float(r_var),
         "population_zero": [int(i) for i in np.flatnonzero(~pos)],
-        "eb_pop0_limit_per_1000": pop0_limit,
+        "rate_areas": rate_areas,
+        "rate_queen": rate_queen,
         "rate_per_1000": floats(rate),
         "gi_star_rate": gi_rate,
         "local_moran_rate": lm_rate,
