@@ -12,6 +12,8 @@ use buurtbeeld_report::{
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
+use crate::HotspotArgs;
+
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
 pub enum Failure {
@@ -246,24 +248,8 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
     }
 }
 
-pub struct HotspotArgs {
-    pub area: String,
-    pub level: String,
-    pub theme: Option<String>,
-    pub category: Option<String>,
-    pub period: String,
-    pub weights: String,
-    pub measure: String,
-    pub permutations: usize,
-    pub seed: u64,
-    pub correction: String,
-    pub alpha: f64,
-    pub window: Option<usize>,
-    pub source: Option<String>,
-    pub format: OutputFormat,
-}
-
 pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
+    let format: OutputFormat = args.format.into();
     let refused = |m: String| Failure::Refused(m);
     let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
     let subject = subject_of(args.theme, args.category)?;
@@ -305,10 +291,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     let store = open_store(data_dir)?;
     match buurtbeeld_report::hotspots(&store, &request) {
         Ok(hotspots) => {
-            print!(
-                "{}",
-                buurtbeeld_report::render_hotspots(&hotspots, args.format)
-            );
+            print!("{}", buurtbeeld_report::render_hotspots(&hotspots, format));
             Ok(())
         }
         Err(PictureError::Store(e)) => Err(e.into()),

@@ -70,54 +70,7 @@ enum Command {
     },
     /// Where is action needed: hot and cold spots (Getis-Ord Gi*), clusters and outliers (local
     /// Moran), emerging hot spots over recent periods, and spikes against each area's history.
-    Hotspots {
-        /// The area whose buurten or wijken are analysed: GM…, WK….
-        #[arg(long)]
-        area: String,
-        /// The level of the analysed areas.
-        #[arg(long, default_value = "buurt", value_parser = ["buurt", "wijk", "gemeente"])]
-        level: String,
-        /// Theme id (see `buurtbeeld themes`).
-        #[arg(
-            long,
-            conflicts_with = "category",
-            required_unless_present = "category"
-        )]
-        theme: Option<String>,
-        /// Police SoortMisdrijf code, e.g. 1.2.3.
-        #[arg(long)]
-        category: Option<String>,
-        /// A year (YYYY) or a month (YYYY-MM).
-        #[arg(long, value_name = "YYYY|YYYY-MM")]
-        period: String,
-        /// Neighbours: queen, rook (shared corner/edge), knn:K, distance:METRES.
-        #[arg(long, default_value = "queen")]
-        weights: String,
-        /// count, or per_1000 (empirical-Bayes smoothed rate per 1.000 inwoners).
-        #[arg(long, default_value = "count")]
-        measure: String,
-        /// Permutations for the pseudo p-values.
-        #[arg(long, default_value_t = 999)]
-        permutations: usize,
-        /// Seed of the permutations (same seed, same p-values).
-        #[arg(long, default_value_t = buurtbeeld_report::DEFAULT_SEED)]
-        seed: u64,
-        /// Multiple-testing correction: bh (Benjamini-Hochberg FDR), bonferroni or none.
-        #[arg(long, default_value = "bh")]
-        correction: String,
-        /// Significance level after correction.
-        #[arg(long, default_value_t = 0.05)]
-        alpha: f64,
-        /// Periods in the emerging-hotspot window, the requested one included (default 5 years
-        /// or 12 months).
-        #[arg(long)]
-        window: Option<usize>,
-        /// Source table, e.g. 47022NED or BVH (default: the best one available).
-        #[arg(long)]
-        source: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    Hotspots(HotspotArgs),
     /// Load the bundled demo data (real CBS/Politie and Groningen data) and show its picture.
     Demo,
     /// Serve the dashboard and the JSON API. An empty store first gets the demo data.
@@ -140,8 +93,59 @@ enum Command {
     Dump,
 }
 
+/// The options of `buurtbeeld hotspots`.
+#[derive(Debug, clap::Args)]
+pub struct HotspotArgs {
+    /// The area whose buurten or wijken are analysed: GM…, WK….
+    #[arg(long)]
+    pub area: String,
+    /// The level of the analysed areas.
+    #[arg(long, default_value = "buurt", value_parser = ["buurt", "wijk", "gemeente"])]
+    pub level: String,
+    /// Theme id (see `buurtbeeld themes`).
+    #[arg(
+        long,
+        conflicts_with = "category",
+        required_unless_present = "category"
+    )]
+    pub theme: Option<String>,
+    /// Police SoortMisdrijf code, e.g. 1.2.3.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// A year (YYYY) or a month (YYYY-MM).
+    #[arg(long, value_name = "YYYY|YYYY-MM")]
+    pub period: String,
+    /// Neighbours: queen, rook (shared corner/edge), knn:K, distance:METRES.
+    #[arg(long, default_value = "queen")]
+    pub weights: String,
+    /// count, or per_1000 (empirical-Bayes smoothed rate per 1.000 inwoners).
+    #[arg(long, default_value = "count")]
+    pub measure: String,
+    /// Permutations for the pseudo p-values.
+    #[arg(long, default_value_t = 999)]
+    pub permutations: usize,
+    /// Seed of the permutations (same seed, same p-values).
+    #[arg(long, default_value_t = buurtbeeld_report::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Multiple-testing correction: bh (Benjamini-Hochberg FDR), bonferroni or none.
+    #[arg(long, default_value = "bh")]
+    pub correction: String,
+    /// Significance level after correction.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Periods in the emerging-hotspot window, the requested one included (default 5 years
+    /// or 12 months).
+    #[arg(long)]
+    pub window: Option<usize>,
+    /// Source table, e.g. 47022NED or BVH (default: the best one available).
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
+pub enum Format {
     Table,
     Csv,
     Json,
@@ -190,40 +194,7 @@ fn main() -> ExitCode {
                 format: format.into(),
             },
         ),
-        Command::Hotspots {
-            area,
-            level,
-            theme,
-            category,
-            period,
-            weights,
-            measure,
-            permutations,
-            seed,
-            correction,
-            alpha,
-            window,
-            source,
-            format,
-        } => commands::hotspots(
-            &data_dir,
-            commands::HotspotArgs {
-                area,
-                level,
-                theme,
-                category,
-                period,
-                weights,
-                measure,
-                permutations,
-                seed,
-                correction,
-                alpha,
-                window,
-                source,
-                format: format.into(),
-            },
-        ),
+        Command::Hotspots(args) => commands::hotspots(&data_dir, args),
         Command::Demo => demo::run(&data_dir),
         Command::Serve { addr } => commands::serve(&data_dir, addr),
         Command::Themes { toml } => commands::themes(&data_dir, toml),

@@ -102,9 +102,7 @@ fn table(picture: &Picture) -> String {
 /// Semicolon-separated, with decimal commas as Dutch Excel opens it (or points); the attribution
 /// is the last line.
 pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+    let mut writer = csv_writer();
     let _ = writer.write_record([
         "code",
         "naam",
@@ -148,7 +146,20 @@ pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
             picture.source.clone(),
         ]);
     }
-    let mut out = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
-    out.push_str(&format!("# {}\n", picture.attribution));
+    csv_finish(writer, &picture.attribution)
+}
+
+/// A CSV writer as Dutch Excel reads it: `;` between fields.
+pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new())
+}
+
+/// The written CSV with the attribution as its last line.
+pub(crate) fn csv_finish(writer: csv::Writer<Vec<u8>>, attribution: &str) -> String {
+    let mut out = String::from_utf8(writer.into_inner().expect("writing to memory"))
+        .expect("UTF-8 in, UTF-8 out");
+    out.push_str(&format!("# {attribution}\n"));
     out
 }

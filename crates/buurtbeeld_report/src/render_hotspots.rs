@@ -3,6 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
 use crate::format::{decimal, integer, p_value};
+use crate::render::{csv_finish, csv_writer};
 use crate::{HotspotClass, Hotspots, Measure, OutputFormat};
 
 const NO_FIGURE: &str = "–";
@@ -156,9 +157,7 @@ fn count(hotspots: &Hotspots, class: HotspotClass) -> usize {
 
 /// Semicolon-separated with decimal commas (or points); the attribution is the last line.
 pub fn render_hotspots_csv(hotspots: &Hotspots, decimal_comma: bool) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+    let mut writer = csv_writer();
     let _ = writer.write_record([
         "code",
         "naam",
@@ -224,8 +223,5 @@ pub fn render_hotspots_csv(hotspots: &Hotspots, decimal_comma: bool) -> String {
             hotspots.source.clone(),
         ]);
     }
-    let mut out = String::from_utf8(writer.into_inner().expect("writing to memory"))
-        .expect("UTF-8 in, UTF-8 out");
-    out.push_str(&format!("# {}\n", hotspots.attribution));
-    out
+    csv_finish(writer, &hotspots.attribution)
 }

@@ -258,16 +258,22 @@ fn attachment(media_type: &str, file: &str, body: String) -> Response {
         .into_response()
 }
 
-/// A GeoJSON FeatureCollection: one feature per (code, properties) with a stored geometry.
-fn feature_collection(
-    items: impl Iterator<Item = (AreaCode, serde_json::Value)>,
+/// A GeoJSON FeatureCollection: one feature per row that has a stored geometry, the row's fields
+/// and `extra` as its properties.
+fn feature_collection<'a, R: serde::Serialize + 'a>(
+    rows: impl Iterator<Item = (&'a AreaCode, &'a R)>,
+    extra: &[(&str, String)],
     geometries: &[Option<String>],
     attribution: &str,
 ) -> String {
-    let features: Vec<serde_json::Value> = items
+    let features: Vec<serde_json::Value> = rows
         .zip(geometries)
-        .filter_map(|((code, properties), geometry)| {
+        .filter_map(|((code, row), geometry)| {
             let geometry: serde_json::Value = serde_json::from_str(geometry.as_ref()?).ok()?;
+            let mut properties = serde_json::to_value(row).ok()?;
+            for (key, value) in extra {
+                properties[*key] = value.clone().into();
+            }
             Some(serde_json::json!({
                 "type": "Feature", "id": code, "geometry": geometry, "properties": properties,
             }))
@@ -376,12 +382,7 @@ async fn hotspots(
     let format = output_format(query.format.as_deref())?;
     let (hotspots, geometries) = with_store(state, move |store| {
         let hotspots = buurtbeeld_report::hotspots(store, &request)?;
-        let mut geometries = Vec::new();
-        if format == "geojson" {
-            for row in &hotspots.rows {
-                geometries.push(store.area_geometry(&row.code)?);
-            }
-        }
+        let geometries = geometries_for(store, hotspots.rows.iter().map(|r| &r.code), format)?;
         Ok((hotspots, geometries))
     })
     .await?;
@@ -389,28 +390,21 @@ async fn hotspots(
         "buurtbeeld-hotspots-{}-{}-{}",
         hotspots.area, hotspots.subject, hotspots.period
     );
-    Ok(match format {
-        "csv" => attachment(
-            "text/csv; charset=utf-8",
-            &format!("{file}.csv"),
-            buurtbeeld_report::render_hotspots_csv(&hotspots, decimal_comma),
-        ),
-        "geojson" => attachment(
-            "application/geo+json",
-            &format!("{file}.geojson"),
-            feature_collection(
-                hotspots.rows.iter().map(|row| {
-                    let mut properties = serde_json::to_value(row).unwrap_or_default();
-                    properties["period"] = hotspots.period.clone().into();
-                    properties["subject"] = hotspots.subject_label.clone().into();
-                    (row.code.clone(), properties)
-                }),
-                &geometries,
-                &hotspots.attribution,
-            ),
-        ),
-        _ => Json(hotspots).into_response(),
-    })
+    let extra = [
+        ("period", hotspots.period.clone()),
+        ("subject", hotspots.subject_label.clone()),
+        ("source", hotspots.source.clone()),
+    ];
+    Ok(answer(
+        format,
+        &file,
+        hotspots,
+        |h| buurtbeeld_report::render_hotspots_csv(h, decimal_comma),
+        |h| {
+            let rows = h.rows.iter().map(|r| (&r.code, r));
+            feature_collection(rows, &extra, &geometries, &h.attribution)
+        },
+    ))
 }
 
 /// The picture as JSON, as CSV (`;`, decimal comma unless `decimal=point`) or as a GeoJSON
@@ -424,12 +418,7 @@ async fn picture(
     let format = output_format(query.format.as_deref())?;
     let (picture, geometries) = with_store(state, move |store| {
         let picture = buurtbeeld_report::picture(store, &request)?;
-        let mut geometries = Vec::new();
-        if format == "geojson" {
-            for row in &picture.rows {
-                geometries.push(store.area_geometry(&row.code)?);
-            }
-        }
+        let geometries = geometries_for(store, picture.rows.iter().map(|r| &r.code), format)?;
         Ok((picture, geometries))
     })
     .await?;
@@ -437,29 +426,56 @@ async fn picture(
         "buurtbeeld-{}-{}-{}",
         picture.area, picture.subject, picture.period
     );
-    Ok(match format {
+    let extra = [
+        ("period", picture.period.clone()),
+        ("subject", picture.subject_label.clone()),
+        ("source", picture.source.clone()),
+    ];
+    Ok(answer(
+        format,
+        &file,
+        picture,
+        |p| buurtbeeld_report::render_csv(p, decimal_comma),
+        |p| {
+            let rows = p.rows.iter().map(|r| (&r.code, r));
+            feature_collection(rows, &extra, &geometries, &p.attribution)
+        },
+    ))
+}
+
+/// `value` in the format asked for: JSON, or a download `file`.csv / `file`.geojson.
+fn answer<T: serde::Serialize>(
+    format: &str,
+    file: &str,
+    value: T,
+    csv: impl FnOnce(&T) -> String,
+    geojson: impl FnOnce(&T) -> String,
+) -> Response {
+    match format {
         "csv" => attachment(
             "text/csv; charset=utf-8",
             &format!("{file}.csv"),
-            buurtbeeld_report::render_csv(&picture, decimal_comma),
+            csv(&value),
         ),
         "geojson" => attachment(
             "application/geo+json",
             &format!("{file}.geojson"),
-            feature_collection(
-                picture.rows.iter().map(|row| {
-                    let mut properties = serde_json::to_value(row).unwrap_or_default();
-                    properties["period"] = picture.period.clone().into();
-                    properties["subject"] = picture.subject_label.clone().into();
-                    properties["source"] = picture.source.clone().into();
-                    (row.code.clone(), properties)
-                }),
-                &geometries,
-                &picture.attribution,
-            ),
+            geojson(&value),
         ),
-        _ => Json(picture).into_response(),
-    })
+        _ => Json(value).into_response(),
+    }
+}
+
+/// The stored geometries of `codes` when the answer is GeoJSON; nothing otherwise.
+fn geometries_for<'a>(
+    store: &Store,
+    codes: impl Iterator<Item = &'a AreaCode>,
+    format: &str,
+) -> Result<Vec<Option<String>>, AppError> {
+    if format != "geojson" {
+        return Ok(Vec::new());
+    }
+    codes.map(|code| Ok(store.area_geometry(code)?)).collect()
 }
 
 async fn openapi() -> Response {

@@ -5,8 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
-use buurtbeeld_cube::Period;
 use buurtbeeld_cube::{AreaCode, AreaLevel};
+use buurtbeeld_cube::{Period, DUTCH_MONTHS};
 use buurtbeeld_report::format::{decimal, integer, p_value, percent};
 use buurtbeeld_report::svg::{
     choropleth, class_map, line_chart, rolling_mean, Line, MapArea, MapClass,
@@ -197,6 +197,41 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
     })
 }
 
+/// The gemeente, theme and year choosers shared by the overview and the action page.
+fn selection_fields(store: &Store, selection: &Selection) -> Result<Markup, PageError> {
+    let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
+    let themes = store.themes()?;
+    let years = years_with_data(
+        store,
+        &selection.gemeente,
+        &Subject::Theme(selection.theme.clone()),
+    )
+    .unwrap_or_default();
+    Ok(html! {
+        label { "Gemeente "
+            select name="gemeente" {
+                @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
+                    option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
+                }
+            }
+        }
+        label { "Thema "
+            select name="thema" {
+                @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
+                    option value=(t.id) selected[t.id == selection.theme] { (t.name) }
+                }
+            }
+        }
+        label { "Jaar "
+            select name="jaar" {
+                @for (y, _) in &years {
+                    option value=(y) selected[*y == selection.year] { (y) }
+                }
+            }
+        }
+    })
+}
+
 fn request(area: &AreaCode, theme: &str, year: i32) -> PictureRequest {
     PictureRequest {
         area: area.clone(),
@@ -333,34 +368,11 @@ async fn overview(
         let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
         let buurten = buurt_section(&store, &selection, &main)?;
         let tiles = theme_tiles(&store, &selection)?;
-        let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
-        let themes = store.themes()?;
-        let years = years_with_data(&store, &selection.gemeente, &Subject::Theme(selection.theme.clone()))
-            .unwrap_or_default();
+        let choices = selection_fields(&store, &selection)?;
         let body = html! {
             h1 { "Veiligheidsbeeld " (main.area_name) }
             form.choose method="get" action="/" {
-                label { "Gemeente "
-                    select name="gemeente" {
-                        @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
-                            option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
-                        }
-                    }
-                }
-                label { "Thema "
-                    select name="thema" {
-                        @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
-                            option value=(t.id) selected[t.id == selection.theme] { (t.name) }
-                        }
-                    }
-                }
-                label { "Jaar "
-                    select name="jaar" {
-                        @for (y, _) in &years {
-                            option value=(y) selected[*y == selection.year] { (y) }
-                        }
-                    }
-                }
+                (choices)
                 label { "Maat "
                     select name="maat" {
                         option value="aantal" selected[!selection.per_1000] { "Aantal" }
@@ -758,21 +770,6 @@ fn class_index(class: HotspotClass) -> usize {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// "Waar is actie nodig?": the hotspot map of a gemeente's buurten with the flagged areas
 /// explained.
 async fn action_page(
@@ -844,39 +841,16 @@ async fn action_page(
                 Ok((code.to_string(), name, store.area_geometry(code)?))
             })
             .collect::<Result<_, buurtbeeld_store::StoreError>>()?;
-        let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
-        let themes = store.themes()?;
-        let years = years_with_data(&store, &selection.gemeente, &Subject::Theme(selection.theme.clone()))
-            .unwrap_or_default();
+        let choices = selection_fields(&store, &selection)?;
         let body = html! {
             h1 { "Waar is actie nodig? " (result.area_name) }
             p.lead { "Welke " (level_plural(level)) " vallen op, samen met hun buren (hotspots), en waar ligt het aantal ver boven de eigen historie (pieken)? Toevalstreffers zijn eruit gefilterd: bij meer dan honderd buurten zijn er altijd een paar die ‘toevallig’ hoog zijn." }
             form.choose method="get" action="/actie" {
-                label { "Gemeente "
-                    select name="gemeente" {
-                        @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
-                            option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
-                        }
-                    }
-                }
-                label { "Thema "
-                    select name="thema" {
-                        @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
-                            option value=(t.id) selected[t.id == selection.theme] { (t.name) }
-                        }
-                    }
-                }
-                label { "Jaar "
-                    select name="jaar" {
-                        @for (y, _) in &years {
-                            option value=(y) selected[*y == selection.year] { (y) }
-                        }
-                    }
-                }
+                (choices)
                 label { "Maand "
                     select name="maand" {
                         option value="" selected[month.is_none()] { "Heel jaar" }
-                        @for (i, name) in MONTHS.iter().enumerate() {
+                        @for (i, name) in DUTCH_MONTHS.iter().enumerate() {
                             @let m = i as u32 + 1;
                             option value=(m) selected[month == Some(m)] { (name) }
                         }
