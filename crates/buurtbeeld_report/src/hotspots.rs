@@ -34,8 +34,8 @@ use crate::{PictureError, PictureRequest, Subject};
 /// p-values.
 pub const DEFAULT_SEED: u64 = 20_261_123;
 /// How many periods (including the requested one) the emerging-hotspot window spans by default.
-pub const DEFAULT_WINDOW_YEARS: usize = 5;
-pub const DEFAULT_WINDOW_MONTHS: usize = 12;
+const DEFAULT_WINDOW_YEARS: usize = 5;
+const DEFAULT_WINDOW_MONTHS: usize = 12;
 
 /// How neighbours are defined.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -456,10 +456,7 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
     let lisa_adjusted = adjust(&simulated.local_moran, request.alpha, request.correction);
 
     // Emerging hot spots over the window of periods that have figures.
-    let window_len = request.window.unwrap_or(match request.period {
-        Period::Year(_) => DEFAULT_WINDOW_YEARS,
-        Period::Month { .. } => DEFAULT_WINDOW_MONTHS,
-    });
+    let window_len = request.window.unwrap_or(default_window(request.period));
     let mut window: Vec<(Period, Vec<f64>)> = Vec::new();
     for back in (0..window_len).rev() {
         let counts: Option<Vec<u64>> = counts_at_members(&members, &step(back));
@@ -485,10 +482,7 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
     }
 
     // Spikes: the requested period against the area's own preceding periods.
-    let history_len = match request.period {
-        Period::Year(_) => DEFAULT_WINDOW_YEARS,
-        Period::Month { .. } => DEFAULT_WINDOW_MONTHS,
-    };
+    let history_len = default_window(request.period);
     let mut history: Vec<(Period, Vec<u64>)> = Vec::new();
     for back in (1..=history_len).rev() {
         if let Some(counts) = counts_at_members(&members, &step(back)) {
@@ -594,6 +588,15 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
         rows,
         notes,
     })
+}
+
+/// Periods in the emerging window and the spike history unless asked otherwise: 5 years, or 12
+/// months (a year of history, as the monthly police table shows).
+fn default_window(period: Period) -> usize {
+    match period {
+        Period::Year(_) => DEFAULT_WINDOW_YEARS,
+        Period::Month { .. } => DEFAULT_WINDOW_MONTHS,
+    }
 }
 
 /// Sort key: hot spots, then spikes, then cold spots, then the rest.
@@ -743,7 +746,7 @@ fn centroids_rd(members: &[Member]) -> Vec<[f64; 2]> {
 }
 
 /// The centroid in RD New of a WGS84 shape.
-pub fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
+fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
     let projected = shape.map_coords(|c| {
         let (x, y) = rd::wgs84_to_rd(c.x, c.y);
         geo::Coord { x, y }
@@ -755,7 +758,7 @@ pub fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
 }
 
 /// A GeoJSON Polygon or MultiPolygon as a geo shape; None for anything else.
-pub fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
+fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
     let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
     match geo::Geometry::<f64>::try_from(geometry).ok()? {
         geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),

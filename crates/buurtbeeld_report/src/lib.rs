@@ -12,8 +12,8 @@ pub mod svg;
 mod trend;
 
 pub use hotspots::{
-    centroid_rd, hotspots, parse_correction, parse_multipolygon, HotspotClass, HotspotRequest,
-    HotspotRow, Hotspots, Measure, WeightsRule, DEFAULT_SEED,
+    hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
+    WeightsRule, DEFAULT_SEED,
 };
 pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
