@@ -12,7 +12,7 @@ use buurtbeeld_report::{
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-use crate::HotspotArgs;
+use crate::{ForecastArgs, HotspotArgs};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -292,6 +292,67 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     match buurtbeeld_report::hotspots(&store, &request) {
         Ok(hotspots) => {
             print!("{}", buurtbeeld_report::render_hotspots(&hotspots, format));
+            Ok(())
+        }
+        Err(PictureError::Store(e)) => Err(e.into()),
+        Err(e) => Err(refused(e.to_string())),
+    }
+}
+
+/// `forecast`, or with `backtest_only` the backtest scores of every method.
+pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Outcome {
+    let refused = |m: String| Failure::Refused(m);
+    let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
+    let subject = subject_of(args.theme, args.category)?;
+    let from = match Period::parse_iso(&args.from) {
+        Ok(month @ Period::Month { .. }) => month,
+        _ => {
+            return Err(refused(format!(
+                "--from: '{}' is not a month like 2016-01",
+                args.from
+            )))
+        }
+    };
+    if !(1..=12).contains(&args.horizon) {
+        return Err(refused(format!(
+            "--horizon: {} is out of range; expected 1 to 12 months",
+            args.horizon
+        )));
+    }
+    let method = match args.method.as_str() {
+        "auto" => None,
+        name if buurtbeeld_report::method_names().contains(&name) => Some(name.to_owned()),
+        name => {
+            return Err(refused(format!(
+                "--method: '{name}' is unknown; expected auto, {}",
+                buurtbeeld_report::method_names().join(", ")
+            )))
+        }
+    };
+    let request = buurtbeeld_report::ForecastRequest {
+        area,
+        level: args
+            .level
+            .as_deref()
+            .map(|l| AreaLevel::parse(l).expect("clap checked the level")),
+        subject,
+        from,
+        horizon: args.horizon,
+        method,
+        source: args.source,
+    };
+    let format: OutputFormat = args.format.into();
+    let store = open_store(data_dir)?;
+    let output = if backtest_only {
+        buurtbeeld_report::run_backtest(&store, &request)
+            .map(|b| buurtbeeld_report::render_backtest(&b, format))
+    } else {
+        buurtbeeld_report::forecast(&store, &request)
+            .map(|f| buurtbeeld_report::render_forecasts(&f, format))
+    };
+    match output {
+        Ok(text) => {
+            print!("{text}");
             Ok(())
         }
         Err(PictureError::Store(e)) => Err(e.into()),

@@ -71,6 +71,12 @@ enum Command {
     /// Where is action needed: hot and cold spots (Getis-Ord Gi*), clusters and outliers (local
     /// Moran), emerging hot spots over recent periods, and spikes against each area's history.
     Hotspots(HotspotArgs),
+    /// Monthly forecasts per area with 80% and 95% intervals, the method per area chosen by
+    /// backtest (never shown as better than seasonal naive unless it was).
+    Forecast(ForecastArgs),
+    /// The backtest scores of every forecasting method: MAE, RMSE, MASE, interval coverage, and
+    /// how well the ranking of areas finds where incidents happen (hit rate, PAI).
+    Backtest(ForecastArgs),
     /// Load the bundled demo data (real CBS/Politie and Groningen data) and show its picture.
     Demo,
     /// Serve the dashboard and the JSON API. An empty store first gets the demo data.
@@ -144,6 +150,42 @@ pub struct HotspotArgs {
     pub format: Format,
 }
 
+/// The options of `buurtbeeld forecast` and `backtest`.
+#[derive(Debug, clap::Args)]
+pub struct ForecastArgs {
+    /// The area: forecast it, or with --level its buurten or wijken.
+    #[arg(long)]
+    pub area: String,
+    /// Forecast the area's buurten, wijken or gemeenten instead of the area itself.
+    #[arg(long, value_parser = ["buurt", "wijk", "gemeente"])]
+    pub level: Option<String>,
+    /// Theme id (see `buurtbeeld themes`).
+    #[arg(
+        long,
+        conflicts_with = "category",
+        required_unless_present = "category"
+    )]
+    pub theme: Option<String>,
+    /// Police SoortMisdrijf code, e.g. 1.2.3.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// The first forecast month (for backtest: evaluate on the 12 months before it); the
+    /// history is every month before it.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: String,
+    /// Months ahead, 1 to 12.
+    #[arg(long, default_value_t = 12)]
+    pub horizon: usize,
+    /// auto (chosen per area by backtest) or a method name.
+    #[arg(long, default_value = "auto")]
+    pub method: String,
+    /// Source table, e.g. 47022NED or BVH (default: the best one available).
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
     Table,
@@ -195,6 +237,8 @@ fn main() -> ExitCode {
             },
         ),
         Command::Hotspots(args) => commands::hotspots(&data_dir, args),
+        Command::Forecast(args) => commands::forecast(&data_dir, args, false),
+        Command::Backtest(args) => commands::forecast(&data_dir, args, true),
         Command::Demo => demo::run(&data_dir),
         Command::Serve { addr } => commands::serve(&data_dir, addr),
         Command::Themes { toml } => commands::themes(&data_dir, toml),

@@ -657,7 +657,7 @@ fn p_text(p: f64) -> String {
 }
 
 /// The frequency in which `source` publishes for `area` (months when a month is asked).
-fn source_frequency(
+pub(crate) fn source_frequency(
     store: &Store,
     area: &AreaCode,
     source: &str,
@@ -689,7 +689,7 @@ fn period_back(period: Period, back: usize) -> Period {
 }
 
 /// The published total over `ordinals` of all series; None if anything is missing or withheld.
-fn sum_over(series: &[Series], ordinals: &[i64]) -> Option<u64> {
+pub(crate) fn sum_over(series: &[Series], ordinals: &[i64]) -> Option<u64> {
     let mut total = 0;
     for s in series {
         for &ordinal in ordinals {
@@ -758,7 +758,7 @@ fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
 }
 
 /// A GeoJSON Polygon or MultiPolygon as a geo shape; None for anything else.
-fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
+pub(crate) fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
     let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
     match geo::Geometry::<f64>::try_from(geometry).ok()? {
         geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),

@@ -3,14 +3,20 @@
 //!
 //! Reads the store; computes with `buurtbeeld_stats`; knows no input format and no HTTP.
 
+mod forecast;
 pub mod format;
 mod hotspots;
 mod picture;
 mod render;
+mod render_forecast;
 mod render_hotspots;
 pub mod svg;
 mod trend;
 
+pub use forecast::{
+    forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
+    Forecasts, MethodScores, RankingScores,
+};
 pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
     WeightsRule, DEFAULT_SEED,
@@ -19,6 +25,7 @@ pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
 pub use render::{render, render_csv, OutputFormat};
+pub use render_forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use trend::{trend, Trend, TrendPoint};
 

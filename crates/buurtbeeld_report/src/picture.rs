@@ -62,6 +62,12 @@ pub enum PictureError {
     NoBoundaries { area: AreaCode, level: String },
     #[error("no population figures for the areas of {0}: import CBS kerncijfers first, or use --measure count")]
     NoPopulation(AreaCode),
+    #[error("'{0}' is not a month; forecasts start at a month like 2016-01")]
+    NotAMonth(String),
+    #[error("{area} has {months} months of history before the forecast; at least 24 are needed")]
+    TooShort { area: AreaCode, months: usize },
+    #[error("unknown method '{0}'; the methods are: auto, {1}")]
+    UnknownMethod(String, String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -35,7 +35,10 @@ impl From<PictureError> for AppError {
             PictureError::PeriodNotCovered { .. }
             | PictureError::ThemeWithoutCategories(_)
             | PictureError::NoBoundaries { .. }
-            | PictureError::NoPopulation(_) => AppError::BadRequest(error.to_string()),
+            | PictureError::NoPopulation(_)
+            | PictureError::NotAMonth(_)
+            | PictureError::TooShort { .. }
+            | PictureError::UnknownMethod(..) => AppError::BadRequest(error.to_string()),
         }
     }
 }

@@ -11,19 +11,32 @@
 //!   pseudo p-values), [`empirical_bayes`] (rates for small populations),
 //!   [`multiple_testing`].
 //! - Over time: [`mann_kendall`], [`emerging_hotspot`], [`spike`].
+//! - Forecasts: [`forecast`] (the `Forecaster` trait and count-respecting intervals), the
+//!   methods [`naive`], [`seasonal_naive`], [`moving_average`], [`holt_winters`],
+//!   [`pooled_seasonal`], [`poisson_regression`], [`pooled_poisson`], and [`backtest`]
+//!   (rolling-origin scores and selection).
 
+pub mod backtest;
 pub mod conditional_permutation;
 pub mod contiguity;
 pub mod distance_band;
 pub mod emerging_hotspot;
 pub mod empirical_bayes;
+pub mod forecast;
 pub mod gi_star;
+pub mod holt_winters;
 pub mod knn;
 pub mod local_moran;
 pub mod mann_kendall;
+pub mod moving_average;
 pub mod multiple_testing;
+pub mod naive;
 pub mod normal;
 pub mod poisson_exact;
+pub mod poisson_regression;
+pub mod pooled_poisson;
+pub mod pooled_seasonal;
+pub mod seasonal_naive;
 pub mod spike;
 pub mod weights;
 

@@ -1,0 +1,485 @@
+//! "Vooruitblik": monthly forecasts per area with their measured accuracy, and the backtest
+//! that measures it.
+//!
+//! Every area's series is backtested (rolling origin over the last 12 months before the
+//! forecast starts, horizon as asked) with every method; `auto` takes the method with the
+//! smallest MAE, seasonal naive winning ties, so a method is never shown as better than "same
+//! month last year" unless it was. Sparse buurten can borrow season and trend from the analysed
+//! area (the parent): its own series, or the sum of the listed areas.
+
+use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, Series};
+use buurtbeeld_stats::backtest::{all_methods, select, Scores};
+use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, SEASON};
+use buurtbeeld_store::Store;
+use geo::{Area, MapCoords};
+
+use crate::hotspots::{parse_multipolygon, source_frequency, sum_over};
+use crate::picture::{attribution, choose_source, descendants, resolve_subject};
+use crate::{PictureError, PictureRequest, Subject};
+
+/// Months of rolling origins in the backtest.
+pub const BACKTEST_ORIGINS: usize = 12;
+
+#[derive(Debug, Clone)]
+pub struct ForecastRequest {
+    pub area: AreaCode,
+    /// Forecast the area's descendants at this level; `None`: the area itself.
+    pub level: Option<AreaLevel>,
+    pub subject: Subject,
+    /// The first forecast month; the history is every month before it.
+    pub from: Period,
+    /// Months ahead, 1–12.
+    pub horizon: usize,
+    /// A method name, or `None` for automatic selection by backtest.
+    pub method: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The method names `--method` accepts besides `auto`.
+pub fn method_names() -> Vec<&'static str> {
+    all_methods().iter().map(|m| m.name()).collect()
+}
+
+/// One forecast month of one area. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ForecastRow {
+    pub code: AreaCode,
+    pub name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub forecast: f64,
+    pub lower_80: f64,
+    pub upper_80: f64,
+    pub lower_95: f64,
+    pub upper_95: f64,
+    pub method: &'static str,
+    /// What happened, when the month is already in the store.
+    pub actual: Option<u64>,
+}
+
+/// One area's method and its backtest.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AreaForecast {
+    pub code: AreaCode,
+    pub name: String,
+    pub method: &'static str,
+    /// The chosen method's backtest MAE and MASE.
+    pub mae: Option<f64>,
+    pub mase: Option<f64>,
+    pub seasonal_naive_mae: Option<f64>,
+    /// Whether the chosen method beat seasonal naive in the backtest.
+    pub beats_seasonal_naive: bool,
+    pub coverage_80: Option<f64>,
+    pub coverage_95: Option<f64>,
+    /// The history the forecast rests on (oldest first, from the first January).
+    pub history_start: String,
+    pub history: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Forecasts {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub subject: String,
+    pub subject_label: String,
+    pub source: String,
+    pub from: String,
+    pub horizon: usize,
+    pub method: String,
+    pub areas: Vec<AreaForecast>,
+    pub rows: Vec<ForecastRow>,
+    pub notes: Vec<String>,
+    pub attribution: String,
+}
+
+/// The series of the analysed areas, aligned on one month axis starting in January.
+struct Panel {
+    start: Period,
+    /// (code, name, series, land area in m² if known)
+    areas: Vec<(AreaCode, String, Vec<f64>, Option<f64>)>,
+    parent: Vec<f64>,
+    /// Months in the store (actuals) beyond the history, per area.
+    future: Vec<Vec<Option<u64>>>,
+}
+
+fn panel(
+    store: &Store,
+    area: &AreaCode,
+    level: Option<AreaLevel>,
+    subject: &Subject,
+    source: Option<&str>,
+    from: Period,
+    horizon: usize,
+) -> Result<(Panel, String, String, String, String), PictureError> {
+    let info = store
+        .area(area)?
+        .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
+    let (subject_id, subject_label, categories) = resolve_subject(store, subject)?;
+    let Period::Month { year, month } = from else {
+        return Err(PictureError::NotAMonth(from.to_string()));
+    };
+    let source = choose_source(
+        store,
+        &PictureRequest {
+            area: area.clone(),
+            subject: subject.clone(),
+            year,
+            month: Some(month),
+            source: source.map(str::to_owned),
+            level: None,
+        },
+    )?;
+    source_frequency(store, area, &source, true)?;
+    let listed = match level {
+        Some(level) => descendants(store, &info, Some(level))?,
+        None => vec![info.clone()],
+    };
+    let read = |code: &AreaCode| -> Result<Vec<Series>, PictureError> {
+        categories
+            .iter()
+            .map(|c| {
+                Ok(store
+                    .series(&source, code, c, Frequency::Month)?
+                    .unwrap_or_default())
+            })
+            .collect()
+    };
+    let own: Vec<Vec<Series>> = listed
+        .iter()
+        .map(|a| read(&a.code))
+        .collect::<Result<_, _>>()?;
+    let parent_series = read(area)?;
+    // The axis: from the first January with a figure to the month before `from`.
+    let first = own
+        .iter()
+        .chain(std::iter::once(&parent_series))
+        .flat_map(|s| s.iter().filter_map(|s| s.iter().next().map(|(p, _)| p)))
+        .min()
+        .ok_or_else(|| PictureError::NoData(area.clone(), format!(" in source {source}")))?;
+    let first = Period::from_ordinal(Frequency::Month, first);
+    let start_year = match first {
+        Period::Month { year, month: 1 } => year,
+        Period::Month { year, .. } => year + 1,
+        Period::Year(y) => y,
+    };
+    let start = Period::Month {
+        year: start_year,
+        month: 1,
+    };
+    let months: Vec<i64> = (start.ordinal()..from.ordinal()).collect();
+    if months.len() < 2 * SEASON {
+        return Err(PictureError::TooShort {
+            area: area.clone(),
+            months: months.len(),
+        });
+    }
+    let mut areas = Vec::new();
+    let mut future = Vec::new();
+    for (info, series) in listed.iter().zip(&own) {
+        let values: Option<Vec<f64>> = months
+            .iter()
+            .map(|&m| sum_over(series, &[m]).map(|c| c as f64))
+            .collect();
+        let Some(values) = values else { continue };
+        let land = store
+            .area_geometry(&info.code)?
+            .as_deref()
+            .and_then(parse_multipolygon)
+            .map(|shape| {
+                shape
+                    .map_coords(|c| {
+                        let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
+                        geo::Coord { x, y }
+                    })
+                    .unsigned_area()
+            });
+        future.push(
+            (0..horizon as i64)
+                .map(|h| sum_over(series, &[from.ordinal() + h]))
+                .collect(),
+        );
+        areas.push((info.code.clone(), info.name.clone(), values, land));
+    }
+    if areas.is_empty() {
+        return Err(PictureError::NoData(
+            area.clone(),
+            format!(" in source {source}"),
+        ));
+    }
+    let parent: Vec<f64> = match months
+        .iter()
+        .map(|&m| sum_over(&parent_series, &[m]).map(|c| c as f64))
+        .collect::<Option<Vec<f64>>>()
+    {
+        Some(values) if values.iter().any(|v| *v > 0.0) => values,
+        _ => (0..months.len())
+            .map(|t| areas.iter().map(|a| a.2[t]).sum())
+            .collect(),
+    };
+    Ok((
+        Panel {
+            start,
+            areas,
+            parent,
+            future,
+        },
+        info.name,
+        subject_id,
+        subject_label,
+        source,
+    ))
+}
+
+/// Forecasts; see the module docs.
+pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, PictureError> {
+    let (panel, area_name, subject, subject_label, source) = panel(
+        store,
+        &request.area,
+        request.level,
+        &request.subject,
+        request.source.as_deref(),
+        request.from,
+        request.horizon,
+    )?;
+    let methods = all_methods();
+    let chosen_index = match &request.method {
+        None => None,
+        Some(name) => Some(
+            methods
+                .iter()
+                .position(|m| m.name() == name)
+                .ok_or_else(|| {
+                    PictureError::UnknownMethod(name.clone(), method_names().join(", "))
+                })?,
+        ),
+    };
+    let mut areas = Vec::new();
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for ((code, name, series, _), actuals) in panel.areas.iter().zip(&panel.future) {
+        let parent = Some(panel.parent.as_slice());
+        let (best, scores) = select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
+        let index = chosen_index.or(best);
+        // A method that cannot forecast this series falls back to seasonal naive.
+        let context = Context { parent };
+        let (index, point) = match index.and_then(|i| {
+            methods[i]
+                .forecast(series, &context, request.horizon)
+                .map(|p| (i, p))
+        }) {
+            Some(found) => found,
+            None => {
+                notes.push(format!(
+                    "{code}: de gevraagde methode kan deze reeks niet voorspellen; seizoensnaïef gebruikt."
+                ));
+                let point = methods[0]
+                    .forecast(series, &context, request.horizon)
+                    .ok_or_else(|| PictureError::TooShort {
+                        area: code.clone(),
+                        months: series.len(),
+                    })?;
+                (0, point)
+            }
+        };
+        let forecast = Forecast::from_point(&point);
+        let method = methods[index].name();
+        let own = scores[index].as_ref();
+        let naive = scores[0].as_ref();
+        areas.push(AreaForecast {
+            code: code.clone(),
+            name: name.clone(),
+            method,
+            mae: own.map(|s| s.mae),
+            mase: own.and_then(|s| s.mase),
+            seasonal_naive_mae: naive.map(|s| s.mae),
+            beats_seasonal_naive: matches!((own, naive), (Some(o), Some(n)) if o.mae < n.mae),
+            coverage_80: own.map(|s| s.coverage_80),
+            coverage_95: own.map(|s| s.coverage_95),
+            history_start: panel.start.to_string(),
+            history: series.clone(),
+        });
+        for (h, &actual) in actuals.iter().enumerate() {
+            rows.push(ForecastRow {
+                code: code.clone(),
+                name: name.clone(),
+                month: Period::from_ordinal(Frequency::Month, request.from.ordinal() + h as i64)
+                    .to_string(),
+                forecast: forecast.mean[h],
+                lower_80: forecast.lower_80[h],
+                upper_80: forecast.upper_80[h],
+                lower_95: forecast.lower_95[h],
+                upper_95: forecast.upper_95[h],
+                method,
+                actual,
+            });
+        }
+    }
+    Ok(Forecasts {
+        area: request.area.clone(),
+        area_name,
+        subject,
+        subject_label,
+        attribution: attribution(&source),
+        source,
+        from: request.from.to_string(),
+        horizon: request.horizon,
+        method: request.method.clone().unwrap_or_else(|| "auto".to_owned()),
+        areas,
+        rows,
+        notes,
+    })
+}
+
+/// Backtest scores of every method over all listed areas.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MethodScores {
+    pub method: &'static str,
+    /// Areas the method could be scored on.
+    pub areas: usize,
+    /// Means over those areas.
+    pub mae: f64,
+    pub rmse: f64,
+    pub mase: Option<f64>,
+    pub coverage_80: f64,
+    pub coverage_95: f64,
+    /// Areas where this method had the smallest MAE (the `auto` choice).
+    pub chosen: usize,
+}
+
+/// How well the ranking of areas by one-month-ahead forecast finds where incidents happen.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RankingScores {
+    /// Areas flagged per month (the top 10%, at least 1).
+    pub flagged: usize,
+    /// Share of the truly top-k areas that were flagged, averaged over the origins.
+    pub hit_rate: f64,
+    /// Predictive Accuracy Index: share of incidents in flagged areas / share of land area
+    /// flagged (1 = no better than chance).
+    pub pai: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Backtest {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub subject_label: String,
+    pub source: String,
+    /// The month after the last origin's history: backtests use only months before it.
+    pub until: String,
+    pub origins: usize,
+    pub horizon: usize,
+    pub methods: Vec<MethodScores>,
+    pub ranking: Option<RankingScores>,
+    pub attribution: String,
+}
+
+/// Backtests every method on every listed area, with months before `until` only.
+pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest, PictureError> {
+    let (panel, area_name, _, subject_label, source) = panel(
+        store,
+        &request.area,
+        request.level,
+        &request.subject,
+        request.source.as_deref(),
+        request.from,
+        request.horizon,
+    )?;
+    let methods = all_methods();
+    let parent = Some(panel.parent.as_slice());
+    let per_area: Vec<(Vec<Option<Scores>>, Option<usize>)> = panel
+        .areas
+        .iter()
+        .map(|(_, _, series, _)| {
+            let (best, scores) =
+                select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
+            (scores, best)
+        })
+        .collect();
+    let summaries = methods
+        .iter()
+        .enumerate()
+        .map(|(i, method)| {
+            let scored: Vec<&Scores> = per_area.iter().filter_map(|(s, _)| s[i].as_ref()).collect();
+            let k = scored.len().max(1) as f64;
+            let mean = |f: &dyn Fn(&Scores) -> f64| scored.iter().map(|s| f(s)).sum::<f64>() / k;
+            let mases: Vec<f64> = scored.iter().filter_map(|s| s.mase).collect();
+            MethodScores {
+                method: method.name(),
+                areas: scored.len(),
+                mae: mean(&|s| s.mae),
+                rmse: mean(&|s| s.rmse),
+                mase: (!mases.is_empty()).then(|| mases.iter().sum::<f64>() / mases.len() as f64),
+                coverage_80: mean(&|s| s.coverage_80),
+                coverage_95: mean(&|s| s.coverage_95),
+                chosen: per_area.iter().filter(|(_, best)| *best == Some(i)).count(),
+            }
+        })
+        .collect();
+    let ranking = ranking_scores(&panel, &methods, &per_area);
+    Ok(Backtest {
+        area: request.area.clone(),
+        area_name,
+        subject_label,
+        attribution: attribution(&source),
+        source,
+        until: request.from.to_string(),
+        origins: BACKTEST_ORIGINS,
+        horizon: request.horizon,
+        methods: summaries,
+        ranking,
+    })
+}
+
+/// Hit rate and PAI of flagging the top 10% of areas by the chosen method's one-month-ahead
+/// forecast, over the backtest origins. `None` with fewer than 10 areas.
+fn ranking_scores(
+    panel: &Panel,
+    methods: &[Box<dyn Forecaster>],
+    per_area: &[(Vec<Option<Scores>>, Option<usize>)],
+) -> Option<RankingScores> {
+    let count = panel.areas.len();
+    if count < 10 {
+        return None;
+    }
+    let flagged = (count / 10).max(1);
+    let n = panel.parent.len();
+    let land_total: f64 = panel.areas.iter().filter_map(|a| a.3).sum();
+    let (mut hits, mut captured, mut incidents, mut land_flagged, mut origins) =
+        (0.0, 0.0, 0.0, 0.0, 0usize);
+    for origin in n - BACKTEST_ORIGINS..n {
+        let context = Context {
+            parent: Some(&panel.parent[..origin]),
+        };
+        let predicted: Vec<f64> = panel
+            .areas
+            .iter()
+            .zip(per_area)
+            .map(|((_, _, series, _), (_, best))| {
+                methods[best.unwrap_or(0)]
+                    .forecast(&series[..origin], &context, 1)
+                    .map_or(0.0, |p| p.mean[0].max(0.0))
+            })
+            .collect();
+        let actual: Vec<f64> = panel.areas.iter().map(|a| a.2[origin]).collect();
+        let top = |values: &[f64]| {
+            let mut order: Vec<usize> = (0..count).collect();
+            order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+            order.truncate(flagged);
+            order
+        };
+        let chosen = top(&predicted);
+        let truth = top(&actual);
+        hits += chosen.iter().filter(|i| truth.contains(i)).count() as f64 / flagged as f64;
+        captured += chosen.iter().map(|&i| actual[i]).sum::<f64>();
+        incidents += actual.iter().sum::<f64>();
+        land_flagged += chosen.iter().filter_map(|&i| panel.areas[i].3).sum::<f64>();
+        origins += 1;
+    }
+    let land_share = land_flagged / (land_total * origins as f64);
+    Some(RankingScores {
+        flagged,
+        hit_rate: hits / origins as f64,
+        pai: (incidents > 0.0 && land_total > 0.0 && land_share > 0.0)
+            .then(|| (captured / incidents) / land_share),
+    })
+}

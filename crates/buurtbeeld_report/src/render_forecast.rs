@@ -1,0 +1,235 @@
+//! Rendering forecasts and backtests as Dutch terminal tables, CSV or JSON.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+
+use crate::format::{decimal, integer};
+use crate::render::{csv_finish, csv_writer};
+use crate::{Backtest, Forecasts, OutputFormat};
+
+const NO_FIGURE: &str = "–";
+
+/// The Dutch name of a method.
+pub fn method_label(method: &str) -> &'static str {
+    match method {
+        "seasonal_naive" => "seizoensnaïef (zelfde maand vorig jaar)",
+        "naive" => "naïef (zelfde als vorige maand)",
+        "moving_average" => "voortschrijdend gemiddelde (12 maanden)",
+        "holt_winters" => "Holt-Winters",
+        "pooled_seasonal" => "seizoen van de gemeente",
+        "poisson_regression" => "Poisson-regressie (trend en maand)",
+        "pooled_poisson" => "aandeel in de Poisson-voorspelling van de gemeente",
+        _ => "onbekende methode",
+    }
+}
+
+pub fn render_forecasts(forecasts: &Forecasts, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Json => serde_json::to_string_pretty(forecasts).expect("plain data") + "\n",
+        OutputFormat::Csv => render_forecasts_csv(forecasts, true),
+        OutputFormat::Table => forecast_table(forecasts),
+    }
+}
+
+fn forecast_table(forecasts: &Forecasts) -> String {
+    let mut summary = Table::new();
+    summary.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "Code",
+        "Naam",
+        "Methode",
+        "MAE backtest",
+        "MASE",
+        "Seizoensnaïef MAE",
+        "Beter dan seizoensnaïef",
+    ]);
+    let opt = |x: Option<f64>, places| x.map_or(NO_FIGURE.to_owned(), |v| decimal(v, places));
+    for area in &forecasts.areas {
+        summary.add_row([
+            area.code.to_string(),
+            area.name.clone(),
+            method_label(area.method).to_owned(),
+            opt(area.mae, 2),
+            opt(area.mase, 2),
+            opt(area.seasonal_naive_mae, 2),
+            if area.beats_seasonal_naive {
+                "ja"
+            } else {
+                "nee"
+            }
+            .to_owned(),
+        ]);
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "Code",
+        "Maand",
+        "Verwachting",
+        "80%-interval",
+        "95%-interval",
+        "Werkelijk",
+    ]);
+    for row in &forecasts.rows {
+        table.add_row([
+            row.code.to_string(),
+            row.month.clone(),
+            decimal(row.forecast, 1),
+            format!(
+                "{} – {}",
+                decimal(row.lower_80, 0),
+                decimal(row.upper_80, 0)
+            ),
+            format!(
+                "{} – {}",
+                decimal(row.lower_95, 0),
+                decimal(row.upper_95, 0)
+            ),
+            row.actual.map_or(NO_FIGURE.to_owned(), integer),
+        ]);
+    }
+    for column in 2..=5 {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = format!(
+        "Vooruitblik {} ({}): {}, {} maanden vanaf {} · bron {}\n\
+         Methode per gebied gekozen op de kleinste fout in een backtest over de 12 maanden vóór \
+         de voorspelling; een methode heet alleen beter als ze seizoensnaïef versloeg.\n\n\
+         {summary}\n\n{table}\n",
+        forecasts.area_name,
+        forecasts.area,
+        forecasts.subject_label,
+        forecasts.horizon,
+        forecasts.from,
+        forecasts.source,
+    );
+    for note in &forecasts.notes {
+        out.push_str(&format!("· {note}\n"));
+    }
+    out.push_str(&format!("{}\n", forecasts.attribution));
+    out
+}
+
+/// One line per area and month, `;` and decimal commas (or points).
+pub fn render_forecasts_csv(forecasts: &Forecasts, decimal_comma: bool) -> String {
+    let mut writer = csv_writer();
+    let _ = writer.write_record([
+        "code",
+        "naam",
+        "maand",
+        "verwachting",
+        "ondergrens_80",
+        "bovengrens_80",
+        "ondergrens_95",
+        "bovengrens_95",
+        "methode",
+        "werkelijk",
+        "onderwerp",
+        "bron",
+    ]);
+    let separator = if decimal_comma { "," } else { "." };
+    let number = |v: f64, places: usize| format!("{v:.places$}").replace('.', separator);
+    for row in &forecasts.rows {
+        let _ = writer.write_record([
+            row.code.to_string(),
+            row.name.clone(),
+            row.month.clone(),
+            number(row.forecast, 2),
+            number(row.lower_80, 0),
+            number(row.upper_80, 0),
+            number(row.lower_95, 0),
+            number(row.upper_95, 0),
+            row.method.to_owned(),
+            row.actual.map_or(String::new(), |a| a.to_string()),
+            forecasts.subject_label.clone(),
+            forecasts.source.clone(),
+        ]);
+    }
+    csv_finish(writer, &forecasts.attribution)
+}
+
+pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
+    if format == OutputFormat::Json {
+        return serde_json::to_string_pretty(backtest).expect("plain data") + "\n";
+    }
+    let pct = |x: f64| format!("{}%", decimal(x * 100.0, 0));
+    if format == OutputFormat::Csv {
+        let mut writer = csv_writer();
+        let _ = writer.write_record([
+            "methode",
+            "gebieden",
+            "mae",
+            "rmse",
+            "mase",
+            "dekking_80",
+            "dekking_95",
+            "gekozen",
+        ]);
+        for m in &backtest.methods {
+            let _ = writer.write_record([
+                m.method.to_owned(),
+                m.areas.to_string(),
+                decimal(m.mae, 3),
+                decimal(m.rmse, 3),
+                m.mase.map_or(String::new(), |v| decimal(v, 3)),
+                decimal(m.coverage_80, 3),
+                decimal(m.coverage_95, 3),
+                m.chosen.to_string(),
+            ]);
+        }
+        return csv_finish(writer, &backtest.attribution);
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "Methode",
+        "Gebieden",
+        "MAE",
+        "RMSE",
+        "MASE",
+        "Dekking 80%",
+        "Dekking 95%",
+        "Gekozen",
+    ]);
+    for m in &backtest.methods {
+        table.add_row([
+            method_label(m.method).to_owned(),
+            m.areas.to_string(),
+            decimal(m.mae, 2),
+            decimal(m.rmse, 2),
+            m.mase.map_or(NO_FIGURE.to_owned(), |v| decimal(v, 2)),
+            pct(m.coverage_80),
+            pct(m.coverage_95),
+            m.chosen.to_string(),
+        ]);
+    }
+    for column in 1..=7 {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = format!(
+        "Backtest {} ({}): {} · bron {}\n\
+         Elke maand van de {} maanden vóór {} als startpunt, tot {} maanden vooruit, met alleen \
+         de maanden daarvóór. MASE onder 1: beter dan seizoensnaïef. Gemiddelden over de \
+         gebieden.\n\n{table}\n",
+        backtest.area_name,
+        backtest.area,
+        backtest.subject_label,
+        backtest.source,
+        backtest.origins,
+        backtest.until,
+        backtest.horizon,
+    );
+    if let Some(r) = &backtest.ranking {
+        out.push_str(&format!(
+            "Rangorde: de {} gebieden met de hoogste verwachting voor de volgende maand bevatten \
+             gemiddeld {} van de werkelijke top-{}; PAI {} (aandeel incidenten gedeeld door \
+             aandeel oppervlakte; 1 = toeval).\n",
+            r.flagged,
+            pct(r.hit_rate),
+            r.flagged,
+            r.pai.map_or(NO_FIGURE.to_owned(), |p| decimal(p, 2)),
+        ));
+    }
+    out.push_str(&format!("{}\n", backtest.attribution));
+    out
+}
