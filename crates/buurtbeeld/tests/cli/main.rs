@@ -2,6 +2,7 @@
 //! temporary data directories.
 
 mod browser;
+mod forecast;
 mod formats;
 mod harness;
 mod hotspots;

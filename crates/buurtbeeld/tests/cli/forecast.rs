@@ -1,0 +1,201 @@
+//! `buurtbeeld forecast` and `backtest` as a user meets them, and the acceptance test on the
+//! Groningen bicycle thefts: trained on every month before the last 12, the chosen methods beat
+//! seasonal naive on those 12 months.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::harness::{data, Workspace};
+
+fn groningen() -> Workspace {
+    let w = Workspace::new();
+    w.import(&[
+        &data("cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"),
+        &data("groningen-fietsdiefstallen-politie-2013-2017/fietsdiefstallen_groningen_BVH_2013-2017.csv"),
+    ]);
+    w
+}
+
+fn forecast_json(w: &Workspace, method: &str) -> Value {
+    serde_json::from_str(&w.ok(&[
+        "forecast",
+        "--area",
+        "GM0014",
+        "--level",
+        "buurt",
+        "--theme",
+        "fietsdiefstal",
+        "--from",
+        "2015-07",
+        "--horizon",
+        "12",
+        "--method",
+        method,
+        "--format",
+        "json",
+    ]))
+    .expect("JSON")
+}
+
+/// Mean absolute error per buurt over the forecast months, against what was registered.
+fn mae_per_buurt(forecasts: &Value) -> BTreeMap<String, f64> {
+    let mut errors: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for row in forecasts["rows"].as_array().expect("rows") {
+        let error = row["forecast"].as_f64().unwrap() - row["actual"].as_f64().expect("actual");
+        errors
+            .entry(row["code"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(error.abs());
+    }
+    errors
+        .into_iter()
+        .map(|(code, e)| (code, e.iter().sum::<f64>() / e.len() as f64))
+        .collect()
+}
+
+#[test]
+fn groningen_chosen_forecasts_beat_seasonal_naive_on_the_last_twelve_months() {
+    let w = groningen();
+    // The data run to 2016-06: train on 2013-01 … 2015-06, forecast 2015-07 … 2016-06.
+    let chosen = mae_per_buurt(&forecast_json(&w, "auto"));
+    let naive = mae_per_buurt(&forecast_json(&w, "seasonal_naive"));
+    assert_eq!(chosen.len(), 108);
+    let mean = |m: &BTreeMap<String, f64>| m.values().sum::<f64>() / m.len() as f64;
+    let better = chosen.iter().filter(|(c, e)| **e < naive[*c]).count();
+    let worse = chosen.iter().filter(|(c, e)| **e > naive[*c]).count();
+    println!(
+        "Groningen, 108 buurten, 2015-07..2016-06: MAE chosen {:.3}, seasonal naive {:.3}; \
+         better in {better}, worse in {worse}",
+        mean(&chosen),
+        mean(&naive)
+    );
+    assert!(mean(&chosen) < mean(&naive));
+}
+
+#[test]
+fn forecast_rows_carry_the_json_contract_and_honest_labels() {
+    let w = groningen();
+    let json = forecast_json(&w, "auto");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 108 * 12);
+    for key in [
+        "code", "month", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "method",
+    ] {
+        assert!(
+            rows.iter().all(|r| r.get(key).is_some()),
+            "a row lacks {key}"
+        );
+    }
+    assert_eq!(rows[0]["month"], "2015-07");
+    for row in rows {
+        let f = |k: &str| row[k].as_f64().unwrap();
+        assert!(f("lower_95") >= 0.0 && f("lower_95") <= f("lower_80"));
+        assert!(f("lower_80") <= f("upper_80") && f("upper_80") <= f("upper_95"));
+    }
+    // Never "better than seasonal naive" unless the backtest said so.
+    for area in json["areas"].as_array().unwrap() {
+        if area["beats_seasonal_naive"] == true {
+            assert!(area["mae"].as_f64().unwrap() < area["seasonal_naive_mae"].as_f64().unwrap());
+        }
+    }
+    let table = w.ok(&[
+        "forecast",
+        "--area",
+        "GM0014",
+        "--theme",
+        "fietsdiefstal",
+        "--from",
+        "2016-01",
+        "--horizon",
+        "6",
+    ]);
+    for expected in [
+        "Vooruitblik Groningen (GM0014): Fietsdiefstal, 6 maanden vanaf 2016-01",
+        "Beter dan seizoensnaïef",
+        "80%-interval",
+        "Bron: Politie (BVH-registraties, via de gemeente)",
+    ] {
+        assert!(
+            table.contains(expected),
+            "missing {expected:?} in:\n{table}"
+        );
+    }
+}
+
+#[test]
+fn the_backtest_scores_every_method_and_the_ranking() {
+    let w = groningen();
+    let json: Value = serde_json::from_str(&w.ok(&[
+        "backtest",
+        "--area",
+        "GM0014",
+        "--level",
+        "buurt",
+        "--theme",
+        "fietsdiefstal",
+        "--from",
+        "2016-07",
+        "--horizon",
+        "1",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let methods: Vec<&str> = json["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(methods[0], "seasonal_naive");
+    assert_eq!(methods.len(), 7);
+    // MASE divides by seasonal naive's in-sample error: its own out-of-sample MASE is near 1.
+    let seasonal = json["methods"][0]["mase"].as_f64().unwrap();
+    assert!(
+        (seasonal - 1.0).abs() < 0.2,
+        "seasonal naive MASE {seasonal}"
+    );
+    let chosen: u64 = json["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["chosen"].as_u64().unwrap())
+        .sum();
+    assert_eq!(chosen, 108);
+    let pai = json["ranking"]["pai"].as_f64().unwrap();
+    assert!(
+        pai > 1.0,
+        "flagging by forecast beats flagging at random: PAI {pai}"
+    );
+}
+
+#[test]
+fn forecast_requests_that_cannot_be_answered_say_why() {
+    let w = groningen();
+    for (args, expected) in [
+        (
+            vec!["--from", "2016"],
+            "--from: '2016' is not a month like 2016-01",
+        ),
+        (
+            vec!["--from", "2016-01", "--horizon", "13"],
+            "--horizon: 13 is out of range",
+        ),
+        (
+            vec!["--from", "2016-01", "--method", "prophet"],
+            "--method: 'prophet' is unknown",
+        ),
+        (
+            vec!["--from", "2014-06"],
+            "17 months of history before the forecast; at least 24",
+        ),
+    ] {
+        let mut full = vec!["forecast", "--area", "GM0014", "--theme", "fietsdiefstal"];
+        full.extend(args);
+        let output = w.run(&full);
+        assert_eq!(output.status.code(), Some(1), "{full:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(expected), "{full:?}: {stderr}");
+    }
+}
