@@ -98,6 +98,15 @@ await step('look at one month per 1.000 inwoners and open a flagged buurt', asyn
   await page.locator('section[aria-labelledby=opvallend] table tbody th a').first().click();
   await page.waitForURL(/\/gebied\/BU/);
 });
+await step('look ahead: the outlook from the menu, then a buurt from its table', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Vooruitblik' }).click();
+  await page.waitForURL(/\/vooruitblik/);
+  await page.getByRole('heading', { name: 'Hoe goed voorspelt elke methode hier?' }).waitFor();
+  await page.locator('section[aria-labelledby=buurten] table tbody th a').first().click();
+  await page.waitForURL(/gebied=BU/);
+  await page.getByRole('heading', { level: 1, name: /Vooruitblik/ }).waitFor();
+});
+await accessible('outlook page');
 await step('download the CSV of a theme', async () => {
   await page.goto(`${base}/thema/fietsdiefstal?gemeente=GM0014`);
   const [download] = await Promise.all([

@@ -100,6 +100,9 @@ pub struct MapArea<'a> {
     pub href: Option<String>,
 }
 
+/// Lower and upper bounds per x label.
+pub type Band<'a> = (&'a [Option<f64>], &'a [Option<f64>]);
+
 /// One line on a line chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line<'a> {
@@ -108,6 +111,9 @@ pub struct Line<'a> {
     pub values: &'a [Option<f64>],
     /// Dashed (for e.g. a 12-month rolling mean or a forecast).
     pub dashed: bool,
+    /// An interval around the line (e.g. a 95% prediction interval: lower and upper per x
+    /// label), drawn as a light band in the line's colour where both bounds are known.
+    pub band: Option<Band<'a>>,
 }
 
 /// A choropleth map: areas coloured in 5 classes (quantile breaks over the non-None values;
@@ -505,9 +511,17 @@ pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label:
             .flatten()
             .filter(|v| v.is_finite())
     };
+    let bound = |values: &[Option<f64>], i: usize| {
+        values.get(i).copied().flatten().filter(|v| v.is_finite())
+    };
     let all: Vec<f64> = lines
         .iter()
-        .flat_map(|line| (0..n).filter_map(move |i| value(line, i)))
+        .flat_map(|line| {
+            let bands = line.band.into_iter().flat_map(move |(lo, hi)| {
+                (0..n).flat_map(move |i| [bound(lo, i), bound(hi, i)].into_iter().flatten())
+            });
+            (0..n).filter_map(move |i| value(line, i)).chain(bands)
+        })
         .collect();
     if all.is_empty() {
         let desc = format!("{y_label}: geen gegevens beschikbaar.");
@@ -618,6 +632,31 @@ pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label:
         );
     }
     el!(out, "</g>");
+
+    // Bands first, under every line.
+    for (k, line) in lines.iter().enumerate() {
+        let Some((lower, upper)) = line.band else {
+            continue;
+        };
+        let colour = LINE_PALETTE[k % LINE_PALETTE.len()];
+        let known: Vec<(usize, f64, f64)> = (0..n)
+            .filter_map(|i| Some((i, bound(lower, i)?, bound(upper, i)?)))
+            .collect();
+        if known.len() >= 2 {
+            let mut d = String::new();
+            let outline = known
+                .iter()
+                .map(|&(i, _, hi)| (x_at(i), y_at(hi)))
+                .chain(known.iter().rev().map(|&(i, lo, _)| (x_at(i), y_at(lo))));
+            append_ring(&mut d, outline);
+            el!(
+                out,
+                "<path class=\"bb-band\" d=\"{d}\" fill=\"{colour}\" fill-opacity=\"0.15\" \
+                 stroke=\"none\"><title>{}: interval</title></path>",
+                esc(line.name)
+            );
+        }
+    }
 
     // The lines, in input order.
     for (k, line) in lines.iter().enumerate() {
@@ -1023,10 +1062,11 @@ fn chart_desc(lines: &[Line<'_>], x_labels: &[String], y_label: &str) -> String 
                     .map(|v| (i, v))
             })
             .collect();
-        let style = if line.dashed {
-            ", gestippelde lijn"
-        } else {
-            ""
+        let style = match (line.dashed, line.band.is_some()) {
+            (true, true) => ", gestippelde lijn met een interval als band",
+            (true, false) => ", gestippelde lijn",
+            (false, true) => ", met een interval als band",
+            (false, false) => "",
         };
         let Some(&(first_i, first)) = points.first() else {
             w!(desc, " {}{style}: geen waarden.", line.name);

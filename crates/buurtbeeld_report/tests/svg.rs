@@ -181,11 +181,13 @@ fn line_chart_snapshot() {
             name: "Woninginbraken",
             values: &counts,
             dashed: false,
+            band: None,
         },
         Line {
             name: "Voortschrijdend gemiddelde (3 maanden)",
             values: &mean,
             dashed: true,
+            band: None,
         },
     ];
     let svg = line_chart(
@@ -217,11 +219,13 @@ fn line_chart_of_ten_years_shows_few_labels_and_dutch_ticks() {
                 name: "Misdrijven",
                 values: &values,
                 dashed: false,
+                band: None,
             },
             Line {
                 name: "12-maands gemiddelde",
                 values: &mean,
                 dashed: true,
+                band: None,
             },
         ],
         &labels,
@@ -361,6 +365,7 @@ fn empty_line_chart_says_so() {
             name: "Niets",
             values: &nothing,
             dashed: false,
+            band: None,
         }],
         &labels,
         "Leeg",

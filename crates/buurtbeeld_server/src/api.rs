@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
-use buurtbeeld_report::{HotspotRequest, Measure, PictureRequest, Subject, WeightsRule};
+use buurtbeeld_report::{
+    ForecastRequest, HotspotRequest, Measure, PictureRequest, Subject, WeightsRule,
+};
 use buurtbeeld_store::Store;
 use serde::Deserialize;
 
@@ -27,6 +29,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/series", get(series))
         .route("/rankings", get(rankings))
         .route("/hotspots", get(hotspots))
+        .route("/forecasts", get(forecasts))
+        .route("/backtests", get(backtests))
         .route("/imports", get(imports))
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("api-version"),
@@ -405,6 +409,123 @@ async fn hotspots(
             feature_collection(rows, &extra, &geometries, &h.attribution)
         },
     ))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ForecastQuery {
+    area: Option<String>,
+    level: Option<String>,
+    theme: Option<String>,
+    category: Option<String>,
+    from: Option<String>,
+    horizon: Option<usize>,
+    method: Option<String>,
+    source: Option<String>,
+    format: Option<String>,
+    decimal: Option<String>,
+}
+
+impl ForecastQuery {
+    /// Checks the parameters; every message says what was expected.
+    fn request(&self) -> Result<ForecastRequest, AppError> {
+        let bad = |m: String| AppError::BadRequest(m);
+        let area =
+            area_code(self.area.as_deref().ok_or_else(|| {
+                bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
+            })?)?;
+        let subject = subject_param(self.theme.as_deref(), self.category.as_deref())?;
+        let from_text = self.from.as_deref().ok_or_else(|| {
+            bad(
+                "parameter 'from' is required: the first forecast month, e.g. from=2016-07"
+                    .to_owned(),
+            )
+        })?;
+        let from = match Period::parse_iso(from_text) {
+            Ok(month @ Period::Month { .. }) => month,
+            _ => {
+                return Err(bad(format!(
+                    "from '{from_text}' is not a month like 2016-07"
+                )))
+            }
+        };
+        let horizon = self.horizon.unwrap_or(12);
+        if !(1..=12).contains(&horizon) {
+            return Err(bad(format!(
+                "horizon {horizon} is out of range; expected 1 to 12 months"
+            )));
+        }
+        let level = match self.level.as_deref() {
+            None => None,
+            Some(text) => Some(
+                AreaLevel::parse(text)
+                    .filter(|l| *l != AreaLevel::Land)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "level '{text}' is unknown; expected buurt, wijk or gemeente"
+                        ))
+                    })?,
+            ),
+        };
+        let method = match self.method.as_deref() {
+            None | Some("auto") => None,
+            Some(name) => Some(name.to_owned()),
+        };
+        Ok(ForecastRequest {
+            area,
+            level,
+            subject,
+            from,
+            horizon,
+            method,
+            source: self.source.clone(),
+        })
+    }
+}
+
+/// Forecasts per area and month with their intervals and backtest, as JSON or CSV.
+async fn forecasts(
+    State(state): State<AppState>,
+    Query(query): Query<ForecastQuery>,
+) -> Result<Response, AppError> {
+    let request = query.request()?;
+    let decimal_comma = decimal_comma(query.decimal.as_deref())?;
+    let format = match query.format.as_deref() {
+        None | Some("json") => "json",
+        Some("csv") => "csv",
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "format '{other}' is unknown; expected json or csv"
+            )))
+        }
+    };
+    let result = with_store(state, move |store| {
+        Ok(buurtbeeld_report::forecast(store, &request)?)
+    })
+    .await?;
+    let file = format!(
+        "buurtbeeld-vooruitblik-{}-{}-{}",
+        result.area, result.subject, result.from
+    );
+    Ok(answer(
+        format,
+        &file,
+        result,
+        |f| buurtbeeld_report::render_forecasts_csv(f, decimal_comma),
+        |_| String::new(),
+    ))
+}
+
+/// Backtest scores of every method over the listed areas.
+async fn backtests(
+    State(state): State<AppState>,
+    Query(query): Query<ForecastQuery>,
+) -> Result<Response, AppError> {
+    let request = query.request()?;
+    let result = with_store(state, move |store| {
+        Ok(buurtbeeld_report::run_backtest(store, &request)?)
+    })
+    .await?;
+    Ok(Json(result).into_response())
 }
 
 /// The picture as JSON, as CSV (`;`, decimal comma unless `decimal=point`) or as a GeoJSON

@@ -12,9 +12,9 @@ use buurtbeeld_report::svg::{
     choropleth, class_map, line_chart, rolling_mean, Line, MapArea, MapClass,
 };
 use buurtbeeld_report::{
-    emerging_label, hotspots, method_line, picture, trend, years_with_data, HotspotClass,
-    HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureRequest, PictureRow, Subject,
-    WeightsRule,
+    emerging_label, forecast, hotspots, method_label, method_line, picture, run_backtest, trend,
+    years_with_data, ForecastRequest, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
+    Picture, PictureRequest, PictureRow, Subject, WeightsRule,
 };
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -63,6 +63,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/thema/{id}", get(theme_page))
         .route("/gebied/{code}", get(area_page))
         .route("/actie", get(action_page))
+        .route("/vooruitblik", get(outlook_page))
 }
 
 const STYLE: &str = include_str!("style.css");
@@ -71,6 +72,7 @@ fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
     let nav = [
         ("/", "Overzicht"),
         ("/actie", "Waar is actie nodig?"),
+        ("/vooruitblik", "Vooruitblik"),
         ("/gegevens", "Gegevens"),
         ("/api/v1/openapi.json", "API"),
     ];
@@ -524,12 +526,14 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
         name: "Aantal per maand",
         values: &values,
         dashed: false,
+        band: None,
     }];
     if monthly && mean.iter().any(Option::is_some) {
         lines.push(Line {
             name: "Gemiddelde over 12 maanden",
             values: &mean,
             dashed: true,
+            band: None,
         });
     }
     if !monthly {
@@ -1072,4 +1076,242 @@ fn value_text(result: &Hotspots, value: f64) -> String {
         Measure::Count => decimal(value, 0),
         Measure::Per1000 => decimal(value, 1),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OutlookQuery {
+    gemeente: Option<String>,
+    thema: Option<String>,
+    /// An area of the gemeente (buurt or wijk); the gemeente itself by default.
+    gebied: Option<String>,
+}
+
+/// "Vooruitblik": the forecast of an area with its band on the trend, the backtest behind it,
+/// and the buurten expected to be busiest next month.
+async fn outlook_page(
+    State(state): State<AppState>,
+    Query(query): Query<OutlookQuery>,
+) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let bad = |m: String| PageError(AppError::BadRequest(m));
+        let selection = select(
+            &store,
+            &OverviewQuery {
+                gemeente: query.gemeente.clone(),
+                thema: query.thema.clone(),
+                jaar: None,
+                maat: None,
+            },
+        )?;
+        let area = match &query.gebied {
+            Some(code) => AreaCode::parse(code).map_err(|e| bad(e.to_string()))?,
+            None => selection.gemeente.clone(),
+        };
+        let subject = Subject::Theme(selection.theme.clone());
+        let history = trend(&store, &area, &subject)?;
+        let last = history
+            .points
+            .iter()
+            .rev()
+            .find(|p| p.count.is_some())
+            .map(|p| p.period)
+            .filter(|p| matches!(p, Period::Month { .. }))
+            .ok_or_else(|| bad(format!(
+                "Voor {} zijn geen maandcijfers van dit thema; een vooruitblik vraagt maandcijfers.",
+                history.area_name
+            )))?;
+        let from = Period::from_ordinal(buurtbeeld_cube::Frequency::Month, last.ordinal() + 1);
+        let request = ForecastRequest {
+            area: area.clone(),
+            level: None,
+            subject: subject.clone(),
+            from,
+            horizon: 12,
+            method: None,
+            source: None,
+        };
+        let result = forecast(&store, &request).map_err(|e| match e {
+            buurtbeeld_report::PictureError::TooShort { months, .. } => bad(format!(
+                "Voor {} zijn er {months} maanden cijfers vóór {from}; een vooruitblik vraagt er \
+                 minstens 24 (twee jaar), om het seizoen te kunnen schatten en te toetsen.",
+                history.area_name
+            )),
+            other => other.into(),
+        })?;
+        let scores = run_backtest(&store, &request)?;
+        let next_month = forecast(
+            &store,
+            &ForecastRequest {
+                area: selection.gemeente.clone(),
+                level: Some(AreaLevel::Buurt),
+                horizon: 1,
+                ..request.clone()
+            },
+        )
+        .ok();
+        let own = &result.areas[0];
+        // The chart: the last 36 months, then the forecast with its 95% band.
+        let shown = own.history.len().min(36);
+        let past = &own.history[own.history.len() - shown..];
+        let start = from.ordinal() - shown as i64;
+        let labels: Vec<String> = (start..from.ordinal() + 12)
+            .map(|o| Period::from_ordinal(buurtbeeld_cube::Frequency::Month, o).to_string())
+            .collect();
+        let observed: Vec<Option<f64>> = past
+            .iter()
+            .map(|v| Some(*v))
+            .chain(std::iter::repeat_n(None, 12))
+            .collect();
+        let padded = |values: Vec<f64>| -> Vec<Option<f64>> {
+            std::iter::repeat_n(None, shown - 1)
+                .chain(std::iter::once(past.last().copied()))
+                .chain(values.into_iter().map(Some))
+                .collect()
+        };
+        let expected = padded(result.rows.iter().map(|r| r.forecast).collect());
+        let lower = padded(result.rows.iter().map(|r| r.lower_95).collect());
+        let upper = padded(result.rows.iter().map(|r| r.upper_95).collect());
+        let chart = line_chart(
+            &[
+                Line { name: "Geregistreerd", values: &observed, dashed: false, band: None },
+                Line {
+                    name: "Verwachting (band: 95%-interval)",
+                    values: &expected,
+                    dashed: true,
+                    band: Some((&lower, &upper)),
+                },
+            ],
+            &labels,
+            &format!("{} in {}: verloop en vooruitblik", result.subject_label, result.area_name),
+            "Aantal per maand",
+        );
+        let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
+        let themes = store.themes()?;
+        let body = html! {
+            h1 { "Vooruitblik " (result.area_name) }
+            form.choose method="get" action="/vooruitblik" {
+                label { "Gemeente "
+                    select name="gemeente" {
+                        @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
+                            option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
+                        }
+                    }
+                }
+                label { "Thema "
+                    select name="thema" {
+                        @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
+                            option value=(t.id) selected[t.id == selection.theme] { (t.name) }
+                        }
+                    }
+                }
+                button type="submit" { "Toon" }
+            }
+            p.lead {
+                (result.subject_label) ", verwachting voor de 12 maanden vanaf " (result.from)
+                " met " strong { (method_label(own.method)) } "."
+            }
+            p.verdict {
+                @match (own.mae, own.seasonal_naive_mae) {
+                    (Some(mae), Some(naive)) => {
+                        "In een backtest over de 12 maanden vóór " (result.from) " zat deze methode gemiddeld "
+                        (decimal(mae, 1)) " per maand naast de werkelijkheid; ‘zelfde maand vorig jaar’ zat er "
+                        (decimal(naive, 1)) " naast. "
+                        @if own.beats_seasonal_naive { "De methode deed het dus beter dan seizoensnaïef." }
+                        @else { "Geen methode deed het beter dan seizoensnaïef; daarom staat die hier." }
+                        @if let (Some(c80), Some(c95)) = (own.coverage_80, own.coverage_95) {
+                            " Van de werkelijke aantallen viel " (percent_plain(c80)) " binnen het 80%-interval en "
+                            (percent_plain(c95)) " binnen het 95%-interval."
+                        }
+                    }
+                    _ => { "Voor deze reeks was geen backtest mogelijk (te kort); de verwachting is niet getoetst." }
+                }
+            }
+            figure.chart { (PreEscaped(chart)) }
+            table {
+                caption { "Verwachting per maand met 80%- en 95%-interval" }
+                thead { tr {
+                    th scope="col" { "Maand" } th scope="col" { "Verwachting" }
+                    th scope="col" { "80%-interval" } th scope="col" { "95%-interval" }
+                } }
+                tbody {
+                    @for row in &result.rows {
+                        tr {
+                            th scope="row" { (row.month) }
+                            td { (decimal(row.forecast, 1)) }
+                            td { (decimal(row.lower_80, 0)) " – " (decimal(row.upper_80, 0)) }
+                            td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="backtest" {
+                h2 #backtest { "Hoe goed voorspelt elke methode hier?" }
+                table {
+                    caption { "Backtest: elke maand van de 12 maanden vóór " (result.from) " als startpunt, tot 12 maanden vooruit" }
+                    thead { tr {
+                        th scope="col" { "Methode" } th scope="col" { "Gemiddelde fout (MAE)" }
+                        th scope="col" { "MASE" } th scope="col" { "Binnen 80%" } th scope="col" { "Binnen 95%" }
+                    } }
+                    tbody {
+                        @for m in &scores.methods {
+                            tr {
+                                th scope="row" { (method_label(m.method)) @if m.method == own.method { " (gekozen)" } }
+                                @if m.areas == 0 {
+                                    td colspan="4" { "niet toepasbaar op deze reeks" }
+                                } @else {
+                                    td { (decimal(m.mae, 2)) }
+                                    td { (m.mase.map_or("–".to_owned(), |v| decimal(v, 2))) }
+                                    td { (percent_plain(m.coverage_80)) }
+                                    td { (percent_plain(m.coverage_95)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p.note { "MASE onder 1: kleinere fout dan ‘zelfde maand vorig jaar’. Een 80%-interval hoort in ongeveer 80% van de maanden de werkelijkheid te bevatten." }
+            }
+            @if let Some(next) = &next_month {
+                @let mut busiest: Vec<&buurtbeeld_report::ForecastRow> = next.rows.iter().collect();
+                @let _ = busiest.sort_by(|a, b| b.forecast.total_cmp(&a.forecast).then(a.code.cmp(&b.code)));
+                section aria-labelledby="buurten" {
+                    h2 #buurten { "Buurten met de hoogste verwachting voor " (result.from) }
+                    table {
+                        caption { "De 10 buurten met de hoogste verwachting, met methode" }
+                        thead { tr {
+                            th scope="col" { "Buurt" } th scope="col" { "Verwachting" }
+                            th scope="col" { "95%-interval" } th.text scope="col" { "Methode" }
+                        } }
+                        tbody {
+                            @for row in busiest.iter().take(10) {
+                                tr {
+                                    th scope="row" { a href={"/vooruitblik?gemeente=" (selection.gemeente) "&thema=" (selection.theme) "&gebied=" (row.code)} { (row.name) } " " span.code { (row.code) } }
+                                    td { (decimal(row.forecast, 1)) }
+                                    td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
+                                    td.text { (method_label(row.method)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @let export = format!("/api/v1/forecasts?area={}&theme={}&from={}", area, selection.theme, result.from);
+            p.downloads {
+                "Download deze vooruitblik: "
+                a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+                a href=(export) { "JSON" } " · "
+                a href={"/api/v1/backtests?area=" (area) "&theme=" (selection.theme) "&from=" (result.from)} { "backtest (JSON)" }
+            }
+            @for note in &result.notes { p.note { (note) } }
+            p.note { (result.attribution) }
+        };
+        Ok(layout(&format!("Vooruitblik {}", result.area_name), "/vooruitblik", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+/// A share as a whole percentage: `84%`.
+fn percent_plain(share: f64) -> String {
+    format!("{}%", decimal(share * 100.0, 0))
 }

@@ -228,6 +228,8 @@ async fn the_openapi_document_describes_every_route() {
         "/picture",
         "/imports",
         "/hotspots",
+        "/forecasts",
+        "/backtests",
         "/openapi.json",
     ] {
         assert!(
@@ -517,6 +519,73 @@ async fn the_action_page_maps_hotspots_and_explains_each_flag() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
         body.contains("zijn geen grenzen van de buurten geïmporteerd"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn forecasts_and_backtests_answer_with_intervals_and_scores() {
+    let result =
+        json("/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016-01&horizon=6").await;
+    let rows = result["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    assert_eq!(rows[0]["month"], "2016-01");
+    assert_eq!(
+        rows[0]["actual"], 279,
+        "months already in the store carry what happened"
+    );
+    let (_, content_type, csv) =
+        get("/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016-07&horizon=3&format=csv")
+            .await;
+    assert!(content_type.starts_with("text/csv"));
+    assert!(csv.starts_with("code;naam;maand;verwachting;"));
+    let scores = json("/api/v1/backtests?area=GM0014&theme=fietsdiefstal&from=2016-07").await;
+    assert_eq!(scores["methods"].as_array().unwrap().len(), 7);
+    for (uri, says) in [
+        (
+            "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal",
+            "parameter 'from' is required",
+        ),
+        (
+            "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016",
+            "not a month",
+        ),
+        (
+            "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016-07&horizon=24",
+            "out of range",
+        ),
+        (
+            "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016-07&method=oracle",
+            "unknown method",
+        ),
+        (
+            "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2014-06",
+            "at least 24",
+        ),
+    ] {
+        problem(uri, StatusCode::BAD_REQUEST, says).await;
+    }
+}
+
+#[tokio::test]
+async fn the_outlook_page_shows_the_band_the_backtest_and_the_busiest_buurten() {
+    let body = page("/vooruitblik").await;
+    for expected in [
+        "Vooruitblik Groningen",
+        "bb-band",
+        "Hoe goed voorspelt elke methode hier?",
+        "(gekozen)",
+        "Buurten met de hoogste verwachting",
+        "Binnenstad-Zuid",
+    ] {
+        assert!(body.contains(expected), "missing {expected:?}");
+    }
+    let buurt = page("/vooruitblik?gebied=BU00140000").await;
+    assert!(buurt.contains("Vooruitblik Binnenstad-Noord"));
+    let (status, _, body) = get("/vooruitblik?gemeente=GM1581&thema=totaal").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("een vooruitblik vraagt er minstens 24"),
         "{body}"
     );
 }

@@ -83,6 +83,11 @@ fn pages_render_in_a_browser_without_console_messages() {
             ],
         ),
         (
+            "outlook",
+            "/vooruitblik",
+            vec!["<svg", "Vooruitblik Groningen", "bb-band"],
+        ),
+        (
             "data",
             "/gegevens",
             vec!["Importlogboek", "Bron: CBS/Politie"],

@@ -93,6 +93,10 @@ fn serve_answers_every_page_and_resource_and_sees_imports_without_restart() {
         "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015",
         "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015-06&format=csv",
         "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&format=geojson",
+        "/vooruitblik",
+        "/vooruitblik?gemeente=GM0014&thema=fietsdiefstal&gebied=BU00140001",
+        "/api/v1/forecasts?area=GM0014&level=buurt&theme=fietsdiefstal&from=2016-07&horizon=3",
+        "/api/v1/backtests?area=GM0014&theme=fietsdiefstal&from=2016-07",
     ] {
         let (status, body) = server.get(path);
         assert_eq!(status, 200, "{path}: {body}");
