@@ -1151,6 +1151,15 @@ async fn outlook_page(
         )
         .ok();
         let own = &result.areas[0];
+        let busiest: Vec<&buurtbeeld_report::ForecastRow> = next_month
+            .as_ref()
+            .map(|next| {
+                let mut rows: Vec<_> = next.rows.iter().collect();
+                rows.sort_by(|a, b| b.forecast.total_cmp(&a.forecast).then(a.code.cmp(&b.code)));
+                rows.truncate(10);
+                rows
+            })
+            .unwrap_or_default();
         // The chart: the last 36 months, then the forecast with its 95% band.
         let shown = own.history.len().min(36);
         let past = &own.history[own.history.len() - shown..];
@@ -1271,9 +1280,7 @@ async fn outlook_page(
                 }
                 p.note { "MASE onder 1: kleinere fout dan ‘zelfde maand vorig jaar’. Een 80%-interval hoort in ongeveer 80% van de maanden de werkelijkheid te bevatten." }
             }
-            @if let Some(next) = &next_month {
-                @let mut busiest: Vec<&buurtbeeld_report::ForecastRow> = next.rows.iter().collect();
-                @let _ = busiest.sort_by(|a, b| b.forecast.total_cmp(&a.forecast).then(a.code.cmp(&b.code)));
+            @if !busiest.is_empty() {
                 section aria-labelledby="buurten" {
                     h2 #buurten { "Buurten met de hoogste verwachting voor " (result.from) }
                     table {
@@ -1283,7 +1290,7 @@ async fn outlook_page(
                             th scope="col" { "95%-interval" } th.text scope="col" { "Methode" }
                         } }
                         tbody {
-                            @for row in busiest.iter().take(10) {
+                            @for row in &busiest {
                                 tr {
                                     th scope="row" { a href={"/vooruitblik?gemeente=" (selection.gemeente) "&thema=" (selection.theme) "&gebied=" (row.code)} { (row.name) } " " span.code { (row.code) } }
                                     td { (decimal(row.forecast, 1)) }
