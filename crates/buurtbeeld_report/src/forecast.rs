@@ -12,6 +12,7 @@ use buurtbeeld_stats::backtest::{all_methods, select, Scores};
 use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, SEASON};
 use buurtbeeld_store::Store;
 use geo::{Area, MapCoords};
+use rayon::prelude::*;
 
 use crate::hotspots::{parse_multipolygon, source_frequency, sum_over};
 use crate::picture::{attribution, choose_source, descendants, resolve_subject};
@@ -256,17 +257,28 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, P
     let mut areas = Vec::new();
     let mut rows = Vec::new();
     let mut notes = Vec::new();
-    for ((code, name, series, _), actuals) in panel.areas.iter().zip(&panel.future) {
-        let parent = Some(panel.parent.as_slice());
-        let (best, scores) = select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
-        let index = chosen_index.or(best);
+    // The backtests are the expensive part, and independent per area: run them in parallel.
+    let parent = Some(panel.parent.as_slice());
+    let context = Context { parent };
+    let computed: Vec<_> = panel
+        .areas
+        .par_iter()
+        .map(|(_, _, series, _)| {
+            let (best, scores) =
+                select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
+            let chosen = chosen_index.or(best).and_then(|i| {
+                methods[i]
+                    .forecast(series, &context, request.horizon)
+                    .map(|p| (i, p))
+            });
+            (scores, chosen)
+        })
+        .collect();
+    for (((code, name, series, _), actuals), (scores, chosen)) in
+        panel.areas.iter().zip(&panel.future).zip(computed)
+    {
         // A method that cannot forecast this series falls back to seasonal naive.
-        let context = Context { parent };
-        let (index, point) = match index.and_then(|i| {
-            methods[i]
-                .forecast(series, &context, request.horizon)
-                .map(|p| (i, p))
-        }) {
+        let (index, point) = match chosen {
             Some(found) => found,
             None => {
                 notes.push(format!(
@@ -388,7 +400,7 @@ pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest
     let parent = Some(panel.parent.as_slice());
     let per_area: Vec<(Vec<Option<Scores>>, Option<usize>)> = panel
         .areas
-        .iter()
+        .par_iter()
         .map(|(_, _, series, _)| {
             let (best, scores) =
                 select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
