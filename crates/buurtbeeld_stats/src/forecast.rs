@@ -20,7 +20,7 @@
 //! # References
 //! - Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), ch. 5 and 8.
 
-use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
+use statrs::distribution::{Discrete, DiscreteCDF, NegativeBinomial, Poisson};
 
 /// Months in a season.
 pub const SEASON: usize = 12;
@@ -76,46 +76,70 @@ impl Forecast {
         };
         for (&mean, &variance) in point.mean.iter().zip(&point.variance) {
             let mean = if mean.is_finite() { mean.max(0.0) } else { 0.0 };
-            let quantile = |q: f64| count_quantile(mean, variance, q);
+            let [lower_95, lower_80, upper_80, upper_95] =
+                count_quantiles(mean, variance, [0.025, 0.10, 0.90, 0.975]);
             forecast.mean.push(mean);
-            forecast.lower_95.push(quantile(0.025));
-            forecast.lower_80.push(quantile(0.10));
-            forecast.upper_80.push(quantile(0.90));
-            forecast.upper_95.push(quantile(0.975));
+            forecast.lower_95.push(lower_95);
+            forecast.lower_80.push(lower_80);
+            forecast.upper_80.push(upper_80);
+            forecast.upper_95.push(upper_95);
         }
         forecast
     }
 }
 
-/// The smallest count k with P(X ≤ k) ≥ q for X with this mean and variance (negative binomial
-/// when overdispersed, else Poisson).
-pub fn count_quantile(mean: f64, variance: f64, q: f64) -> f64 {
+/// For each probability q (ascending), the smallest count k with P(X ≤ k) ≥ q, for X with this
+/// mean and variance: negative binomial when overdispersed, else Poisson.
+///
+/// One walk up the distribution: the CDF once (statrs) well below the mean, then the
+/// probabilities by their recurrence (`p_{k+1} = p_k·μ/(k+1)` for Poisson,
+/// `p_{k+1} = p_k·(k+r)/(k+1)·(1−p)` for the negative binomial) until the last quantile.
+pub fn count_quantiles<const N: usize>(mean: f64, variance: f64, q: [f64; N]) -> [f64; N] {
+    let mut out = [0.0; N];
     if mean <= 0.0 {
-        return 0.0;
+        return out;
     }
-    let variance = if variance.is_finite() { variance } else { mean };
-    let cdf: Box<dyn Fn(u64) -> f64> = if variance > mean * (1.0 + 1e-9) {
-        let r = mean * mean / (variance - mean);
-        let distribution = NegativeBinomial::new(r, r / (r + mean)).expect("r > 0, 0 < p < 1");
-        Box::new(move |k| distribution.cdf(k))
+    let variance = if variance.is_finite() {
+        variance.max(mean)
     } else {
-        let distribution = Poisson::new(mean).expect("mean > 0");
-        Box::new(move |k| distribution.cdf(k))
+        mean
     };
-    // Binary search between 0 and a bound far in the upper tail.
-    let (mut lo, mut hi) = (
-        0u64,
-        (mean + 40.0 * variance.max(mean).sqrt() + 10.0) as u64,
-    );
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if cdf(mid) >= q {
-            hi = mid;
-        } else {
-            lo = mid + 1;
+    let negative_binomial = variance > mean * (1.0 + 1e-9);
+    let r = mean * mean / (variance - mean);
+    let success = r / (r + mean);
+    let start = (mean - 8.0 * variance.sqrt()).floor().max(0.0) as u64;
+    let (mut cdf, mut pmf) = if negative_binomial {
+        let d = NegativeBinomial::new(r, success).expect("r > 0, 0 < p < 1");
+        (d.cdf(start), d.pmf(start))
+    } else {
+        let d = Poisson::new(mean).expect("mean > 0");
+        (d.cdf(start), d.pmf(start))
+    };
+    let mut k = start;
+    let mut next = 0;
+    // The walk ends at the last quantile; the bound guards against a CDF that rounds below 1.
+    let limit = (mean + 60.0 * variance.sqrt() + 20.0) as u64;
+    while next < N {
+        while next < N && cdf >= q[next] {
+            out[next] = k as f64;
+            next += 1;
         }
+        if k >= limit {
+            for slot in &mut out[next..] {
+                *slot = k as f64;
+            }
+            break;
+        }
+        let kf = k as f64;
+        pmf *= if negative_binomial {
+            (kf + r) / (kf + 1.0) * (1.0 - success)
+        } else {
+            mean / (kf + 1.0)
+        };
+        k += 1;
+        cdf += pmf;
     }
-    lo as f64
+    out
 }
 
 /// The mean of squared values (residual variance), `None` without values.
@@ -127,6 +151,37 @@ pub(crate) fn mean_square(residuals: impl Iterator<Item = f64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walk agrees with a search on statrs' CDF, for Poisson and negative binomial, small
+    /// and large means.
+    #[test]
+    fn quantiles_match_a_search_on_the_cdf() {
+        let search = |mean: f64, variance: f64, q: f64| -> f64 {
+            let cdf = |k: u64| {
+                if variance > mean * (1.0 + 1e-9) {
+                    let r = mean * mean / (variance - mean);
+                    NegativeBinomial::new(r, r / (r + mean)).unwrap().cdf(k)
+                } else {
+                    Poisson::new(mean).unwrap().cdf(k)
+                }
+            };
+            (0u64..).find(|&k| cdf(k) >= q).unwrap() as f64
+        };
+        for mean in [0.05, 0.4, 1.0, 3.3, 12.0, 47.5, 310.0, 2500.0] {
+            for factor in [0.5, 1.0, 1.5, 4.0, 30.0] {
+                let variance = mean * factor;
+                let q = [0.025, 0.10, 0.90, 0.975];
+                let ours = count_quantiles(mean, variance, q);
+                for (i, &p) in q.iter().enumerate() {
+                    assert_eq!(
+                        ours[i],
+                        search(mean, variance, p),
+                        "mean {mean} var {variance} q {p}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn intervals_are_whole_nested_and_never_negative() {

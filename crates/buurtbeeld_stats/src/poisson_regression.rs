@@ -84,12 +84,13 @@ pub fn fit_poisson(y: &[f64]) -> Option<PoissonFit> {
         for (t, row) in rows.iter().enumerate() {
             let w = mu[t];
             let z = eta[t] + (y[t] - mu[t]) / mu[t];
-            for i in 0..COEFFICIENTS {
-                if row[i] == 0.0 {
-                    continue;
-                }
+            // A row has at most three non-zero entries: intercept, trend, its month.
+            let month = t % SEASON;
+            let active = [0, 1, 1 + month];
+            let active = if month > 0 { &active[..] } else { &active[..2] };
+            for &i in active {
                 xtwz[i] += row[i] * w * z;
-                for j in 0..COEFFICIENTS {
+                for &j in active {
                     xtwx[i][j] += row[i] * w * row[j];
                 }
             }
