@@ -252,7 +252,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     let format: OutputFormat = args.format.into();
     let refused = |m: String| Failure::Refused(m);
     let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
-    let subject = subject_of(args.theme, args.category)?;
+    let subject = subject_of(args.subject.theme, args.subject.category)?;
     let period = Period::parse_iso(&args.period).map_err(|_| {
         refused(format!(
             "--period: '{}' is not a year (2015) or a month (2015-06)",
@@ -303,7 +303,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
 pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Outcome {
     let refused = |m: String| Failure::Refused(m);
     let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
-    let subject = subject_of(args.theme, args.category)?;
+    let subject = subject_of(args.subject.theme, args.subject.category)?;
     let from = match Period::parse_iso(&args.from) {
         Ok(month @ Period::Month { .. }) => month,
         _ => {

@@ -99,15 +99,9 @@ enum Command {
     Dump,
 }
 
-/// The options of `buurtbeeld hotspots`.
+/// What to look at: a theme or one police category.
 #[derive(Debug, clap::Args)]
-pub struct HotspotArgs {
-    /// The area whose buurten or wijken are analysed: GM…, WK….
-    #[arg(long)]
-    pub area: String,
-    /// The level of the analysed areas.
-    #[arg(long, default_value = "buurt", value_parser = ["buurt", "wijk", "gemeente"])]
-    pub level: String,
+pub struct SubjectArgs {
     /// Theme id (see `buurtbeeld themes`).
     #[arg(
         long,
@@ -118,6 +112,19 @@ pub struct HotspotArgs {
     /// Police SoortMisdrijf code, e.g. 1.2.3.
     #[arg(long)]
     pub category: Option<String>,
+}
+
+/// The options of `buurtbeeld hotspots`.
+#[derive(Debug, clap::Args)]
+pub struct HotspotArgs {
+    /// The area whose buurten or wijken are analysed: GM…, WK….
+    #[arg(long)]
+    pub area: String,
+    /// The level of the analysed areas.
+    #[arg(long, default_value = "buurt", value_parser = ["buurt", "wijk", "gemeente"])]
+    pub level: String,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
     /// A year (YYYY) or a month (YYYY-MM).
     #[arg(long, value_name = "YYYY|YYYY-MM")]
     pub period: String,
@@ -159,16 +166,8 @@ pub struct ForecastArgs {
     /// Forecast the area's buurten, wijken or gemeenten instead of the area itself.
     #[arg(long, value_parser = ["buurt", "wijk", "gemeente"])]
     pub level: Option<String>,
-    /// Theme id (see `buurtbeeld themes`).
-    #[arg(
-        long,
-        conflicts_with = "category",
-        required_unless_present = "category"
-    )]
-    pub theme: Option<String>,
-    /// Police SoortMisdrijf code, e.g. 1.2.3.
-    #[arg(long)]
-    pub category: Option<String>,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
     /// The first forecast month (for backtest: evaluate on the 12 months before it); the
     /// history is every month before it.
     #[arg(long, value_name = "YYYY-MM")]

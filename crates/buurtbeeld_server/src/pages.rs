@@ -200,15 +200,24 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
 }
 
 /// The gemeente, theme and year choosers shared by the overview and the action page.
-fn selection_fields(store: &Store, selection: &Selection) -> Result<Markup, PageError> {
+/// `with_year: false` leaves out the year (the outlook always starts after the latest month).
+fn selection_fields(
+    store: &Store,
+    selection: &Selection,
+    with_year: bool,
+) -> Result<Markup, PageError> {
     let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
     let themes = store.themes()?;
-    let years = years_with_data(
-        store,
-        &selection.gemeente,
-        &Subject::Theme(selection.theme.clone()),
-    )
-    .unwrap_or_default();
+    let years = if with_year {
+        years_with_data(
+            store,
+            &selection.gemeente,
+            &Subject::Theme(selection.theme.clone()),
+        )
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     Ok(html! {
         label { "Gemeente "
             select name="gemeente" {
@@ -224,10 +233,12 @@ fn selection_fields(store: &Store, selection: &Selection) -> Result<Markup, Page
                 }
             }
         }
-        label { "Jaar "
-            select name="jaar" {
-                @for (y, _) in &years {
-                    option value=(y) selected[*y == selection.year] { (y) }
+        @if with_year {
+            label { "Jaar "
+                select name="jaar" {
+                    @for (y, _) in &years {
+                        option value=(y) selected[*y == selection.year] { (y) }
+                    }
                 }
             }
         }
@@ -370,7 +381,7 @@ async fn overview(
         let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
         let buurten = buurt_section(&store, &selection, &main)?;
         let tiles = theme_tiles(&store, &selection)?;
-        let choices = selection_fields(&store, &selection)?;
+        let choices = selection_fields(&store, &selection, true)?;
         let body = html! {
             h1 { "Veiligheidsbeeld " (main.area_name) }
             form.choose method="get" action="/" {
@@ -845,7 +856,7 @@ async fn action_page(
                 Ok((code.to_string(), name, store.area_geometry(code)?))
             })
             .collect::<Result<_, buurtbeeld_store::StoreError>>()?;
-        let choices = selection_fields(&store, &selection)?;
+        let choices = selection_fields(&store, &selection, true)?;
         let body = html! {
             h1 { "Waar is actie nodig? " (result.area_name) }
             p.lead { "Welke " (level_plural(level)) " vallen op, samen met hun buren (hotspots), en waar ligt het aantal ver boven de eigen historie (pieken)? Toevalstreffers zijn eruit gefilterd: bij meer dan honderd buurten zijn er altijd een paar die ‘toevallig’ hoog zijn." }
@@ -1195,25 +1206,11 @@ async fn outlook_page(
             &format!("{} in {}: verloop en vooruitblik", result.subject_label, result.area_name),
             "Aantal per maand",
         );
-        let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
-        let themes = store.themes()?;
+        let choices = selection_fields(&store, &selection, false)?;
         let body = html! {
             h1 { "Vooruitblik " (result.area_name) }
             form.choose method="get" action="/vooruitblik" {
-                label { "Gemeente "
-                    select name="gemeente" {
-                        @for g in gemeenten.iter().filter(|g| !g.code.is_unknown()) {
-                            option value=(g.code) selected[g.code == selection.gemeente] { (g.name) }
-                        }
-                    }
-                }
-                label { "Thema "
-                    select name="thema" {
-                        @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
-                            option value=(t.id) selected[t.id == selection.theme] { (t.name) }
-                        }
-                    }
-                }
+                (choices)
                 button type="submit" { "Toon" }
             }
             p.lead {
