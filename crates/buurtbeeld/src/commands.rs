@@ -69,6 +69,12 @@ fn context(store: &Store) -> Result<Context, Failure> {
         known_areas,
         buurt_geometries: store.buurt_geometries()?,
         incident_codes: store.incident_codes()?,
+        theme_ids: store.themes()?.into_iter().map(|t| t.id).collect(),
+        plans: store
+            .plans()?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect(),
     })
 }
 
@@ -92,6 +98,7 @@ pub fn import(
     kind: Option<&str>,
     release: String,
     year: Option<i32>,
+    by: Option<String>,
 ) -> Outcome {
     let kind = match kind {
         None => None,
@@ -107,19 +114,27 @@ pub fn import(
         release,
         table_id: None,
         year,
+        imported_by: by
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_default(),
     };
     let mut store = open_store(data_dir)?;
     let mut context = context(&store)?;
     let mut batches = Vec::new();
     let mut refused: Vec<ImportError> = Vec::new();
-    for path in files {
+    // Files that others refer to come first, whatever order they were named in.
+    let mut files = files.to_vec();
+    files.sort_by_key(|path| {
+        !buurtbeeld_ingest::detect_kind(path, &options).is_some_and(InputKind::is_reference)
+    });
+    for path in &files {
         let name = path.display().to_string();
         let bar = spinner(format!("reading {name}"));
         let result = buurtbeeld_ingest::read_file(path, &name, &options, &context);
         bar.finish_and_clear();
         match result {
             Ok(batch) => {
-                // A boundary file earlier in the same command serves a later incident export.
+                // A boundary file serves an incident export of the same command.
                 for area in &batch.areas {
                     context.known_areas.insert(area.code.clone());
                     if let (buurtbeeld_cube::AreaLevel::Buurt, Some(geometry)) =
@@ -129,6 +144,13 @@ pub fn import(
                             .buurt_geometries
                             .push((area.code.clone(), geometry.clone()));
                     }
+                }
+                // A plan file serves action and budget files.
+                for plan in &batch.plans {
+                    context.plans.insert(plan.id.clone(), plan.clone());
+                }
+                if let Some(themes) = &batch.themes {
+                    context.theme_ids = themes.iter().map(|t| t.id.clone()).collect();
                 }
                 batches.push(batch);
             }
@@ -175,6 +197,18 @@ fn print_outcome(outcome: &ImportOutcome) {
     use buurtbeeld_report::format::integer;
     match outcome.import_id {
         None => println!("{}: already imported, nothing changed", outcome.file),
+        Some(id)
+            if outcome.cells_new + outcome.cells_changed + outcome.cells_unchanged == 0
+                && outcome.areas == 0
+                && outcome.population_rows == 0 =>
+        {
+            println!(
+                "{}: imported as #{id} ({}): {} rows",
+                outcome.file,
+                outcome.table_id,
+                integer(outcome.rows)
+            );
+        }
         Some(id) => {
             println!(
                 "{}: imported as #{id} ({}): {} rows, {} new cells, {} changed, {} unchanged, {} areas, {} population figures",

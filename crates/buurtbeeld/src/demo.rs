@@ -83,5 +83,12 @@ pub fn load(data_dir: &Path) -> Outcome {
         "Demo data (real, Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
         demo_dir.display()
     );
-    commands::import(data_dir, &paths, None, "demo".to_owned(), None)
+    commands::import(
+        data_dir,
+        &paths,
+        None,
+        "demo".to_owned(),
+        None,
+        Some("buurtbeeld demo".to_owned()),
+    )
 }

@@ -41,6 +41,9 @@ enum Command {
         /// Year of a population or boundary file that does not state it.
         #[arg(long)]
         year: Option<i32>,
+        /// Who imports, recorded in the import log (default: the login name).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
     },
     /// The crime picture of an area and its child areas for a theme or category.
     Picture {
@@ -214,7 +217,8 @@ fn main() -> ExitCode {
             kind,
             release,
             year,
-        } => commands::import(&data_dir, &files, kind.as_deref(), release, year),
+            by,
+        } => commands::import(&data_dir, &files, kind.as_deref(), release, year, by),
         Command::Picture {
             area,
             theme,

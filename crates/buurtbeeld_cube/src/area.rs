@@ -54,13 +54,29 @@ impl fmt::Display for AreaLevel {
 /// are digits almost everywhere, but Amsterdam uses letters (`WK0363AA`, `BU0363AA01`).
 ///
 /// CBS publishes keys right-padded with spaces (`"GM1581    "`); parsing trims them so joins work.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(transparent)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
 pub struct AreaCode(String);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaCodeError {
     pub text: String,
+}
+
+impl TryFrom<String> for AreaCode {
+    type Error = AreaCodeError;
+
+    fn try_from(code: String) -> Result<AreaCode, AreaCodeError> {
+        AreaCode::parse(&code)
+    }
+}
+
+impl From<AreaCode> for String {
+    fn from(code: AreaCode) -> String {
+        code.0
+    }
 }
 
 impl fmt::Display for AreaCodeError {

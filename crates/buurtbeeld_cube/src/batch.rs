@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::{AreaCode, AreaLevel, CategoryCode, Frequency, Series, Theme};
+use crate::{
+    ActionSet, AreaCode, AreaLevel, BudgetYear, CategoryCode, Frequency, Plan, Series, Theme,
+};
 
 /// Where a batch came from; becomes one row of the import log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +21,8 @@ pub struct SourceInfo {
     pub checksum: String,
     /// Data rows read from the file.
     pub rows: u64,
+    /// Who imported it, as the user gave it (`--by`) or the login name.
+    pub imported_by: String,
 }
 
 /// An area the file names, with what the file or the code lists say about it.
@@ -86,6 +90,12 @@ pub struct ImportBatch {
     pub themes: Option<Vec<Theme>>,
     /// `Some` replaces the whole incident code mapping.
     pub incident_codes: Option<Vec<IncidentCodeRecord>>,
+    /// Each replaces the plan of its id.
+    pub plans: Vec<Plan>,
+    /// Each replaces its plan's action points of its year.
+    pub actions: Vec<ActionSet>,
+    /// Each replaces its plan's budget of its year.
+    pub budgets: Vec<BudgetYear>,
     /// Human-readable remarks for the import summary (e.g. incidents outside every buurt).
     pub notes: Vec<String>,
 }

@@ -1,4 +1,5 @@
-//! Vocabulary and cube of buurtbeeld: areas, categories, periods, counts and the import batch.
+//! Vocabulary and cube of buurtbeeld: areas, categories, periods, counts, the safety plan and
+//! the import batch.
 //!
 //! This crate does no IO and knows no file format: it is the language the other crates speak.
 
@@ -6,6 +7,7 @@ mod area;
 mod batch;
 mod category;
 mod period;
+mod plan;
 pub mod rd;
 mod series;
 mod theme;
@@ -18,6 +20,11 @@ pub use batch::{
 };
 pub use category::{CategoryCode, CategoryCodeError, TOTAL_CATEGORY};
 pub use period::{Frequency, Period, PeriodError, DUTCH_MONTHS};
+pub use plan::{
+    Action, ActionSet, ActionStatus, AmountUnit, Amounts, BudgetColumn, BudgetLine, BudgetYear,
+    ChangeKind, Direction, Goal, KpiMeasure, Plan, PlanChange, PlanTheme, Taakveld, TotalMismatch,
+    ROUNDING_TOLERANCE,
+};
 pub use series::Series;
 pub use theme::Theme;
 pub use value::Value;

@@ -17,10 +17,13 @@ pub enum InputKind {
     BvhIncidents,
     ThemesToml,
     IncidentCodesCsv,
+    PlanToml,
+    ActionsToml,
+    BudgetCsv,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 9] = [
+    pub const ALL: [InputKind; 12] = [
         InputKind::PolitieCodedCsv,
         InputKind::PolitiePortalCsv,
         InputKind::PolitieOdataJson,
@@ -30,6 +33,9 @@ impl InputKind {
         InputKind::BvhIncidents,
         InputKind::ThemesToml,
         InputKind::IncidentCodesCsv,
+        InputKind::PlanToml,
+        InputKind::ActionsToml,
+        InputKind::BudgetCsv,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +49,9 @@ impl InputKind {
             InputKind::BvhIncidents => "bvh-incidents",
             InputKind::ThemesToml => "themes-toml",
             InputKind::IncidentCodesCsv => "incident-codes-csv",
+            InputKind::PlanToml => "plan-toml",
+            InputKind::ActionsToml => "actions-toml",
+            InputKind::BudgetCsv => "budget-csv",
         }
     }
 
@@ -66,10 +75,21 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_lowercase();
-    if extension == "toml" {
-        return Ok((InputKind::ThemesToml, b';'));
-    }
     let text = text::utf8_or_windows_1252(head);
+    if extension == "toml" {
+        // The first table header tells buurtbeeld's own TOML files apart.
+        let table = text
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .unwrap_or("");
+        let kind = match table {
+            "[plan]" => InputKind::PlanToml,
+            "[[actie]]" => InputKind::ActionsToml,
+            _ => InputKind::ThemesToml,
+        };
+        return Ok((kind, b';'));
+    }
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let kind = if text.contains("FeatureCollection") || text.contains("\"Feature\"") {
@@ -111,6 +131,8 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         InputKind::PolitiePortalCsv
     } else if has("incident_code") {
         InputKind::IncidentCodesCsv
+    } else if has("deelproduct") && has("begroot") {
+        InputKind::BudgetCsv
     } else if has_prefix("AantalInwoners")
         || has("inhabitants")
         || has("population")

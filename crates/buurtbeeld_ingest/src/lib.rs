@@ -7,7 +7,9 @@
 //! with file, line and field. Readers do not touch the store: what they need from it comes in a
 //! `Context`.
 
+mod actions;
 mod areas;
+mod budget;
 mod bvh;
 mod codelists;
 mod cube_builder;
@@ -15,6 +17,7 @@ mod defaults;
 mod detect;
 mod incident_codes;
 mod personal;
+mod plan;
 mod politie;
 mod population;
 mod problem;
@@ -22,11 +25,11 @@ pub use buurtbeeld_cube::rd;
 mod text;
 mod themes;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
-use buurtbeeld_cube::{AreaCode, CategoryCode, ImportBatch, SourceInfo};
+use buurtbeeld_cube::{AreaCode, CategoryCode, ImportBatch, Plan, SourceInfo};
 use sha2::{Digest, Sha256};
 
 pub use codelists::code_lists;
@@ -44,6 +47,10 @@ pub struct Context {
     pub buurt_geometries: Vec<(AreaCode, String)>,
     /// Police incident code → category.
     pub incident_codes: Vec<(String, CategoryCode)>,
+    /// buurtbeeld theme ids, which plan KPIs may measure.
+    pub theme_ids: BTreeSet<String>,
+    /// Plans by id, which action and budget files refer to.
+    pub plans: BTreeMap<String, Plan>,
 }
 
 /// Choices the user made on the command line.
@@ -57,6 +64,8 @@ pub struct ReadOptions {
     pub table_id: Option<String>,
     /// The year of a population or boundary file that does not say it.
     pub year: Option<i32>,
+    /// Who imports, for the import log.
+    pub imported_by: String,
 }
 
 /// The file being read.
@@ -83,6 +92,7 @@ impl Input<'_> {
             // Filled in by `read_file` once every byte has been hashed.
             checksum: String::new(),
             rows,
+            imported_by: options.imported_by.clone(),
         }
     }
 }
@@ -103,6 +113,34 @@ impl<R: Read> Read for HashingReader<R> {
 
 /// How many bytes format detection looks at.
 const HEAD_BYTES: usize = 64 * 1024;
+
+/// The format of a file, as `read_file` would detect it; `None` when it cannot tell.
+pub fn detect_kind(path: &Path, options: &ReadOptions) -> Option<InputKind> {
+    if options.kind.is_some() {
+        return options.kind;
+    }
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    detect::detect("", path, &head).ok().map(|(kind, _)| kind)
+}
+
+impl InputKind {
+    /// Whether files of this kind define what files of other kinds refer to (boundaries,
+    /// themes, incident codes, plans), so that they are read first in one import.
+    pub fn is_reference(self) -> bool {
+        matches!(
+            self,
+            InputKind::AreasGeojson
+                | InputKind::ThemesToml
+                | InputKind::IncidentCodesCsv
+                | InputKind::PlanToml
+        )
+    }
+}
 
 /// Reads one file into a batch. `name` is how problems refer to the file.
 pub fn read_file(
@@ -183,6 +221,9 @@ pub fn read_file(
             InputKind::BvhIncidents => bvh::read(&input, &bytes, options, context)?,
             InputKind::ThemesToml => themes::read(&input, &bytes, options)?,
             InputKind::IncidentCodesCsv => incident_codes::read(&input, &bytes, options)?,
+            InputKind::PlanToml => plan::read(&input, &bytes, options, context)?,
+            InputKind::ActionsToml => actions::read(&input, &bytes, options, context)?,
+            InputKind::BudgetCsv => budget::read(&input, &bytes, options, context)?,
         }
     };
     let checksum = text::hex(&reader.hasher.finalize());

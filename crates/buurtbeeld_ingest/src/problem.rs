@@ -112,6 +112,10 @@ impl Problems {
         self.truncated
     }
 
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.found.is_empty()
     }

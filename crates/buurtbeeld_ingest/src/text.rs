@@ -111,3 +111,16 @@ pub fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> String {
         bytes[error.valid_up_to()]
     )
 }
+
+/// The 1-based line of a byte offset, for TOML spans.
+pub fn line_of(text: &str, offset: usize) -> u64 {
+    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
+}
+
+/// Whether `id` is an identifier of buurtbeeld's own files: lowercase letters, digits and `-`.
+pub fn is_identifier(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

@@ -27,10 +27,6 @@ struct ThemeEntry {
     bbv_indicator: Option<String>,
 }
 
-fn line_of(text: &str, offset: usize) -> u64 {
-    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
-}
-
 pub(crate) fn read(
     input: &Input<'_>,
     bytes: &[u8],
@@ -39,7 +35,7 @@ pub(crate) fn read(
     let text = text::utf8(input.name, bytes)?;
     let file: ThemeFile = toml::from_str(text).map_err(|e| {
         Problems::new(input.name).fatal(
-            e.span().map(|s| line_of(text, s.start)),
+            e.span().map(|s| text::line_of(text, s.start)),
             None,
             format!(
                 "{}; expected [[theme]] tables with id, name, description, categories and \
@@ -52,13 +48,9 @@ pub(crate) fn read(
     let mut ids = BTreeSet::new();
     let mut themes = Vec::new();
     for entry in file.theme {
-        let line = Some(line_of(text, entry.id.span().start));
+        let line = Some(text::line_of(text, entry.id.span().start));
         let id = entry.id.into_inner();
-        let well_formed = !id.is_empty()
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !well_formed {
+        if !text::is_identifier(&id) {
             problems.add(
                 line,
                 Some("id"),
@@ -70,7 +62,7 @@ pub(crate) fn read(
         }
         let mut categories = Vec::new();
         for category in entry.categories {
-            let line = Some(line_of(text, category.span().start));
+            let line = Some(text::line_of(text, category.span().start));
             let raw = category.into_inner();
             match CategoryCode::parse(&raw) {
                 Ok(code) if code_lists().category(code.as_str()).is_some() => categories.push(code),

@@ -19,6 +19,7 @@ impl Store {
             ("theme_categories", "theme_id, category"),
             ("incident_codes", "incident_code"),
             ("population", "area, year"),
+            ("plan_documents", "id"),
             (
                 "revisions",
                 "source, area, category, frequency, period, new_import",

@@ -102,8 +102,9 @@ fn import_batch(
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     tx.execute(
-        "INSERT INTO imports (file, kind, table_id, release, imported_at, rows, checksum, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')",
+        "INSERT INTO imports (file, kind, table_id, release, imported_at, rows, checksum, summary,
+             imported_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8)",
         params![
             source.file,
             source.kind,
@@ -111,7 +112,8 @@ fn import_batch(
             source.release,
             now,
             source.rows as i64,
-            source.checksum
+            source.checksum,
+            source.imported_by
         ],
     )?;
     let import_id = tx.last_insert_rowid();
@@ -136,6 +138,7 @@ fn import_batch(
             import_id
         ])?;
     }
+    write_plan_documents(tx, batch, import_id)?;
     outcome.period_covered = period_covered(batch);
     let existing = existing_series(tx, batch)?;
     for (key, series) in &batch.series {
@@ -460,4 +463,30 @@ fn merge_series(
 
 fn old_value(value: Value) -> Option<i64> {
     value.count().map(i64::from)
+}
+
+/// Appends each plan, action set and budget year as a new version.
+fn write_plan_documents(tx: &Transaction<'_>, batch: &ImportBatch, import_id: i64) -> Result<()> {
+    let insert = |kind: &str, plan: &str, year: i32, body: String| -> Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO plan_documents (kind, plan_id, year, body, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![kind, plan, year, body, import_id])?;
+        Ok(())
+    };
+    for plan in &batch.plans {
+        insert("plan", &plan.id, 0, json(plan))?;
+    }
+    for set in &batch.actions {
+        insert("actions", &set.plan, set.year, json(set))?;
+    }
+    for budget in &batch.budgets {
+        insert("budget", &budget.plan, budget.year, json(budget))?;
+    }
+    Ok(())
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("the plan types always serialise")
 }

@@ -1,11 +1,13 @@
 //! The embedded store of buurtbeeld: one SQLite file holding areas, categories, themes,
-//! population, count series with their revisions, and the import log.
+//! population, count series with their revisions, the safety plan's versions, and the import
+//! log.
 //!
 //! Every import is one transaction: it lands whole or not at all. Readers get plain cube types.
 
 mod codec;
 mod dump;
 mod import;
+mod plan;
 mod query;
 mod schema;
 
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use import::{ImportOutcome, Progress};
+pub use plan::PlanVersion;
 pub use query::{AreaInfo, CategoryInfo, ImportLogEntry, PopulationFigure};
 
 /// The file name of the store inside the data directory.

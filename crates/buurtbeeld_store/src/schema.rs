@@ -3,8 +3,9 @@
 use rusqlite_migration::{Migrations, M};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
 CREATE TABLE imports (
     id           INTEGER PRIMARY KEY,
     file         TEXT NOT NULL,
@@ -96,7 +97,25 @@ CREATE TABLE revisions (
     new_import INTEGER NOT NULL REFERENCES imports (id)
 );
 "#,
-    )])
+        ),
+        // The safety plan: every imported version of a plan, a year's action points or a
+        // year's budget, as JSON of the cube types; the newest per key is current.
+        M::up(
+            r#"
+ALTER TABLE imports ADD COLUMN imported_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE plan_documents (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('plan', 'actions', 'budget')),
+    plan_id    TEXT NOT NULL,
+    -- 0 for the plan itself.
+    year       INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    import_id  INTEGER NOT NULL REFERENCES imports (id)
+);
+CREATE INDEX plan_documents_key ON plan_documents (kind, plan_id, year, id);
+"#,
+        ),
+    ])
 }
 
 #[cfg(test)]

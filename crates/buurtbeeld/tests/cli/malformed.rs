@@ -40,6 +40,8 @@ struct Case {
 const NO_SETUP: &[&str] = &[];
 /// Buurt boundaries of Groningen 2017, which a BVH export needs to place its incidents.
 const BUURTEN_2017: &[&str] = &["cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"];
+/// The demo plan, which the action and budget cases refer to.
+const PLAN: &[&str] = &["plan/voorbeeldplan_groningen_2014_2017.toml"];
 /// The file of the "stops after 50 problems" test: 65 rows, each with a negative count.
 const MANY_BAD_ROWS: &str = "coded_many_bad_rows.csv";
 
@@ -300,6 +302,26 @@ cases! {
         ["theme 'woninginbraak' is defined twice"];
     themes_syntax_error: "themes_syntax_error.toml", None, NO_SETUP, Line(8), None,
         ["invalid basic string", "[[theme]]"];
+
+    // --- Plan, action and budget files (docs/plan-files.md) ---------------------------------
+    plan_unknown_theme: "plan_unknown_theme.toml", None, NO_SETUP, Line(17), Some("thema"),
+        ["unknown theme 'fietsparkeren'", "veilige-wijken"];
+    actions_bad_status: "actions_bad_status.toml", None, PLAN, Line(16), Some("status"),
+        ["'klaar' is not a status", "gerealiseerd, deels, niet gerealiseerd"];
+    actions_unknown_theme: "actions_unknown_theme.toml", None, PLAN, Line(6), Some("themas"),
+        ["unknown theme 'verkeersveiligheid'", "veilige-wijken"];
+    actions_missing_year: "actions_missing_year.toml", None, PLAN, Line(1), Some("jaar"),
+        ["missing field `jaar`", "jaar = YYYY"];
+    actions_unknown_plan: "actions_unknown_plan.toml", None, NO_SETUP, Line(1), Some("plan"),
+        ["unknown plan 'veiligheidsplan-2030'", "import its plan file first"];
+    budget_text_amount: "budget_text_amount.csv", None, PLAN, Line(3), Some("begroot"),
+        ["'zeshonderd' is not an amount", "whole number like 17198 or 17.198"];
+    budget_duplicate_deelproduct: "budget_duplicate_deelproduct.csv", None, PLAN, Line(4),
+        Some("deelproduct"), ["'Veilige wijken' appears twice in 2015", "first on line 2"];
+    budget_missing_year: "budget_missing_year.csv", None, PLAN, Line(3), Some("jaar"),
+        ["empty", "expected a year like 2023"];
+    budget_unknown_taakveld: "budget_unknown_taakveld.csv", None, PLAN, Line(3),
+        Some("taakveld"), ["'1.3' is not a taakveld of Veiligheid", "1.1", "1.2"];
 
     // --- Incident codes -----------------------------------------------------------------------
     incident_codes_unknown_category: "incident_codes_unknown_category.csv", None, NO_SETUP,

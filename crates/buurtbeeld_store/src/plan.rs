@@ -1,0 +1,92 @@
+//! Reading the safety plan back: the current version of each plan, action set and budget year,
+//! and the history of versions with who imported them and when.
+
+use buurtbeeld_cube::{ActionSet, BudgetYear, Plan};
+use rusqlite::params;
+
+use crate::{Result, Store, StoreError};
+
+/// One imported version of a plan document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlanVersion {
+    /// `plan`, `actions` or `budget`.
+    pub kind: String,
+    /// The year of an action set or budget; 0 for the plan itself.
+    pub year: i32,
+    pub import_id: i64,
+    pub file: String,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
+/// The newest document per (kind, plan, year).
+const CURRENT: &str = "SELECT body FROM plan_documents d
+     WHERE kind = ?1 AND plan_id LIKE ?2 AND id = (
+         SELECT max(id) FROM plan_documents e
+         WHERE e.kind = d.kind AND e.plan_id = d.plan_id AND e.year = d.year)
+     ORDER BY plan_id, year";
+
+impl Store {
+    fn current<T: serde::de::DeserializeOwned>(&self, kind: &str, plan: &str) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(CURRENT)?;
+        let bodies = stmt
+            .query_map(params![kind, plan], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        bodies
+            .iter()
+            .map(|body| {
+                serde_json::from_str(body).map_err(|e| {
+                    StoreError::Query(rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// Every plan in its current version, by id.
+    pub fn plans(&self) -> Result<Vec<Plan>> {
+        self.current("plan", "%")
+    }
+
+    pub fn plan(&self, id: &str) -> Result<Option<Plan>> {
+        Ok(self.current("plan", &like_exactly(id))?.pop())
+    }
+
+    /// A plan's current action sets, oldest year first.
+    pub fn action_sets(&self, plan: &str) -> Result<Vec<ActionSet>> {
+        self.current("actions", &like_exactly(plan))
+    }
+
+    /// A plan's current budget per year, oldest first.
+    pub fn budget(&self, plan: &str) -> Result<Vec<BudgetYear>> {
+        self.current("budget", &like_exactly(plan))
+    }
+
+    /// Every imported version of a plan's documents, newest first.
+    pub fn plan_history(&self, plan: &str) -> Result<Vec<PlanVersion>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.kind, d.year, d.import_id, i.file, i.imported_at, i.imported_by
+             FROM plan_documents d JOIN imports i ON i.id = d.import_id
+             WHERE d.plan_id = ?1 ORDER BY d.id DESC",
+        )?;
+        let rows = stmt.query_map([plan], |row| {
+            Ok(PlanVersion {
+                kind: row.get(0)?,
+                year: row.get(1)?,
+                import_id: row.get(2)?,
+                file: row.get(3)?,
+                imported_at: row.get(4)?,
+                imported_by: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A LIKE pattern matching exactly `id` (plan ids are `[a-z0-9-]`, without wildcards).
+fn like_exactly(id: &str) -> String {
+    id.replace(['%', '_'], "")
+}
