@@ -432,9 +432,10 @@ pub fn log(data_dir: &Path) -> Outcome {
     let store = open_store(data_dir)?;
     for entry in store.imports()? {
         println!(
-            "#{:<4} {}  {:<22} {:<24} release '{}'  {} rows  sha256 {}…  {}",
+            "#{:<4} {}  {:<16} {:<22} {:<24} release '{}'  {} rows  sha256 {}…  {}",
             entry.id,
             entry.imported_at,
+            entry.imported_by,
             entry.kind,
             entry.table_id,
             entry.release,
@@ -442,6 +443,50 @@ pub fn log(data_dir: &Path) -> Outcome {
             &entry.checksum[..entry.checksum.len().min(12)],
             entry.file
         );
+    }
+    Ok(())
+}
+
+/// The plan of `id` (or the only plan) measured: KPIs, BBV indicators, actions, budget.
+pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome {
+    let store = open_store(data_dir)?;
+    let plans = store.plans()?;
+    let id = match (id, plans.as_slice()) {
+        (Some(id), _) => id.to_owned(),
+        (None, [only]) => only.id.clone(),
+        (None, []) => {
+            return Err(Failure::Refused(
+                "no plan in the store; import a plan file (docs/plan-files.md) or run                  `buurtbeeld demo`"
+                    .to_owned(),
+            ))
+        }
+        (None, _) => {
+            let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+            return Err(Failure::Refused(format!(
+                "the store has {} plans; choose one with --id: {}",
+                plans.len(),
+                ids.join(", ")
+            )));
+        }
+    };
+    let report = match buurtbeeld_report::plan_report(&store, &id) {
+        Ok(Some(report)) => report,
+        Ok(None) => {
+            let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+            return Err(Failure::Refused(format!(
+                "unknown plan '{id}'; the plans are: {}",
+                ids.join(", ")
+            )));
+        }
+        Err(PictureError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(Failure::Refused(e.to_string())),
+    };
+    match format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("serialising the plan")?
+        ),
+        _ => print!("{}", buurtbeeld_report::render_plan(&report)),
     }
     Ok(())
 }

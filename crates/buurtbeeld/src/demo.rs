@@ -6,9 +6,10 @@ use anyhow::Context as _;
 
 use crate::commands::{self, Outcome, PictureArgs};
 
-/// The demo files, bundled in the binary so the demo runs anywhere. All real; attribution in
-/// `data/README.md` and each folder's SOURCE.md.
-const DEMO_FILES: [(&str, &[u8]); 5] = [
+/// The demo files, bundled in the binary so the demo runs anywhere. The data is real
+/// (attribution in `data/README.md` and each folder's SOURCE.md); the plan is a fictitious
+/// example for Groningen, labelled so in every output (`data/plan/README.md`).
+const DEMO_FILES: [(&str, &[u8]); 9] = [
     (
         "wijk2017.geojson",
         include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson"),
@@ -34,6 +35,22 @@ const DEMO_FILES: [(&str, &[u8]); 5] = [
         include_bytes!(
             "../../../data/cbs-85984ned-bevolking-buurt-2024/Population85984_2024_buurt_AantalInwoners.csv"
         ),
+    ),
+    (
+        "voorbeeldplan_groningen_2014_2017.toml",
+        include_bytes!("../../../data/plan/voorbeeldplan_groningen_2014_2017.toml"),
+    ),
+    (
+        "voorbeeldplan_acties_2015.toml",
+        include_bytes!("../../../data/plan/voorbeeldplan_acties_2015.toml"),
+    ),
+    (
+        "voorbeeldplan_acties_2016.toml",
+        include_bytes!("../../../data/plan/voorbeeldplan_acties_2016.toml"),
+    ),
+    (
+        "voorbeeldplan_begroting_2014_2017.csv",
+        include_bytes!("../../../data/plan/voorbeeldplan_begroting_2014_2017.csv"),
     ),
 ];
 

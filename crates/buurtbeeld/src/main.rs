@@ -88,6 +88,14 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
     },
+    /// The safety plan against the data: KPI progress, BBV indicators, action points, budget.
+    Plan {
+        /// Plan id (needed when the store holds more than one plan).
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+    },
     /// List the themes, or print them as an editable TOML file.
     Themes {
         #[arg(long)]
@@ -246,6 +254,14 @@ fn main() -> ExitCode {
         Command::Serve { addr } => commands::serve(&data_dir, addr),
         Command::Themes { toml } => commands::themes(&data_dir, toml),
         Command::Log => commands::log(&data_dir),
+        Command::Plan { id, format } => {
+            let format = if format == "json" {
+                buurtbeeld_report::OutputFormat::Json
+            } else {
+                buurtbeeld_report::OutputFormat::Table
+            };
+            commands::plan(&data_dir, id.as_deref(), format)
+        }
         Command::Formats => commands::formats(),
         Command::Dump => commands::dump(&data_dir),
     };

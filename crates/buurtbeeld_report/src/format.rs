@@ -13,6 +13,16 @@ pub fn integer(n: u64) -> String {
     out
 }
 
+/// A signed whole number with `.` between thousands: `-71`, `17.198`.
+pub fn signed(n: i64) -> String {
+    let body = integer(n.unsigned_abs());
+    if n < 0 {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
 /// A decimal number with a decimal comma and thousands dots.
 pub fn decimal(x: f64, places: usize) -> String {
     let text = format!("{:.*}", places, x.abs());

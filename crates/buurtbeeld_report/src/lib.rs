@@ -7,9 +7,11 @@ mod forecast;
 pub mod format;
 mod hotspots;
 mod picture;
+mod plan;
 mod render;
 mod render_forecast;
 mod render_hotspots;
+mod render_plan;
 pub mod svg;
 mod trend;
 
@@ -24,9 +26,11 @@ pub use hotspots::{
 pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
+pub use plan::{plan_report, BbvIndicator, KpiProgress, KpiStatus, PlanReport};
 pub use render::{render, render_csv, OutputFormat};
 pub use render_forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
+pub use render_plan::{kpi_decimals, render_plan};
 pub use trend::{trend, Trend, TrendPoint};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).

@@ -43,6 +43,8 @@ pub struct ImportLogEntry {
     pub rows: i64,
     pub checksum: String,
     pub summary: String,
+    /// Who imported it; empty for imports made before this was recorded.
+    pub imported_by: String,
 }
 
 const AREA_COLUMNS: &str = "code, name, level, parent, indeling_year, geometry IS NOT NULL";
@@ -282,7 +284,8 @@ impl Store {
     /// The import log, oldest first.
     pub fn imports(&self) -> Result<Vec<ImportLogEntry>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, file, kind, table_id, release, imported_at, rows, checksum, summary
+            "SELECT id, file, kind, table_id, release, imported_at, rows, checksum, summary,
+                 imported_by
              FROM imports ORDER BY id",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -296,6 +299,7 @@ impl Store {
                 rows: row.get(6)?,
                 checksum: row.get(7)?,
                 summary: row.get(8)?,
+                imported_by: row.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -1,0 +1,272 @@
+//! The safety plan against the data: KPI progress per goal, the statutory BBV indicators of
+//! taakveld Veiligheid, and the plan's action points and budget as the store holds them.
+//!
+//! A KPI is measured on complete years only (a year of which not every month is published is
+//! not compared with a yearly target). Progress is judged against the straight path from the
+//! baseline to the target: "op koers" when the latest complete year is at or beyond that path in
+//! the good direction, "behaald" when it is at or beyond the target itself.
+
+use buurtbeeld_cube::{
+    ActionSet, AreaCode, BudgetYear, CategoryCode, Direction, Goal, KpiMeasure, Plan,
+};
+use buurtbeeld_store::{PlanVersion, Store};
+
+use crate::picture::{picture, PictureError, PictureRequest, Subject};
+
+/// How a goal stands in its latest complete year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KpiStatus {
+    /// At or beyond the target.
+    Achieved,
+    /// At or beyond the straight path from baseline to target.
+    OnTrack,
+    /// Behind that path.
+    OffTrack,
+    /// No figure for the baseline or any later complete year.
+    NoData,
+}
+
+impl KpiStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            KpiStatus::Achieved => "behaald",
+            KpiStatus::OnTrack => "op koers",
+            KpiStatus::OffTrack => "niet op koers",
+            KpiStatus::NoData => "geen gegevens",
+        }
+    }
+}
+
+/// One goal's indicator over the years, and its status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct KpiProgress {
+    pub goal: Goal,
+    pub theme_name: String,
+    pub indicator_label: String,
+    pub area_name: String,
+    /// Complete years from the baseline to the target year (or the latest with data), with the
+    /// indicator's value where the store has it.
+    pub values: Vec<(i32, Option<f64>)>,
+    pub baseline: Option<f64>,
+    /// The latest complete year after the baseline with a value.
+    pub latest: Option<(i32, f64)>,
+    /// Where the straight path from baseline to target is in the latest year.
+    pub path_value: Option<f64>,
+    pub status: KpiStatus,
+}
+
+/// One statutory BBV indicator of taakveld Veiligheid for the plan's gemeente.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BbvIndicator {
+    pub theme: String,
+    pub label: String,
+    /// How it is computed, for the documents.
+    pub definition: String,
+    pub values: Vec<(i32, Option<f64>)>,
+}
+
+/// A plan with everything measured about it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlanReport {
+    pub plan: Plan,
+    pub municipality_name: String,
+    pub kpis: Vec<KpiProgress>,
+    pub bbv: Vec<BbvIndicator>,
+    pub actions: Vec<ActionSet>,
+    pub budget: Vec<BudgetYear>,
+    pub history: Vec<PlanVersion>,
+    /// Complete years the store has crime figures for in the plan's gemeente.
+    pub complete_years: Vec<i32>,
+}
+
+/// The plan of `id`, measured; `None` if there is no such plan.
+pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, PictureError> {
+    let Some(plan) = store.plan(id)? else {
+        return Ok(None);
+    };
+    let municipality_name = store
+        .area(&plan.municipality)?
+        .map_or_else(|| plan.municipality.to_string(), |a| a.name);
+    let kpis = plan
+        .goals
+        .iter()
+        .map(|goal| kpi_progress(store, &plan, goal))
+        .collect::<Result<_, _>>()?;
+    // The total where the police tables are imported; else what the goals measure (the demo
+    // has bicycle thefts only).
+    let mut subjects = vec![Subject::Theme("totaal".to_owned())];
+    subjects.extend(plan.goals.iter().map(|g| subject_of(&g.indicator)));
+    let complete_years = complete_years(store, &plan.municipality, &subjects)?;
+    let bbv = bbv_indicators(store, &plan.municipality, &complete_years)?;
+    Ok(Some(PlanReport {
+        actions: store.action_sets(&plan.id)?,
+        budget: store.budget(&plan.id)?,
+        history: store.plan_history(&plan.id)?,
+        plan,
+        municipality_name,
+        kpis,
+        bbv,
+        complete_years,
+    }))
+}
+
+fn subject_of(indicator: &str) -> Subject {
+    match CategoryCode::parse(indicator) {
+        Ok(code) if indicator.contains('.') => Subject::Category(code),
+        _ => Subject::Theme(indicator.to_owned()),
+    }
+}
+
+/// The indicator of `subject` in `area` for a complete `year`; `None` when the store has no
+/// complete year of figures (or no population, for a rate).
+fn yearly_value(
+    store: &Store,
+    area: &AreaCode,
+    subject: &Subject,
+    measure: KpiMeasure,
+    year: i32,
+) -> Result<Option<f64>, PictureError> {
+    let request = PictureRequest {
+        area: area.clone(),
+        subject: subject.clone(),
+        year,
+        month: None,
+        source: None,
+        level: None,
+    };
+    let picture = match picture(store, &request) {
+        Ok(picture) => picture,
+        Err(PictureError::NoData(..) | PictureError::PeriodNotCovered { .. }) => return Ok(None),
+        Err(PictureError::UnknownArea(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    // "2015" for a complete year; "2016-01..2016-06" for part of one.
+    if picture.period != year.to_string() {
+        return Ok(None);
+    }
+    let own = &picture.rows[0];
+    Ok(match measure {
+        KpiMeasure::Count => own.count.map(|c| c as f64),
+        KpiMeasure::Per1000 => own.per_1000,
+    })
+}
+
+/// Years of which every month is in the store for any of `subjects` in `area`, oldest first.
+fn complete_years(
+    store: &Store,
+    area: &AreaCode,
+    subjects: &[Subject],
+) -> Result<Vec<i32>, PictureError> {
+    let mut complete = std::collections::BTreeSet::new();
+    for subject in subjects {
+        match crate::picture::years_with_data(store, area, subject) {
+            Ok(years) => {
+                complete.extend(years.into_iter().filter(|(_, m)| *m >= 12).map(|(y, _)| y))
+            }
+            Err(
+                PictureError::NoData(..)
+                | PictureError::UnknownArea(_)
+                | PictureError::UnknownTheme(..)
+                | PictureError::UnknownCategory(_),
+            ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(complete.into_iter().collect())
+}
+
+fn kpi_progress(store: &Store, plan: &Plan, goal: &Goal) -> Result<KpiProgress, PictureError> {
+    let subject = subject_of(&goal.indicator);
+    let indicator_label = match &subject {
+        Subject::Theme(id) => store
+            .themes()?
+            .into_iter()
+            .find(|t| &t.id == id)
+            .map_or_else(|| id.clone(), |t| t.name),
+        Subject::Category(code) => format!("categorie {code}"),
+    };
+    let mut values = Vec::new();
+    for year in goal.baseline_year..=goal.target_year {
+        values.push((
+            year,
+            yearly_value(store, &goal.area, &subject, goal.measure, year)?,
+        ));
+    }
+    let baseline = values.first().and_then(|(_, v)| *v);
+    let latest = values
+        .iter()
+        .skip(1)
+        .rev()
+        .find_map(|(year, value)| value.map(|v| (*year, v)));
+    let (path_value, status) = match (baseline, latest) {
+        (Some(baseline), Some((year, value))) => {
+            let share = f64::from(year - goal.baseline_year)
+                / f64::from((goal.target_year - goal.baseline_year).max(1));
+            let path = baseline + (goal.target - baseline) * share;
+            let better_or_equal = |a: f64, b: f64| match goal.direction {
+                Direction::Down => a <= b,
+                Direction::Up => a >= b,
+            };
+            let status = if better_or_equal(value, goal.target) {
+                KpiStatus::Achieved
+            } else if better_or_equal(value, path) {
+                KpiStatus::OnTrack
+            } else {
+                KpiStatus::OffTrack
+            };
+            (Some(path), status)
+        }
+        _ => (None, KpiStatus::NoData),
+    };
+    Ok(KpiProgress {
+        theme_name: plan
+            .theme(&goal.theme)
+            .map_or_else(|| goal.theme.clone(), |t| t.name.clone()),
+        indicator_label,
+        area_name: store
+            .area(&goal.area)?
+            .map_or_else(|| goal.area.to_string(), |a| a.name),
+        goal: goal.clone(),
+        values,
+        baseline,
+        latest,
+        path_value,
+        status,
+    })
+}
+
+/// The BBV indicators the theme set marks (`bbv_indicator`), per complete year. Halt referrals
+/// have no police category and stay empty until Halt figures are imported.
+fn bbv_indicators(
+    store: &Store,
+    area: &AreaCode,
+    years: &[i32],
+) -> Result<Vec<BbvIndicator>, PictureError> {
+    let mut indicators = Vec::new();
+    for theme in store.themes()? {
+        let Some(label) = theme.bbv_indicator.clone() else {
+            continue;
+        };
+        let subject = Subject::Theme(theme.id.clone());
+        let values = years
+            .iter()
+            .map(|&year| {
+                if theme.categories.is_empty() {
+                    return Ok((year, None));
+                }
+                Ok((
+                    year,
+                    yearly_value(store, area, &subject, KpiMeasure::Per1000, year)?,
+                ))
+            })
+            .collect::<Result<_, PictureError>>()?;
+        indicators.push(BbvIndicator {
+            theme: theme.id,
+            label,
+            definition: theme.description,
+            values,
+        });
+    }
+    Ok(indicators)
+}

@@ -1,0 +1,176 @@
+//! The plan report as a Dutch terminal text: KPI progress, BBV indicators, action points per
+//! status and year, and the budget with its check against the stated totals.
+
+use buurtbeeld_cube::{ActionStatus, BudgetColumn};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+
+use crate::format::{decimal, signed};
+use crate::plan::PlanReport;
+
+const NO_FIGURE: &str = "–";
+
+fn value_text(value: Option<f64>, decimals: usize) -> String {
+    value.map_or(NO_FIGURE.to_owned(), |v| decimal(v, decimals))
+}
+
+fn right_align(table: &mut Table, columns: std::ops::RangeInclusive<usize>) {
+    for column in columns {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+/// Decimals a KPI is shown with: counts whole, rates with one decimal.
+pub fn kpi_decimals(measure: buurtbeeld_cube::KpiMeasure) -> usize {
+    match measure {
+        buurtbeeld_cube::KpiMeasure::Count => 0,
+        buurtbeeld_cube::KpiMeasure::Per1000 => 1,
+    }
+}
+
+pub fn render_plan(report: &PlanReport) -> String {
+    let plan = &report.plan;
+    let mut out = format!(
+        "{} ({}), {}–{}\n{} thema's, {} doelen\n",
+        plan.name,
+        report.municipality_name,
+        plan.first_year,
+        plan.last_year,
+        plan.themes.len(),
+        plan.goals.len()
+    );
+    if let Some(source) = &plan.source {
+        out.push_str(&format!("Bron: {source}\n"));
+    }
+
+    out.push_str("\nDoelen en KPI's\n");
+    let mut kpis = Table::new();
+    kpis.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "Doel",
+        "Indicator",
+        "Gebied",
+        "Basis",
+        "Laatst",
+        "Streef",
+        "Stand",
+    ]);
+    for kpi in &report.kpis {
+        let goal = &kpi.goal;
+        let places = kpi_decimals(goal.measure);
+        let unit = match goal.measure {
+            buurtbeeld_cube::KpiMeasure::Count => "aantal",
+            buurtbeeld_cube::KpiMeasure::Per1000 => "per 1.000 inw.",
+        };
+        kpis.add_row([
+            goal.description.clone(),
+            format!("{} ({unit})", kpi.indicator_label),
+            kpi.area_name.clone(),
+            format!(
+                "{} ({})",
+                value_text(kpi.baseline, places),
+                goal.baseline_year
+            ),
+            kpi.latest.map_or(NO_FIGURE.to_owned(), |(year, value)| {
+                format!("{} ({year})", decimal(value, places))
+            }),
+            format!("{} ({})", decimal(goal.target, places), goal.target_year),
+            kpi.status.label().to_owned(),
+        ]);
+    }
+    right_align(&mut kpis, 3..=5);
+    out.push_str(&format!("{kpis}\n"));
+
+    if !report.complete_years.is_empty() {
+        out.push_str("\nBBV-indicatoren taakveld Veiligheid\n");
+        let mut bbv = Table::new();
+        let mut header = vec!["Indicator".to_owned()];
+        header.extend(report.complete_years.iter().map(ToString::to_string));
+        bbv.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+        for indicator in &report.bbv {
+            let mut row = vec![indicator.label.clone()];
+            row.extend(indicator.values.iter().map(|(_, v)| value_text(*v, 1)));
+            bbv.add_row(row);
+        }
+        right_align(&mut bbv, 1..=report.complete_years.len());
+        out.push_str(&format!("{bbv}\n"));
+    }
+
+    out.push_str("\nActiepunten\n");
+    let mut actions = Table::new();
+    let mut header = vec!["Jaar".to_owned(), "Aantal".to_owned()];
+    header.extend(ActionStatus::ALL.iter().map(|s| s.label().to_owned()));
+    actions.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    for set in &report.actions {
+        let mut row = vec![set.year.to_string(), set.actions.len().to_string()];
+        row.extend(ActionStatus::ALL.iter().map(|status| {
+            let n = set.actions.iter().filter(|a| a.status == *status).count();
+            if n == 0 {
+                NO_FIGURE.to_owned()
+            } else {
+                n.to_string()
+            }
+        }));
+        actions.add_row(row);
+    }
+    right_align(&mut actions, 1..=ActionStatus::ALL.len() + 1);
+    out.push_str(&format!("{actions}\n"));
+
+    if let Some(first) = report.budget.first() {
+        out.push_str(&format!("\nBegroting ({})\n", first.unit.label()));
+        let mut budget = Table::new();
+        budget.load_preset(UTF8_FULL_CONDENSED).set_header([
+            "Jaar",
+            "Deelproducten",
+            "Begroot",
+            "Na wijziging",
+            "Realisatie",
+            "TOTAAL volgens bron",
+        ]);
+        for year in &report.budget {
+            let sum = |column| year.sum(column).map_or(NO_FIGURE.to_owned(), signed);
+            let stated = year.stated_total.map_or(NO_FIGURE.to_owned(), |total| {
+                BudgetColumn::ALL
+                    .iter()
+                    .filter_map(|c| total.get(*c).map(signed))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            });
+            budget.add_row([
+                year.year.to_string(),
+                year.lines.len().to_string(),
+                sum(BudgetColumn::Budgeted),
+                sum(BudgetColumn::Amended),
+                sum(BudgetColumn::Realised),
+                stated,
+            ]);
+        }
+        right_align(&mut budget, 1..=5);
+        out.push_str(&format!("{budget}\n"));
+        for year in &report.budget {
+            for mismatch in year.mismatches() {
+                out.push_str(&format!(
+                    "· {} {}: de regels tellen op tot {}, de TOTAAL-regel van de bron zegt {}\n",
+                    mismatch.year,
+                    mismatch.column.label(),
+                    signed(mismatch.lines_sum),
+                    signed(mismatch.stated)
+                ));
+            }
+        }
+    }
+    if let Some(last) = report.history.first() {
+        out.push_str(&format!(
+            "\nLaatst bijgewerkt: {} ({}, import #{}, door {})\n",
+            last.imported_at,
+            last.file,
+            last.import_id,
+            if last.imported_by.is_empty() {
+                "onbekend"
+            } else {
+                &last.imported_by
+            }
+        ));
+    }
+    out
+}
