@@ -12,6 +12,7 @@
 # Environment:
 #   STORE=dir         reuse a store made by an earlier run (KEEP=1 prints its path)
 #   THEME=fietsdiefstal
+#   CATEGORY=1.2.3    the theme's police category (the NL00 series is built for it)
 #   EVERY=10          statsmodels on every k-th series
 #   PROCESSES=2       statsmodels worker processes (buurtbeeld uses all cores too)
 #   PYTHON=python3    interpreter with statsmodels (pip install statsmodels==0.15.0)
@@ -19,6 +20,8 @@
 set -euo pipefail
 
 THEME=${THEME:-fietsdiefstal}
+# The police category of THEME, for the country's series (fietsdiefstal = 1.2.3).
+CATEGORY=${CATEGORY:-1.2.3}
 EVERY=${EVERY:-10}
 PROCESSES=${PROCESSES:-2}
 PYTHON=${PYTHON:-python3}
@@ -44,7 +47,12 @@ if [[ -z ${STORE:-} ]]; then
     CSV="$WORK/47022NED_synthetic.csv"
     echo "== generating and importing the national store" >&2
     target/release/buurtbeeld-gen --out "$CSV" --months 156 --seed 42
-    target/release/buurtbeeld --data-dir "$STORE" import "$CSV" >&2
+    # The generator writes gemeenten, wijken and buurten; the country's own series (the parent
+    # the buurten may borrow season and trend from) is the sum of the gemeenten.
+    awk -F';' -v c="$CATEGORY" '$1 == c && substr($2, 1, 2) == "GM" { s[$3] += $4 }
+        END { print "SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1"
+              for (p in s) print c ";NL00;" p ";" s[p] }' "$CSV" >"$WORK/nl00.csv"
+    target/release/buurtbeeld --data-dir "$STORE" import "$CSV" "$WORK/nl00.csv" >&2
     rm -f "$CSV"
 fi
 

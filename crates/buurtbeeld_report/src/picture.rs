@@ -68,6 +68,8 @@ pub enum PictureError {
     TooShort { area: AreaCode, months: usize },
     #[error("unknown method '{0}'; the methods are: auto, {1}")]
     UnknownMethod(String, String),
+    #[error("unknown plan '{0}': import its plan file first (docs/plan-files.md)")]
+    UnknownPlan(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

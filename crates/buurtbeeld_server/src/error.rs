@@ -31,6 +31,7 @@ impl From<PictureError> for AppError {
             PictureError::UnknownArea(_)
             | PictureError::UnknownTheme(..)
             | PictureError::UnknownCategory(_)
+            | PictureError::UnknownPlan(_)
             | PictureError::NoData(..) => AppError::NotFound(error.to_string()),
             PictureError::PeriodNotCovered { .. }
             | PictureError::ThemeWithoutCategories(_)
