@@ -36,6 +36,7 @@ fn state() -> AppState {
                 known_areas: Default::default(),
                 buurt_geometries: store.buurt_geometries().unwrap(),
                 incident_codes: store.incident_codes().unwrap(),
+                ..Context::default()
             };
             let batch = read_file(&data(file), file, &options, &context).unwrap();
             store.import(&[batch], &()).unwrap();
