@@ -6,6 +6,7 @@
 mod area;
 mod batch;
 mod category;
+pub mod dutch;
 mod period;
 mod plan;
 pub mod rd;

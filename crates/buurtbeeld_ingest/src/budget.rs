@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use buurtbeeld_cube::dutch::signed;
 use buurtbeeld_cube::{
     AmountUnit, Amounts, BudgetLine, BudgetYear, ImportBatch, Taakveld, ROUNDING_TOLERANCE,
 };
@@ -34,20 +35,7 @@ pub(crate) fn read(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
-    let mut csv = text::csv_builder(input.delimiter)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let headers = csv
-        .headers()
-        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
-        .clone();
-    if headers.iter().map(str::trim).ne(HEADER) {
-        return Err(problems.fatal(
-            headers.position().map(|p| p.line()),
-            None,
-            format!("expected the header {}", HEADER.join(";")),
-        ));
-    }
+    let mut csv = text::own_csv(input.name, text, input.delimiter, &HEADER)?;
     // (plan, year) → the year's budget; (plan, year, deelproduct) → first line.
     let mut years: BTreeMap<(String, i32), BudgetYear> = BTreeMap::new();
     let mut seen: BTreeMap<(String, i32, String), u64> = BTreeMap::new();
@@ -254,14 +242,14 @@ pub(crate) fn read(
                  is shown with the budget.",
                 mismatch.year,
                 mismatch.column.label(),
-                group_thousands(mismatch.lines_sum),
-                group_thousands(mismatch.stated),
+                signed(mismatch.lines_sum),
+                signed(mismatch.stated),
                 if mismatch.lines_sum > mismatch.stated {
                     "over by"
                 } else {
                     "short by"
                 },
-                group_thousands((mismatch.lines_sum - mismatch.stated).abs()),
+                signed((mismatch.lines_sum - mismatch.stated).abs()),
             ));
         }
     }
@@ -307,23 +295,6 @@ fn parse_amount(raw: &str) -> Result<i64, String> {
     Ok(if raw.starts_with('-') { -value } else { value })
 }
 
-/// `17198` → `17.198`, for messages about amounts.
-fn group_thousands(value: i64) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if value < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,6 +308,5 @@ mod tests {
         for bad in ["17,5", "1.23", "€ 12", "twaalf", "12.3456", ".123", "-"] {
             assert!(parse_amount(bad).is_err(), "{bad}");
         }
-        assert_eq!(group_thousands(-17_056), "-17.056");
     }
 }

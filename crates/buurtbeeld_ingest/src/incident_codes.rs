@@ -15,21 +15,12 @@ pub(crate) fn read(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
-    let mut csv = text::csv_builder(input.delimiter)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let headers = csv
-        .headers()
-        .map_err(|e| Problems::new(input.name).fatal(Some(1), None, e.to_string()))?
-        .clone();
-    let expected = ["incident_code", "label", "category"];
-    if headers.iter().map(str::trim).ne(expected) {
-        return Err(problems.fatal(
-            None,
-            None,
-            "expected the header incident_code;label;category",
-        ));
-    }
+    let mut csv = text::own_csv(
+        input.name,
+        text,
+        input.delimiter,
+        &["incident_code", "label", "category"],
+    )?;
     let mut records: BTreeMap<String, (u64, IncidentCodeRecord)> = BTreeMap::new();
     for result in csv.records() {
         let record = match result {

@@ -124,3 +124,27 @@ pub fn is_identifier(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
+
+/// A CSV reader over buurtbeeld's own files (`#` comment lines allowed) whose header must be
+/// exactly `expected`.
+pub fn own_csv<'a>(
+    name: &str,
+    text: &'a str,
+    delimiter: u8,
+    expected: &[&str],
+) -> Result<csv::Reader<&'a [u8]>, ImportError> {
+    let mut csv = csv_builder(delimiter)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers = csv
+        .headers()
+        .map_err(|e| Problems::new(name).fatal(Some(1), None, e.to_string()))?;
+    if headers.iter().map(str::trim).ne(expected.iter().copied()) {
+        return Err(Problems::new(name).fatal(
+            headers.position().map(|p| p.line()),
+            None,
+            format!("expected the header {}", expected.join(";")),
+        ));
+    }
+    Ok(csv)
+}

@@ -7,7 +7,7 @@
 //! the good direction, "behaald" when it is at or beyond the target itself.
 
 use buurtbeeld_cube::{
-    ActionSet, AreaCode, BudgetYear, CategoryCode, Direction, Goal, KpiMeasure, Plan,
+    ActionSet, AreaCode, BudgetYear, CategoryCode, Direction, Goal, KpiMeasure, Plan, Theme,
 };
 use buurtbeeld_store::{PlanVersion, Store};
 
@@ -88,17 +88,18 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, Pictur
     let municipality_name = store
         .area(&plan.municipality)?
         .map_or_else(|| plan.municipality.to_string(), |a| a.name);
+    let themes = store.themes()?;
     let kpis = plan
         .goals
         .iter()
-        .map(|goal| kpi_progress(store, &plan, goal))
+        .map(|goal| kpi_progress(store, &themes, &plan, goal))
         .collect::<Result<_, _>>()?;
     // The total where the police tables are imported; else what the goals measure (the demo
     // has bicycle thefts only).
     let mut subjects = vec![Subject::Theme("totaal".to_owned())];
     subjects.extend(plan.goals.iter().map(|g| subject_of(&g.indicator)));
     let complete_years = complete_years(store, &plan.municipality, &subjects)?;
-    let bbv = bbv_indicators(store, &plan.municipality, &complete_years)?;
+    let bbv = bbv_indicators(store, &themes, &plan.municipality, &complete_years)?;
     Ok(Some(PlanReport {
         actions: store.action_sets(&plan.id)?,
         budget: store.budget(&plan.id)?,
@@ -176,14 +177,18 @@ fn complete_years(
     Ok(complete.into_iter().collect())
 }
 
-fn kpi_progress(store: &Store, plan: &Plan, goal: &Goal) -> Result<KpiProgress, PictureError> {
+fn kpi_progress(
+    store: &Store,
+    themes: &[Theme],
+    plan: &Plan,
+    goal: &Goal,
+) -> Result<KpiProgress, PictureError> {
     let subject = subject_of(&goal.indicator);
     let indicator_label = match &subject {
-        Subject::Theme(id) => store
-            .themes()?
-            .into_iter()
+        Subject::Theme(id) => themes
+            .iter()
             .find(|t| &t.id == id)
-            .map_or_else(|| id.clone(), |t| t.name),
+            .map_or_else(|| id.clone(), |t| t.name.clone()),
         Subject::Category(code) => format!("categorie {code}"),
     };
     let mut values = Vec::new();
@@ -240,11 +245,12 @@ fn kpi_progress(store: &Store, plan: &Plan, goal: &Goal) -> Result<KpiProgress, 
 /// have no police category and stay empty until Halt figures are imported.
 fn bbv_indicators(
     store: &Store,
+    themes: &[Theme],
     area: &AreaCode,
     years: &[i32],
 ) -> Result<Vec<BbvIndicator>, PictureError> {
     let mut indicators = Vec::new();
-    for theme in store.themes()? {
+    for theme in themes {
         let Some(label) = theme.bbv_indicator.clone() else {
             continue;
         };
@@ -262,9 +268,9 @@ fn bbv_indicators(
             })
             .collect::<Result<_, PictureError>>()?;
         indicators.push(BbvIndicator {
-            theme: theme.id,
+            theme: theme.id.clone(),
             label,
-            definition: theme.description,
+            definition: theme.description.clone(),
             values,
         });
     }

@@ -21,13 +21,18 @@ pub struct PlanVersion {
 
 /// The newest document per (kind, plan, year).
 const CURRENT: &str = "SELECT body FROM plan_documents d
-     WHERE kind = ?1 AND plan_id LIKE ?2 AND id = (
+     WHERE kind = ?1 AND (?2 IS NULL OR plan_id = ?2) AND id = (
          SELECT max(id) FROM plan_documents e
          WHERE e.kind = d.kind AND e.plan_id = d.plan_id AND e.year = d.year)
      ORDER BY plan_id, year";
 
 impl Store {
-    fn current<T: serde::de::DeserializeOwned>(&self, kind: &str, plan: &str) -> Result<Vec<T>> {
+    /// The current documents of `kind`, of one plan or (`None`) of every plan.
+    fn current<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        plan: Option<&str>,
+    ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(CURRENT)?;
         let bodies = stmt
             .query_map(params![kind, plan], |row| row.get::<_, String>(0))?
@@ -48,21 +53,21 @@ impl Store {
 
     /// Every plan in its current version, by id.
     pub fn plans(&self) -> Result<Vec<Plan>> {
-        self.current("plan", "%")
+        self.current("plan", None)
     }
 
     pub fn plan(&self, id: &str) -> Result<Option<Plan>> {
-        Ok(self.current("plan", &like_exactly(id))?.pop())
+        Ok(self.current("plan", Some(id))?.pop())
     }
 
     /// A plan's current action sets, oldest year first.
     pub fn action_sets(&self, plan: &str) -> Result<Vec<ActionSet>> {
-        self.current("actions", &like_exactly(plan))
+        self.current("actions", Some(plan))
     }
 
     /// A plan's current budget per year, oldest first.
     pub fn budget(&self, plan: &str) -> Result<Vec<BudgetYear>> {
-        self.current("budget", &like_exactly(plan))
+        self.current("budget", Some(plan))
     }
 
     /// Every imported version of a plan's documents, newest first.
@@ -84,9 +89,4 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-/// A LIKE pattern matching exactly `id` (plan ids are `[a-z0-9-]`, without wildcards).
-fn like_exactly(id: &str) -> String {
-    id.replace(['%', '_'], "")
 }
