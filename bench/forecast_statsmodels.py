@@ -6,7 +6,7 @@ trend and season, period 12, statsmodels' default estimation) to every sampled s
 and forecasts the same months. Prints the time per series and, on the same series, the hold-out
 MASE of both sides (scale: in-sample MAE of the seasonal naive forecast on the history).
 
-    pip install statsmodels==0.15.0 numpy
+    pip install statsmodels==0.15.0 numpy scipy
     python3 bench/forecast_statsmodels.py forecast.json --every 10 --processes 2
 """
 
@@ -18,6 +18,7 @@ import time
 import warnings
 
 import numpy as np
+from scipy.stats import binomtest
 
 
 def fit_and_forecast(job):
@@ -109,6 +110,16 @@ def main():
     print("|---|---:|---:|---:|---:|")
     print(f"| buurtbeeld (chosen method) | {np.mean(mase_ours):.3f} | {np.median(mase_ours):.3f} | {better} | {worse} |")
     print(f"| statsmodels ExponentialSmoothing | {np.mean(mase_theirs):.3f} | {np.median(mase_theirs):.3f} | {worse} | {better} |")
+    # Is the difference more than the luck of the sample? Paired, per series.
+    difference = np.asarray(mase_ours) - np.asarray(mase_theirs)
+    rng = np.random.default_rng(20261123)
+    means = [rng.choice(difference, difference.size).mean() for _ in range(10_000)]
+    low, high = np.percentile(means, [2.5, 97.5])
+    sign_p = binomtest(better, better + worse).pvalue
+    print()
+    print(f"Paired difference buurtbeeld − statsmodels: mean {difference.mean():+.4f} MASE "
+          f"(95% bootstrap interval {low:+.4f} … {high:+.4f}, 10.000 resamples, seed 20261123); "
+          f"sign test on better/worse series: p = {sign_p:.2g}.")
 
 
 if __name__ == "__main__":

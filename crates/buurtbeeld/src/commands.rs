@@ -448,36 +448,92 @@ pub fn log(data_dir: &Path) -> Outcome {
 }
 
 /// The plan of `id` (or the only plan) measured: KPIs, BBV indicators, actions, budget.
-pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome {
-    let store = open_store(data_dir)?;
+/// The plan a command is about: `id`, or the only plan in the store.
+fn choose_plan(store: &Store, id: Option<&str>) -> Result<String, Failure> {
     let plans = store.plans()?;
-    let id = match (id, plans.as_slice()) {
-        (Some(id), _) => id.to_owned(),
-        (None, [only]) => only.id.clone(),
-        (None, []) => {
-            return Err(Failure::Refused(
-                "no plan in the store; import a plan file (docs/plan-files.md) or run                  `buurtbeeld demo`"
-                    .to_owned(),
-            ))
-        }
+    match (id, plans.as_slice()) {
+        (Some(id), _) if plans.iter().any(|p| p.id == id) => Ok(id.to_owned()),
+        (Some(id), _) => Err(unknown_plan(store, id)?),
+        (None, [only]) => Ok(only.id.clone()),
+        (None, []) => Err(Failure::Refused(
+            "no plan in the store; import a plan file (docs/plan-files.md) or run \
+             `buurtbeeld demo`"
+                .to_owned(),
+        )),
         (None, _) => {
             let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-            return Err(Failure::Refused(format!(
+            Err(Failure::Refused(format!(
                 "the store has {} plans; choose one with --id: {}",
                 plans.len(),
                 ids.join(", ")
-            )));
+            )))
+        }
+    }
+}
+
+fn unknown_plan(store: &Store, id: &str) -> Result<Failure, Failure> {
+    let ids: Vec<String> = store.plans()?.into_iter().map(|p| p.id).collect();
+    Ok(Failure::Refused(format!(
+        "unknown plan '{id}'; the plans are: {}",
+        ids.join(", ")
+    )))
+}
+
+/// Write the Veiligheidsbrief as PDF or HTML, by the extension of `out`.
+pub fn report(data_dir: &Path, id: Option<&str>, year: Option<i32>, out: &Path) -> Outcome {
+    let extension = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let pdf = match extension.as_deref() {
+        Some("pdf") => true,
+        Some("html" | "htm") => false,
+        _ => {
+            return Err(Failure::Refused(format!(
+                "{}: the file name must end in .pdf or .html",
+                out.display()
+            )))
         }
     };
+    let store = open_store(data_dir)?;
+    let id = choose_plan(&store, id)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let date = buurtbeeld_report::dutch_date(today.year(), today.month().into(), today.day());
+    let document = match buurtbeeld_report::veiligheidsbrief(&store, &id, year, &date) {
+        Ok(document) => document,
+        Err(PictureError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(Failure::Refused(e.to_string())),
+    };
+    let (bytes, pages) = if pdf {
+        let rendered = document.to_pdf().context("writing the PDF")?;
+        (rendered.bytes, Some(rendered.pages))
+    } else {
+        (document.to_html().into_bytes(), None)
+    };
+    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    match pages {
+        Some(pages) => eprintln!(
+            "{}: {} ({pages} pagina's, {} bytes)",
+            out.display(),
+            document.title,
+            bytes.len()
+        ),
+        None => eprintln!(
+            "{}: {} ({} bytes)",
+            out.display(),
+            document.title,
+            bytes.len()
+        ),
+    }
+    Ok(())
+}
+
+pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome {
+    let store = open_store(data_dir)?;
+    let id = choose_plan(&store, id)?;
     let report = match buurtbeeld_report::plan_report(&store, &id) {
         Ok(Some(report)) => report,
-        Ok(None) => {
-            let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-            return Err(Failure::Refused(format!(
-                "unknown plan '{id}'; the plans are: {}",
-                ids.join(", ")
-            )));
-        }
+        Ok(None) => return Err(unknown_plan(&store, &id)?),
         Err(PictureError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(Failure::Refused(e.to_string())),
     };

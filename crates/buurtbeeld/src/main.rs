@@ -96,6 +96,20 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,
     },
+    /// Write a council document as PDF or HTML (by the extension of --out).
+    Report {
+        #[arg(value_parser = ["veiligheidsbrief"])]
+        document: String,
+        /// The year the document is about; default: the latest complete year in the store.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Plan id (needed when the store holds more than one plan).
+        #[arg(long)]
+        id: Option<String>,
+        /// The file to write: `.pdf` or `.html`.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// List the themes, or print them as an editable TOML file.
     Themes {
         #[arg(long)]
@@ -262,6 +276,12 @@ fn main() -> ExitCode {
             };
             commands::plan(&data_dir, id.as_deref(), format)
         }
+        Command::Report {
+            document: _,
+            year,
+            id,
+            out,
+        } => commands::report(&data_dir, id.as_deref(), year, &out),
         Command::Formats => commands::formats(),
         Command::Dump => commands::dump(&data_dir),
     };

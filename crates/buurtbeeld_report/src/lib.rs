@@ -3,9 +3,11 @@
 //!
 //! Reads the store; computes with `buurtbeeld_stats`; knows no input format and no HTTP.
 
+pub mod document;
 mod forecast;
 pub mod format;
 mod hotspots;
+mod pdf;
 mod picture;
 mod plan;
 mod render;
@@ -14,6 +16,7 @@ mod render_hotspots;
 mod render_plan;
 pub mod svg;
 mod trend;
+mod veiligheidsbrief;
 
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
@@ -23,6 +26,7 @@ pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
     WeightsRule, DEFAULT_SEED,
 };
+pub use pdf::{render_pdf, PdfError, RenderedPdf};
 pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
@@ -32,6 +36,7 @@ pub use render_forecast::{method_label, render_backtest, render_forecasts, rende
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use render_plan::{kpi_decimals, render_plan};
 pub use trend::{trend, Trend, TrendPoint};
+pub use veiligheidsbrief::{dutch_date, veiligheidsbrief};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).
 pub const ATTRIBUTION: &str = "Bron: CBS/Politie";

@@ -9,4 +9,5 @@ mod hotspots;
 mod import_real;
 mod malformed;
 mod picture;
+mod plan;
 mod serve;

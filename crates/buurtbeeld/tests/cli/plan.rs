@@ -1,0 +1,282 @@
+//! The safety plan, its action points and budget, and the Veiligheidsbrief written from them:
+//! imported from the transcribed real documents, and the generated PDF read back as text and
+//! rendered to page images, as a reader would.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::{fixture, Workspace};
+
+/// The PDF's text in drawing order, page by page (poppler's pdftotext; form feeds split pages).
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let output = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install poppler-utils)");
+    assert!(
+        output.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let text = String::from_utf8(output.stdout).expect("utf-8 text");
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// Whitespace collapsed, so a phrase matches across the line breaks of a table cell.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn budget_import_reports_every_year_whose_lines_miss_the_stated_total() {
+    let workspace = Workspace::new();
+    let output = workspace.run(&[
+        "import",
+        &fixture("plan/nijmegen_veiligheidsplan_2022_2026.toml")
+            .display()
+            .to_string(),
+        &fixture("plan/nijmegen_begroting_2022_2026.csv")
+            .display()
+            .to_string(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (year, lines, stated) in [
+        (2022, "6.706", "16.848"),
+        (2023, "17.056", "17.198"),
+        (2024, "17.063", "17.205"),
+        (2025, "16.872", "17.014"),
+        (2026, "16.872", "17.014"),
+    ] {
+        let line = report
+            .lines()
+            .find(|l| l.contains(&year.to_string()) && l.contains(stated))
+            .unwrap_or_else(|| panic!("no mismatch reported for {year}:\n{report}"));
+        assert!(line.contains(lines), "{year}: {line}");
+    }
+}
+
+#[test]
+fn veiligheidsbrief_accounts_for_all_sixteen_nieuwegein_action_points() {
+    let workspace = Workspace::new();
+    workspace.import(&[
+        &fixture("plan/nieuwegein_ivp_2017_2020.toml"),
+        &fixture("plan/nieuwegein_acties_2019.toml"),
+    ]);
+    let pdf = workspace.dir.path().join("brief.pdf");
+    workspace.ok(&[
+        "report",
+        "veiligheidsbrief",
+        "--year",
+        "2019",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    let pages = pdf_pages(&pdf);
+    let text = words(&pages.join(" "));
+    assert!(text.contains("Verantwoording actiepunten 2019"), "{text}");
+    assert!(
+        text.contains(
+            "16 actiepunten (6 gerealiseerd, 2 deels, 1 niet gerealiseerd, \
+             7 doorlopend)"
+        ),
+        "{text}"
+    );
+    let table: &str = text
+        .split_once("Tabel")
+        .map(|(_, rest)| rest)
+        .expect("the accountability table");
+    // Every action point's number appears in the table, in order, each followed by its text.
+    let plan = std::fs::read_to_string(fixture("plan/nieuwegein_acties_2019.toml")).unwrap();
+    let first_words: Vec<String> = plan
+        .lines()
+        .filter_map(|l| l.strip_prefix("gepland = \""))
+        .map(|g| {
+            let text = g.split('"').next().unwrap_or_default();
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(first_words.len(), 16);
+    let mut rest = table;
+    for (number, words) in first_words.iter().enumerate() {
+        let at = rest
+            .find(words.as_str())
+            .unwrap_or_else(|| panic!("action {} ('{words}') not in the table", number + 1));
+        rest = &rest[at..];
+    }
+}
+
+/// A page rendered to grey pixels at 72 dpi (1 pixel per point) by poppler's pdftoppm.
+struct PageImage {
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+}
+
+fn render_pages(pdf: &Path, dir: &Path) -> Vec<PageImage> {
+    let prefix = dir.join("pagina");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "72", "-gray"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs (apt-get install poppler-utils)");
+    assert!(status.success());
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            // Binary PGM: "P5\n<width> <height>\n255\n" then one byte per pixel.
+            let bytes = std::fs::read(file).unwrap();
+            let mut fields = Vec::new();
+            let mut at = 0;
+            while fields.len() < 4 {
+                let start = at;
+                while !bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+                at += 1;
+            }
+            assert_eq!(fields[0], "P5");
+            PageImage {
+                width: fields[1].parse().unwrap(),
+                height: fields[2].parse().unwrap(),
+                pixels: bytes[at..].to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// After `buurtbeeld demo`, the Veiligheidsbrief of the example plan is written and reads
+/// right: page numbers, headings, the figures of the store, and nothing drawn in the margins.
+#[test]
+fn demo_veiligheidsbrief_matches_the_store_and_stays_inside_its_margins() {
+    let workspace = Workspace::new();
+    workspace.ok(&["demo"]);
+    let pdf = workspace.dir.path().join("brief.pdf");
+    let output = workspace.run(&[
+        "report",
+        "veiligheidsbrief",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let message = String::from_utf8_lossy(&output.stderr).into_owned();
+
+    let pages = pdf_pages(&pdf);
+    assert!(pages.len() >= 4, "{} pages", pages.len());
+    assert!(
+        message.contains(&format!("({} pagina's", pages.len())),
+        "{message}"
+    );
+    for (i, page) in pages.iter().enumerate() {
+        let footer = format!("pagina {} van {}", i + 1, pages.len());
+        assert!(page.contains(&footer), "page {}: no '{footer}'", i + 1);
+        assert!(
+            page.contains("Bron: CBS/Politie"),
+            "page {}: no attribution",
+            i + 1
+        );
+    }
+    let text = words(&pages.join(" "));
+    // The latest complete year of the demo data is 2015.
+    for heading in [
+        "Veiligheidsbrief 2015",
+        "Inhoud",
+        "1 Inleiding",
+        "2 Criminaliteitsbeeld 2015",
+        "Doelen en voortgang",
+        "Verantwoording actiepunten 2015",
+        "Prioriteiten en acties 2016",
+        "Begroting en realisatie 2015",
+        "Bronnen en werkwijze",
+    ] {
+        assert!(text.contains(heading), "no heading '{heading}'");
+    }
+
+    // Key figures, as the store gives them.
+    let picture: serde_json::Value = serde_json::from_str(&workspace.ok(&[
+        "picture",
+        "--area",
+        "GM0014",
+        "--theme",
+        "fietsdiefstal",
+        "--year",
+        "2015",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let own = &picture["rows"][0];
+    let count = own["count"].as_u64().unwrap();
+    let previous = own["previous_count"].as_u64().unwrap();
+    let dutch = |n: u64| buurtbeeld_cube::dutch::integer(n);
+    let row = format!("Fietsdiefstal {} {}", dutch(previous), dutch(count));
+    assert!(text.contains(&row), "no '{row}' in the crime table");
+    let plan: serde_json::Value =
+        serde_json::from_str(&workspace.ok(&["plan", "--format", "json"])).unwrap();
+    let actions_2015 = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|set| set["year"] == 2015)
+        .expect("actions of 2015");
+    let n = actions_2015["actions"].as_array().unwrap().len();
+    assert!(
+        text.contains(&format!("{n} actiepunten (")),
+        "no count of {n} actions"
+    );
+
+    // Rendered as a reader sees it (A4 = 595,3 × 841,9 pt; poppler rounds up): every page, and nothing in the side margins (an
+    // overflowing table or figure would draw there).
+    let images = render_pages(&pdf, workspace.dir.path());
+    assert_eq!(images.len(), pages.len());
+    for (i, image) in images.iter().enumerate() {
+        assert_eq!(
+            (image.width, image.height),
+            (596, 842),
+            "page {} is not A4",
+            i + 1
+        );
+        let margin = 56;
+        let inked = (0..image.height).any(|y| {
+            (0..margin)
+                .chain(image.width - margin..image.width)
+                .any(|x| image.pixels[y * image.width + x] < 200)
+        });
+        assert!(
+            !inked,
+            "page {}: something is drawn in a side margin",
+            i + 1
+        );
+        let body_ink = image.pixels.iter().filter(|p| **p < 200).count();
+        assert!(body_ink > 1000, "page {} is nearly empty", i + 1);
+    }
+}

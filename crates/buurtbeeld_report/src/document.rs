@@ -1,0 +1,179 @@
+//! Council documents as plain data (headings, paragraphs, tables, figures), written out as PDF
+//! (in-process, [`crate::pdf`]) or as one self-contained HTML file from the same content.
+//!
+//! Every text in a document is data: it is escaped for HTML and drawn as text in the PDF, so
+//! names and descriptions from files can never be read as markup.
+
+use crate::pdf::{render_pdf, PdfError, RenderedPdf};
+
+/// A document: a title block, then blocks in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: String,
+    /// Dutch date line, e.g. `22 november 2026`.
+    pub date: String,
+    /// The source attribution in every page footer.
+    pub attribution: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// The table of contents.
+    Contents,
+    /// Level 1 or 2; numbered.
+    Heading(u8, String),
+    Paragraph(String),
+    /// A list of short points.
+    Bullets(Vec<String>),
+    Table(DocTable),
+    /// An SVG from [`crate::svg`], with a caption.
+    Figure {
+        svg: String,
+        caption: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocTable {
+    pub headers: Vec<String>,
+    /// One flag per column: right-aligned (figures) or not.
+    pub numeric: Vec<bool>,
+    /// Relative column widths; `None`: each column as wide as its content, scaled to fit.
+    pub widths: Option<Vec<u8>>,
+    pub rows: Vec<Vec<String>>,
+    pub caption: Option<String>,
+}
+
+impl Document {
+    /// The PDF (A4, with a table of contents, page numbers and bookmarks).
+    pub fn to_pdf(&self) -> Result<RenderedPdf, PdfError> {
+        render_pdf(self)
+    }
+
+    /// One HTML file with the SVGs inline, for the web and for e-mail.
+    pub fn to_html(&self) -> String {
+        let numbers = heading_numbers(&self.blocks);
+        let anchor = |number: &str| format!("h{}", number.replace('.', "-"));
+        let mut contents = String::new();
+        for (index, block) in self.blocks.iter().enumerate() {
+            if let Block::Heading(level, text) = block {
+                let number = &numbers[index];
+                contents.push_str(&format!(
+                    "<li class=\"level-{level}\"><a href=\"#{}\">{number} {}</a></li>",
+                    anchor(number),
+                    escape(text)
+                ));
+            }
+        }
+        let mut body = String::new();
+        for (index, block) in self.blocks.iter().enumerate() {
+            match block {
+                Block::Contents => body.push_str(&format!(
+                    "<nav aria-label=\"Inhoud\"><h2>Inhoud</h2><ol>{contents}</ol></nav>"
+                )),
+                Block::Heading(level, text) => {
+                    let number = &numbers[index];
+                    let tag = level + 1;
+                    body.push_str(&format!(
+                        "<h{tag} id=\"{}\">{number} {}</h{tag}>",
+                        anchor(number),
+                        escape(text)
+                    ));
+                }
+                Block::Paragraph(text) => body.push_str(&format!("<p>{}</p>", escape(text))),
+                Block::Bullets(items) => {
+                    body.push_str("<ul>");
+                    for item in items {
+                        body.push_str(&format!("<li>{}</li>", escape(item)));
+                    }
+                    body.push_str("</ul>");
+                }
+                Block::Table(table) => body.push_str(&html_table(table)),
+                Block::Figure { svg, caption } => body.push_str(&format!(
+                    "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                    escape(caption)
+                )),
+            }
+        }
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title><style>{STYLE}</style></head><body><header>\
+             <h1>{title}</h1><p class=\"subtitle\">{subtitle}</p><p class=\"date\">{date}</p>\
+             </header><main>{body}</main><footer>{attribution}</footer></body></html>\n",
+            title = escape(&self.title),
+            subtitle = escape(&self.subtitle),
+            date = escape(&self.date),
+            attribution = escape(&self.attribution),
+        )
+    }
+}
+
+const STYLE: &str =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:60rem;margin:2rem \
+auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}h1,h2,h3{color:#01689b}table{border-collapse:\
+collapse;width:100%;margin:1rem 0}th{text-align:left;border-bottom:2px solid #01689b}td,th{padding:\
+.25rem .4rem;vertical-align:top}tr:nth-child(even) td{background:#f4f4f4}.num{text-align:right;\
+white-space:nowrap}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption,caption{\
+font-size:.9em;color:#444;text-align:left}footer{border-top:1px solid #ccc;margin-top:2rem;color:\
+#444;font-size:.9em}nav li.level-2{margin-left:1.5rem}";
+
+/// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks.
+pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
+    let mut counters = [0usize; 2];
+    blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading(level, _) if *level <= 1 => {
+                counters = [counters[0] + 1, 0];
+                counters[0].to_string()
+            }
+            Block::Heading(..) => {
+                counters[1] += 1;
+                format!("{}.{}", counters[0], counters[1])
+            }
+            _ => String::new(),
+        })
+        .collect()
+}
+
+fn html_table(table: &DocTable) -> String {
+    let class = |i: usize| {
+        if table.numeric.get(i).copied().unwrap_or(false) {
+            " class=\"num\""
+        } else {
+            ""
+        }
+    };
+    let mut out = String::from("<table>");
+    if let Some(caption) = &table.caption {
+        out.push_str(&format!("<caption>{}</caption>", escape(caption)));
+    }
+    out.push_str("<thead><tr>");
+    for (i, header) in table.headers.iter().enumerate() {
+        out.push_str(&format!(
+            "<th scope=\"col\"{}>{}</th>",
+            class(i),
+            escape(header)
+        ));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(&format!("<td{}>{}</td>", class(i), escape(cell)));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,592 @@
+//! The Veiligheidsbrief: the yearly letter to the council. The crime picture of the year per
+//! theme (with which changes are more than chance), KPI progress, the BBV indicators, the
+//! accountability for the year's action points, the priorities for the next year, and the
+//! budget with its realisation.
+
+use buurtbeeld_cube::{AreaLevel, BudgetColumn, BudgetYear, Period, DUTCH_MONTHS};
+use buurtbeeld_store::Store;
+
+use crate::document::{Block, DocTable, Document};
+use crate::format::{decimal, integer, p_value, percent, signed};
+use crate::picture::{picture, PictureError, PictureRequest, Subject};
+use crate::plan::{plan_report, PlanReport};
+use crate::render_plan::kpi_decimals;
+use crate::svg::{choropleth, line_chart, Line, MapArea};
+use crate::trend::trend;
+
+const NO_FIGURE: &str = "–";
+
+/// The brief of plan `plan_id` about `year` (default: the latest complete year with figures for
+/// the plan's gemeente). `today` is the date line, e.g. `23 november 2026`.
+pub fn veiligheidsbrief(
+    store: &Store,
+    plan_id: &str,
+    year: Option<i32>,
+    today: &str,
+) -> Result<Document, PictureError> {
+    let report = plan_report(store, plan_id)?
+        .ok_or_else(|| PictureError::UnknownPlan(plan_id.to_owned()))?;
+    let year = match year.or_else(|| report.complete_years.last().copied()) {
+        Some(year) => year,
+        None => {
+            return Err(PictureError::NoData(
+                report.plan.municipality.clone(),
+                " for a complete year".to_owned(),
+            ))
+        }
+    };
+    let plan = &report.plan;
+    let mut blocks = vec![
+        Block::Contents,
+        Block::Heading(1, "Inleiding".to_owned()),
+        Block::Paragraph(format!(
+            "Met deze Veiligheidsbrief informeren wij de raad over de veiligheid in {} in {year}: \
+             het criminaliteitsbeeld per thema, de voortgang op de doelen van het {}, de \
+             verantwoording van de actiepunten van {year}, de prioriteiten voor {} en de \
+             begroting met de realisatie.",
+            report.municipality_name,
+            plan.name,
+            year + 1
+        )),
+    ];
+    if let Some(source) = &plan.source {
+        blocks.push(Block::Paragraph(format!("Over het plan: {source}")));
+    }
+    blocks.extend(crime_picture(store, &report, year)?);
+    blocks.extend(goals(&report));
+    blocks.extend(bbv(&report));
+    blocks.extend(accountability(&report, year));
+    blocks.extend(priorities(&report, year + 1));
+    blocks.extend(budget(&report, year));
+    blocks.extend(changes(&report, year));
+    blocks.push(Block::Heading(1, "Bronnen en werkwijze".to_owned()));
+    blocks.push(Block::Bullets(vec![
+        "Criminaliteitscijfers: geregistreerde misdrijven van de politie (Bron: CBS/Politie, \
+         CC BY 4.0), zoals geïmporteerd in buurtbeeld."
+            .to_owned(),
+        "Een verandering heet significant als de kans dat zij bij gelijkblijvende \
+         omstandigheden toevallig zo groot uitvalt kleiner is dan 5% (exacte Poisson-toets, \
+         tweezijdig)."
+            .to_owned(),
+        "Een doel is 'op koers' als de laatste volledige jaarwaarde op of voorbij de rechte \
+         lijn van de basiswaarde naar de streefwaarde ligt; 'behaald' als zij de streefwaarde \
+         zelf haalt."
+            .to_owned(),
+        "Begrotingsbedragen staan zoals aangeleverd; een TOTAAL-regel die niet gelijk is aan de \
+         som van de regels wordt gemeld, niet gecorrigeerd."
+            .to_owned(),
+    ]));
+    Ok(Document {
+        title: format!("Veiligheidsbrief {year}"),
+        subtitle: format!("{}: {}", report.municipality_name, plan.name),
+        date: today.to_owned(),
+        attribution: format!("Bron: CBS/Politie · buurtbeeld · {}", plan.name),
+        blocks,
+    })
+}
+
+/// Today as Dutch text, e.g. `23 november 2026`.
+pub fn dutch_date(year: i32, month: u8, day: u8) -> String {
+    let month_name = DUTCH_MONTHS
+        .get(usize::from(month).saturating_sub(1))
+        .copied()
+        .unwrap_or("");
+    format!("{day} {month_name} {year}")
+}
+
+fn crime_picture(
+    store: &Store,
+    report: &PlanReport,
+    year: i32,
+) -> Result<Vec<Block>, PictureError> {
+    let area = &report.plan.municipality;
+    let mut rows = Vec::new();
+    let mut significant = Vec::new();
+    let mut with_data = Vec::new();
+    for theme in store.themes()? {
+        if theme.bbv_indicator.is_some() || theme.categories.is_empty() {
+            continue;
+        }
+        let request = PictureRequest {
+            area: area.clone(),
+            subject: Subject::Theme(theme.id.clone()),
+            year,
+            month: None,
+            source: None,
+            level: None,
+        };
+        let picture = match picture(store, &request) {
+            Ok(p) if p.period == year.to_string() => p,
+            Ok(_)
+            | Err(
+                PictureError::NoData(..)
+                | PictureError::PeriodNotCovered { .. }
+                | PictureError::UnknownArea(_),
+            ) => continue,
+            Err(e) => return Err(e),
+        };
+        let own = &picture.rows[0];
+        let Some(count) = own.count else { continue };
+        if own.significant == Some(true) {
+            significant.push(format!(
+                "{}: {} ({} → {}, p = {})",
+                theme.name,
+                own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
+                own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
+                integer(count),
+                own.p_value.map_or(NO_FIGURE.to_owned(), p_value)
+            ));
+        }
+        rows.push(vec![
+            theme.name.clone(),
+            own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
+            integer(count),
+            own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
+            own.per_1000.map_or(NO_FIGURE.to_owned(), |r| decimal(r, 1)),
+            match own.significant {
+                Some(true) => "ja".to_owned(),
+                Some(false) => "nee".to_owned(),
+                None => NO_FIGURE.to_owned(),
+            },
+        ]);
+        with_data.push((theme, count));
+    }
+    let mut blocks = vec![Block::Heading(1, format!("Criminaliteitsbeeld {year}"))];
+    if rows.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "De database bevat geen volledige jaarcijfers voor {} in {year}.",
+            report.municipality_name
+        )));
+        return Ok(blocks);
+    }
+    blocks.push(Block::Paragraph(format!(
+        "Geregistreerde misdrijven in {} per thema in {year}, vergeleken met {}. Alleen \
+         thema's waarvoor cijfers zijn geïmporteerd staan in de tabel.",
+        report.municipality_name,
+        year - 1
+    )));
+    blocks.push(Block::Table(DocTable {
+        headers: vec![
+            "Thema".into(),
+            format!("{}", year - 1),
+            format!("{year}"),
+            "Verschil".into(),
+            "Per 1.000 inw.".into(),
+            "Significant".into(),
+        ],
+        numeric: vec![false, true, true, true, true, false],
+        widths: Some(vec![4, 2, 2, 2, 2, 2]),
+        rows,
+        caption: Some(format!(
+            "Criminaliteit per thema, {} {year} (Bron: CBS/Politie)",
+            report.municipality_name
+        )),
+    }));
+    blocks.push(Block::Paragraph(if significant.is_empty() {
+        "Geen van de veranderingen ten opzichte van het jaar ervoor is groter dan toeval kan \
+         verklaren."
+            .to_owned()
+    } else {
+        "Veranderingen die groter zijn dan toeval kan verklaren:".to_owned()
+    }));
+    if !significant.is_empty() {
+        blocks.push(Block::Bullets(significant));
+    }
+
+    // The busiest theme: its monthly course and where in the gemeente it happens.
+    with_data.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    if let Some((theme, _)) = with_data.first() {
+        let subject = Subject::Theme(theme.id.clone());
+        blocks.push(Block::Heading(
+            2,
+            format!("{}: verloop en spreiding", theme.name),
+        ));
+        let course = trend(store, area, &subject)?;
+        let points: Vec<_> = course
+            .points
+            .iter()
+            .filter(|p| (year - 2..=year).contains(&p.period.calendar_year()))
+            .collect();
+        let values: Vec<Option<f64>> = points.iter().map(|p| p.count.map(|c| c as f64)).collect();
+        let labels: Vec<String> = points.iter().map(|p| period_label(p.period)).collect();
+        blocks.push(Block::Figure {
+            svg: line_chart(
+                &[Line {
+                    name: &theme.name,
+                    values: &values,
+                    dashed: false,
+                    band: None,
+                }],
+                &labels,
+                &format!("{} per maand, {}–{year}", theme.name, year - 2),
+                "aantal",
+            ),
+            caption: format!(
+                "{} in {} per maand, {}–{year} (Bron: CBS/Politie)",
+                theme.name,
+                report.municipality_name,
+                year - 2
+            ),
+        });
+        if let Some(map) = buurt_map(store, report, &subject, &theme.name, year)? {
+            blocks.push(map);
+        }
+    }
+    Ok(blocks)
+}
+
+fn period_label(period: Period) -> String {
+    match period {
+        Period::Month { year, month } => format!(
+            "{} {year}",
+            &DUTCH_MONTHS[(month as usize).saturating_sub(1)][..3]
+        ),
+        Period::Year(year) => year.to_string(),
+    }
+}
+
+/// A map of the theme per 1.000 inwoners (or counts, without population) per buurt.
+fn buurt_map(
+    store: &Store,
+    report: &PlanReport,
+    subject: &Subject,
+    label: &str,
+    year: i32,
+) -> Result<Option<Block>, PictureError> {
+    let request = PictureRequest {
+        area: report.plan.municipality.clone(),
+        subject: subject.clone(),
+        year,
+        month: None,
+        source: None,
+        level: Some(AreaLevel::Buurt),
+    };
+    let Ok(picture) = picture(store, &request) else {
+        return Ok(None);
+    };
+    let rates = picture.rows[1..].iter().any(|r| r.per_1000.is_some());
+    let mut shapes = Vec::new();
+    for row in &picture.rows[1..] {
+        if let Some(geometry) = store.area_geometry(&row.code)? {
+            let value = if rates {
+                row.per_1000
+            } else {
+                row.count.map(|c| c as f64)
+            };
+            shapes.push((row.code.to_string(), row.name.clone(), geometry, value));
+        }
+    }
+    if shapes.is_empty() {
+        return Ok(None);
+    }
+    let areas: Vec<MapArea<'_>> = shapes
+        .iter()
+        .map(|(code, name, geometry, value)| MapArea {
+            code,
+            name,
+            geometry,
+            value: *value,
+            href: None,
+        })
+        .collect();
+    let measure = if rates {
+        "per 1.000 inwoners"
+    } else {
+        "aantal"
+    };
+    Ok(Some(Block::Figure {
+        svg: choropleth(
+            &areas,
+            &format!("{label} per buurt, {year}"),
+            measure,
+            usize::from(rates),
+        ),
+        caption: format!(
+            "{label} per buurt in {year}, {measure}; grijs gearceerd: geen gegevens (Bron: \
+             CBS/Politie)"
+        ),
+    }))
+}
+
+fn goals(report: &PlanReport) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(1, "Doelen en voortgang".to_owned())];
+    if report.kpis.is_empty() {
+        blocks.push(Block::Paragraph(
+            "Het plan bevat geen meetbare doelen.".to_owned(),
+        ));
+        return blocks;
+    }
+    let rows = report
+        .kpis
+        .iter()
+        .map(|kpi| {
+            let places = kpi_decimals(kpi.goal.measure);
+            vec![
+                kpi.goal.description.clone(),
+                kpi.area_name.clone(),
+                format!(
+                    "{} ({})",
+                    kpi.baseline
+                        .map_or(NO_FIGURE.to_owned(), |v| decimal(v, places)),
+                    kpi.goal.baseline_year
+                ),
+                kpi.latest.map_or(NO_FIGURE.to_owned(), |(y, v)| {
+                    format!("{} ({y})", decimal(v, places))
+                }),
+                format!(
+                    "{} ({})",
+                    decimal(kpi.goal.target, places),
+                    kpi.goal.target_year
+                ),
+                kpi.status.label().to_owned(),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(DocTable {
+        headers: vec![
+            "Doel".into(),
+            "Gebied".into(),
+            "Basis".into(),
+            "Laatst".into(),
+            "Streefwaarde".into(),
+            "Stand".into(),
+        ],
+        numeric: vec![false, false, true, true, true, false],
+        widths: Some(vec![5, 2, 2, 2, 2, 2]),
+        rows,
+        caption: Some("Doelen van het plan en hun stand in het laatste volledige jaar".into()),
+    }));
+    blocks
+}
+
+fn bbv(report: &PlanReport) -> Vec<Block> {
+    if report.complete_years.is_empty() || report.bbv.is_empty() {
+        return Vec::new();
+    }
+    let mut headers = vec!["Indicator".to_owned()];
+    headers.extend(report.complete_years.iter().map(ToString::to_string));
+    let rows = report
+        .bbv
+        .iter()
+        .map(|indicator| {
+            let mut row = vec![indicator.label.clone()];
+            row.extend(
+                indicator
+                    .values
+                    .iter()
+                    .map(|(_, v)| v.map_or(NO_FIGURE.to_owned(), |v| decimal(v, 1))),
+            );
+            row
+        })
+        .collect();
+    let mut numeric = vec![false];
+    numeric.extend(report.complete_years.iter().map(|_| true));
+    vec![
+        Block::Heading(1, "BBV-indicatoren taakveld Veiligheid".to_owned()),
+        Block::Paragraph(
+            "De verplichte beleidsindicatoren (Besluit begroting en verantwoording), berekend \
+             uit de geïmporteerde politiecijfers en inwoneraantallen. Een streepje: de cijfers \
+             zijn niet geïmporteerd (Halt-verwijzingen komen van Halt, niet van de politie)."
+                .to_owned(),
+        ),
+        Block::Table(DocTable {
+            headers,
+            numeric,
+            widths: None,
+            rows,
+            caption: Some("BBV-indicatoren per jaar".into()),
+        }),
+    ]
+}
+
+fn accountability(report: &PlanReport, year: i32) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(
+        1,
+        format!("Verantwoording actiepunten {year}"),
+    )];
+    let Some(set) = report.actions.iter().find(|s| s.year == year) else {
+        blocks.push(Block::Paragraph(format!(
+            "Voor {year} zijn geen actiepunten vastgelegd."
+        )));
+        return blocks;
+    };
+    let counts: Vec<String> = buurtbeeld_cube::ActionStatus::ALL
+        .iter()
+        .filter_map(|status| {
+            let n = set.actions.iter().filter(|a| a.status == *status).count();
+            (n > 0).then(|| format!("{n} {}", status.label()))
+        })
+        .collect();
+    blocks.push(Block::Paragraph(format!(
+        "Wat wilden we doen en wat hebben we gedaan: {} actiepunten ({}).",
+        set.actions.len(),
+        counts.join(", ")
+    )));
+    blocks.push(Block::Table(action_table(report, set)));
+    blocks
+}
+
+fn priorities(report: &PlanReport, next: i32) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(1, format!("Prioriteiten en acties {next}"))];
+    let priority_themes: Vec<String> = report
+        .plan
+        .themes
+        .iter()
+        .filter(|t| t.priority)
+        .map(|t| t.name.clone())
+        .collect();
+    if !priority_themes.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "De prioritaire thema's van het plan: {}.",
+            priority_themes.join(", ")
+        )));
+    }
+    match report.actions.iter().find(|s| s.year == next) {
+        Some(set) => blocks.push(Block::Table(action_table(report, set))),
+        None => blocks.push(Block::Paragraph(format!(
+            "Voor {next} zijn nog geen actiepunten vastgelegd."
+        ))),
+    }
+    blocks
+}
+
+fn action_table(report: &PlanReport, set: &buurtbeeld_cube::ActionSet) -> DocTable {
+    let theme_names = |ids: &[String]| -> String {
+        ids.iter()
+            .map(|id| {
+                report
+                    .plan
+                    .theme(id)
+                    .map_or_else(|| id.clone(), |t| t.name.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    DocTable {
+        headers: vec![
+            "Nr.".into(),
+            "Thema".into(),
+            "Wat wilden we doen".into(),
+            "Wat hebben we gedaan".into(),
+            "Status".into(),
+        ],
+        numeric: vec![true, false, false, false, false],
+        widths: Some(vec![1, 3, 7, 7, 3]),
+        rows: set
+            .actions
+            .iter()
+            .map(|a| {
+                vec![
+                    a.number.to_string(),
+                    theme_names(&a.themes),
+                    a.planned.clone(),
+                    if a.done.is_empty() {
+                        NO_FIGURE.to_owned()
+                    } else {
+                        a.done.clone()
+                    },
+                    a.status.label().to_owned(),
+                ]
+            })
+            .collect(),
+        caption: Some(format!("Actiepunten {}", set.year)),
+    }
+}
+
+fn budget(report: &PlanReport, year: i32) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(1, format!("Begroting en realisatie {year}"))];
+    let Some(budget) = report.budget.iter().find(|b| b.year == year) else {
+        blocks.push(Block::Paragraph(format!(
+            "Voor {year} is geen begroting geïmporteerd."
+        )));
+        return blocks;
+    };
+    blocks.push(Block::Table(budget_table(report, budget)));
+    for mismatch in budget.mismatches() {
+        blocks.push(Block::Paragraph(format!(
+            "Let op: in {} tellen de regels in de kolom {} op tot {}, terwijl de TOTAAL-regel \
+             van de bron {} vermeldt. Het verschil is niet gecorrigeerd.",
+            mismatch.year,
+            mismatch.column.label(),
+            signed(mismatch.lines_sum),
+            signed(mismatch.stated)
+        )));
+    }
+    blocks
+}
+
+fn budget_table(report: &PlanReport, budget: &BudgetYear) -> DocTable {
+    let amount = |value: Option<i64>| value.map_or(NO_FIGURE.to_owned(), signed);
+    let mut rows: Vec<Vec<String>> = budget
+        .lines
+        .iter()
+        .map(|line| {
+            vec![
+                line.product.clone(),
+                format!("{} {}", line.taakveld.code(), line.taakveld.label()),
+                amount(line.amounts.budgeted),
+                amount(line.amounts.amended),
+                amount(line.amounts.realised),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "Totaal van de regels".into(),
+        String::new(),
+        amount(budget.sum(BudgetColumn::Budgeted)),
+        amount(budget.sum(BudgetColumn::Amended)),
+        amount(budget.sum(BudgetColumn::Realised)),
+    ]);
+    if let Some(stated) = budget.stated_total {
+        rows.push(vec![
+            "TOTAAL volgens bron".into(),
+            String::new(),
+            amount(stated.budgeted),
+            amount(stated.amended),
+            amount(stated.realised),
+        ]);
+    }
+    DocTable {
+        headers: vec![
+            "Deelproduct".into(),
+            "Taakveld".into(),
+            "Begroot".into(),
+            "Na wijziging".into(),
+            "Realisatie".into(),
+        ],
+        numeric: vec![false, false, true, true, true],
+        widths: Some(vec![5, 5, 2, 2, 2]),
+        rows,
+        caption: Some(format!(
+            "Begroting {} per deelproduct, {} ({})",
+            budget.year,
+            budget.unit.label(),
+            report.plan.name
+        )),
+    }
+}
+
+fn changes(report: &PlanReport, year: i32) -> Vec<Block> {
+    let items: Vec<String> = report
+        .plan
+        .changes
+        .iter()
+        .filter(|c| c.date.starts_with(&year.to_string()))
+        .map(|c| {
+            format!(
+                "{} {} – {}: {}",
+                c.date,
+                c.kind.label(),
+                c.subject,
+                c.reason
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Block::Heading(1, format!("Wijzigingen in het plan in {year}")),
+        Block::Bullets(items),
+    ]
+}
