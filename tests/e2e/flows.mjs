@@ -116,6 +116,33 @@ await step('download the CSV of a theme', async () => {
   const text = fs.readFileSync(await download.path(), 'utf8');
   if (!text.startsWith('code;naam;niveau;aantal')) throw new Error('not the Dutch CSV');
 });
+await step('the safety plan: goals, then the action points and the budget by their tabs', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Veiligheidsplan' }).click();
+  await page.waitForURL(/\/plan/);
+  await page.getByRole('heading', { level: 2, name: 'Doelen en voortgang' }).waitFor();
+  await page.getByRole('navigation', { name: 'Onderdelen van het plan' }).getByRole('link', { name: 'Actiepunten' }).click();
+  await page.waitForURL(/\/plan\/acties/);
+  await page.getByRole('columnheader', { name: 'Wat hebben we gedaan' }).first().waitFor();
+});
+await accessible('action points page');
+await step('the budget of an earlier year', async () => {
+  await page.getByRole('navigation', { name: 'Onderdelen van het plan' }).getByRole('link', { name: 'Begroting' }).click();
+  await page.waitForURL(/\/plan\/begroting/);
+  await page.getByRole('navigation', { name: 'Jaar' }).getByRole('link').first().click();
+  await page.getByRole('heading', { level: 1, name: /Begroting 20/ }).waitFor();
+});
+await accessible('budget page');
+await step('the Veiligheidsbrief behind the plan page\'s download link is a PDF', async () => {
+  await page.getByRole('navigation', { name: 'Onderdelen van het plan' }).getByRole('link', { name: 'Doelen' }).click();
+  await page.waitForURL(/\/plan\?/);
+  await accessible('plan page');
+  const href = await page.getByRole('link', { name: 'Download als PDF' }).getAttribute('href');
+  const response = await page.request.get(`${base}${href}`);
+  const body = await response.body();
+  if (response.headers()['content-type'] !== 'application/pdf' || body.subarray(0, 5).toString() !== '%PDF-') {
+    throw new Error(`not a PDF: ${response.status()} ${response.headers()['content-type']}`);
+  }
+});
 
 await browser.close();
 if (problems.length) {

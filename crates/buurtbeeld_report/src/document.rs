@@ -90,7 +90,7 @@ impl Document {
                     }
                     body.push_str("</ul>");
                 }
-                Block::Table(table) => body.push_str(&html_table(table)),
+                Block::Table(table) => body.push_str(&table.to_html()),
                 Block::Figure { svg, caption } => body.push_str(&format!(
                     "<figure>{svg}<figcaption>{}</figcaption></figure>",
                     escape(caption)
@@ -139,36 +139,40 @@ pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
         .collect()
 }
 
-fn html_table(table: &DocTable) -> String {
-    let class = |i: usize| {
-        if table.numeric.get(i).copied().unwrap_or(false) {
-            " class=\"num\""
-        } else {
-            ""
+impl DocTable {
+    /// The table as HTML (escaped; figures right-aligned), for documents and pages.
+    pub fn to_html(&self) -> String {
+        let table = self;
+        let class = |i: usize| {
+            if table.numeric.get(i).copied().unwrap_or(false) {
+                " class=\"num\""
+            } else {
+                ""
+            }
+        };
+        let mut out = String::from("<table class=\"doc\">");
+        if let Some(caption) = &table.caption {
+            out.push_str(&format!("<caption>{}</caption>", escape(caption)));
         }
-    };
-    let mut out = String::from("<table>");
-    if let Some(caption) = &table.caption {
-        out.push_str(&format!("<caption>{}</caption>", escape(caption)));
-    }
-    out.push_str("<thead><tr>");
-    for (i, header) in table.headers.iter().enumerate() {
-        out.push_str(&format!(
-            "<th scope=\"col\"{}>{}</th>",
-            class(i),
-            escape(header)
-        ));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for row in &table.rows {
-        out.push_str("<tr>");
-        for (i, cell) in row.iter().enumerate() {
-            out.push_str(&format!("<td{}>{}</td>", class(i), escape(cell)));
+        out.push_str("<thead><tr>");
+        for (i, header) in table.headers.iter().enumerate() {
+            out.push_str(&format!(
+                "<th scope=\"col\"{}>{}</th>",
+                class(i),
+                escape(header)
+            ));
         }
-        out.push_str("</tr>");
+        out.push_str("</tr></thead><tbody>");
+        for row in &table.rows {
+            out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                out.push_str(&format!("<td{}>{}</td>", class(i), escape(cell)));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+        out
     }
-    out.push_str("</tbody></table>");
-    out
 }
 
 fn escape(text: &str) -> String {

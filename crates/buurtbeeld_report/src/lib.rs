@@ -36,7 +36,10 @@ pub use render_forecast::{method_label, render_backtest, render_forecasts, rende
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use render_plan::{kpi_decimals, render_plan};
 pub use trend::{trend, Trend, TrendPoint};
-pub use veiligheidsbrief::{dutch_date, veiligheidsbrief};
+pub use veiligheidsbrief::{
+    action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
+    veiligheidsbrief, BBV_NOTE,
+};
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).
 pub const ATTRIBUTION: &str = "Bron: CBS/Politie";

@@ -316,6 +316,12 @@ fn goals(report: &PlanReport) -> Vec<Block> {
         ));
         return blocks;
     }
+    blocks.push(Block::Table(goals_table(report)));
+    blocks
+}
+
+/// The plan's goals with baseline, latest complete year, target and status.
+pub fn goals_table(report: &PlanReport) -> DocTable {
     let rows = report
         .kpis
         .iter()
@@ -342,7 +348,7 @@ fn goals(report: &PlanReport) -> Vec<Block> {
             ]
         })
         .collect();
-    blocks.push(Block::Table(DocTable {
+    DocTable {
         headers: vec![
             "Doel".into(),
             "Gebied".into(),
@@ -355,13 +361,30 @@ fn goals(report: &PlanReport) -> Vec<Block> {
         widths: Some(vec![5, 2, 2, 2, 2, 2]),
         rows,
         caption: Some("Doelen van het plan en hun stand in het laatste volledige jaar".into()),
-    }));
-    blocks
+    }
 }
 
 fn bbv(report: &PlanReport) -> Vec<Block> {
-    if report.complete_years.is_empty() || report.bbv.is_empty() {
+    let Some(table) = bbv_table(report) else {
         return Vec::new();
+    };
+    vec![
+        Block::Heading(1, "BBV-indicatoren taakveld Veiligheid".to_owned()),
+        Block::Paragraph(BBV_NOTE.to_owned()),
+        Block::Table(table),
+    ]
+}
+
+/// What the BBV table shows, for documents and pages.
+pub const BBV_NOTE: &str = "De verplichte beleidsindicatoren (Besluit begroting en \
+    verantwoording), berekend uit de geïmporteerde politiecijfers en inwoneraantallen. Een \
+    streepje: de cijfers zijn niet geïmporteerd (Halt-verwijzingen komen van Halt, niet van de \
+    politie).";
+
+/// The statutory indicators per complete year; `None` without complete years or indicators.
+pub fn bbv_table(report: &PlanReport) -> Option<DocTable> {
+    if report.complete_years.is_empty() || report.bbv.is_empty() {
+        return None;
     }
     let mut headers = vec!["Indicator".to_owned()];
     headers.extend(report.complete_years.iter().map(ToString::to_string));
@@ -381,22 +404,13 @@ fn bbv(report: &PlanReport) -> Vec<Block> {
         .collect();
     let mut numeric = vec![false];
     numeric.extend(report.complete_years.iter().map(|_| true));
-    vec![
-        Block::Heading(1, "BBV-indicatoren taakveld Veiligheid".to_owned()),
-        Block::Paragraph(
-            "De verplichte beleidsindicatoren (Besluit begroting en verantwoording), berekend \
-             uit de geïmporteerde politiecijfers en inwoneraantallen. Een streepje: de cijfers \
-             zijn niet geïmporteerd (Halt-verwijzingen komen van Halt, niet van de politie)."
-                .to_owned(),
-        ),
-        Block::Table(DocTable {
-            headers,
-            numeric,
-            widths: None,
-            rows,
-            caption: Some("BBV-indicatoren per jaar".into()),
-        }),
-    ]
+    Some(DocTable {
+        headers,
+        numeric,
+        widths: None,
+        rows,
+        caption: Some("BBV-indicatoren per jaar".into()),
+    })
 }
 
 fn accountability(report: &PlanReport, year: i32) -> Vec<Block> {
@@ -410,18 +424,7 @@ fn accountability(report: &PlanReport, year: i32) -> Vec<Block> {
         )));
         return blocks;
     };
-    let counts: Vec<String> = buurtbeeld_cube::ActionStatus::ALL
-        .iter()
-        .filter_map(|status| {
-            let n = set.actions.iter().filter(|a| a.status == *status).count();
-            (n > 0).then(|| format!("{n} {}", status.label()))
-        })
-        .collect();
-    blocks.push(Block::Paragraph(format!(
-        "Wat wilden we doen en wat hebben we gedaan: {} actiepunten ({}).",
-        set.actions.len(),
-        counts.join(", ")
-    )));
+    blocks.push(Block::Paragraph(action_summary(set)));
     blocks.push(Block::Table(action_table(report, set)));
     blocks
 }
@@ -450,7 +453,24 @@ fn priorities(report: &PlanReport, next: i32) -> Vec<Block> {
     blocks
 }
 
-fn action_table(report: &PlanReport, set: &buurtbeeld_cube::ActionSet) -> DocTable {
+/// "Wat wilden we doen en wat hebben we gedaan: 16 actiepunten (6 gerealiseerd, …)."
+pub fn action_summary(set: &buurtbeeld_cube::ActionSet) -> String {
+    let counts: Vec<String> = buurtbeeld_cube::ActionStatus::ALL
+        .iter()
+        .filter_map(|status| {
+            let n = set.actions.iter().filter(|a| a.status == *status).count();
+            (n > 0).then(|| format!("{n} {}", status.label()))
+        })
+        .collect();
+    format!(
+        "Wat wilden we doen en wat hebben we gedaan: {} actiepunten ({}).",
+        set.actions.len(),
+        counts.join(", ")
+    )
+}
+
+/// The action points of one year: what was planned, what was done, and the status.
+pub fn action_table(report: &PlanReport, set: &buurtbeeld_cube::ActionSet) -> DocTable {
     let theme_names = |ids: &[String]| -> String {
         ids.iter()
             .map(|id| {
@@ -502,20 +522,30 @@ fn budget(report: &PlanReport, year: i32) -> Vec<Block> {
         return blocks;
     };
     blocks.push(Block::Table(budget_table(report, budget)));
-    for mismatch in budget.mismatches() {
-        blocks.push(Block::Paragraph(format!(
-            "Let op: in {} tellen de regels in de kolom {} op tot {}, terwijl de TOTAAL-regel \
-             van de bron {} vermeldt. Het verschil is niet gecorrigeerd.",
-            mismatch.year,
-            mismatch.column.label(),
-            signed(mismatch.lines_sum),
-            signed(mismatch.stated)
-        )));
-    }
+    blocks.extend(mismatch_notes(budget).into_iter().map(Block::Paragraph));
     blocks
 }
 
-fn budget_table(report: &PlanReport, budget: &BudgetYear) -> DocTable {
+/// One sentence per column whose lines do not add up to the source's TOTAAL line.
+pub fn mismatch_notes(budget: &BudgetYear) -> Vec<String> {
+    budget
+        .mismatches()
+        .iter()
+        .map(|mismatch| {
+            format!(
+                "Let op: in {} tellen de regels in de kolom {} op tot {}, terwijl de \
+                 TOTAAL-regel van de bron {} vermeldt. Het verschil is niet gecorrigeerd.",
+                mismatch.year,
+                mismatch.column.label(),
+                signed(mismatch.lines_sum),
+                signed(mismatch.stated)
+            )
+        })
+        .collect()
+}
+
+/// The budget lines of one year with the sum of the lines and the source's TOTAAL line.
+pub fn budget_table(report: &PlanReport, budget: &BudgetYear) -> DocTable {
     let amount = |value: Option<i64>| value.map_or(NO_FIGURE.to_owned(), signed);
     let mut rows: Vec<Vec<String>> = budget
         .lines

@@ -7,6 +7,7 @@
 mod api;
 mod error;
 mod pages;
+mod plan_pages;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(plan_pages::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound("Deze pagina bestaat niet.".to_owned()) })
         .layer(middleware::from_fn(etag))

@@ -68,11 +68,12 @@ pub(crate) fn router() -> Router<AppState> {
 
 const STYLE: &str = include_str!("style.css");
 
-fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
+pub(crate) fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
     let nav = [
         ("/", "Overzicht"),
         ("/actie", "Waar is actie nodig?"),
         ("/vooruitblik", "Vooruitblik"),
+        ("/plan", "Veiligheidsplan"),
         ("/gegevens", "Gegevens"),
         ("/api/v1/openapi.json", "API"),
     ];

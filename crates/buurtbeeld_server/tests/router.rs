@@ -31,12 +31,20 @@ fn state() -> AppState {
             "cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson",
             "politie-47022ned-utrechtse-heuvelrug-maand/misdrijven_GM1581_2022MM12-2023MM11_coded.csv",
             "groningen-fietsdiefstallen-politie-2013-2017/fietsdiefstallen_groningen_BVH_2013-2017.csv",
+            "plan/voorbeeldplan_groningen_2014_2017.toml",
+            "plan/voorbeeldplan_acties_2015.toml",
+            "plan/voorbeeldplan_acties_2016.toml",
+            "plan/voorbeeldplan_begroting_2014_2017.csv",
+            // A second plan, whose budget lines do not add up to its TOTAAL lines.
+            "../crates/buurtbeeld/tests/fixtures/plan/nijmegen_veiligheidsplan_2022_2026.toml",
+            "../crates/buurtbeeld/tests/fixtures/plan/nijmegen_begroting_2022_2026.csv",
         ] {
             let context = Context {
                 known_areas: Default::default(),
                 buurt_geometries: store.buurt_geometries().unwrap(),
                 incident_codes: store.incident_codes().unwrap(),
-                ..Context::default()
+                theme_ids: store.themes().unwrap().into_iter().map(|t| t.id).collect(),
+                plans: store.plans().unwrap().into_iter().map(|p| (p.id.clone(), p)).collect(),
             };
             let batch = read_file(&data(file), file, &options, &context).unwrap();
             store.import(&[batch], &()).unwrap();
@@ -132,7 +140,7 @@ async fn themes_categories_and_imports_are_listed() {
         59
     );
     let imports = json("/api/v1/imports").await;
-    assert_eq!(imports.as_array().unwrap().len(), 5);
+    assert_eq!(imports.as_array().unwrap().len(), 11);
 }
 
 #[tokio::test]
@@ -589,4 +597,67 @@ async fn the_outlook_page_shows_the_band_the_backtest_and_the_busiest_buurten() 
         body.contains("een vooruitblik vraagt er minstens 24"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_plan_pages_show_goals_actions_and_budget() {
+    let html = page("/plan?plan=voorbeeldplan-groningen-2014-2017").await;
+    for expected in [
+        "Voorbeeldplan veiligheid Groningen 2014-2017 (fictief)",
+        "Doelen en voortgang",
+        "3.572 (2015)",
+        "niet op koers",
+        "BBV-indicatoren taakveld Veiligheid",
+        "/documenten/veiligheidsbrief.pdf?plan=voorbeeldplan-groningen-2014-2017&amp;jaar=2015",
+        "Veiligheidsplan 2022-2026",
+    ] {
+        assert!(html.contains(expected), "/plan lacks {expected:?}");
+    }
+    let actions = page("/plan/acties?plan=voorbeeldplan-groningen-2014-2017&jaar=2015").await;
+    assert!(actions.contains("Wat wilden we doen en wat hebben we gedaan: 11 actiepunten"));
+    assert!(actions.contains("<th scope=\"col\">Wat hebben we gedaan</th>"));
+    let budget = page("/plan/begroting?plan=veiligheidsplan-nijmegen-2022-2026&jaar=2022").await;
+    assert!(
+        budget.contains("tellen de regels in de kolom begroot op tot 6.706, terwijl de TOTAAL-regel van de bron 16.848 vermeldt"),
+        "{budget}"
+    );
+    // An unknown year falls back to the latest; an unknown plan is a Dutch 404 page.
+    let latest = page("/plan/begroting?plan=veiligheidsplan-nijmegen-2022-2026&jaar=1990").await;
+    assert!(latest.contains("<h1>Begroting 2026</h1>"));
+    let (status, _, body) = get("/plan?plan=bestaat-niet").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("bestaat-niet"));
+}
+
+#[tokio::test]
+async fn the_veiligheidsbrief_downloads_as_pdf_and_html() {
+    let uri = "/documenten/veiligheidsbrief.pdf?plan=voorbeeldplan-groningen-2014-2017";
+    let response = app(state())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "inline; filename=\"veiligheidsbrief-2015.pdf\""
+    );
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(bytes.starts_with(b"%PDF-"));
+
+    let (status, content_type, html) =
+        get("/documenten/veiligheidsbrief.html?plan=voorbeeldplan-groningen-2014-2017&jaar=2015")
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"));
+    assert!(
+        html.contains("<h2 id=\"h5\">5 Verantwoording actiepunten 2015</h2>"),
+        "{html}"
+    );
+    problem(
+        "/documenten/iets-anders.pdf",
+        StatusCode::NOT_FOUND,
+        "iets-anders.pdf",
+    )
+    .await;
 }

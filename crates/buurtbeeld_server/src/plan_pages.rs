@@ -1,0 +1,343 @@
+//! The pages of the safety plan (goals and KPIs, action points, budget) and the downloads of
+//! the Veiligheidsbrief, as PDF and HTML, written from the same tables as the document.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use buurtbeeld_report::document::DocTable;
+use buurtbeeld_report::{
+    action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
+    plan_report, veiligheidsbrief, PictureError, PlanReport, BBV_NOTE,
+};
+use buurtbeeld_store::Store;
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+
+use crate::pages::{layout, PageError};
+use crate::{AppError, AppState};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/plan", get(plan_page))
+        .route("/plan/acties", get(actions_page))
+        .route("/plan/begroting", get(budget_page))
+        .route("/documenten/{file}", get(document))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PlanQuery {
+    plan: Option<String>,
+    jaar: Option<i32>,
+}
+
+/// The plan asked for, or the only (first) one; `None` when the store holds no plan.
+fn chosen_report(store: &Store, query: &PlanQuery) -> Result<Option<PlanReport>, PageError> {
+    let id = match &query.plan {
+        Some(id) => id.clone(),
+        None => match store.plans()?.into_iter().next() {
+            Some(plan) => plan.id,
+            None => return Ok(None),
+        },
+    };
+    match plan_report(store, &id)? {
+        Some(report) => Ok(Some(report)),
+        None => Err(PictureError::UnknownPlan(id).into()),
+    }
+}
+
+/// A plan page's title and body.
+type PlanPage = fn(&PlanReport, &PlanQuery) -> Result<(String, Markup), PageError>;
+
+/// Runs a page body on the blocking pool, with the plan chosen; a store without a plan gets a
+/// page that says how to add one.
+async fn plan_page_with(
+    state: AppState,
+    query: PlanQuery,
+    current: &'static str,
+    page: PlanPage,
+) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let Some(report) = chosen_report(&store, &query)? else {
+            let body = html! {
+                h1 { "Veiligheidsplan" }
+                p { "Er is nog geen veiligheidsplan ingelezen. Lees een plan, actiepunten en een begroting in met "
+                    code { "buurtbeeld import" } " (zie docs/plan-files.md), of laad het voorbeeld met "
+                    code { "buurtbeeld demo" } "." }
+            };
+            return Ok(layout("Veiligheidsplan", current, body));
+        };
+        let (title, body) = page(&report, &query)?;
+        let plans = store.plans()?;
+        let body = html! {
+            @if plans.len() > 1 {
+                nav.choose aria-label="Plannen" {
+                    "Plan: "
+                    @for plan in &plans {
+                        @if plan.id == report.plan.id {
+                            strong { (plan.name) } " "
+                        } @else {
+                            a href={ (current) "?plan=" (plan.id) } { (plan.name) } " "
+                        }
+                    }
+                }
+            }
+            (plan_tabs(&report, current))
+            (body)
+        };
+        Ok(layout(&title, "/plan", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
+}
+
+fn plan_tabs(report: &PlanReport, current: &str) -> Markup {
+    let tabs = [
+        ("/plan", "Doelen"),
+        ("/plan/acties", "Actiepunten"),
+        ("/plan/begroting", "Begroting"),
+    ];
+    html! {
+        nav.tabs aria-label="Onderdelen van het plan" {
+            ul {
+                @for (href, label) in tabs {
+                    li {
+                        a href={ (href) "?plan=" (report.plan.id) }
+                            aria-current=[(href == current).then_some("page")] { (label) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn table(table: &DocTable) -> Markup {
+    html! { div.scroll { (PreEscaped(table.to_html())) } }
+}
+
+async fn plan_page(
+    State(state): State<AppState>,
+    Query(query): Query<PlanQuery>,
+) -> Result<Html<String>, PageError> {
+    plan_page_with(state, query, "/plan", |report, _| {
+        let plan = &report.plan;
+        let year = report.complete_years.last().copied();
+        let body = html! {
+            h1 { (plan.name) }
+            p { (report.municipality_name) ", " (plan.first_year) "–" (plan.last_year) "."
+                @if let Some(source) = &plan.source { " " (source) } }
+            section aria-labelledby="documenten" {
+                h2 #documenten { "Veiligheidsbrief" }
+                @if let Some(year) = year {
+                    p { "De Veiligheidsbrief " (year) " voor de raad (laatste volledige jaar): criminaliteitsbeeld, doelen, verantwoording van de actiepunten, prioriteiten en begroting." }
+                    p.downloads {
+                        a href={ "/documenten/veiligheidsbrief.pdf?plan=" (plan.id) "&jaar=" (year) } { "Download als PDF" }
+                        " · "
+                        a href={ "/documenten/veiligheidsbrief.html?plan=" (plan.id) "&jaar=" (year) } { "als HTML" }
+                    }
+                } @else {
+                    p { "Er zijn nog geen volledige jaarcijfers voor " (report.municipality_name) "; de Veiligheidsbrief volgt als die zijn ingelezen." }
+                }
+            }
+            section aria-labelledby="doelen" {
+                h2 #doelen { "Doelen en voortgang" }
+                @if report.kpis.is_empty() {
+                    p { "Het plan bevat geen meetbare doelen." }
+                } @else {
+                    p { "Een doel is 'op koers' als de laatste volledige jaarwaarde op of voorbij de rechte lijn van de basiswaarde naar de streefwaarde ligt, en 'behaald' als zij de streefwaarde zelf haalt." }
+                    (table(&goals_table(report)))
+                }
+            }
+            @if let Some(bbv) = bbv_table(report) {
+                section aria-labelledby="bbv" {
+                    h2 #bbv { "BBV-indicatoren taakveld Veiligheid" }
+                    p { (BBV_NOTE) }
+                    (table(&bbv))
+                }
+            }
+            section aria-labelledby="themas" {
+                h2 #themas { "Thema's" }
+                ul.themes {
+                    @for theme in &plan.themes {
+                        li {
+                            strong { (theme.name) } @if theme.priority { " (prioriteit)" }
+                            @if !theme.ambitie.is_empty() { br; "Ambitie: " (theme.ambitie) }
+                        }
+                    }
+                }
+            }
+            @if !plan.changes.is_empty() {
+                section aria-labelledby="wijzigingen" {
+                    h2 #wijzigingen { "Wijzigingen in het plan" }
+                    ul {
+                        @for change in &plan.changes {
+                            li { (change.date) " " (change.kind.label()) ": " (change.subject) " – " (change.reason) }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="versies" {
+                h2 #versies { "Versies" }
+                p { "Elk ingelezen bestand van het plan, met wie en wanneer." }
+                div.scroll { table {
+                    thead { tr { th scope="col" { "Onderdeel" } th scope="col" { "Jaar" } th scope="col" { "Bestand" } th scope="col" { "Door" } th scope="col" { "Tijdstip (UTC)" } } }
+                    tbody {
+                        @for version in &report.history {
+                            tr {
+                                td { (version.kind) }
+                                td { @if version.year == 0 { "–" } @else { (version.year) } }
+                                td { (version.file) }
+                                td { (version.imported_by) }
+                                td { (version.imported_at.get(..19).unwrap_or(&version.imported_at).replace('T', " ")) }
+                            }
+                        }
+                    }
+                } }
+            }
+        };
+        Ok((plan.name.clone(), body))
+    })
+    .await
+}
+
+/// The year links of a page over action sets or budget years.
+fn year_links(path: &str, report: &PlanReport, years: &[i32], chosen: i32) -> Markup {
+    html! {
+        nav.choose aria-label="Jaar" {
+            "Jaar: "
+            @for year in years {
+                @if *year == chosen {
+                    strong aria-current="page" { (year) } " "
+                } @else {
+                    a href={ (path) "?plan=" (report.plan.id) "&jaar=" (year) } { (year) } " "
+                }
+            }
+        }
+    }
+}
+
+async fn actions_page(
+    State(state): State<AppState>,
+    Query(query): Query<PlanQuery>,
+) -> Result<Html<String>, PageError> {
+    plan_page_with(state, query, "/plan/acties", |report, query| {
+        let years: Vec<i32> = report.actions.iter().map(|s| s.year).collect();
+        let title = format!("Actiepunten {}", report.plan.name);
+        let Some(set) = chosen_year(&years, query.jaar)
+            .and_then(|year| report.actions.iter().find(|s| s.year == year))
+        else {
+            let body = html! {
+                h1 { (title) }
+                p { "Voor dit plan zijn geen actiepunten ingelezen." }
+            };
+            return Ok((title, body));
+        };
+        let body = html! {
+            h1 { "Actiepunten " (set.year) }
+            (year_links("/plan/acties", report, &years, set.year))
+            p { (action_summary(set)) }
+            (table(&action_table(report, set)))
+        };
+        Ok((format!("Actiepunten {}", set.year), body))
+    })
+    .await
+}
+
+async fn budget_page(
+    State(state): State<AppState>,
+    Query(query): Query<PlanQuery>,
+) -> Result<Html<String>, PageError> {
+    plan_page_with(state, query, "/plan/begroting", |report, query| {
+        let years: Vec<i32> = report.budget.iter().map(|b| b.year).collect();
+        let title = format!("Begroting {}", report.plan.name);
+        let Some(budget) = chosen_year(&years, query.jaar)
+            .and_then(|year| report.budget.iter().find(|b| b.year == year))
+        else {
+            let body = html! {
+                h1 { (title) }
+                p { "Voor dit plan is geen begroting ingelezen." }
+            };
+            return Ok((title, body));
+        };
+        let notes = mismatch_notes(budget);
+        let body = html! {
+            h1 { "Begroting " (budget.year) }
+            (year_links("/plan/begroting", report, &years, budget.year))
+            p { "Begroot, begroot na wijziging en realisatie per deelproduct, " (budget.unit.label()) ". De regels staan zoals aangeleverd; een TOTAAL-regel die niet gelijk is aan de som van de regels wordt gemeld, niet gecorrigeerd." }
+            (table(&budget_table(report, budget)))
+            @for note in &notes { p.warning role="note" { (note) } }
+        };
+        Ok((format!("Begroting {}", budget.year), body))
+    })
+    .await
+}
+
+/// `wanted` if it is one of `years`, else the latest; `None` when there are no years.
+fn chosen_year(years: &[i32], wanted: Option<i32>) -> Option<i32> {
+    match wanted {
+        Some(year) if years.contains(&year) => Some(year),
+        _ => years.iter().max().copied(),
+    }
+}
+
+/// `/documenten/veiligheidsbrief.pdf` or `.html`, for `?plan=` and `?jaar=`.
+async fn document(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<PlanQuery>,
+) -> Result<Response, AppError> {
+    let pdf = match file.as_str() {
+        "veiligheidsbrief.pdf" => true,
+        "veiligheidsbrief.html" => false,
+        _ => return Err(AppError::NotFound(format!("Er is geen document '{file}'."))),
+    };
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let id = match query.plan {
+            Some(id) => id,
+            None => store
+                .plans()?
+                .into_iter()
+                .next()
+                .map(|p| p.id)
+                .ok_or_else(|| {
+                    AppError::NotFound("Er is geen veiligheidsplan ingelezen.".into())
+                })?,
+        };
+        let today = time::OffsetDateTime::now_utc().date();
+        let date = dutch_date(today.year(), today.month().into(), today.day());
+        let document = veiligheidsbrief(&store, &id, query.jaar, &date)?;
+        let name = format!(
+            "{}.{}",
+            document.title.to_lowercase().replace(' ', "-"),
+            if pdf { "pdf" } else { "html" }
+        );
+        let disposition = format!("inline; filename=\"{name}\"");
+        if pdf {
+            let rendered = document
+                .to_pdf()
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                rendered.bytes,
+            )
+                .into_response())
+        } else {
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                document.to_html(),
+            )
+                .into_response())
+        }
+    })
+    .await
+    .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))
+}
