@@ -479,8 +479,15 @@ fn unknown_plan(store: &Store, id: &str) -> Result<Failure, Failure> {
     )))
 }
 
-/// Write the Veiligheidsbrief as PDF or HTML, by the extension of `out`.
-pub fn report(data_dir: &Path, id: Option<&str>, year: Option<i32>, out: &Path) -> Outcome {
+/// Write a council document as PDF or HTML, by the extension of `out`.
+pub fn report(
+    data_dir: &Path,
+    kind: &str,
+    id: Option<&str>,
+    area: Option<String>,
+    year: Option<i32>,
+    out: &Path,
+) -> Outcome {
     let extension = out
         .extension()
         .and_then(|e| e.to_str())
@@ -496,10 +503,23 @@ pub fn report(data_dir: &Path, id: Option<&str>, year: Option<i32>, out: &Path) 
         }
     };
     let store = open_store(data_dir)?;
-    let id = choose_plan(&store, id)?;
     let today = time::OffsetDateTime::now_utc().date();
     let date = buurtbeeld_report::dutch_date(today.year(), today.month().into(), today.day());
-    let document = match buurtbeeld_report::veiligheidsbrief(&store, &id, year, &date) {
+    let document = match kind {
+        "wijkprofiel" => {
+            let Some(area) = area else {
+                return Err(Failure::Refused(
+                    "a wijkprofiel needs --area, the code of a wijk or buurt (e.g. WK001400)"
+                        .to_owned(),
+                ));
+            };
+            let area = AreaCode::parse(&area).map_err(|e| Failure::Refused(e.to_string()))?;
+            buurtbeeld_report::wijkprofiel(&store, &area, year, &date)
+        }
+        "programma" => buurtbeeld_report::programma(&store, &choose_plan(&store, id)?, year, &date),
+        _ => buurtbeeld_report::veiligheidsbrief(&store, &choose_plan(&store, id)?, year, &date),
+    };
+    let document = match document {
         Ok(document) => document,
         Err(PictureError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(Failure::Refused(e.to_string())),

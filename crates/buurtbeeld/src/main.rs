@@ -96,16 +96,21 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,
     },
-    /// Write a council document as PDF or HTML (by the extension of --out).
+    /// Write a council document as PDF or HTML (by the extension of --out): the
+    /// Veiligheidsbrief, a wijkprofiel (--area) or the programme chapter Veiligheid.
     Report {
-        #[arg(value_parser = ["veiligheidsbrief"])]
+        #[arg(value_parser = ["veiligheidsbrief", "wijkprofiel", "programma"])]
         document: String,
-        /// The year the document is about; default: the latest complete year in the store.
+        /// The year the document is about; default: the latest complete year in the store
+        /// (programma: the latest year with a budget or action points).
         #[arg(long)]
         year: Option<i32>,
         /// Plan id (needed when the store holds more than one plan).
         #[arg(long)]
         id: Option<String>,
+        /// The wijk or buurt of a wijkprofiel, e.g. WK001400.
+        #[arg(long)]
+        area: Option<String>,
         /// The file to write: `.pdf` or `.html`.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -277,11 +282,12 @@ fn main() -> ExitCode {
             commands::plan(&data_dir, id.as_deref(), format)
         }
         Command::Report {
-            document: _,
+            document,
             year,
             id,
+            area,
             out,
-        } => commands::report(&data_dir, id.as_deref(), year, &out),
+        } => commands::report(&data_dir, &document, id.as_deref(), area, year, &out),
         Command::Formats => commands::formats(),
         Command::Dump => commands::dump(&data_dir),
     };

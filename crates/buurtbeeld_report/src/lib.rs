@@ -10,6 +10,7 @@ mod hotspots;
 mod pdf;
 mod picture;
 mod plan;
+mod programma;
 mod render;
 mod render_forecast;
 mod render_hotspots;
@@ -17,6 +18,7 @@ mod render_plan;
 pub mod svg;
 mod trend;
 mod veiligheidsbrief;
+mod wijkprofiel;
 
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
@@ -31,6 +33,7 @@ pub use picture::{
     picture, years_with_data, Picture, PictureError, PictureRequest, PictureRow, Subject,
 };
 pub use plan::{plan_report, BbvIndicator, KpiProgress, KpiStatus, PlanReport};
+pub use programma::programma;
 pub use render::{render, render_csv, OutputFormat};
 pub use render_forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
@@ -40,6 +43,7 @@ pub use veiligheidsbrief::{
     action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
     veiligheidsbrief, BBV_NOTE,
 };
+pub use wijkprofiel::wijkprofiel;
 
 /// The attribution every output of CBS/Politie figures carries (CC BY 4.0).
 pub const ATTRIBUTION: &str = "Bron: CBS/Politie";

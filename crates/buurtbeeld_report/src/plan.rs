@@ -154,7 +154,7 @@ fn yearly_value(
 }
 
 /// Years of which every month is in the store for any of `subjects` in `area`, oldest first.
-fn complete_years(
+pub(crate) fn complete_years(
     store: &Store,
     area: &AreaCode,
     subjects: &[Subject],

@@ -3,7 +3,7 @@
 //! accountability for the year's action points, the priorities for the next year, and the
 //! budget with its realisation.
 
-use buurtbeeld_cube::{AreaLevel, BudgetColumn, BudgetYear, Period, DUTCH_MONTHS};
+use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, DUTCH_MONTHS};
 use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
@@ -14,7 +14,7 @@ use crate::render_plan::kpi_decimals;
 use crate::svg::{choropleth, line_chart, Line, MapArea};
 use crate::trend::trend;
 
-const NO_FIGURE: &str = "–";
+pub(crate) const NO_FIGURE: &str = "–";
 
 /// The brief of plan `plan_id` about `year` (default: the latest complete year with figures for
 /// the plan's gemeente). `today` is the date line, e.g. `23 november 2026`.
@@ -52,7 +52,12 @@ pub fn veiligheidsbrief(
     if let Some(source) = &plan.source {
         blocks.push(Block::Paragraph(format!("Over het plan: {source}")));
     }
-    blocks.extend(crime_picture(store, &report, year)?);
+    blocks.extend(crime_picture(
+        store,
+        &plan.municipality,
+        &report.municipality_name,
+        year,
+    )?);
     blocks.extend(goals(&report));
     blocks.extend(bbv(&report));
     blocks.extend(accountability(&report, year));
@@ -60,14 +65,8 @@ pub fn veiligheidsbrief(
     blocks.extend(budget(&report, year));
     blocks.extend(changes(&report, year));
     blocks.push(Block::Heading(1, "Bronnen en werkwijze".to_owned()));
-    blocks.push(Block::Bullets(vec![
-        "Criminaliteitscijfers: geregistreerde misdrijven van de politie (Bron: CBS/Politie, \
-         CC BY 4.0), zoals geïmporteerd in buurtbeeld."
-            .to_owned(),
-        "Een verandering heet significant als de kans dat zij bij gelijkblijvende \
-         omstandigheden toevallig zo groot uitvalt kleiner is dan 5% (exacte Poisson-toets, \
-         tweezijdig)."
-            .to_owned(),
+    let mut notes = sources();
+    notes.extend([
         "Een doel is 'op koers' als de laatste volledige jaarwaarde op of voorbij de rechte \
          lijn van de basiswaarde naar de streefwaarde ligt; 'behaald' als zij de streefwaarde \
          zelf haalt."
@@ -75,7 +74,8 @@ pub fn veiligheidsbrief(
         "Begrotingsbedragen staan zoals aangeleverd; een TOTAAL-regel die niet gelijk is aan de \
          som van de regels wordt gemeld, niet gecorrigeerd."
             .to_owned(),
-    ]));
+    ]);
+    blocks.push(Block::Bullets(notes));
     Ok(Document {
         title: format!("Veiligheidsbrief {year}"),
         subtitle: format!("{}: {}", report.municipality_name, plan.name),
@@ -83,6 +83,19 @@ pub fn veiligheidsbrief(
         attribution: format!("Bron: CBS/Politie · buurtbeeld · {}", plan.name),
         blocks,
     })
+}
+
+/// Where the figures come from and what "significant" means, for every document.
+pub(crate) fn sources() -> Vec<String> {
+    vec![
+        "Criminaliteitscijfers: geregistreerde misdrijven van de politie (Bron: CBS/Politie, \
+         CC BY 4.0), zoals geïmporteerd in buurtbeeld."
+            .to_owned(),
+        "Een verandering heet significant als de kans dat zij bij gelijkblijvende \
+         omstandigheden toevallig zo groot uitvalt kleiner is dan 5% (exacte Poisson-toets, \
+         tweezijdig)."
+            .to_owned(),
+    ]
 }
 
 /// Today as Dutch text, e.g. `23 november 2026`.
@@ -94,12 +107,15 @@ pub fn dutch_date(year: i32, month: u8, day: u8) -> String {
     format!("{day} {month_name} {year}")
 }
 
-fn crime_picture(
+/// The crime picture of `area` in `year` per theme: a table with the change against the year
+/// before and whether it is more than chance, the monthly course of the busiest theme and its
+/// map per buurt.
+pub(crate) fn crime_picture(
     store: &Store,
-    report: &PlanReport,
+    area: &AreaCode,
+    area_name: &str,
     year: i32,
 ) -> Result<Vec<Block>, PictureError> {
-    let area = &report.plan.municipality;
     let mut rows = Vec::new();
     let mut significant = Vec::new();
     let mut with_data = Vec::new();
@@ -129,12 +145,20 @@ fn crime_picture(
         let Some(count) = own.count else { continue };
         if own.significant == Some(true) {
             significant.push(format!(
-                "{}: {} ({} → {}, p = {})",
+                "{}: {} ({} → {}, p {})",
                 theme.name,
                 own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
                 own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
                 integer(count),
-                own.p_value.map_or(NO_FIGURE.to_owned(), p_value)
+                own.p_value.map_or(NO_FIGURE.to_owned(), |p| {
+                    let p = p_value(p);
+                    // "p < 0,001", "p = 0,017"
+                    if p.starts_with('<') {
+                        p
+                    } else {
+                        format!("= {p}")
+                    }
+                })
             ));
         }
         rows.push(vec![
@@ -155,14 +179,14 @@ fn crime_picture(
     if rows.is_empty() {
         blocks.push(Block::Paragraph(format!(
             "De database bevat geen volledige jaarcijfers voor {} in {year}.",
-            report.municipality_name
+            area_name
         )));
         return Ok(blocks);
     }
     blocks.push(Block::Paragraph(format!(
         "Geregistreerde misdrijven in {} per thema in {year}, vergeleken met {}. Alleen \
          thema's waarvoor cijfers zijn geïmporteerd staan in de tabel.",
-        report.municipality_name,
+        area_name,
         year - 1
     )));
     blocks.push(Block::Table(DocTable {
@@ -179,7 +203,7 @@ fn crime_picture(
         rows,
         caption: Some(format!(
             "Criminaliteit per thema, {} {year} (Bron: CBS/Politie)",
-            report.municipality_name
+            area_name
         )),
     }));
     blocks.push(Block::Paragraph(if significant.is_empty() {
@@ -224,11 +248,11 @@ fn crime_picture(
             caption: format!(
                 "{} in {} per maand, {}–{year} (Bron: CBS/Politie)",
                 theme.name,
-                report.municipality_name,
+                area_name,
                 year - 2
             ),
         });
-        if let Some(map) = buurt_map(store, report, &subject, &theme.name, year)? {
+        if let Some(map) = buurt_map(store, area, &subject, &theme.name, year)? {
             blocks.push(map);
         }
     }
@@ -248,13 +272,13 @@ fn period_label(period: Period) -> String {
 /// A map of the theme per 1.000 inwoners (or counts, without population) per buurt.
 fn buurt_map(
     store: &Store,
-    report: &PlanReport,
+    area: &AreaCode,
     subject: &Subject,
     label: &str,
     year: i32,
 ) -> Result<Option<Block>, PictureError> {
     let request = PictureRequest {
-        area: report.plan.municipality.clone(),
+        area: area.clone(),
         subject: subject.clone(),
         year,
         month: None,

@@ -685,6 +685,13 @@ async fn area_page(
                 " › " (area.name)
             }
             h1 { (area.name) " " span.code { (area.code) " · " (area.level) } }
+            @if matches!(area.level, AreaLevel::Wijk | AreaLevel::Buurt) && !rows.is_empty() {
+                p.downloads {
+                    "Wijkprofiel voor het gesprek met bewoners: "
+                    a href={"/documenten/wijkprofiel.pdf?gebied=" (code)} { "PDF" } " · "
+                    a href={"/documenten/wijkprofiel.html?gebied=" (code)} { "HTML" }
+                }
+            }
             @if rows.is_empty() {
                 p { "Voor dit gebied zijn nog geen cijfers ingelezen." }
             } @else {

@@ -6,10 +6,11 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use buurtbeeld_cube::AreaCode;
 use buurtbeeld_report::document::DocTable;
 use buurtbeeld_report::{
     action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
-    plan_report, veiligheidsbrief, PictureError, PlanReport, BBV_NOTE,
+    plan_report, programma, veiligheidsbrief, wijkprofiel, PictureError, PlanReport, BBV_NOTE,
 };
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped};
@@ -30,6 +31,8 @@ pub(crate) fn router() -> Router<AppState> {
 pub(crate) struct PlanQuery {
     plan: Option<String>,
     jaar: Option<i32>,
+    /// The wijk or buurt of a wijkprofiel.
+    gebied: Option<String>,
 }
 
 /// The plan asked for, or the only (first) one; `None` when the store holds no plan.
@@ -137,6 +140,11 @@ async fn plan_page(
                         " · "
                         a href={ "/documenten/veiligheidsbrief.html?plan=" (plan.id) "&jaar=" (year) } { "als HTML" }
                     }
+                    p { "Het programma Veiligheid " (year) " in de drie vragen van de begroting (wat willen we bereiken, wat gaan we daarvoor doen, wat mag het kosten): "
+                        a href={ "/documenten/programma.pdf?plan=" (plan.id) "&jaar=" (year) } { "PDF" }
+                        " · "
+                        a href={ "/documenten/programma.html?plan=" (plan.id) "&jaar=" (year) } { "HTML" }
+                        "." }
                 } @else {
                     p { "Er zijn nog geen volledige jaarcijfers voor " (report.municipality_name) "; de Veiligheidsbrief volgt als die zijn ingelezen." }
                 }
@@ -282,61 +290,79 @@ fn chosen_year(years: &[i32], wanted: Option<i32>) -> Option<i32> {
     }
 }
 
-/// `/documenten/veiligheidsbrief.pdf` or `.html`, for `?plan=` and `?jaar=`.
+/// `/documenten/{veiligheidsbrief,programma,wijkprofiel}.{pdf,html}`, for `?plan=`, `?jaar=`
+/// and (wijkprofiel) `?gebied=`.
 async fn document(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(query): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
-    let pdf = match file.as_str() {
-        "veiligheidsbrief.pdf" => true,
-        "veiligheidsbrief.html" => false,
-        _ => return Err(AppError::NotFound(format!("Er is geen document '{file}'."))),
+    let unknown = || AppError::NotFound(format!("Er is geen document '{file}'."));
+    let (kind, extension) = file.rsplit_once('.').ok_or_else(unknown)?;
+    let pdf = match extension {
+        "pdf" => true,
+        "html" => false,
+        _ => return Err(unknown()),
     };
+    if !["veiligheidsbrief", "programma", "wijkprofiel"].contains(&kind) {
+        return Err(unknown());
+    }
+    let kind = kind.to_owned();
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
-        let id = match query.plan {
-            Some(id) => id,
-            None => store
-                .plans()?
-                .into_iter()
-                .next()
-                .map(|p| p.id)
-                .ok_or_else(|| {
-                    AppError::NotFound("Er is geen veiligheidsplan ingelezen.".into())
-                })?,
-        };
         let today = time::OffsetDateTime::now_utc().date();
         let date = dutch_date(today.year(), today.month().into(), today.day());
-        let document = veiligheidsbrief(&store, &id, query.jaar, &date)?;
+        let plan_id = || -> Result<String, AppError> {
+            match &query.plan {
+                Some(id) => Ok(id.clone()),
+                None => store
+                    .plans()?
+                    .into_iter()
+                    .next()
+                    .map(|p| p.id)
+                    .ok_or_else(|| {
+                        AppError::NotFound("Er is geen veiligheidsplan ingelezen.".into())
+                    }),
+            }
+        };
+        let document = match kind.as_str() {
+            "wijkprofiel" => {
+                let code = query.gebied.as_deref().ok_or_else(|| {
+                    AppError::BadRequest(
+                        "Een wijkprofiel vraagt ?gebied= met de code van een wijk of buurt, \
+                         bijvoorbeeld WK001400."
+                            .into(),
+                    )
+                })?;
+                let area = AreaCode::parse(code)
+                    .map_err(|e| AppError::BadRequest(format!("gebied: {e}")))?;
+                wijkprofiel(&store, &area, query.jaar, &date)?
+            }
+            "programma" => programma(&store, &plan_id()?, query.jaar, &date)?,
+            _ => veiligheidsbrief(&store, &plan_id()?, query.jaar, &date)?,
+        };
         let name = format!(
             "{}.{}",
             document.title.to_lowercase().replace(' ', "-"),
             if pdf { "pdf" } else { "html" }
         );
         let disposition = format!("inline; filename=\"{name}\"");
-        if pdf {
+        let (content_type, bytes) = if pdf {
             let rendered = document
                 .to_pdf()
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                rendered.bytes,
-            )
-                .into_response())
+            ("application/pdf", rendered.bytes)
         } else {
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                document.to_html(),
-            )
-                .into_response())
-        }
+            ("text/html; charset=utf-8", document.to_html().into_bytes())
+        };
+        Ok((
+            [
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            bytes,
+        )
+            .into_response())
     })
     .await
     .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))

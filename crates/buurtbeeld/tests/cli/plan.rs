@@ -280,3 +280,72 @@ fn demo_veiligheidsbrief_matches_the_store_and_stays_inside_its_margins() {
         assert!(body_ink > 1000, "page {} is nearly empty", i + 1);
     }
 }
+
+#[test]
+fn wijkprofiel_and_programma_are_written_from_the_demo_store() {
+    let workspace = Workspace::new();
+    workspace.ok(&["demo"]);
+
+    let wijk = workspace.dir.path().join("wijk.pdf");
+    workspace.ok(&[
+        "report",
+        "wijkprofiel",
+        "--area",
+        "WK001400",
+        "--out",
+        &wijk.display().to_string(),
+    ]);
+    let text = words(&pdf_pages(&wijk).join(" "));
+    assert!(text.contains("Wijkprofiel Centrum 2015"), "{text}");
+    let picture: serde_json::Value = serde_json::from_str(&workspace.ok(&[
+        "picture",
+        "--area",
+        "WK001400",
+        "--theme",
+        "fietsdiefstal",
+        "--year",
+        "2015",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let own = &picture["rows"][0];
+    let dutch = |key: &str| buurtbeeld_cube::dutch::integer(own[key].as_u64().unwrap());
+    let row = format!(
+        "Fietsdiefstal {} {}",
+        dutch("previous_count"),
+        dutch("count")
+    );
+    assert!(text.contains(&row), "no '{row}' in {text}");
+    // The example plan's 2015 actions in Centrum (WK001400 or one of its buurten): 1-4, 9, 10.
+    assert!(text.contains("Actiepunten 2015 in deze wijk"), "{text}");
+    assert!(text.contains("Centrum en Groningen"), "{text}");
+
+    let programma = workspace.dir.path().join("programma.html");
+    workspace.ok(&[
+        "report",
+        "programma",
+        "--year",
+        "2015",
+        "--out",
+        &programma.display().to_string(),
+    ]);
+    let html = std::fs::read_to_string(&programma).unwrap();
+    for question in [
+        "Wat willen we bereiken?",
+        "Wat gaan we daarvoor doen?",
+        "Wat mag het kosten?",
+    ] {
+        assert!(html.contains(question), "no '{question}'");
+    }
+    // Per taakveld: brandweer (1.1) alone, the rest under 1.2; together the lines' total.
+    assert!(
+        html.contains("<td>1.1 Crisisbeheersing en brandweer</td><td class=\"num\">13.480</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>Totaal van de regels</td><td></td><td class=\"num\">15.520</td>"));
+
+    let refused = workspace.run(&["report", "wijkprofiel", "--out", "x.pdf"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("needs --area"));
+}
