@@ -32,6 +32,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/forecasts", get(forecasts))
         .route("/backtests", get(backtests))
         .route("/imports", get(imports))
+        .route("/plans", get(plans))
+        .route("/plans/{id}", get(plan))
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("api-version"),
             header::HeaderValue::from_static(API_VERSION),
@@ -145,6 +147,20 @@ async fn categories(State(state): State<AppState>) -> Result<Response, AppError>
 async fn imports(State(state): State<AppState>) -> Result<Response, AppError> {
     let list = with_store(state, |store| Ok(store.imports()?)).await?;
     Ok(Json(list).into_response())
+}
+
+async fn plans(State(state): State<AppState>) -> Result<Response, AppError> {
+    let list = with_store(state, |store| Ok(store.plans()?)).await?;
+    Ok(Json(list).into_response())
+}
+
+async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let report = with_store(state, move |store| {
+        buurtbeeld_report::plan_report(store, &id)?
+            .ok_or_else(|| AppError::from(buurtbeeld_report::PictureError::UnknownPlan(id)))
+    })
+    .await?;
+    Ok(Json(report).into_response())
 }
 
 #[derive(Debug, Deserialize)]

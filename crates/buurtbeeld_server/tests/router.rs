@@ -239,6 +239,8 @@ async fn the_openapi_document_describes_every_route() {
         "/hotspots",
         "/forecasts",
         "/backtests",
+        "/plans",
+        "/plans/{id}",
         "/openapi.json",
     ] {
         assert!(
@@ -624,6 +626,15 @@ async fn the_plan_pages_show_goals_actions_and_budget() {
     // An unknown year falls back to the latest; an unknown plan is a Dutch 404 page.
     let latest = page("/plan/begroting?plan=veiligheidsplan-nijmegen-2022-2026&jaar=1990").await;
     assert!(latest.contains("<h1>Begroting 2026</h1>"));
+    let api = json("/api/v1/plans/voorbeeldplan-groningen-2014-2017").await;
+    assert_eq!(api["kpis"][0]["status"], "off_track");
+    assert_eq!(json("/api/v1/plans").await.as_array().unwrap().len(), 2);
+    problem(
+        "/api/v1/plans/bestaat-niet",
+        StatusCode::NOT_FOUND,
+        "bestaat-niet",
+    )
+    .await;
     let (status, _, body) = get("/plan?plan=bestaat-niet").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("bestaat-niet"));
