@@ -479,6 +479,36 @@ fn unknown_plan(store: &Store, id: &str) -> Result<Failure, Failure> {
     )))
 }
 
+/// Write the plan's files (plan, one action file per year, the budget) into `dir`.
+pub fn export_plan(data_dir: &Path, id: Option<&str>, dir: &Path) -> Outcome {
+    let store = open_store(data_dir)?;
+    let id = choose_plan(&store, id)?;
+    let plan = store
+        .plan(&id)?
+        .ok_or_else(|| Failure::Refused(format!("unknown plan '{id}'")))?;
+    let mut files = vec![(format!("{id}.toml"), buurtbeeld_ingest::plan_toml(&plan))];
+    for set in store.action_sets(&id)? {
+        files.push((
+            format!("{id}_acties_{}.toml", set.year),
+            buurtbeeld_ingest::actions_toml(&set),
+        ));
+    }
+    let budget = store.budget(&id)?;
+    if !budget.is_empty() {
+        files.push((
+            format!("{id}_begroting.csv"),
+            buurtbeeld_ingest::budget_csv(&budget),
+        ));
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
 /// Write a council document as PDF or HTML, by the extension of `out`.
 pub fn report(
     data_dir: &Path,

@@ -95,6 +95,10 @@ enum Command {
         id: Option<String>,
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,
+        /// Write the plan, its action points and its budget as editable files into DIR
+        /// (the formats of docs/plan-files.md; `buurtbeeld import` reads them back).
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
     },
     /// Write a council document as PDF or HTML (by the extension of --out): the
     /// Veiligheidsbrief, a wijkprofiel (--area) or the programme chapter Veiligheid.
@@ -273,7 +277,16 @@ fn main() -> ExitCode {
         Command::Serve { addr } => commands::serve(&data_dir, addr),
         Command::Themes { toml } => commands::themes(&data_dir, toml),
         Command::Log => commands::log(&data_dir),
-        Command::Plan { id, format } => {
+        Command::Plan {
+            id,
+            format: _,
+            export: Some(dir),
+        } => commands::export_plan(&data_dir, id.as_deref(), &dir),
+        Command::Plan {
+            id,
+            format,
+            export: None,
+        } => {
             let format = if format == "json" {
                 buurtbeeld_report::OutputFormat::Json
             } else {

@@ -15,6 +15,7 @@ mod codelists;
 mod cube_builder;
 mod defaults;
 mod detect;
+mod export;
 mod incident_codes;
 mod personal;
 mod plan;
@@ -35,6 +36,7 @@ use sha2::{Digest, Sha256};
 pub use codelists::code_lists;
 pub use defaults::{default_batch, DEFAULT_THEMES_TOML};
 pub use detect::InputKind;
+pub use export::{actions_toml, budget_csv, plan_toml};
 pub use problem::{ImportError, Problem, MAX_PROBLEMS};
 pub use themes::themes_to_toml;
 
