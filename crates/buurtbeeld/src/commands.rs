@@ -479,6 +479,55 @@ fn unknown_plan(store: &Store, id: &str) -> Result<Failure, Failure> {
     )))
 }
 
+/// The effect of one intervention, or the list of interventions.
+pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, json: bool) -> Outcome {
+    let store = open_store(data_dir)?;
+    let interventions = store.interventions()?;
+    let Some(id) = id else {
+        if interventions.is_empty() {
+            println!("Geen interventies ingelezen (docs/interventions.md).");
+        }
+        for i in &interventions {
+            println!(
+                "{}	{}	{}	{} vanaf {}",
+                i.id,
+                i.name,
+                i.kind.label(),
+                i.indicator,
+                i.start
+            );
+        }
+        return Ok(());
+    };
+    let method = buurtbeeld_report::EffectMethod::parse(method)
+        .ok_or_else(|| Failure::Refused(format!("unknown method '{method}'")))?;
+    let report = match buurtbeeld_report::effect(&store, id, method) {
+        Ok(Some(report)) => report,
+        Ok(None) => {
+            let ids: Vec<&str> = interventions.iter().map(|i| i.id.as_str()).collect();
+            return Err(Failure::Refused(format!(
+                "unknown intervention '{id}'; the interventions are: {}",
+                if ids.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ids.join(", ")
+                }
+            )));
+        }
+        Err(PictureError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(Failure::Refused(e.to_string())),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("serialising the effect")?
+        );
+    } else {
+        print!("{}", buurtbeeld_report::render_effect(&report));
+    }
+    Ok(())
+}
+
 /// Write the plan's files (plan, one action file per year, the budget) into `dir`.
 pub fn export_plan(data_dir: &Path, id: Option<&str>, dir: &Path) -> Outcome {
     let store = open_store(data_dir)?;

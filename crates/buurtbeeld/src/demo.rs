@@ -9,7 +9,7 @@ use crate::commands::{self, Outcome, PictureArgs};
 /// The demo files, bundled in the binary so the demo runs anywhere. The data is real
 /// (attribution in `data/README.md` and each folder's SOURCE.md); the plan is a fictitious
 /// example for Groningen, labelled so in every output (`data/plan/README.md`).
-const DEMO_FILES: [(&str, &[u8]); 9] = [
+const DEMO_FILES: [(&str, &[u8]); 10] = [
     (
         "wijk2017.geojson",
         include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson"),
@@ -51,6 +51,10 @@ const DEMO_FILES: [(&str, &[u8]); 9] = [
     (
         "voorbeeldplan_begroting_2014_2017.csv",
         include_bytes!("../../../data/plan/voorbeeldplan_begroting_2014_2017.csv"),
+    ),
+    (
+        "voorbeeld_interventie_stationsgebied_2015.toml",
+        include_bytes!("../../../data/plan/voorbeeld_interventie_stationsgebied_2015.toml"),
     ),
 ];
 

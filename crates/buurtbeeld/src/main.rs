@@ -100,6 +100,16 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         export: Option<PathBuf>,
     },
+    /// Did it help? The effect of a registered intervention (before/after and
+    /// difference-in-differences), or the list of interventions without --intervention.
+    Effect {
+        #[arg(long)]
+        intervention: Option<String>,
+        #[arg(long, default_value = "all", value_parser = ["all", "before-after", "did"])]
+        method: String,
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+    },
     /// Write a council document as PDF or HTML (by the extension of --out): the
     /// Veiligheidsbrief, a wijkprofiel (--area) or the programme chapter Veiligheid.
     Report {
@@ -301,6 +311,16 @@ fn main() -> ExitCode {
             area,
             out,
         } => commands::report(&data_dir, &document, id.as_deref(), area, year, &out),
+        Command::Effect {
+            intervention,
+            method,
+            format,
+        } => commands::effect(
+            &data_dir,
+            intervention.as_deref(),
+            &method,
+            format == "json",
+        ),
         Command::Formats => commands::formats(),
         Command::Dump => commands::dump(&data_dir),
     };

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    ActionSet, AreaCode, AreaLevel, BudgetYear, CategoryCode, Frequency, Plan, Series, Theme,
+    ActionSet, AreaCode, AreaLevel, BudgetYear, CategoryCode, Frequency, Intervention, Plan,
+    Series, Theme,
 };
 
 /// Where a batch came from; becomes one row of the import log.
@@ -96,6 +97,8 @@ pub struct ImportBatch {
     pub actions: Vec<ActionSet>,
     /// Each replaces its plan's budget of its year.
     pub budgets: Vec<BudgetYear>,
+    /// Each replaces the intervention of its id.
+    pub interventions: Vec<Intervention>,
     /// Human-readable remarks for the import summary (e.g. incidents outside every buurt).
     pub notes: Vec<String>,
 }

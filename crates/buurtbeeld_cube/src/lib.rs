@@ -7,6 +7,7 @@ mod area;
 mod batch;
 mod category;
 pub mod dutch;
+mod intervention;
 mod period;
 mod plan;
 pub mod rd;
@@ -20,6 +21,7 @@ pub use batch::{
     SourceInfo,
 };
 pub use category::{CategoryCode, CategoryCodeError, TOTAL_CATEGORY};
+pub use intervention::{Dosage, Intervention, InterventionKind};
 pub use period::{Frequency, Period, PeriodError, DUTCH_MONTHS};
 pub use plan::{
     Action, ActionSet, ActionStatus, AmountUnit, Amounts, BudgetColumn, BudgetLine, BudgetYear,

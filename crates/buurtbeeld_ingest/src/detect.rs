@@ -20,10 +20,11 @@ pub enum InputKind {
     PlanToml,
     ActionsToml,
     BudgetCsv,
+    InterventionToml,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 12] = [
+    pub const ALL: [InputKind; 13] = [
         InputKind::PolitieCodedCsv,
         InputKind::PolitiePortalCsv,
         InputKind::PolitieOdataJson,
@@ -36,6 +37,7 @@ impl InputKind {
         InputKind::PlanToml,
         InputKind::ActionsToml,
         InputKind::BudgetCsv,
+        InputKind::InterventionToml,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +54,7 @@ impl InputKind {
             InputKind::PlanToml => "plan-toml",
             InputKind::ActionsToml => "actions-toml",
             InputKind::BudgetCsv => "budget-csv",
+            InputKind::InterventionToml => "intervention-toml",
         }
     }
 
@@ -86,6 +89,7 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         let kind = match table {
             "[plan]" => InputKind::PlanToml,
             "[[actie]]" => InputKind::ActionsToml,
+            "[interventie]" => InputKind::InterventionToml,
             _ => InputKind::ThemesToml,
         };
         return Ok((kind, b';'));

@@ -17,6 +17,7 @@ mod defaults;
 mod detect;
 mod export;
 mod incident_codes;
+mod interventions;
 mod personal;
 mod plan;
 mod politie;
@@ -225,6 +226,7 @@ pub fn read_file(
             InputKind::IncidentCodesCsv => incident_codes::read(&input, &bytes, options)?,
             InputKind::PlanToml => plan::read(&input, &bytes, options, context)?,
             InputKind::ActionsToml => actions::read(&input, &bytes, options, context)?,
+            InputKind::InterventionToml => interventions::read(&input, &bytes, options, context)?,
             InputKind::BudgetCsv => budget::read(&input, &bytes, options, context)?,
         }
     };

@@ -4,6 +4,7 @@
 //! Reads the store; computes with `buurtbeeld_stats`; knows no input format and no HTTP.
 
 pub mod document;
+mod effect;
 mod forecast;
 pub mod format;
 mod hotspots;
@@ -12,6 +13,7 @@ mod picture;
 mod plan;
 mod programma;
 mod render;
+mod render_effect;
 mod render_forecast;
 mod render_hotspots;
 mod render_plan;
@@ -20,6 +22,10 @@ mod trend;
 mod veiligheidsbrief;
 mod wijkprofiel;
 
+pub use effect::{
+    effect, ComparisonArea, EffectEstimate, EffectMethod, EffectReport, Verdict, ALPHA,
+    COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
+};
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
     Forecasts, MethodScores, RankingScores,
@@ -35,6 +41,7 @@ pub use picture::{
 pub use plan::{plan_report, BbvIndicator, KpiProgress, KpiStatus, PlanReport};
 pub use programma::programma;
 pub use render::{render, render_csv, OutputFormat};
+pub use render_effect::{render_effect, verdict_text};
 pub use render_forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use render_plan::{kpi_decimals, render_plan};

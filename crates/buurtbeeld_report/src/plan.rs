@@ -112,7 +112,7 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, Pictur
     }))
 }
 
-fn subject_of(indicator: &str) -> Subject {
+pub(crate) fn subject_of(indicator: &str) -> Subject {
     match CategoryCode::parse(indicator) {
         Ok(code) if indicator.contains('.') => Subject::Category(code),
         _ => Subject::Theme(indicator.to_owned()),

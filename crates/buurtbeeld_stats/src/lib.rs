@@ -15,10 +15,12 @@
 //!   methods [`naive`], [`seasonal_naive`], [`moving_average`], [`holt_winters`],
 //!   [`pooled_seasonal`], [`poisson_regression`], [`pooled_poisson`], and [`backtest`]
 //!   (rolling-origin scores and selection).
+//! - Effects of interventions: [`difference_in_differences`].
 
 pub mod backtest;
 pub mod conditional_permutation;
 pub mod contiguity;
+pub mod difference_in_differences;
 pub mod distance_band;
 pub mod emerging_hotspot;
 pub mod empirical_bayes;
@@ -40,4 +42,4 @@ pub mod seasonal_naive;
 pub mod spike;
 pub mod weights;
 
-pub use poisson_exact::poisson_exact_test;
+pub use poisson_exact::{poisson_exact_test, rate_ratio_interval};

@@ -21,7 +21,7 @@
 //! - Oracle: `scipy.stats.binomtest(c1, n, p0).pvalue` (identical to statsmodels'
 //!   `test_poisson_2indep(..., method='exact-cond')`); see `tests/oracle/poisson_exact.py`.
 
-use statrs::distribution::{Binomial, Discrete, DiscreteCDF};
+use statrs::distribution::{Binomial, ContinuousCDF, Discrete, DiscreteCDF};
 
 /// scipy's relative tolerance for "as likely as the observed outcome", so that outcomes equal to
 /// it up to rounding count as equally extreme.
@@ -68,6 +68,43 @@ pub fn poisson_exact_test(c1: u64, e1: f64, c2: u64, e2: f64) -> f64 {
         lower + binomial.sf(k - 1)
     };
     p.min(1.0)
+}
+
+/// The exact conditional 95% interval of the rate ratio `(c1/e1) / (c2/e2)`: the Clopper-Pearson
+/// interval of the binomial share `c1 / (c1 + c2)`, turned into a ratio (the interval that goes
+/// with [`poisson_exact_test`]). The upper bound is infinite when `c2 = 0`; both are 0 and
+/// infinite when there are no counts at all.
+///
+/// Oracle: `scipy.stats.binomtest(c1, n).proportion_ci(0.95, method="exact")`, transformed; see
+/// `tests/oracle/effect.py`.
+pub fn rate_ratio_interval(c1: u64, e1: f64, c2: u64, e2: f64) -> (f64, f64) {
+    let n = c1 + c2;
+    if n == 0 {
+        return (0.0, f64::INFINITY);
+    }
+    let beta = |a: f64, b: f64, q: f64| {
+        statrs::distribution::Beta::new(a, b)
+            .expect("positive shape parameters")
+            .inverse_cdf(q)
+    };
+    let lower_share = if c1 == 0 {
+        0.0
+    } else {
+        beta(c1 as f64, (n - c1 + 1) as f64, 0.025)
+    };
+    let upper_share = if c1 == n {
+        1.0
+    } else {
+        beta((c1 + 1) as f64, (n - c1) as f64, 0.975)
+    };
+    let ratio = |share: f64| {
+        if share >= 1.0 {
+            f64::INFINITY
+        } else {
+            share / (1.0 - share) * e2 / e1
+        }
+    };
+    (ratio(lower_share), ratio(upper_share))
 }
 
 /// P(X > n - len): the probability of the `len` largest outcomes.

@@ -575,3 +575,102 @@ mod forecasting {
         assert_eq!(checked, 3);
     }
 }
+
+mod effect {
+    use buurtbeeld_stats::difference_in_differences::difference_in_differences;
+    use buurtbeeld_stats::rate_ratio_interval;
+    use serde_json::Value;
+
+    fn fixture() -> Value {
+        serde_json::from_str(include_str!("fixtures/effect.json")).unwrap()
+    }
+
+    fn close(what: &str, ours: f64, theirs: f64, relative: f64) {
+        assert!(
+            (ours - theirs).abs() <= relative * theirs.abs().max(1e-300),
+            "{what}: {ours:e} against {theirs:e}"
+        );
+    }
+
+    /// DiD on the committed panel equals statsmodels' two-way fixed-effects OLS with standard
+    /// errors clustered by area; the interval and p-value equal statsmodels' `use_t=True`
+    /// version (Student's t with areas − 1 degrees of freedom).
+    #[test]
+    fn difference_in_differences_matches_statsmodels_cluster_robust_ols() {
+        let fixture = fixture();
+        let areas: Vec<&str> = fixture["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let y: Vec<Vec<f64>> = fixture["y"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                row.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect()
+            })
+            .collect();
+        let start = fixture["start"].as_u64().unwrap() as usize;
+        for case in ["did", "did_subset"] {
+            let expected = &fixture[case];
+            let names = |key: &str| -> Vec<&str> {
+                expected[key]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap())
+                    .collect()
+            };
+            let (treated, controls) = (names("treated"), names("controls"));
+            let mut rows = Vec::new();
+            let mut flags = Vec::new();
+            for (i, area) in areas.iter().enumerate() {
+                if treated.contains(area) || controls.contains(area) {
+                    rows.push(y[i].clone());
+                    flags.push(treated.contains(area));
+                }
+            }
+            let ours = difference_in_differences(&rows, &flags, start).unwrap();
+            let number = |key: &str| expected[key].as_f64().unwrap();
+            close(case, ours.effect, number("coef"), 1e-10);
+            close(case, ours.standard_error, number("se"), 1e-10);
+            close(case, ours.p_value, number("p_t"), 1e-9);
+            close(
+                case,
+                ours.interval.0,
+                expected["ci95_t"][0].as_f64().unwrap(),
+                1e-10,
+            );
+            close(
+                case,
+                ours.interval.1,
+                expected["ci95_t"][1].as_f64().unwrap(),
+                1e-10,
+            );
+            assert_eq!(ours.observations as u64, expected["nobs"].as_u64().unwrap());
+            assert_eq!(ours.parameters as u64, expected["k"].as_u64().unwrap());
+            assert_eq!(ours.clusters as u64, expected["groups"].as_u64().unwrap());
+        }
+    }
+
+    #[test]
+    fn rate_ratio_interval_matches_scipy_clopper_pearson() {
+        for case in fixture()["rate_ratio"].as_array().unwrap() {
+            let count = |key: &str| case[key].as_u64().unwrap();
+            let months = |key: &str| case[key].as_f64().unwrap();
+            let (lower, upper) =
+                rate_ratio_interval(count("c1"), months("e1"), count("c2"), months("e2"));
+            close("lower", lower, case["lower"].as_f64().unwrap(), 1e-9);
+            match case["upper"].as_f64() {
+                Some(expected) => close("upper", upper, expected, 1e-9),
+                None => assert!(upper.is_infinite(), "{case}"),
+            }
+        }
+    }
+}

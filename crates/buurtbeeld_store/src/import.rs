@@ -465,7 +465,7 @@ fn old_value(value: Value) -> Option<i64> {
     value.count().map(i64::from)
 }
 
-/// Appends each plan, action set and budget year as a new version.
+/// Appends each plan, action set, budget year and intervention as a new version.
 fn write_plan_documents(tx: &Transaction<'_>, batch: &ImportBatch, import_id: i64) -> Result<()> {
     let insert = |kind: &str, plan: &str, year: i32, body: String| -> Result<()> {
         tx.prepare_cached(
@@ -483,6 +483,10 @@ fn write_plan_documents(tx: &Transaction<'_>, batch: &ImportBatch, import_id: i6
     }
     for budget in &batch.budgets {
         insert("budget", &budget.plan, budget.year, json(budget))?;
+    }
+    // Interventions are versioned the same way, under their own id.
+    for intervention in &batch.interventions {
+        insert("intervention", &intervention.id, 0, json(intervention))?;
     }
     Ok(())
 }

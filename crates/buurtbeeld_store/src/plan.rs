@@ -1,7 +1,7 @@
 //! Reading the safety plan back: the current version of each plan, action set and budget year,
-//! and the history of versions with who imported them and when.
+//! and the history of versions with who imported them and when; interventions likewise.
 
-use buurtbeeld_cube::{ActionSet, BudgetYear, Plan};
+use buurtbeeld_cube::{ActionSet, BudgetYear, Intervention, Plan};
 use rusqlite::params;
 
 use crate::{Result, Store, StoreError};
@@ -63,6 +63,15 @@ impl Store {
     /// A plan's current action sets, oldest year first.
     pub fn action_sets(&self, plan: &str) -> Result<Vec<ActionSet>> {
         self.current("actions", Some(plan))
+    }
+
+    /// Every intervention in its current version, by id.
+    pub fn interventions(&self) -> Result<Vec<Intervention>> {
+        self.current("intervention", None)
+    }
+
+    pub fn intervention(&self, id: &str) -> Result<Option<Intervention>> {
+        Ok(self.current("intervention", Some(id))?.pop())
     }
 
     /// A plan's current budget per year, oldest first.

@@ -115,6 +115,25 @@ CREATE TABLE plan_documents (
 CREATE INDEX plan_documents_key ON plan_documents (kind, plan_id, year, id);
 "#,
         ),
+        // Interventions are versioned documents too (keyed by their own id in `plan_id`).
+        // SQLite cannot change a CHECK constraint, so the table is rebuilt with its rows.
+        M::up(
+            r#"
+CREATE TABLE plan_documents_new (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('plan', 'actions', 'budget', 'intervention')),
+    plan_id    TEXT NOT NULL,
+    -- 0 for the plan itself and for an intervention.
+    year       INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    import_id  INTEGER NOT NULL REFERENCES imports (id)
+);
+INSERT INTO plan_documents_new SELECT id, kind, plan_id, year, body, import_id FROM plan_documents;
+DROP TABLE plan_documents;
+ALTER TABLE plan_documents_new RENAME TO plan_documents;
+CREATE INDEX plan_documents_key ON plan_documents (kind, plan_id, year, id);
+"#,
+        ),
     ])
 }
 

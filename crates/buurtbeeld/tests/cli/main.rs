@@ -2,6 +2,7 @@
 //! temporary data directories.
 
 mod browser;
+mod effect;
 mod forecast;
 mod formats;
 mod harness;

@@ -323,6 +323,22 @@ cases! {
     budget_unknown_taakveld: "budget_unknown_taakveld.csv", None, PLAN, Line(3),
         Some("taakveld"), ["'1.3' is not a taakveld of Veiligheid", "1.1", "1.2"];
 
+    // --- Intervention files (docs/interventions.md) ---------------------------------------------
+    intervention_unknown_kind: "intervention_unknown_kind.toml", None, NO_SETUP, Line(5),
+        Some("soort"), ["'handhaving' is not a kind of intervention", "preventief, repressief"];
+    intervention_end_before_start: "intervention_end_before_start.toml", None, NO_SETUP,
+        Line(9), Some("einde"), ["2015-01 is before the start 2015-03"];
+    intervention_area_outside_gemeente: "intervention_area_outside_gemeente.toml", None,
+        NO_SETUP, Line(7), Some("gebieden"), ["BU03630000 does not lie in GM0014"];
+    intervention_person_field: "intervention_person_field.toml", None, NO_SETUP, Line(10), None,
+        ["unknown field `contactpersoon`", "expected one of `id`"];
+    intervention_dosage_outside_period: "intervention_dosage_outside_period.toml", None,
+        NO_SETUP, Line(12), Some("maand"), ["2016-02 is outside the intervention's period"];
+    intervention_start_not_a_month: "intervention_start_not_a_month.toml", None, NO_SETUP,
+        Line(8), Some("start"), ["'maart 2015' is not a month", "YYYY-MM"];
+    intervention_text_amount: "intervention_text_amount.toml", None, NO_SETUP, Line(13), None,
+        ["invalid type: string \"veel\"", "expected f64"];
+
     // --- Incident codes -----------------------------------------------------------------------
     incident_codes_unknown_category: "incident_codes_unknown_category.csv", None, NO_SETUP,
         Line(4), Some("category"), ["'1.2.33' is not a SoortMisdrijf detail code"];

@@ -1,0 +1,100 @@
+//! The effect of an intervention as Dutch text: per estimator the verdict a council member can
+//! read (incidents and percentage, interval, more than chance or not), what the estimate
+//! cannot tell, and how the counterfactual was made.
+
+use crate::effect::{EffectEstimate, EffectReport, Verdict};
+use crate::format::{decimal, p_value, percent};
+
+/// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
+/// 95%-interval …); …".
+pub fn verdict_text(estimate: &EffectEstimate, subject: &str) -> String {
+    match &estimate.verdict {
+        Verdict::Insufficient { reason } => format!("Onvoldoende gegevens: {reason}."),
+        Verdict::Estimate {
+            incidents,
+            percent: share,
+            percent_lower,
+            percent_upper,
+            p_value: p,
+            distinguishable,
+        } => {
+            let direction = if *incidents < 0.0 { "minder" } else { "meer" };
+            let p_text = p_value(*p);
+            let p_text = if p_text.starts_with('<') {
+                format!("p {p_text}")
+            } else {
+                format!("p = {p_text}")
+            };
+            format!(
+                "{} geregistreerde misdrijven ({}) {direction} dan verwacht ({}; 95%-interval {} \
+                 tot {}); {}",
+                decimal(incidents.abs(), 0),
+                subject.to_lowercase(),
+                percent(*share),
+                percent(*percent_lower),
+                percent(*percent_upper),
+                if *distinguishable {
+                    format!("dit is meer dan toeval ({p_text}).")
+                } else {
+                    format!("dit is niet te onderscheiden van toeval ({p_text}).")
+                }
+            )
+        }
+    }
+}
+
+/// The whole report as terminal text.
+pub fn render_effect(report: &EffectReport) -> String {
+    let intervention = &report.intervention;
+    let areas: Vec<String> = report
+        .treated
+        .iter()
+        .map(|(code, name)| format!("{name} ({code})"))
+        .collect();
+    let mut out = format!(
+        "Effect van '{}' op {}\n{} · {} · start {}{}\nGebieden: {}\n",
+        intervention.name,
+        report.subject_label.to_lowercase(),
+        intervention.kind.label(),
+        intervention.municipality,
+        intervention.start,
+        intervention
+            .end
+            .as_ref()
+            .map_or_else(|| ", loopt nog".to_owned(), |end| format!(", einde {end}")),
+        areas.join(", ")
+    );
+    if let Some(first) = intervention.dosage.first() {
+        let total: f64 = intervention.dosage.iter().map(|d| d.amount).sum();
+        out.push_str(&format!(
+            "Dosering: {} maanden, samen {} {}\n",
+            intervention.dosage.len(),
+            decimal(total, 0),
+            first.unit
+        ));
+    }
+    for estimate in &report.estimates {
+        out.push_str(&format!(
+            "\n{}\n  {}\n",
+            estimate.label,
+            verdict_text(estimate, &report.subject_label)
+        ));
+        if !estimate.comparison.is_empty() {
+            let names: Vec<String> = estimate
+                .comparison
+                .iter()
+                .map(|c| format!("{} ({})", c.name, c.code))
+                .collect();
+            out.push_str(&format!("  Vergelijkingsgebieden: {}\n", names.join(", ")));
+        }
+        if let Some(fit) = estimate.pre_fit_rmse {
+            out.push_str(&format!(
+                "  Aansluiting vóór de start: gemiddeld {} per maand naast de werkelijke aantallen\n",
+                decimal(fit, 1)
+            ));
+        }
+        out.push_str(&format!("  {}\n", estimate.caveat));
+    }
+    out.push_str(&format!("\n{}\n", report.attribution));
+    out
+}
