@@ -100,12 +100,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         export: Option<PathBuf>,
     },
-    /// Did it help? The effect of a registered intervention (before/after and
-    /// difference-in-differences), or the list of interventions without --intervention.
+    /// Did it help? The effect of a registered intervention (before/after,
+    /// difference-in-differences, synthetic control), or the list of interventions.
     Effect {
         #[arg(long)]
         intervention: Option<String>,
-        #[arg(long, default_value = "all", value_parser = ["all", "before-after", "did"])]
+        #[arg(long, default_value = "all", value_parser = ["all", "before-after", "did", "synth"])]
         method: String,
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,

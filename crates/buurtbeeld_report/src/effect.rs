@@ -1,7 +1,7 @@
 //! "Heeft het geholpen?": the effect of a registered intervention on the registered crime in
 //! its areas, against an honest counterfactual, with a verdict a council member can read.
 //!
-//! Two estimators so far, both stated with their weakness:
+//! Three estimators, each stated with its weakness:
 //! - **voor/na** (before/after with a seasonal baseline): the months since the start against
 //!   the same calendar months before it, in the intervention's areas only. It cannot tell the
 //!   intervention from anything else that changed at the same time (a city-wide fall), so it
@@ -9,12 +9,15 @@
 //! - **verschil-in-verschillen**: the same change in the intervention's areas minus the change
 //!   in comparison areas of the same level in the gemeente, chosen because their monthly counts
 //!   before the start were closest (level and trend); standard errors clustered by area.
+//! - **synthetische controle**: a weighted mix of all other areas of the level that followed
+//!   the intervention's areas before the start; its uncertainty from placebo tests in space.
 //!
 //! Too short a period before the start, too few comparison areas or too few incidents give a
 //! plain "onvoldoende gegevens" with the reason instead of a number.
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Intervention, Period, Series};
 use buurtbeeld_stats::difference_in_differences::difference_in_differences;
+use buurtbeeld_stats::synthetic_control::{synthetic_control_with_placebos, SynthError};
 use buurtbeeld_stats::{poisson_exact_test, rate_ratio_interval};
 use buurtbeeld_store::Store;
 use serde::Serialize;
@@ -39,6 +42,7 @@ pub const ALPHA: f64 = 0.05;
 pub enum EffectMethod {
     BeforeAfter,
     DifferenceInDifferences,
+    SyntheticControl,
     All,
 }
 
@@ -47,6 +51,7 @@ impl EffectMethod {
         match text {
             "before-after" => Some(EffectMethod::BeforeAfter),
             "did" => Some(EffectMethod::DifferenceInDifferences),
+            "synth" => Some(EffectMethod::SyntheticControl),
             "all" => Some(EffectMethod::All),
             _ => None,
         }
@@ -98,6 +103,8 @@ pub struct ComparisonArea {
     /// Root mean squared difference of its monthly counts from the treated areas' mean before
     /// the start.
     pub pre_rmse: f64,
+    /// Its weight in the synthetic control (synthetic control only).
+    pub weight: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,9 +115,10 @@ pub enum Verdict {
         incidents: f64,
         /// The same as a share of the counterfactual.
         percent: f64,
-        /// 95% interval of `percent`.
-        percent_lower: f64,
-        percent_upper: f64,
+        /// 95% interval of `percent`; `None` where the method has none (synthetic control:
+        /// its uncertainty is the placebo test's p-value).
+        percent_lower: Option<f64>,
+        percent_upper: Option<f64>,
         p_value: f64,
         /// `p_value < ALPHA`.
         distinguishable: bool,
@@ -183,6 +191,15 @@ pub fn effect(
         EffectMethod::DifferenceInDifferences | EffectMethod::All
     ) {
         estimates.push(did(
+            &panel,
+            &intervention,
+            &observed,
+            start_index,
+            &shortage,
+        ));
+    }
+    if matches!(method, EffectMethod::SyntheticControl | EffectMethod::All) {
+        estimates.push(synth(
             &panel,
             &intervention,
             &observed,
@@ -338,8 +355,8 @@ fn before_after(
             Verdict::Estimate {
                 incidents: c1 - expected,
                 percent: 100.0 * (c1 / expected - 1.0),
-                percent_lower: 100.0 * (lower - 1.0),
-                percent_upper: 100.0 * (upper - 1.0),
+                percent_lower: Some(100.0 * (lower - 1.0)),
+                percent_upper: upper.is_finite().then_some(100.0 * (upper - 1.0)),
                 p_value,
                 distinguishable: p_value < ALPHA,
             }
@@ -380,6 +397,7 @@ fn did(
             code: code.clone(),
             name: name.clone(),
             pre_rmse: rmse(&values[..start], &mean_treated[..start]),
+            weight: None,
         })
         .collect();
     candidates.sort_by(|a, b| a.pre_rmse.total_cmp(&b.pre_rmse).then(a.code.cmp(&b.code)));
@@ -437,8 +455,8 @@ fn did(
                 Verdict::Estimate {
                     incidents,
                     percent: 100.0 * incidents / expected,
-                    percent_lower: estimate.interval.0 * scale,
-                    percent_upper: estimate.interval.1 * scale,
+                    percent_lower: Some(estimate.interval.0 * scale),
+                    percent_upper: Some(estimate.interval.1 * scale),
                     p_value: estimate.p_value,
                     distinguishable: estimate.p_value < ALPHA,
                 }
@@ -456,6 +474,83 @@ fn did(
         counterfactual,
         pre_fit_rmse,
         comparison: candidates,
+    }
+}
+
+const SYNTH_CAVEAT: &str = "Bouwt uit de andere gebieden een 'synthetisch' gebied dat vóór de \
+    start zo goed mogelijk gelijk opliep met de interventiegebieden. De onzekerheid komt uit de \
+    placebotoets: elk ander gebied wordt om de beurt behandeld alsof het de interventie kreeg. \
+    Lag het interventiegebied vóór de start boven of onder alle andere, dan sluit het synthetische \
+    gebied slecht aan; dat staat bij de aansluiting.";
+
+/// Synthetic control of the intervention's areas together, from every other area of the level.
+fn synth(
+    panel: &Panel,
+    intervention: &Intervention,
+    observed: &[f64],
+    start: usize,
+    shortage: &Option<String>,
+) -> EffectEstimate {
+    let donors: Vec<&(AreaCode, String, Vec<f64>)> = panel
+        .areas
+        .iter()
+        .filter(|a| !intervention.areas.contains(&a.0))
+        .collect();
+    let insufficient = |reason: String| EffectEstimate {
+        method: "synth",
+        label: "synthetische controle",
+        caveat: SYNTH_CAVEAT,
+        verdict: Verdict::Insufficient { reason },
+        counterfactual: vec![None; observed.len()],
+        pre_fit_rmse: None,
+        comparison: Vec::new(),
+    };
+    if let Some(reason) = shortage {
+        return insufficient(reason.clone());
+    }
+    let series: Vec<&[f64]> = donors.iter().map(|d| d.2.as_slice()).collect();
+    let (fit, placebo) = match synthetic_control_with_placebos(observed, &series, start) {
+        Ok(result) => result,
+        Err(SynthError::TooFewDonors) => {
+            return insufficient(format!(
+                "te weinig andere gebieden om mee te vergelijken: {}, nodig zijn er minstens 2",
+                donors.len()
+            ))
+        }
+        Err(e) => return insufficient(e.to_string()),
+    };
+    let incidents: f64 = fit.gap[start..].iter().sum();
+    let expected: f64 = fit.synthetic[start..].iter().sum();
+    let mut comparison: Vec<ComparisonArea> = donors
+        .iter()
+        .zip(&fit.weights)
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(d, w)| ComparisonArea {
+            code: d.0.clone(),
+            name: d.1.clone(),
+            pre_rmse: rmse(&d.2[..start], &observed[..start]),
+            weight: Some(*w),
+        })
+        .collect();
+    comparison.sort_by(|a, b| {
+        let weight = |c: &ComparisonArea| c.weight.unwrap_or(0.0);
+        weight(b).total_cmp(&weight(a)).then(a.code.cmp(&b.code))
+    });
+    EffectEstimate {
+        method: "synth",
+        label: "synthetische controle",
+        caveat: SYNTH_CAVEAT,
+        verdict: Verdict::Estimate {
+            incidents,
+            percent: 100.0 * incidents / expected,
+            percent_lower: None,
+            percent_upper: None,
+            p_value: placebo.p_value,
+            distinguishable: placebo.p_value < ALPHA,
+        },
+        counterfactual: fit.synthetic.iter().map(|v| Some(*v)).collect(),
+        pre_fit_rmse: Some(fit.pre_rmspe),
+        comparison,
     }
 }
 

@@ -25,14 +25,16 @@ pub fn verdict_text(estimate: &EffectEstimate, subject: &str) -> String {
             } else {
                 format!("p = {p_text}")
             };
+            let bound = |b: &Option<f64>| b.map_or("onbegrensd".to_owned(), percent);
+            let interval = match (percent_lower, percent_upper) {
+                (None, None) => "placebotoets".to_owned(),
+                (lower, upper) => format!("95%-interval {} tot {}", bound(lower), bound(upper)),
+            };
             format!(
-                "{} geregistreerde misdrijven ({}) {direction} dan verwacht ({}; 95%-interval {} \
-                 tot {}); {}",
+                "{} geregistreerde misdrijven ({}) {direction} dan verwacht ({}; {interval}); {}",
                 decimal(incidents.abs(), 0),
                 subject.to_lowercase(),
                 percent(*share),
-                percent(*percent_lower),
-                percent(*percent_upper),
                 if *distinguishable {
                     format!("dit is meer dan toeval ({p_text}).")
                 } else {
@@ -41,6 +43,11 @@ pub fn verdict_text(estimate: &EffectEstimate, subject: &str) -> String {
             )
         }
     }
+}
+
+/// A share as a whole percentage without sign: `42%`.
+fn percent_plain(share: f64) -> String {
+    format!("{}%", decimal(100.0 * share, 0))
 }
 
 /// The whole report as terminal text.
@@ -83,7 +90,10 @@ pub fn render_effect(report: &EffectReport) -> String {
             let names: Vec<String> = estimate
                 .comparison
                 .iter()
-                .map(|c| format!("{} ({})", c.name, c.code))
+                .map(|c| match c.weight {
+                    Some(weight) => format!("{} ({}) {}", c.name, c.code, percent_plain(weight)),
+                    None => format!("{} ({})", c.name, c.code),
+                })
                 .collect();
             out.push_str(&format!("  Vergelijkingsgebieden: {}\n", names.join(", ")));
         }

@@ -15,7 +15,8 @@
 //!   methods [`naive`], [`seasonal_naive`], [`moving_average`], [`holt_winters`],
 //!   [`pooled_seasonal`], [`poisson_regression`], [`pooled_poisson`], and [`backtest`]
 //!   (rolling-origin scores and selection).
-//! - Effects of interventions: [`difference_in_differences`].
+//! - Effects of interventions: [`difference_in_differences`], [`synthetic_control`] (with
+//!   placebo tests in space).
 
 pub mod backtest;
 pub mod conditional_permutation;
@@ -40,6 +41,7 @@ pub mod pooled_poisson;
 pub mod pooled_seasonal;
 pub mod seasonal_naive;
 pub mod spike;
+pub mod synthetic_control;
 pub mod weights;
 
 pub use poisson_exact::{poisson_exact_test, rate_ratio_interval};

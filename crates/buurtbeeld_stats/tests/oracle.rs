@@ -674,3 +674,73 @@ mod effect {
         }
     }
 }
+
+mod synthetic_control {
+    use buurtbeeld_stats::synthetic_control::synthetic_control_with_placebos;
+    use serde_json::Value;
+
+    /// Weights, gap and RMSPE equal the exact constrained least-squares solution that checks
+    /// pysyncon (within the interior-point solver's tolerance); the placebo ratios and p-value
+    /// equal pysyncon's PlaceboTest convention.
+    #[test]
+    fn weights_and_placebo_p_value_match_the_pysyncon_reference() {
+        let fixture: Value = serde_json::from_str(include_str!("fixtures/effect.json")).unwrap();
+        let areas: Vec<&str> = fixture["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let series = |name: &str| -> Vec<f64> {
+            let i = areas.iter().position(|a| *a == name).unwrap();
+            fixture["y"][i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        let synth = &fixture["synth"];
+        let donor_names: Vec<&str> = synth["donors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        let donors: Vec<Vec<f64>> = donor_names.iter().map(|d| series(d)).collect();
+        let donor_refs: Vec<&[f64]> = donors.iter().map(Vec::as_slice).collect();
+        let treated = series(synth["treated"].as_str().unwrap());
+        let start = fixture["start"].as_u64().unwrap() as usize;
+        let (fit, placebo) = synthetic_control_with_placebos(&treated, &donor_refs, start).unwrap();
+
+        for (ours, theirs) in fit
+            .weights
+            .iter()
+            .zip(synth["weights_check"].as_array().unwrap())
+        {
+            let theirs = theirs.as_f64().unwrap();
+            assert!(
+                (ours - theirs).abs() < 1e-6,
+                "weight {ours} against {theirs}"
+            );
+        }
+        let relative = |ours: f64, theirs: &Value| {
+            let theirs = theirs.as_f64().unwrap();
+            assert!(
+                (ours - theirs).abs() <= 1e-6 * theirs.abs().max(1.0),
+                "{ours} against {theirs}"
+            );
+        };
+        relative(fit.pre_rmspe, &synth["pre_rmspe_check"]);
+        relative(fit.post_rmspe, &synth["post_rmspe_check"]);
+        for (ours, theirs) in fit.gap.iter().zip(synth["gap_check"].as_array().unwrap()) {
+            relative(*ours, theirs);
+        }
+        let expected = &fixture["placebo"];
+        let units: Vec<&str> = std::iter::once("A00").chain(donor_names).collect();
+        for (unit, ratio) in units.iter().zip(&placebo.ratios) {
+            relative(*ratio, &expected["ratios_check"][unit]);
+        }
+        assert_eq!(placebo.p_value, expected["p_value_check"].as_f64().unwrap());
+    }
+}

@@ -25,22 +25,35 @@ fn the_demo_intervention_is_measured_by_before_after_and_difference_in_differenc
         "2015-03"
     );
     let estimates = report["estimates"].as_array().unwrap();
-    assert_eq!(estimates.len(), 2);
+    assert_eq!(estimates.len(), 3);
     for estimate in estimates {
         assert_eq!(estimate["verdict"]["status"], "estimate", "{estimate}");
         let p = estimate["verdict"]["p_value"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&p));
-        let (low, mid, high) = (
-            estimate["verdict"]["percent_lower"].as_f64().unwrap(),
-            estimate["verdict"]["percent"].as_f64().unwrap(),
-            estimate["verdict"]["percent_upper"].as_f64().unwrap(),
-        );
-        assert!(low <= mid && mid <= high, "{estimate}");
+        let mid = estimate["verdict"]["percent"].as_f64().unwrap();
+        if let (Some(low), Some(high)) = (
+            estimate["verdict"]["percent_lower"].as_f64(),
+            estimate["verdict"]["percent_upper"].as_f64(),
+        ) {
+            assert!(low <= mid && mid <= high, "{estimate}");
+        }
         assert_eq!(
             estimate["counterfactual"].as_array().unwrap().len(),
             months.len()
         );
     }
+    let synth = &estimates[2];
+    assert_eq!(synth["method"], "synth");
+    let weights: f64 = synth["comparison"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["weight"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (weights - 1.0).abs() < 1e-9,
+        "synthetic weights sum to {weights}"
+    );
     let did = &estimates[1];
     assert_eq!(did["method"], "did");
     let comparison = did["comparison"].as_array().unwrap();
@@ -53,6 +66,8 @@ fn the_demo_intervention_is_measured_by_before_after_and_difference_in_differenc
         "De zwakste vergelijking",
         "verschil-in-verschillen",
         "Vergelijkingsgebieden:",
+        "synthetische controle",
+        "placebotoets",
         "Dosering: 7 maanden, samen 176 uren lokfietsinzet",
     ] {
         assert!(text.contains(expected), "no '{expected}' in\n{text}");
