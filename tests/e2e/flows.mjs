@@ -143,6 +143,14 @@ await step('the Veiligheidsbrief behind the plan page\'s download link is a PDF'
     throw new Error(`not a PDF: ${response.status()} ${response.headers()['content-type']}`);
   }
 });
+await step('did it help: the interventions from the menu, then one of them', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Heeft het geholpen?' }).click();
+  await page.waitForURL(/\/interventies/);
+  await page.locator('table a[href^="/interventie/"]').first().click();
+  await page.getByRole('heading', { level: 2, name: 'Wat het effect was' }).waitFor();
+  await page.getByRole('heading', { level: 3, name: 'synthetische controle' }).waitFor();
+});
+await accessible('intervention page');
 
 await browser.close();
 if (problems.length) {

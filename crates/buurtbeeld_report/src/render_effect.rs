@@ -4,6 +4,7 @@
 
 use crate::effect::{EffectEstimate, EffectReport, Verdict};
 use crate::format::{decimal, p_value, percent};
+use crate::svg::{line_chart, Line};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
 /// 95%-interval …); …".
@@ -107,4 +108,26 @@ pub fn render_effect(report: &EffectReport) -> String {
     }
     out.push_str(&format!("\n{}\n", report.attribution));
     out
+}
+
+/// Registered counts and every estimator's counterfactual per month, as an SVG line chart.
+pub fn effect_chart(report: &EffectReport, title: &str) -> String {
+    let observed: Vec<Option<f64>> = report.observed.iter().map(|v| Some(*v)).collect();
+    let mut lines = vec![Line {
+        name: "Geregistreerd",
+        values: &observed,
+        dashed: false,
+        band: None,
+    }];
+    for estimate in &report.estimates {
+        if matches!(estimate.verdict, Verdict::Estimate { .. }) {
+            lines.push(Line {
+                name: estimate.label,
+                values: &estimate.counterfactual,
+                dashed: true,
+                band: None,
+            });
+        }
+    }
+    line_chart(&lines, &report.months, title, "aantal per maand")
 }

@@ -7,9 +7,11 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, DUT
 use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
+use crate::effect::{effect, EffectMethod};
 use crate::format::{decimal, integer, p_value, percent, signed};
 use crate::picture::{picture, PictureError, PictureRequest, Subject};
 use crate::plan::{plan_report, PlanReport};
+use crate::render_effect::{effect_chart, verdict_text};
 use crate::render_plan::kpi_decimals;
 use crate::svg::{choropleth, line_chart, Line, MapArea};
 use crate::trend::trend;
@@ -61,6 +63,7 @@ pub fn veiligheidsbrief(
     blocks.extend(goals(&report));
     blocks.extend(bbv(&report));
     blocks.extend(accountability(&report, year));
+    blocks.extend(interventions(store, &report, year)?);
     blocks.extend(priorities(&report, year + 1));
     blocks.extend(budget(&report, year));
     blocks.extend(changes(&report, year));
@@ -451,6 +454,67 @@ fn accountability(report: &PlanReport, year: i32) -> Vec<Block> {
     blocks.push(Block::Paragraph(action_summary(set)));
     blocks.push(Block::Table(action_table(report, set)));
     blocks
+}
+
+/// The measured effect of every intervention of the gemeente that had started by the end of
+/// `year`: each estimator's verdict and the chart of registered against expected.
+fn interventions(
+    store: &Store,
+    report: &PlanReport,
+    year: i32,
+) -> Result<Vec<Block>, PictureError> {
+    let mut blocks = Vec::new();
+    for intervention in store.interventions()? {
+        let started = intervention.start_period().calendar_year() <= year;
+        if intervention.municipality != report.plan.municipality || !started {
+            continue;
+        }
+        let Some(effect) = effect(store, &intervention.id, EffectMethod::All)? else {
+            continue;
+        };
+        if blocks.is_empty() {
+            blocks.push(Block::Heading(1, "Effect van interventies".to_owned()));
+            blocks.push(Block::Paragraph(
+                "Per interventie drie vergelijkingen, van zwak naar sterk: voor/na in de eigen \
+                 gebieden, verschil-in-verschillen met vergelijkbare gebieden, en een \
+                 synthetische controle met placebotoets. Waar de gegevens geen uitspraak dragen, \
+                 staat dat er."
+                    .to_owned(),
+            ));
+        }
+        blocks.push(Block::Heading(2, intervention.name.clone()));
+        let areas: Vec<&str> = effect
+            .treated
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect();
+        blocks.push(Block::Paragraph(format!(
+            "{} ({}), {} tot {}, in {}.",
+            effect.subject_label,
+            intervention.kind.label(),
+            intervention.start,
+            intervention.end.as_deref().unwrap_or("heden"),
+            areas.join(", ")
+        )));
+        blocks.push(Block::Bullets(
+            effect
+                .estimates
+                .iter()
+                .map(|e| format!("{}: {}", e.label, verdict_text(e, &effect.subject_label)))
+                .collect(),
+        ));
+        blocks.push(Block::Figure {
+            svg: effect_chart(
+                &effect,
+                &format!("{}: geregistreerd en verwacht", intervention.name),
+            ),
+            caption: format!(
+                "{}: geregistreerd en verwacht zonder interventie per maand ({})",
+                intervention.name, effect.attribution
+            ),
+        });
+    }
+    Ok(blocks)
 }
 
 fn priorities(report: &PlanReport, next: i32) -> Vec<Block> {

@@ -34,6 +34,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/imports", get(imports))
         .route("/plans", get(plans))
         .route("/plans/{id}", get(plan))
+        .route("/interventions", get(interventions))
+        .route("/interventions/{id}/effect", get(intervention_effect))
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("api-version"),
             header::HeaderValue::from_static(API_VERSION),
@@ -158,6 +160,36 @@ async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
     let report = with_store(state, move |store| {
         buurtbeeld_report::plan_report(store, &id)?
             .ok_or_else(|| AppError::from(buurtbeeld_report::PictureError::UnknownPlan(id)))
+    })
+    .await?;
+    Ok(Json(report).into_response())
+}
+
+async fn interventions(State(state): State<AppState>) -> Result<Response, AppError> {
+    let list = with_store(state, |store| Ok(store.interventions()?)).await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct EffectQuery {
+    /// `all` (default), `before-after`, `did` or `synth`.
+    method: Option<String>,
+}
+
+async fn intervention_effect(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<EffectQuery>,
+) -> Result<Response, AppError> {
+    let method = query.method.as_deref().unwrap_or("all");
+    let method = buurtbeeld_report::EffectMethod::parse(method).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "method: '{method}' is not a method; expected all, before-after, did or synth"
+        ))
+    })?;
+    let report = with_store(state, move |store| {
+        buurtbeeld_report::effect(store, &id, method)?
+            .ok_or_else(|| AppError::NotFound(format!("unknown intervention '{id}'")))
     })
     .await?;
     Ok(Json(report).into_response())

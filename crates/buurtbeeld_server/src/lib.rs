@@ -5,6 +5,7 @@
 //! restart and without failed requests (SQLite WAL readers see the last committed import).
 
 mod api;
+mod effect_pages;
 mod error;
 mod pages;
 mod plan_pages;
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(plan_pages::router())
+        .merge(effect_pages::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound("Deze pagina bestaat niet.".to_owned()) })
         .layer(middleware::from_fn(etag))

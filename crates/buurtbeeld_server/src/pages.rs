@@ -74,6 +74,7 @@ pub(crate) fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
         ("/actie", "Waar is actie nodig?"),
         ("/vooruitblik", "Vooruitblik"),
         ("/plan", "Veiligheidsplan"),
+        ("/interventies", "Heeft het geholpen?"),
         ("/gegevens", "Gegevens"),
         ("/api/v1/openapi.json", "API"),
     ];

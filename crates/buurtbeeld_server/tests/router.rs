@@ -35,6 +35,7 @@ fn state() -> AppState {
             "plan/voorbeeldplan_acties_2015.toml",
             "plan/voorbeeldplan_acties_2016.toml",
             "plan/voorbeeldplan_begroting_2014_2017.csv",
+            "plan/voorbeeld_interventie_stationsgebied_2015.toml",
             // A second plan, whose budget lines do not add up to its TOTAAL lines.
             "../crates/buurtbeeld/tests/fixtures/plan/nijmegen_veiligheidsplan_2022_2026.toml",
             "../crates/buurtbeeld/tests/fixtures/plan/nijmegen_begroting_2022_2026.csv",
@@ -140,7 +141,7 @@ async fn themes_categories_and_imports_are_listed() {
         59
     );
     let imports = json("/api/v1/imports").await;
-    assert_eq!(imports.as_array().unwrap().len(), 11);
+    assert_eq!(imports.as_array().unwrap().len(), 12);
 }
 
 #[tokio::test]
@@ -241,6 +242,8 @@ async fn the_openapi_document_describes_every_route() {
         "/backtests",
         "/plans",
         "/plans/{id}",
+        "/interventions",
+        "/interventions/{id}/effect",
         "/openapi.json",
     ] {
         assert!(
@@ -671,4 +674,53 @@ async fn the_veiligheidsbrief_downloads_as_pdf_and_html() {
         "iets-anders.pdf",
     )
     .await;
+}
+
+#[tokio::test]
+async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
+    let list = page("/interventies").await;
+    assert!(list.contains("/interventie/lokfietsen-stationsgebied-2015"));
+    assert!(list.contains("verschil-in-verschillen"));
+    let html = page("/interventie/lokfietsen-stationsgebied-2015").await;
+    for expected in [
+        "Lokfietsen en graveeracties Stationsgebied (fictief)",
+        "voor/na (seizoensbasislijn)",
+        "verschil-in-verschillen",
+        "synthetische controle",
+        "Geregistreerd en verwacht zonder interventie",
+        "<svg",
+        "2015-03 (start)",
+        "uren lokfietsinzet",
+    ] {
+        assert!(
+            html.contains(expected),
+            "the intervention page lacks {expected:?}"
+        );
+    }
+    let report =
+        json("/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=did").await;
+    assert_eq!(report["estimates"].as_array().unwrap().len(), 1);
+    assert_eq!(report["estimates"][0]["method"], "did");
+    assert_eq!(
+        json("/api/v1/interventions")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    problem(
+        "/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=raden",
+        StatusCode::BAD_REQUEST,
+        "expected all, before-after, did or synth",
+    )
+    .await;
+    problem(
+        "/api/v1/interventions/bestaat-niet/effect",
+        StatusCode::NOT_FOUND,
+        "bestaat-niet",
+    )
+    .await;
+    let (status, _, _) = get("/interventie/bestaat-niet").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,186 @@
+//! "Heeft het geholpen?": the list of registered interventions with their latest verdict, and a
+//! page per intervention with every estimator's verdict, the chart of observed against
+//! counterfactual, the comparison areas and the dosage.
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use buurtbeeld_report::format::decimal;
+use buurtbeeld_report::{effect, effect_chart, verdict_text, EffectMethod, EffectReport, Verdict};
+use maud::{html, Markup, PreEscaped};
+
+use crate::pages::{layout, PageError};
+use crate::{AppError, AppState};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/interventies", get(list_page))
+        .route("/interventie/{id}", get(intervention_page))
+}
+
+async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let mut rows = Vec::new();
+        for intervention in store.interventions()? {
+            // Difference-in-differences: the strongest estimator that is quick enough for a list.
+            let report = effect(&store, &intervention.id, EffectMethod::DifferenceInDifferences)?;
+            rows.push((intervention, report));
+        }
+        let body = html! {
+            h1 { "Heeft het geholpen?" }
+            p { "Elke ingelezen interventie met het gemeten effect op de geregistreerde misdrijven in haar gebieden. Per interventie staan drie vergelijkingen, van zwak (voor/na) tot sterk (vergelijkingsgebieden, synthetische controle), elk met wat zij niet kan zeggen." }
+            @if rows.is_empty() {
+                p { "Er zijn nog geen interventies ingelezen. Leg een interventie vast in een bestand (zie docs/interventions.md) en lees het in met " code { "buurtbeeld import" } "." }
+            } @else {
+                div.scroll { table.doc {
+                    caption { "Interventies en hun gemeten effect" }
+                    thead { tr {
+                        th scope="col" { "Interventie" } th scope="col" { "Soort" } th scope="col" { "Periode" }
+                        th scope="col" { "Oordeel (verschil-in-verschillen; alle methoden op de pagina van de interventie)" }
+                    } }
+                    tbody {
+                        @for (intervention, report) in &rows {
+                            tr {
+                                td { a href={ "/interventie/" (intervention.id) } { (intervention.name) } }
+                                td { (intervention.kind.label()) }
+                                td { (intervention.start) " – " (intervention.end.as_deref().unwrap_or("heden")) }
+                                td { (report.as_ref().map_or_else(|| "–".to_owned(), strongest_verdict)) }
+                            }
+                        }
+                    }
+                } }
+            }
+        };
+        Ok(layout("Heeft het geholpen?", "/interventies", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
+}
+
+/// The verdict of the strongest estimator that gave a number (the estimates are ordered from
+/// weakest to strongest), with its name.
+fn strongest_verdict(report: &EffectReport) -> String {
+    report
+        .estimates
+        .iter()
+        .rev()
+        .find(|e| matches!(e.verdict, Verdict::Estimate { .. }))
+        .or(report.estimates.first())
+        .map_or_else(
+            || "–".to_owned(),
+            |e| format!("{}: {}", e.label, verdict_text(e, &report.subject_label)),
+        )
+}
+
+async fn intervention_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        let report = effect(&store, &id, EffectMethod::All)?.ok_or_else(|| {
+            PageError::from(AppError::NotFound(format!("Er is geen interventie '{id}'.")))
+        })?;
+        let intervention = &report.intervention;
+        let chart = effect_chart(
+            &report,
+            &format!("{} geregistreerd en verwacht", report.subject_label),
+        );
+        let body = html! {
+            p.crumbs { a href="/interventies" { "Interventies" } " › " (intervention.name) }
+            h1 { (intervention.name) }
+            p.lead {
+                (intervention.kind.label()) " · " (report.subject_label) " · "
+                (intervention.start) " tot " (intervention.end.as_deref().unwrap_or("heden")) " · gebieden: "
+                @for (i, (code, name)) in report.treated.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href={ "/gebied/" (code) } { (name) }
+                }
+            }
+            @if let Some(description) = &intervention.description { p { (description) } }
+            section aria-labelledby="oordeel" {
+                h2 #oordeel { "Wat het effect was" }
+                @for estimate in &report.estimates {
+                    h3 { (estimate.label) }
+                    p.verdict { (verdict_text(estimate, &report.subject_label)) }
+                    @if let Some(fit) = estimate.pre_fit_rmse {
+                        p.note { "Aansluiting vóór de start: gemiddeld " (decimal(fit, 1)) " per maand naast de werkelijke aantallen." }
+                    }
+                    @if !estimate.comparison.is_empty() {
+                        details {
+                            summary { "Vergelijkingsgebieden (" (estimate.comparison.len()) ")" }
+                            table.doc {
+                                thead { tr { th scope="col" { "Gebied" } th.num scope="col" { "Verschil vóór de start (per maand)" } th.num scope="col" { "Gewicht" } } }
+                                tbody {
+                                    @for area in &estimate.comparison {
+                                        tr {
+                                            td { a href={ "/gebied/" (area.code) } { (area.name) } }
+                                            td.num { (decimal(area.pre_rmse, 1)) }
+                                            td.num { (area.weight.map_or("–".to_owned(), |w| format!("{}%", decimal(100.0 * w, 0)))) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p.note { (estimate.caveat) }
+                }
+            }
+            section aria-labelledby="verloop" {
+                h2 #verloop { "Geregistreerd en verwacht zonder interventie" }
+                figure.chart { (PreEscaped(chart)) }
+                (month_table(&report))
+            }
+            @if !intervention.dosage.is_empty() {
+                section aria-labelledby="dosering" {
+                    h2 #dosering { "Dosering" }
+                    table.doc {
+                        thead { tr { th scope="col" { "Maand" } th.num scope="col" { "Hoeveelheid" } th scope="col" { "Eenheid" } } }
+                        tbody {
+                            @for dose in &intervention.dosage {
+                                tr { td { (dose.month) } td.num { (decimal(dose.amount, 0)) } td { (dose.unit) } }
+                            }
+                        }
+                    }
+                }
+            }
+            p.note { (report.attribution) }
+        };
+        Ok(layout(&intervention.name, "/interventies", body))
+    })
+    .await
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
+}
+
+/// The chart's figures as a table (the text alternative that works without the picture).
+fn month_table(report: &EffectReport) -> Markup {
+    let shown: Vec<_> = report
+        .estimates
+        .iter()
+        .filter(|e| matches!(e.verdict, Verdict::Estimate { .. }))
+        .collect();
+    html! {
+        details {
+            summary { "De cijfers per maand" }
+            table.doc {
+                thead { tr {
+                    th scope="col" { "Maand" } th.num scope="col" { "Geregistreerd" }
+                    @for e in &shown { th.num scope="col" { "Verwacht: " (e.label) } }
+                } }
+                tbody {
+                    @for (t, month) in report.months.iter().enumerate() {
+                        tr {
+                            td { (month) @if t == report.start_index { " (start)" } }
+                            td.num { (decimal(report.observed[t], 0)) }
+                            @for e in &shown {
+                                td.num { (e.counterfactual[t].map_or("–".to_owned(), |v| decimal(v, 1))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
