@@ -30,6 +30,16 @@ pub fn percent(x: f64) -> String {
     }
 }
 
+/// A p-value in a sentence: `p = 0,017`, `p < 0,001`.
+pub fn p_phrase(p: f64) -> String {
+    let value = p_value(p);
+    if value.starts_with('<') {
+        format!("p {value}")
+    } else {
+        format!("p = {value}")
+    }
+}
+
 /// A p-value as people read it: `0,003`, `< 0,001`.
 pub fn p_value(p: f64) -> String {
     if p < 0.001 {

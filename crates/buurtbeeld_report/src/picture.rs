@@ -255,6 +255,37 @@ pub(crate) fn attribution(source: &str) -> String {
 
 /// The years for which the preferred source publishes the subject for an area, each with the
 /// number of months covered: 12 for a complete year (a yearly table's figure covers 12).
+/// The picture of `subject` in `area` (itself only) for a complete calendar `year`; `None` when
+/// the store has no figures for it there, or only part of the year. Documents and KPIs use
+/// this: a year of which not every month is published is never shown as that year.
+pub(crate) fn complete_year_picture(
+    store: &Store,
+    area: &AreaCode,
+    subject: &Subject,
+    year: i32,
+) -> Result<Option<Picture>, PictureError> {
+    let request = PictureRequest {
+        area: area.clone(),
+        subject: subject.clone(),
+        year,
+        month: None,
+        source: None,
+        level: None,
+    };
+    match picture(store, &request) {
+        // "2015" for a complete year; "2016-01..2016-06" for part of one.
+        Ok(picture) if picture.period == year.to_string() => Ok(Some(picture)),
+        Ok(_)
+        | Err(
+            PictureError::NoData(..)
+            | PictureError::PeriodNotCovered { .. }
+            | PictureError::UnknownArea(_)
+            | PictureError::NoPopulation(_),
+        ) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn years_with_data(
     store: &Store,
     area: &AreaCode,

@@ -11,7 +11,7 @@ use buurtbeeld_cube::{
 };
 use buurtbeeld_store::{PlanVersion, Store};
 
-use crate::picture::{picture, PictureError, PictureRequest, Subject};
+use crate::picture::{complete_year_picture, PictureError, Subject};
 
 /// How a goal stands in its latest complete year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -112,6 +112,11 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, Pictur
     }))
 }
 
+/// The plan of `id`, measured, for a document about it: an unknown plan is an error.
+pub(crate) fn known_plan_report(store: &Store, id: &str) -> Result<PlanReport, PictureError> {
+    plan_report(store, id)?.ok_or_else(|| PictureError::UnknownPlan(id.to_owned()))
+}
+
 pub(crate) fn subject_of(indicator: &str) -> Subject {
     match CategoryCode::parse(indicator) {
         Ok(code) if indicator.contains('.') => Subject::Category(code),
@@ -128,24 +133,9 @@ fn yearly_value(
     measure: KpiMeasure,
     year: i32,
 ) -> Result<Option<f64>, PictureError> {
-    let request = PictureRequest {
-        area: area.clone(),
-        subject: subject.clone(),
-        year,
-        month: None,
-        source: None,
-        level: None,
-    };
-    let picture = match picture(store, &request) {
-        Ok(picture) => picture,
-        Err(PictureError::NoData(..) | PictureError::PeriodNotCovered { .. }) => return Ok(None),
-        Err(PictureError::UnknownArea(_)) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    // "2015" for a complete year; "2016-01..2016-06" for part of one.
-    if picture.period != year.to_string() {
+    let Some(picture) = complete_year_picture(store, area, subject, year)? else {
         return Ok(None);
-    }
+    };
     let own = &picture.rows[0];
     Ok(match measure {
         KpiMeasure::Count => own.count.map(|c| c as f64),

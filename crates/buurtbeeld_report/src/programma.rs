@@ -9,7 +9,7 @@ use buurtbeeld_store::Store;
 use crate::document::{Block, DocTable, Document};
 use crate::format::signed;
 use crate::picture::PictureError;
-use crate::plan::plan_report;
+use crate::plan::known_plan_report;
 use crate::veiligheidsbrief::{
     action_summary, action_table, bbv_table, budget_table, goals_table, mismatch_notes, sources,
     BBV_NOTE, NO_FIGURE,
@@ -23,8 +23,7 @@ pub fn programma(
     year: Option<i32>,
     today: &str,
 ) -> Result<Document, PictureError> {
-    let report = plan_report(store, plan_id)?
-        .ok_or_else(|| PictureError::UnknownPlan(plan_id.to_owned()))?;
+    let report = known_plan_report(store, plan_id)?;
     let plan = &report.plan;
     let year = year
         .or_else(|| {

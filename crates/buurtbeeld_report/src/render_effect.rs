@@ -3,7 +3,7 @@
 //! cannot tell, and how the counterfactual was made.
 
 use crate::effect::{EffectEstimate, EffectReport, Verdict};
-use crate::format::{decimal, p_value, percent};
+use crate::format::{decimal, p_phrase, percent};
 use crate::svg::{line_chart, Line};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
@@ -20,12 +20,7 @@ pub fn verdict_text(estimate: &EffectEstimate, subject: &str) -> String {
             distinguishable,
         } => {
             let direction = if *incidents < 0.0 { "minder" } else { "meer" };
-            let p_text = p_value(*p);
-            let p_text = if p_text.starts_with('<') {
-                format!("p {p_text}")
-            } else {
-                format!("p = {p_text}")
-            };
+            let p_text = p_phrase(*p);
             let bound = |b: &Option<f64>| b.map_or("onbegrensd".to_owned(), percent);
             let interval = match (percent_lower, percent_upper) {
                 (None, None) => "placebotoets".to_owned(),

@@ -8,9 +8,9 @@ use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
 use crate::effect::{effect, EffectMethod};
-use crate::format::{decimal, integer, p_value, percent, signed};
-use crate::picture::{picture, PictureError, PictureRequest, Subject};
-use crate::plan::{plan_report, PlanReport};
+use crate::format::{decimal, integer, p_phrase, percent, signed};
+use crate::picture::{complete_year_picture, picture, PictureError, PictureRequest, Subject};
+use crate::plan::{known_plan_report, PlanReport};
 use crate::render_effect::{effect_chart, verdict_text};
 use crate::render_plan::kpi_decimals;
 use crate::svg::{choropleth, line_chart, Line, MapArea};
@@ -26,8 +26,7 @@ pub fn veiligheidsbrief(
     year: Option<i32>,
     today: &str,
 ) -> Result<Document, PictureError> {
-    let report = plan_report(store, plan_id)?
-        .ok_or_else(|| PictureError::UnknownPlan(plan_id.to_owned()))?;
+    let report = known_plan_report(store, plan_id)?;
     let year = match year.or_else(|| report.complete_years.last().copied()) {
         Some(year) => year,
         None => {
@@ -126,42 +125,20 @@ pub(crate) fn crime_picture(
         if theme.bbv_indicator.is_some() || theme.categories.is_empty() {
             continue;
         }
-        let request = PictureRequest {
-            area: area.clone(),
-            subject: Subject::Theme(theme.id.clone()),
-            year,
-            month: None,
-            source: None,
-            level: None,
-        };
-        let picture = match picture(store, &request) {
-            Ok(p) if p.period == year.to_string() => p,
-            Ok(_)
-            | Err(
-                PictureError::NoData(..)
-                | PictureError::PeriodNotCovered { .. }
-                | PictureError::UnknownArea(_),
-            ) => continue,
-            Err(e) => return Err(e),
+        let subject = Subject::Theme(theme.id.clone());
+        let Some(picture) = complete_year_picture(store, area, &subject, year)? else {
+            continue;
         };
         let own = &picture.rows[0];
         let Some(count) = own.count else { continue };
         if own.significant == Some(true) {
             significant.push(format!(
-                "{}: {} ({} → {}, p {})",
+                "{}: {} ({} → {}, {})",
                 theme.name,
                 own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
                 own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
                 integer(count),
-                own.p_value.map_or(NO_FIGURE.to_owned(), |p| {
-                    let p = p_value(p);
-                    // "p < 0,001", "p = 0,017"
-                    if p.starts_with('<') {
-                        p
-                    } else {
-                        format!("= {p}")
-                    }
-                })
+                own.p_value.map_or(NO_FIGURE.to_owned(), p_phrase)
             ));
         }
         rows.push(vec![

@@ -7,7 +7,7 @@ use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
 use crate::format::decimal;
-use crate::picture::{picture, PictureError, PictureRequest, Subject};
+use crate::picture::{complete_year_picture, PictureError, Subject};
 use crate::plan::{complete_years, plan_report};
 use crate::veiligheidsbrief::{action_table, crime_picture, sources, NO_FIGURE};
 
@@ -102,25 +102,8 @@ fn against_gemeente(
     year: i32,
 ) -> Result<Vec<Block>, PictureError> {
     let rate = |code: &AreaCode, theme: &str| -> Result<Option<f64>, PictureError> {
-        let request = PictureRequest {
-            area: code.clone(),
-            subject: Subject::Theme(theme.to_owned()),
-            year,
-            month: None,
-            source: None,
-            level: None,
-        };
-        match picture(store, &request) {
-            Ok(p) if p.period == year.to_string() => Ok(p.rows[0].per_1000),
-            Ok(_)
-            | Err(
-                PictureError::NoData(..)
-                | PictureError::PeriodNotCovered { .. }
-                | PictureError::UnknownArea(_)
-                | PictureError::NoPopulation(_),
-            ) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let subject = Subject::Theme(theme.to_owned());
+        Ok(complete_year_picture(store, code, &subject, year)?.and_then(|p| p.rows[0].per_1000))
     };
     let mut rows = Vec::new();
     for theme in themes {

@@ -37,16 +37,20 @@ pub(crate) struct PlanQuery {
 
 /// The plan asked for, or the only (first) one; `None` when the store holds no plan.
 fn chosen_report(store: &Store, query: &PlanQuery) -> Result<Option<PlanReport>, PageError> {
-    let id = match &query.plan {
-        Some(id) => id.clone(),
-        None => match store.plans()?.into_iter().next() {
-            Some(plan) => plan.id,
-            None => return Ok(None),
-        },
+    let Some(id) = chosen_plan(store, query)? else {
+        return Ok(None);
     };
     match plan_report(store, &id)? {
         Some(report) => Ok(Some(report)),
         None => Err(PictureError::UnknownPlan(id).into()),
+    }
+}
+
+/// The id in `?plan=`, or the first plan in the store; `None` when the store holds no plan.
+fn chosen_plan(store: &Store, query: &PlanQuery) -> Result<Option<String>, AppError> {
+    match &query.plan {
+        Some(id) => Ok(Some(id.clone())),
+        None => Ok(store.plans()?.into_iter().next().map(|p| p.id)),
     }
 }
 
@@ -313,17 +317,8 @@ async fn document(
         let today = time::OffsetDateTime::now_utc().date();
         let date = dutch_date(today.year(), today.month().into(), today.day());
         let plan_id = || -> Result<String, AppError> {
-            match &query.plan {
-                Some(id) => Ok(id.clone()),
-                None => store
-                    .plans()?
-                    .into_iter()
-                    .next()
-                    .map(|p| p.id)
-                    .ok_or_else(|| {
-                        AppError::NotFound("Er is geen veiligheidsplan ingelezen.".into())
-                    }),
-            }
+            chosen_plan(&store, &query)?
+                .ok_or_else(|| AppError::NotFound("Er is geen veiligheidsplan ingelezen.".into()))
         };
         let document = match kind.as_str() {
             "wijkprofiel" => {
