@@ -149,6 +149,8 @@ await step('did it help: the interventions from the menu, then one of them', asy
   await page.locator('table a[href^="/interventie/"]').first().click();
   await page.getByRole('heading', { level: 2, name: 'Wat het effect was' }).waitFor();
   await page.getByRole('heading', { level: 3, name: 'synthetische controle' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Verplaatsing of uitstraling' }).waitFor();
+  await page.getByRole('link', { name: 'Binnenstad-Zuid' }).first().waitFor();
 });
 await accessible('intervention page');
 

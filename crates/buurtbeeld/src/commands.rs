@@ -480,7 +480,7 @@ fn unknown_plan(store: &Store, id: &str) -> Result<Failure, Failure> {
 }
 
 /// The effect of one intervention, or the list of interventions.
-pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, json: bool) -> Outcome {
+pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, format: OutputFormat) -> Outcome {
     let store = open_store(data_dir)?;
     let interventions = store.interventions()?;
     let Some(id) = id else {
@@ -517,13 +517,13 @@ pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, json: bool) -> Ou
         Err(PictureError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(Failure::Refused(e.to_string())),
     };
-    if json {
-        println!(
+    match format {
+        OutputFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the effect")?
-        );
-    } else {
-        print!("{}", buurtbeeld_report::render_effect(&report));
+        ),
+        OutputFormat::Csv => print!("{}", buurtbeeld_report::render_effect_csv(&report, true)),
+        OutputFormat::Table => print!("{}", buurtbeeld_report::render_effect(&report)),
     }
     Ok(())
 }

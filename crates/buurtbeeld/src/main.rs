@@ -101,14 +101,19 @@ enum Command {
         export: Option<PathBuf>,
     },
     /// Did it help? The effect of a registered intervention (before/after,
-    /// difference-in-differences, synthetic control), or the list of interventions.
+    /// difference-in-differences, synthetic control, displacement into the bordering areas),
+    /// or the list of interventions.
     Effect {
         #[arg(long)]
         intervention: Option<String>,
-        #[arg(long, default_value = "all", value_parser = ["all", "before-after", "did", "synth"])]
+        #[arg(
+            long,
+            default_value = "all",
+            value_parser = ["all", "before-after", "did", "synth", "displacement"]
+        )]
         method: String,
-        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Write a council document as PDF or HTML (by the extension of --out): the
     /// Veiligheidsbrief, a wijkprofiel (--area) or the programme chapter Veiligheid.
@@ -315,12 +320,7 @@ fn main() -> ExitCode {
             intervention,
             method,
             format,
-        } => commands::effect(
-            &data_dir,
-            intervention.as_deref(),
-            &method,
-            format == "json",
-        ),
+        } => commands::effect(&data_dir, intervention.as_deref(), &method, format.into()),
         Command::Formats => commands::formats(),
         Command::Dump => commands::dump(&data_dir),
     };

@@ -8,21 +8,29 @@
 //!   is labelled the weakest.
 //! - **verschil-in-verschillen**: the same change in the intervention's areas minus the change
 //!   in comparison areas of the same level in the gemeente, chosen because their monthly counts
-//!   before the start were closest (level and trend); standard errors clustered by area.
+//!   before the start were closest (level and trend). Its interval is the area-level
+//!   (Donald-Lang) one: with one or a few intervention areas the cluster-robust standard error
+//!   is far too small (see `buurtbeeld_stats::difference_in_differences`).
 //! - **synthetische controle**: a weighted mix of all other areas of the level that followed
 //!   the intervention's areas before the start; its uncertainty from placebo tests in space.
+//!
+//! Crime can move next door (displacement) or the benefit can spread (diffusion). The areas
+//! bordering the intervention's areas (queen contiguity of the CBS boundaries) are therefore
+//! never comparison areas or donors, and **verplaatsing of uitstraling** measures them
+//! together with the same difference-in-differences against the areas further away.
 //!
 //! Too short a period before the start, too few comparison areas or too few incidents give a
 //! plain "onvoldoende gegevens" with the reason instead of a number.
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Intervention, Period, Series};
+use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
 use buurtbeeld_stats::difference_in_differences::difference_in_differences;
 use buurtbeeld_stats::synthetic_control::{synthetic_control_with_placebos, SynthError};
 use buurtbeeld_stats::{poisson_exact_test, rate_ratio_interval};
 use buurtbeeld_store::Store;
 use serde::Serialize;
 
-use crate::hotspots::sum_over;
+use crate::hotspots::{parse_multipolygon, sum_over};
 use crate::picture::{
     attribution, choose_source, descendants, resolve_subject, PictureError, PictureRequest,
 };
@@ -43,6 +51,8 @@ pub enum EffectMethod {
     BeforeAfter,
     DifferenceInDifferences,
     SyntheticControl,
+    /// Displacement or diffusion into the bordering areas.
+    Displacement,
     All,
 }
 
@@ -52,6 +62,7 @@ impl EffectMethod {
             "before-after" => Some(EffectMethod::BeforeAfter),
             "did" => Some(EffectMethod::DifferenceInDifferences),
             "synth" => Some(EffectMethod::SyntheticControl),
+            "displacement" => Some(EffectMethod::Displacement),
             "all" => Some(EffectMethod::All),
             _ => None,
         }
@@ -73,14 +84,29 @@ pub struct EffectReport {
     /// Registered incidents in the intervention's areas together, per month.
     pub observed: Vec<f64>,
     pub estimates: Vec<EffectEstimate>,
+    /// The areas bordering the intervention's areas, with their names: never comparison areas
+    /// or donors (the intervention may have reached them). Empty without boundaries.
+    pub neighbours: Vec<(AreaCode, String)>,
+    /// Displacement or diffusion: the estimate for the bordering areas together.
+    pub displacement: Option<Displacement>,
     pub source: String,
     pub attribution: String,
+}
+
+/// What happened next door.
+#[derive(Debug, Clone, Serialize)]
+pub struct Displacement {
+    /// Registered incidents in the bordering areas together, per month.
+    pub observed: Vec<f64>,
+    /// Difference-in-differences of the bordering areas against the areas further away: more
+    /// than expected suggests displacement, fewer suggests diffusion of the benefit.
+    pub estimate: EffectEstimate,
 }
 
 /// One estimator's answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectEstimate {
-    /// `before-after` or `did`.
+    /// `before-after`, `did`, `synth` or `displacement`.
     pub method: &'static str,
     /// Dutch name, e.g. `voor/na (seizoensbasislijn)`.
     pub label: &'static str,
@@ -130,6 +156,8 @@ pub enum Verdict {
 struct Panel {
     months: Vec<Period>,
     areas: Vec<(AreaCode, String, Vec<f64>)>,
+    /// The areas bordering the intervention's areas; `None` without boundaries.
+    neighbours: Option<Vec<AreaCode>>,
     source: String,
     subject_label: String,
     level: AreaLevel,
@@ -151,22 +179,71 @@ pub fn effect(
         .iter()
         .position(|m| m.ordinal() >= start)
         .unwrap_or(panel.months.len());
-    let is_treated = |code: &AreaCode| intervention.areas.contains(code);
-    let treated: Vec<&(AreaCode, String, Vec<f64>)> =
-        panel.areas.iter().filter(|a| is_treated(&a.0)).collect();
-    let months = panel.months.len();
-    let observed: Vec<f64> = (0..months)
-        .map(|t| treated.iter().map(|a| a.2[t]).sum())
-        .collect();
-    let pre_incidents: f64 = observed[..start_index].iter().sum();
+    let treated = panel.named(&intervention.areas);
+    let observed = panel.total(&intervention.areas);
     let shortage = if treated.is_empty() {
         Some("geen van de gebieden van de interventie heeft cijfers in de database".to_owned())
-    } else if start_index < MIN_PRE_MONTHS {
+    } else {
+        shortage(&observed, start_index)
+    };
+    let neighbours = panel.neighbours.clone().unwrap_or_default();
+    // Neither the intervention's areas nor those it may have reached are a comparison.
+    let excluded: Vec<AreaCode> = intervention
+        .areas
+        .iter()
+        .chain(&neighbours)
+        .cloned()
+        .collect();
+
+    let wanted = |m: EffectMethod| method == m || method == EffectMethod::All;
+    let mut estimates = Vec::new();
+    if wanted(EffectMethod::BeforeAfter) {
+        estimates.push(before_after(
+            &panel.months,
+            &observed,
+            start_index,
+            &shortage,
+        ));
+    }
+    if wanted(EffectMethod::DifferenceInDifferences) {
+        estimates.push(did(
+            &panel,
+            &intervention.areas,
+            &excluded,
+            start_index,
+            &shortage,
+        ));
+    }
+    if wanted(EffectMethod::SyntheticControl) {
+        estimates.push(synth(&panel, &excluded, &observed, start_index, &shortage));
+    }
+    let displacement = wanted(EffectMethod::Displacement)
+        .then(|| displacement(&panel, &neighbours, &excluded, start_index, &shortage));
+    Ok(Some(EffectReport {
+        subject_label: panel.subject_label.clone(),
+        level: panel.level,
+        treated,
+        months: panel.months.iter().map(|m| month_text(*m)).collect(),
+        start_index,
+        observed,
+        estimates,
+        neighbours: panel.named(&neighbours),
+        displacement,
+        attribution: attribution(&panel.source),
+        source: panel.source,
+        intervention,
+    }))
+}
+
+/// Why the counts of a group of areas carry no estimate, if they do not.
+fn shortage(observed: &[f64], start: usize) -> Option<String> {
+    let pre_incidents: f64 = observed[..start].iter().sum();
+    if start < MIN_PRE_MONTHS {
         Some(format!(
-            "te korte periode vóór de start: {start_index} maanden, nodig zijn er minstens \
+            "te korte periode vóór de start: {start} maanden, nodig zijn er minstens \
              {MIN_PRE_MONTHS}"
         ))
-    } else if start_index >= months {
+    } else if start >= observed.len() {
         Some("er zijn nog geen cijfers van na de start".to_owned())
     } else if pre_incidents < MIN_PRE_INCIDENTS {
         Some(format!(
@@ -175,50 +252,31 @@ pub fn effect(
         ))
     } else {
         None
-    };
+    }
+}
 
-    let mut estimates = Vec::new();
-    if matches!(method, EffectMethod::BeforeAfter | EffectMethod::All) {
-        estimates.push(before_after(
-            &panel.months,
-            &observed,
-            start_index,
-            &shortage,
-        ));
+impl Panel {
+    /// `codes` that are in the panel, with their names, in the panel's order.
+    fn named(&self, codes: &[AreaCode]) -> Vec<(AreaCode, String)> {
+        self.areas
+            .iter()
+            .filter(|a| codes.contains(&a.0))
+            .map(|a| (a.0.clone(), a.1.clone()))
+            .collect()
     }
-    if matches!(
-        method,
-        EffectMethod::DifferenceInDifferences | EffectMethod::All
-    ) {
-        estimates.push(did(
-            &panel,
-            &intervention,
-            &observed,
-            start_index,
-            &shortage,
-        ));
+
+    /// The counts of `codes` together, per month.
+    fn total(&self, codes: &[AreaCode]) -> Vec<f64> {
+        (0..self.months.len())
+            .map(|t| {
+                self.areas
+                    .iter()
+                    .filter(|a| codes.contains(&a.0))
+                    .map(|a| a.2[t])
+                    .sum()
+            })
+            .collect()
     }
-    if matches!(method, EffectMethod::SyntheticControl | EffectMethod::All) {
-        estimates.push(synth(
-            &panel,
-            &intervention,
-            &observed,
-            start_index,
-            &shortage,
-        ));
-    }
-    Ok(Some(EffectReport {
-        subject_label: panel.subject_label,
-        level: panel.level,
-        treated: treated.iter().map(|a| (a.0.clone(), a.1.clone())).collect(),
-        months: panel.months.iter().map(|m| month_text(*m)).collect(),
-        start_index,
-        observed,
-        estimates,
-        attribution: attribution(&panel.source),
-        source: panel.source,
-        intervention,
-    }))
 }
 
 fn month_text(period: Period) -> String {
@@ -257,7 +315,14 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Pictu
     )?;
     let mut areas = Vec::new();
     let mut series: Vec<Vec<Series>> = Vec::new();
+    let mut shapes = Vec::new();
     for area in descendants(store, &info, Some(level))? {
+        shapes.push(
+            store
+                .area_geometry(&area.code)?
+                .as_deref()
+                .and_then(parse_multipolygon),
+        );
         let own: Vec<Series> = categories
             .iter()
             .map(|c| {
@@ -288,6 +353,7 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Pictu
     let months: Vec<Period> = (first..=last)
         .map(|o| Period::from_ordinal(Frequency::Month, o))
         .collect();
+    let neighbours = bordering(&areas, &shapes, &intervention.areas);
     let areas = areas
         .into_iter()
         .zip(&series)
@@ -301,10 +367,43 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Pictu
     Ok(Panel {
         months,
         areas,
+        neighbours,
         source,
         subject_label,
         level,
     })
+}
+
+/// The areas sharing a boundary point with one of `treated` (queen contiguity, as the hot-spot
+/// analysis uses); `None` when an intervention area has no boundary in the store.
+fn bordering(
+    areas: &[(AreaCode, String)],
+    shapes: &[Option<geo::MultiPolygon<f64>>],
+    treated: &[AreaCode],
+) -> Option<Vec<AreaCode>> {
+    let with_shape: Vec<(&AreaCode, &geo::MultiPolygon<f64>)> = areas
+        .iter()
+        .zip(shapes)
+        .filter_map(|((code, _), shape)| shape.as_ref().map(|s| (code, s)))
+        .collect();
+    let is_treated = |code: &AreaCode| treated.contains(code);
+    let shaped_treated = with_shape.iter().filter(|(c, _)| is_treated(c)).count();
+    if shaped_treated < treated.len() {
+        return None;
+    }
+    let polygons: Vec<geo::MultiPolygon<f64>> =
+        with_shape.iter().map(|(_, s)| (*s).clone()).collect();
+    let weights = contiguity_weights(&polygons, Contiguity::Queen);
+    Some(
+        with_shape
+            .iter()
+            .enumerate()
+            .filter(|(i, (code, _))| {
+                !is_treated(code) && weights.neighbours(*i).any(|j| is_treated(with_shape[j].0))
+            })
+            .map(|(_, (code, _))| (*code).clone())
+            .collect(),
+    )
 }
 
 const BEFORE_AFTER_CAVEAT: &str = "De zwakste vergelijking: alleen de eigen gebieden vóór en na \
@@ -312,8 +411,12 @@ const BEFORE_AFTER_CAVEAT: &str = "De zwakste vergelijking: alleen de eigen gebi
     telt mee als effect.";
 const DID_CAVEAT: &str = "Vergelijkt de verandering met die in vergelijkbare gebieden zonder \
     interventie (gekozen op aantallen en verloop vóór de start). Gaat ervan uit dat beide zonder \
-    interventie gelijk waren opgelopen, en dat de interventie de vergelijkingsgebieden niet \
-    raakte.";
+    interventie gelijk waren opgelopen. Aangrenzende gebieden tellen niet mee als vergelijking, \
+    want daar kan de interventie ook gewerkt hebben.";
+const DISPLACEMENT_CAVEAT: &str = "Verschil-in-verschillen voor de aangrenzende gebieden samen, \
+    tegen gebieden verder weg. Meer dan verwacht wijst op verplaatsing (de criminaliteit schoof \
+    een buurt op), minder op uitstraling (het effect sloeg over). Andere oorzaken in die \
+    gebieden tellen ook mee.";
 
 /// Months since the start against the same calendar months before it.
 fn before_after(
@@ -373,30 +476,32 @@ fn before_after(
     }
 }
 
-/// Difference-in-differences against the comparison areas closest before the start.
+/// Difference-in-differences of the `focus` areas against the comparison areas closest to them
+/// before the start, chosen among the areas outside `excluded`.
 fn did(
     panel: &Panel,
-    intervention: &Intervention,
-    observed: &[f64],
+    focus: &[AreaCode],
+    excluded: &[AreaCode],
     start: usize,
     shortage: &Option<String>,
 ) -> EffectEstimate {
-    let treated: Vec<&Vec<f64>> = panel
+    let observed = panel.total(focus);
+    let focus_series: Vec<&Vec<f64>> = panel
         .areas
         .iter()
-        .filter(|a| intervention.areas.contains(&a.0))
+        .filter(|a| focus.contains(&a.0))
         .map(|a| &a.2)
         .collect();
-    let n_treated = treated.len() as f64;
-    let mean_treated: Vec<f64> = observed.iter().map(|v| v / n_treated.max(1.0)).collect();
+    let n_focus = focus_series.len() as f64;
+    let mean_focus: Vec<f64> = observed.iter().map(|v| v / n_focus.max(1.0)).collect();
     let mut candidates: Vec<ComparisonArea> = panel
         .areas
         .iter()
-        .filter(|a| !intervention.areas.contains(&a.0))
+        .filter(|a| !focus.contains(&a.0) && !excluded.contains(&a.0))
         .map(|(code, name, values)| ComparisonArea {
             code: code.clone(),
             name: name.clone(),
-            pre_rmse: rmse(&values[..start], &mean_treated[..start]),
+            pre_rmse: rmse(&values[..start], &mean_focus[..start]),
             weight: None,
         })
         .collect();
@@ -407,7 +512,7 @@ fn did(
         .filter_map(|c| panel.areas.iter().find(|a| a.0 == c.code).map(|a| &a.2))
         .collect();
 
-    // Counterfactual: the treated areas' own level before the start, moved as the comparison
+    // Counterfactual: the focus areas' own level before the start, moved as the comparison
     // areas moved.
     let months = observed.len();
     let comparison_mean: Vec<f64> = (0..months)
@@ -418,9 +523,9 @@ fn did(
         .collect();
     let pre_mean =
         |values: &[f64]| values[..start.max(1)].iter().sum::<f64>() / start.max(1) as f64;
-    let (treated_pre, comparison_pre) = (pre_mean(observed), pre_mean(&comparison_mean));
+    let (focus_pre, comparison_pre) = (pre_mean(&observed), pre_mean(&comparison_mean));
     let counterfactual: Vec<Option<f64>> = (0..months)
-        .map(|t| Some((treated_pre + n_treated * (comparison_mean[t] - comparison_pre)).max(0.0)))
+        .map(|t| Some((focus_pre + n_focus * (comparison_mean[t] - comparison_pre)).max(0.0)))
         .collect();
     let pre_fit_rmse = (start > 0).then(|| {
         let fitted: Vec<f64> = counterfactual[..start]
@@ -437,28 +542,30 @@ fn did(
     } else if candidates.len() < 2 {
         Verdict::Insufficient {
             reason: format!(
-                "te weinig vergelijkingsgebieden: {} in de gemeente, nodig zijn er minstens 2",
+                "te weinig vergelijkingsgebieden: {} in de gemeente buiten de interventie en de \
+                 aangrenzende gebieden, nodig zijn er minstens 2",
                 candidates.len()
             ),
         }
     } else {
-        let mut rows: Vec<Vec<f64>> = treated.iter().map(|s| (*s).clone()).collect();
+        let mut rows: Vec<Vec<f64>> = focus_series.iter().map(|s| (*s).clone()).collect();
         rows.extend(comparison_series.iter().map(|s| (*s).clone()));
-        let flags: Vec<bool> = (0..rows.len()).map(|i| i < treated.len()).collect();
+        let flags: Vec<bool> = (0..rows.len()).map(|i| i < focus_series.len()).collect();
         match difference_in_differences(&rows, &flags, start) {
             Ok(estimate) => {
                 let post_months = (months - start) as f64;
-                let incidents = estimate.effect * n_treated * post_months;
+                let incidents = estimate.effect * n_focus * post_months;
                 let actual: f64 = observed[start..].iter().sum();
                 let expected = actual - incidents;
-                let scale = 100.0 * n_treated * post_months / expected;
+                let scale = 100.0 * n_focus * post_months / expected;
+                let inference = &estimate.area_level;
                 Verdict::Estimate {
                     incidents,
                     percent: 100.0 * incidents / expected,
-                    percent_lower: Some(estimate.interval.0 * scale),
-                    percent_upper: Some(estimate.interval.1 * scale),
-                    p_value: estimate.p_value,
-                    distinguishable: estimate.p_value < ALPHA,
+                    percent_lower: Some(inference.interval.0 * scale),
+                    percent_upper: Some(inference.interval.1 * scale),
+                    p_value: inference.p_value,
+                    distinguishable: inference.p_value < ALPHA,
                 }
             }
             Err(e) => Verdict::Insufficient {
@@ -477,16 +584,50 @@ fn did(
     }
 }
 
+/// The bordering areas together against the areas further away.
+fn displacement(
+    panel: &Panel,
+    neighbours: &[AreaCode],
+    excluded: &[AreaCode],
+    start: usize,
+    shortage_treated: &Option<String>,
+) -> Displacement {
+    let observed = panel.total(neighbours);
+    let shortage = if panel.neighbours.is_none() {
+        Some(
+            "de grenzen van de gebieden staan niet in de database, dus de aangrenzende gebieden \
+             zijn onbekend"
+                .to_owned(),
+        )
+    } else if neighbours.is_empty() {
+        Some("de gebieden van de interventie hebben geen aangrenzende gebieden".to_owned())
+    } else {
+        shortage_treated
+            .clone()
+            .or_else(|| shortage(&observed, start))
+    };
+    Displacement {
+        estimate: EffectEstimate {
+            method: "displacement",
+            label: "verplaatsing of uitstraling (aangrenzende gebieden)",
+            caveat: DISPLACEMENT_CAVEAT,
+            ..did(panel, neighbours, excluded, start, &shortage)
+        },
+        observed,
+    }
+}
+
 const SYNTH_CAVEAT: &str = "Bouwt uit de andere gebieden een 'synthetisch' gebied dat vóór de \
     start zo goed mogelijk gelijk opliep met de interventiegebieden. De onzekerheid komt uit de \
     placebotoets: elk ander gebied wordt om de beurt behandeld alsof het de interventie kreeg. \
     Lag het interventiegebied vóór de start boven of onder alle andere, dan sluit het synthetische \
     gebied slecht aan; dat staat bij de aansluiting.";
 
-/// Synthetic control of the intervention's areas together, from every other area of the level.
+/// Synthetic control of the intervention's areas together, from every area of the level outside
+/// `excluded` (the intervention's areas and their neighbours).
 fn synth(
     panel: &Panel,
-    intervention: &Intervention,
+    excluded: &[AreaCode],
     observed: &[f64],
     start: usize,
     shortage: &Option<String>,
@@ -494,7 +635,7 @@ fn synth(
     let donors: Vec<&(AreaCode, String, Vec<f64>)> = panel
         .areas
         .iter()
-        .filter(|a| !intervention.areas.contains(&a.0))
+        .filter(|a| !excluded.contains(&a.0))
         .collect();
     let insufficient = |reason: String| EffectEstimate {
         method: "synth",
@@ -513,7 +654,8 @@ fn synth(
         Ok(result) => result,
         Err(SynthError::TooFewDonors) => {
             return insufficient(format!(
-                "te weinig andere gebieden om mee te vergelijken: {}, nodig zijn er minstens 2",
+                "te weinig andere gebieden om mee te vergelijken: {} buiten de interventie en de \
+                 aangrenzende gebieden, nodig zijn er minstens 2",
                 donors.len()
             ))
         }
@@ -557,4 +699,46 @@ fn synth(
 fn rmse(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().max(1) as f64;
     (a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>() / n).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, MultiPolygon};
+
+    fn square(x: f64) -> Option<MultiPolygon<f64>> {
+        Some(MultiPolygon(vec![polygon![
+            (x: x, y: 0.0),
+            (x: x + 1.0, y: 0.0),
+            (x: x + 1.0, y: 1.0),
+            (x: x, y: 1.0),
+        ]]))
+    }
+
+    fn areas(n: usize) -> Vec<(AreaCode, String)> {
+        (0..n)
+            .map(|i| {
+                let code = AreaCode::parse(&format!("BU0014000{i}")).unwrap();
+                (code, format!("buurt {i}"))
+            })
+            .collect()
+    }
+
+    /// Four squares in a row: the second is treated, the first and third border it.
+    #[test]
+    fn bordering_areas_share_a_boundary_point() {
+        let areas = areas(4);
+        let shapes = [square(0.0), square(1.0), square(2.0), square(3.0)];
+        let treated = [areas[1].0.clone()];
+        let ring = bordering(&areas, &shapes, &treated).unwrap();
+        assert_eq!(ring, [areas[0].0.clone(), areas[2].0.clone()]);
+    }
+
+    /// Without the treated area's boundary its neighbours are unknown, not "none".
+    #[test]
+    fn without_a_boundary_the_neighbours_are_unknown() {
+        let areas = areas(3);
+        let shapes = [square(0.0), None, square(2.0)];
+        assert_eq!(bordering(&areas, &shapes, &[areas[1].0.clone()]), None);
+    }
 }

@@ -23,8 +23,8 @@ mod veiligheidsbrief;
 mod wijkprofiel;
 
 pub use effect::{
-    effect, ComparisonArea, EffectEstimate, EffectMethod, EffectReport, Verdict, ALPHA,
-    COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
+    effect, ComparisonArea, Displacement, EffectEstimate, EffectMethod, EffectReport, Verdict,
+    ALPHA, COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
 };
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
@@ -41,7 +41,10 @@ pub use picture::{
 pub use plan::{plan_report, BbvIndicator, KpiProgress, KpiStatus, PlanReport};
 pub use programma::programma;
 pub use render::{render, render_csv, OutputFormat};
-pub use render_effect::{effect_chart, render_effect, verdict_text};
+pub use render_effect::{
+    displacement_chart, displacement_reading, effect_chart, render_effect, render_effect_csv,
+    verdict_text,
+};
 pub use render_forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use render_hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use render_plan::{kpi_decimals, render_plan};

@@ -4,6 +4,7 @@
 
 use crate::effect::{EffectEstimate, EffectReport, Verdict};
 use crate::format::{decimal, p_phrase, percent};
+use crate::render::{csv_finish, csv_writer};
 use crate::svg::{line_chart, Line};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
@@ -41,6 +42,127 @@ pub fn verdict_text(estimate: &EffectEstimate, subject: &str) -> String {
     }
 }
 
+/// What the estimate for the bordering areas means: displacement, diffusion or neither.
+pub fn displacement_reading(estimate: &EffectEstimate) -> &'static str {
+    match estimate.verdict {
+        Verdict::Estimate {
+            distinguishable: true,
+            incidents,
+            ..
+        } if incidents > 0.0 => {
+            "Meer dan verwacht in de aangrenzende gebieden: een aanwijzing voor verplaatsing."
+        }
+        Verdict::Estimate {
+            distinguishable: true,
+            ..
+        } => "Minder dan verwacht in de aangrenzende gebieden: een aanwijzing voor uitstraling.",
+        Verdict::Estimate { .. } => {
+            "Geen aanwijzing voor verplaatsing of uitstraling naar de aangrenzende gebieden."
+        }
+        Verdict::Insufficient { .. } => "Verplaatsing of uitstraling is niet te beoordelen.",
+    }
+}
+
+/// `Naam (CODE), …`.
+fn names(areas: &[(buurtbeeld_cube::AreaCode, String)]) -> String {
+    areas
+        .iter()
+        .map(|(code, name)| format!("{name} ({code})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One line per estimator (displacement last), `;` and decimal commas (or points); the
+/// attribution is the last line.
+pub fn render_effect_csv(report: &EffectReport, decimal_comma: bool) -> String {
+    let mut writer = csv_writer();
+    let _ = writer.write_record([
+        "interventie",
+        "methode",
+        "omschrijving",
+        "gebieden",
+        "uitkomst",
+        "incidenten",
+        "procent",
+        "ondergrens_95_pct",
+        "bovengrens_95_pct",
+        "p_waarde",
+        "meer_dan_toeval",
+        "aansluiting_voor_start",
+        "vergelijkingsgebieden",
+        "reden",
+        "onderwerp",
+        "bron",
+    ]);
+    let separator = if decimal_comma { "," } else { "." };
+    let number = |v: Option<f64>, places: usize| {
+        v.map_or(String::new(), |v| {
+            format!("{v:.places$}").replace('.', separator)
+        })
+    };
+    let codes = |areas: &[(buurtbeeld_cube::AreaCode, String)]| {
+        areas
+            .iter()
+            .map(|(code, _)| code.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let displacement = report.displacement.as_ref().map(|d| &d.estimate);
+    for estimate in report.estimates.iter().chain(displacement) {
+        let areas = if estimate.method == "displacement" {
+            codes(&report.neighbours)
+        } else {
+            codes(&report.treated)
+        };
+        let comparison: Vec<String> = estimate
+            .comparison
+            .iter()
+            .map(|c| c.code.to_string())
+            .collect();
+        let (status, figures, reason) = match &estimate.verdict {
+            Verdict::Estimate {
+                incidents,
+                percent,
+                percent_lower,
+                percent_upper,
+                p_value,
+                distinguishable,
+            } => (
+                "schatting",
+                [
+                    number(Some(*incidents), 1),
+                    number(Some(*percent), 1),
+                    number(*percent_lower, 1),
+                    number(*percent_upper, 1),
+                    number(Some(*p_value), 6),
+                    if *distinguishable { "ja" } else { "nee" }.to_owned(),
+                ],
+                String::new(),
+            ),
+            Verdict::Insufficient { reason } => {
+                ("onvoldoende_gegevens", Default::default(), reason.clone())
+            }
+        };
+        let mut record = vec![
+            report.intervention.id.clone(),
+            estimate.method.to_owned(),
+            estimate.label.to_owned(),
+            areas,
+            status.to_owned(),
+        ];
+        record.extend(figures);
+        record.extend([
+            number(estimate.pre_fit_rmse, 2),
+            comparison.join(" "),
+            reason,
+            report.subject_label.clone(),
+            report.source.clone(),
+        ]);
+        let _ = writer.write_record(record);
+    }
+    csv_finish(writer, &report.attribution)
+}
+
 /// A share as a whole percentage without sign: `42%`.
 fn percent_plain(share: f64) -> String {
     format!("{}%", decimal(100.0 * share, 0))
@@ -49,11 +171,6 @@ fn percent_plain(share: f64) -> String {
 /// The whole report as terminal text.
 pub fn render_effect(report: &EffectReport) -> String {
     let intervention = &report.intervention;
-    let areas: Vec<String> = report
-        .treated
-        .iter()
-        .map(|(code, name)| format!("{name} ({code})"))
-        .collect();
     let mut out = format!(
         "Effect van '{}' op {}\n{} · {} · start {}{}\nGebieden: {}\n",
         intervention.name,
@@ -65,7 +182,7 @@ pub fn render_effect(report: &EffectReport) -> String {
             .end
             .as_ref()
             .map_or_else(|| ", loopt nog".to_owned(), |end| format!(", einde {end}")),
-        areas.join(", ")
+        names(&report.treated)
     );
     if let Some(first) = intervention.dosage.first() {
         let total: f64 = intervention.dosage.iter().map(|d| d.amount).sum();
@@ -76,12 +193,22 @@ pub fn render_effect(report: &EffectReport) -> String {
             first.unit
         ));
     }
-    for estimate in &report.estimates {
+    if !report.neighbours.is_empty() {
+        out.push_str(&format!(
+            "Aangrenzende gebieden (geen vergelijking): {}\n",
+            names(&report.neighbours)
+        ));
+    }
+    let displacement = report.displacement.as_ref().map(|d| &d.estimate);
+    for estimate in report.estimates.iter().chain(displacement) {
         out.push_str(&format!(
             "\n{}\n  {}\n",
             estimate.label,
             verdict_text(estimate, &report.subject_label)
         ));
+        if estimate.method == "displacement" {
+            out.push_str(&format!("  {}\n", displacement_reading(estimate)));
+        }
         if !estimate.comparison.is_empty() {
             let names: Vec<String> = estimate
                 .comparison
@@ -107,14 +234,31 @@ pub fn render_effect(report: &EffectReport) -> String {
 
 /// Registered counts and every estimator's counterfactual per month, as an SVG line chart.
 pub fn effect_chart(report: &EffectReport, title: &str) -> String {
-    let observed: Vec<Option<f64>> = report.observed.iter().map(|v| Some(*v)).collect();
+    chart(&report.observed, &report.estimates, &report.months, title)
+}
+
+/// The bordering areas' registered counts and what was expected there, if measured.
+pub fn displacement_chart(report: &EffectReport, title: &str) -> Option<String> {
+    let displacement = report.displacement.as_ref()?;
+    matches!(displacement.estimate.verdict, Verdict::Estimate { .. }).then(|| {
+        chart(
+            &displacement.observed,
+            std::slice::from_ref(&displacement.estimate),
+            &report.months,
+            title,
+        )
+    })
+}
+
+fn chart(observed: &[f64], estimates: &[EffectEstimate], months: &[String], title: &str) -> String {
+    let observed: Vec<Option<f64>> = observed.iter().map(|v| Some(*v)).collect();
     let mut lines = vec![Line {
         name: "Geregistreerd",
         values: &observed,
         dashed: false,
         band: None,
     }];
-    for estimate in &report.estimates {
+    for estimate in estimates {
         if matches!(estimate.verdict, Verdict::Estimate { .. }) {
             lines.push(Line {
                 name: estimate.label,
@@ -124,5 +268,5 @@ pub fn effect_chart(report: &EffectReport, title: &str) -> String {
             });
         }
     }
-    line_chart(&lines, &report.months, title, "aantal per maand")
+    line_chart(&lines, months, title, "aantal per maand")
 }

@@ -11,7 +11,7 @@ use crate::effect::{effect, EffectMethod};
 use crate::format::{decimal, integer, p_phrase, percent, signed};
 use crate::picture::{complete_year_picture, picture, PictureError, PictureRequest, Subject};
 use crate::plan::{known_plan_report, PlanReport};
-use crate::render_effect::{effect_chart, verdict_text};
+use crate::render_effect::{displacement_reading, effect_chart, verdict_text};
 use crate::render_plan::kpi_decimals;
 use crate::svg::{choropleth, line_chart, Line, MapArea};
 use crate::trend::trend;
@@ -454,8 +454,9 @@ fn interventions(
             blocks.push(Block::Paragraph(
                 "Per interventie drie vergelijkingen, van zwak naar sterk: voor/na in de eigen \
                  gebieden, verschil-in-verschillen met vergelijkbare gebieden, en een \
-                 synthetische controle met placebotoets. Waar de gegevens geen uitspraak dragen, \
-                 staat dat er."
+                 synthetische controle met placebotoets. Daarna de aangrenzende gebieden: schoof \
+                 de criminaliteit op (verplaatsing) of sloeg het effect over (uitstraling)? Waar \
+                 de gegevens geen uitspraak dragen, staat dat er."
                     .to_owned(),
             ));
         }
@@ -473,13 +474,21 @@ fn interventions(
             intervention.end.as_deref().unwrap_or("heden"),
             areas.join(", ")
         )));
-        blocks.push(Block::Bullets(
-            effect
-                .estimates
-                .iter()
-                .map(|e| format!("{}: {}", e.label, verdict_text(e, &effect.subject_label)))
-                .collect(),
-        ));
+        let mut bullets: Vec<String> = effect
+            .estimates
+            .iter()
+            .map(|e| format!("{}: {}", e.label, verdict_text(e, &effect.subject_label)))
+            .collect();
+        if let Some(displacement) = &effect.displacement {
+            let e = &displacement.estimate;
+            bullets.push(format!(
+                "{}: {} {}",
+                e.label,
+                verdict_text(e, &effect.subject_label),
+                displacement_reading(e)
+            ));
+        }
+        blocks.push(Block::Bullets(bullets));
         blocks.push(Block::Figure {
             svg: effect_chart(
                 &effect,

@@ -172,7 +172,7 @@ async fn interventions(State(state): State<AppState>) -> Result<Response, AppErr
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct EffectQuery {
-    /// `all` (default), `before-after`, `did` or `synth`.
+    /// `all` (default), `before-after`, `did`, `synth` or `displacement`.
     method: Option<String>,
 }
 
@@ -184,7 +184,7 @@ async fn intervention_effect(
     let method = query.method.as_deref().unwrap_or("all");
     let method = buurtbeeld_report::EffectMethod::parse(method).ok_or_else(|| {
         AppError::BadRequest(format!(
-            "method: '{method}' is not a method; expected all, before-after, did or synth"
+            "method: '{method}' is not a method; expected all, before-after, did, synth or displacement"
         ))
     })?;
     let report = with_store(state, move |store| {

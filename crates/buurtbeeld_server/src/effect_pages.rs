@@ -1,13 +1,16 @@
 //! "Heeft het geholpen?": the list of registered interventions with their latest verdict, and a
 //! page per intervention with every estimator's verdict, the chart of observed against
-//! counterfactual, the comparison areas and the dosage.
+//! counterfactual, the comparison areas, displacement into the bordering areas and the dosage.
 
 use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use buurtbeeld_report::format::decimal;
-use buurtbeeld_report::{effect, effect_chart, verdict_text, EffectMethod, EffectReport, Verdict};
+use buurtbeeld_report::{
+    displacement_chart, displacement_reading, effect, effect_chart, verdict_text, EffectEstimate,
+    EffectMethod, EffectReport, Verdict,
+};
 use maud::{html, Markup, PreEscaped};
 
 use crate::pages::{layout, PageError};
@@ -102,36 +105,33 @@ async fn intervention_page(
             @if let Some(description) = &intervention.description { p { (description) } }
             section aria-labelledby="oordeel" {
                 h2 #oordeel { "Wat het effect was" }
-                @for estimate in &report.estimates {
-                    h3 { (estimate.label) }
-                    p.verdict { (verdict_text(estimate, &report.subject_label)) }
-                    @if let Some(fit) = estimate.pre_fit_rmse {
-                        p.note { "Aansluiting vóór de start: gemiddeld " (decimal(fit, 1)) " per maand naast de werkelijke aantallen." }
-                    }
-                    @if !estimate.comparison.is_empty() {
-                        details {
-                            summary { "Vergelijkingsgebieden (" (estimate.comparison.len()) ")" }
-                            table.doc {
-                                thead { tr { th scope="col" { "Gebied" } th.num scope="col" { "Verschil vóór de start (per maand)" } th.num scope="col" { "Gewicht" } } }
-                                tbody {
-                                    @for area in &estimate.comparison {
-                                        tr {
-                                            td { a href={ "/gebied/" (area.code) } { (area.name) } }
-                                            td.num { (decimal(area.pre_rmse, 1)) }
-                                            td.num { (area.weight.map_or("–".to_owned(), |w| format!("{}%", decimal(100.0 * w, 0)))) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    p.note { (estimate.caveat) }
-                }
+                @for estimate in &report.estimates { (estimate_block(estimate, &report.subject_label)) }
             }
             section aria-labelledby="verloop" {
                 h2 #verloop { "Geregistreerd en verwacht zonder interventie" }
                 figure.chart { (PreEscaped(chart)) }
-                (month_table(&report))
+                (month_table(&report.months, report.start_index, &report.observed, &report.estimates))
+            }
+            @if let Some(displacement) = &report.displacement {
+                section aria-labelledby="buren" {
+                    h2 #buren { "Verplaatsing of uitstraling" }
+                    @if !report.neighbours.is_empty() {
+                        p {
+                            "Aangrenzende gebieden (nooit vergelijkingsgebied): "
+                            @for (i, (code, name)) in report.neighbours.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                a href={ "/gebied/" (code) } { (name) }
+                            }
+                            "."
+                        }
+                    }
+                    p.verdict { (displacement_reading(&displacement.estimate)) }
+                    (estimate_block(&displacement.estimate, &report.subject_label))
+                    @if let Some(svg) = displacement_chart(&report, &format!("{} in de aangrenzende gebieden", report.subject_label)) {
+                        figure.chart { (PreEscaped(svg)) }
+                        (month_table(&report.months, report.start_index, &displacement.observed, std::slice::from_ref(&displacement.estimate)))
+                    }
+                }
             }
             @if !intervention.dosage.is_empty() {
                 section aria-labelledby="dosering" {
@@ -154,10 +154,43 @@ async fn intervention_page(
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
-/// The chart's figures as a table (the text alternative that works without the picture).
-fn month_table(report: &EffectReport) -> Markup {
-    let shown: Vec<_> = report
-        .estimates
+/// One estimator: its verdict, the fit before the start, its comparison areas and caveat.
+fn estimate_block(estimate: &EffectEstimate, subject: &str) -> Markup {
+    html! {
+        h3 { (estimate.label) }
+        p.verdict { (verdict_text(estimate, subject)) }
+        @if let Some(fit) = estimate.pre_fit_rmse {
+            p.note { "Aansluiting vóór de start: gemiddeld " (decimal(fit, 1)) " per maand naast de werkelijke aantallen." }
+        }
+        @if !estimate.comparison.is_empty() {
+            details {
+                summary { "Vergelijkingsgebieden (" (estimate.comparison.len()) ")" }
+                table.doc {
+                    thead { tr { th scope="col" { "Gebied" } th.num scope="col" { "Verschil vóór de start (per maand)" } th.num scope="col" { "Gewicht" } } }
+                    tbody {
+                        @for area in &estimate.comparison {
+                            tr {
+                                td { a href={ "/gebied/" (area.code) } { (area.name) } }
+                                td.num { (decimal(area.pre_rmse, 1)) }
+                                td.num { (area.weight.map_or("–".to_owned(), |w| format!("{}%", decimal(100.0 * w, 0)))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.note { (estimate.caveat) }
+    }
+}
+
+/// A chart's figures as a table (the text alternative that works without the picture).
+fn month_table(
+    months: &[String],
+    start_index: usize,
+    observed: &[f64],
+    estimates: &[EffectEstimate],
+) -> Markup {
+    let shown: Vec<_> = estimates
         .iter()
         .filter(|e| matches!(e.verdict, Verdict::Estimate { .. }))
         .collect();
@@ -170,10 +203,10 @@ fn month_table(report: &EffectReport) -> Markup {
                     @for e in &shown { th.num scope="col" { "Verwacht: " (e.label) } }
                 } }
                 tbody {
-                    @for (t, month) in report.months.iter().enumerate() {
+                    @for (t, month) in months.iter().enumerate() {
                         tr {
-                            td { (month) @if t == report.start_index { " (start)" } }
-                            td.num { (decimal(report.observed[t], 0)) }
+                            td { (month) @if t == start_index { " (start)" } }
+                            td.num { (decimal(observed[t], 0)) }
                             @for e in &shown {
                                 td.num { (e.counterfactual[t].map_or("–".to_owned(), |v| decimal(v, 1))) }
                             }

@@ -691,6 +691,8 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
         "<svg",
         "2015-03 (start)",
         "uren lokfietsinzet",
+        "Verplaatsing of uitstraling",
+        "Aangrenzende gebieden (nooit vergelijkingsgebied)",
     ] {
         assert!(
             html.contains(expected),
@@ -701,6 +703,11 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
         json("/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=did").await;
     assert_eq!(report["estimates"].as_array().unwrap().len(), 1);
     assert_eq!(report["estimates"][0]["method"], "did");
+    assert!(report["displacement"].is_null(), "only what was asked for");
+    let report =
+        json("/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=displacement")
+            .await;
+    assert_eq!(report["displacement"]["estimate"]["method"], "displacement");
     assert_eq!(
         json("/api/v1/interventions")
             .await
@@ -712,7 +719,7 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
     problem(
         "/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=raden",
         StatusCode::BAD_REQUEST,
-        "expected all, before-after, did or synth",
+        "expected all, before-after, did, synth or displacement",
     )
     .await;
     problem(

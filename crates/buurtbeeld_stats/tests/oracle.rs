@@ -594,10 +594,13 @@ mod effect {
 
     /// DiD on the committed panel equals statsmodels' two-way fixed-effects OLS with standard
     /// errors clustered by area; the interval and p-value equal statsmodels' `use_t=True`
-    /// version (Student's t with areas − 1 degrees of freedom).
+    /// version (Student's t with areas − 1 degrees of freedom). The area-level inference
+    /// equals statsmodels' OLS of each area's after-minus-before difference on "treated".
     #[test]
-    fn difference_in_differences_matches_statsmodels_cluster_robust_ols() {
+    fn difference_in_differences_matches_statsmodels_ols() {
         let fixture = fixture();
+        let area_level: Value =
+            serde_json::from_str(include_str!("fixtures/did_area_level.json")).unwrap();
         let areas: Vec<&str> = fixture["areas"]
             .as_array()
             .unwrap()
@@ -639,18 +642,38 @@ mod effect {
             let ours = difference_in_differences(&rows, &flags, start).unwrap();
             let number = |key: &str| expected[key].as_f64().unwrap();
             close(case, ours.effect, number("coef"), 1e-10);
-            close(case, ours.standard_error, number("se"), 1e-10);
-            close(case, ours.p_value, number("p_t"), 1e-9);
+            let robust = &ours.cluster_robust;
+            close(case, robust.standard_error, number("se"), 1e-10);
+            close(case, robust.p_value, number("p_t"), 1e-9);
             close(
                 case,
-                ours.interval.0,
+                robust.interval.0,
                 expected["ci95_t"][0].as_f64().unwrap(),
                 1e-10,
             );
             close(
                 case,
-                ours.interval.1,
+                robust.interval.1,
                 expected["ci95_t"][1].as_f64().unwrap(),
+                1e-10,
+            );
+
+            let collapsed = &area_level[case];
+            let number = |key: &str| collapsed[key].as_f64().unwrap();
+            let inference = &ours.area_level;
+            close(case, inference.standard_error, number("se"), 1e-10);
+            close(case, inference.degrees_of_freedom, number("df"), 0.0);
+            close(case, inference.p_value, number("p"), 1e-9);
+            close(
+                case,
+                inference.interval.0,
+                collapsed["ci95"][0].as_f64().unwrap(),
+                1e-10,
+            );
+            close(
+                case,
+                inference.interval.1,
+                collapsed["ci95"][1].as_f64().unwrap(),
                 1e-10,
             );
             assert_eq!(ours.observations as u64, expected["nobs"].as_u64().unwrap());

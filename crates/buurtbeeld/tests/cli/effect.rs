@@ -60,6 +60,43 @@ fn the_demo_intervention_is_measured_by_before_after_and_difference_in_differenc
     assert_eq!(comparison.len(), 5);
     assert!(comparison.iter().all(|c| c["code"] != "BU00140008"));
 
+    // The seven buurten touching Stationsgebied (as shapely's `touches` finds them on the same
+    // map) are measured for displacement and are never a comparison area or donor.
+    let neighbours: Vec<&str> = report["neighbours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        neighbours,
+        [
+            "BU00140001",
+            "BU00140003",
+            "BU00140101",
+            "BU00140102",
+            "BU00140103",
+            "BU00140104",
+            "BU00140105"
+        ]
+    );
+    for estimate in estimates {
+        for area in estimate["comparison"].as_array().unwrap() {
+            let code = area["code"].as_str().unwrap();
+            assert!(
+                !neighbours.contains(&code),
+                "{code} borders the intervention"
+            );
+        }
+    }
+    let displacement = &report["displacement"];
+    assert_eq!(displacement["estimate"]["method"], "displacement");
+    assert_eq!(displacement["estimate"]["verdict"]["status"], "estimate");
+    assert_eq!(
+        displacement["observed"].as_array().unwrap().len(),
+        months.len()
+    );
+
     let text = w.ok(&["effect", "--intervention", "lokfietsen-stationsgebied-2015"]);
     for expected in [
         "voor/na (seizoensbasislijn)",
@@ -69,9 +106,28 @@ fn the_demo_intervention_is_measured_by_before_after_and_difference_in_differenc
         "synthetische controle",
         "placebotoets",
         "Dosering: 7 maanden, samen 176 uren lokfietsinzet",
+        "Aangrenzende gebieden (geen vergelijking): Binnenstad-Zuid (BU00140001)",
+        "verplaatsing of uitstraling (aangrenzende gebieden)",
     ] {
         assert!(text.contains(expected), "no '{expected}' in\n{text}");
     }
+
+    let csv = w.ok(&[
+        "effect",
+        "--intervention",
+        "lokfietsen-stationsgebied-2015",
+        "--format",
+        "csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("interventie;methode;omschrijving;gebieden;uitkomst;"));
+    let methods: Vec<&str> = lines[1..5]
+        .iter()
+        .map(|l| l.split(';').nth(1).unwrap())
+        .collect();
+    assert_eq!(methods, ["before-after", "did", "synth", "displacement"]);
+    assert!(lines[4].contains("BU00140001 BU00140003"), "{}", lines[4]);
+    assert!(lines[5].starts_with("# Bron:"), "{csv}");
 
     let refused = w.run(&["effect", "--intervention", "bestaat-niet"]);
     assert_eq!(refused.status.code(), Some(1));
