@@ -218,7 +218,7 @@ pub fn effect(
         estimates.push(synth(&panel, &excluded, &observed, start_index, &shortage));
     }
     let displacement = wanted(EffectMethod::Displacement)
-        .then(|| displacement(&panel, &neighbours, &excluded, start_index, &shortage));
+        .then(|| displacement(&panel, &neighbours, &excluded, start_index));
     Ok(Some(EffectReport {
         subject_label: panel.subject_label.clone(),
         level: panel.level,
@@ -590,7 +590,6 @@ fn displacement(
     neighbours: &[AreaCode],
     excluded: &[AreaCode],
     start: usize,
-    shortage_treated: &Option<String>,
 ) -> Displacement {
     let observed = panel.total(neighbours);
     let shortage = if panel.neighbours.is_none() {
@@ -602,9 +601,7 @@ fn displacement(
     } else if neighbours.is_empty() {
         Some("de gebieden van de interventie hebben geen aangrenzende gebieden".to_owned())
     } else {
-        shortage_treated
-            .clone()
-            .or_else(|| shortage(&observed, start))
+        shortage(&observed, start)
     };
     Displacement {
         estimate: EffectEstimate {

@@ -120,12 +120,7 @@ pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
         "onderwerp",
         "bron",
     ]);
-    let separator = if decimal_comma { "," } else { "." };
-    let plain = |x: Option<f64>, places: usize| {
-        x.map_or(String::new(), |v| {
-            format!("{v:.places$}").replace('.', separator)
-        })
-    };
+    let plain = |x: Option<f64>, places: usize| csv_number(x, places, decimal_comma);
     for row in &picture.rows {
         let _ = writer.write_record([
             row.code.to_string(),
@@ -147,6 +142,15 @@ pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
         ]);
     }
     csv_finish(writer, &picture.attribution)
+}
+
+/// A number for our CSV files with `places` decimals, a decimal comma (as Dutch Excel reads it)
+/// or point; empty for no number.
+pub(crate) fn csv_number(value: Option<f64>, places: usize, decimal_comma: bool) -> String {
+    let separator = if decimal_comma { "," } else { "." };
+    value.map_or(String::new(), |v| {
+        format!("{v:.places$}").replace('.', separator)
+    })
 }
 
 /// A CSV writer as Dutch Excel reads it: `;` between fields.

@@ -4,7 +4,7 @@
 
 use crate::effect::{EffectEstimate, EffectReport, Verdict};
 use crate::format::{decimal, p_phrase, percent};
-use crate::render::{csv_finish, csv_writer};
+use crate::render::{csv_finish, csv_number, csv_writer};
 use crate::svg::{line_chart, Line};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
@@ -94,12 +94,7 @@ pub fn render_effect_csv(report: &EffectReport, decimal_comma: bool) -> String {
         "onderwerp",
         "bron",
     ]);
-    let separator = if decimal_comma { "," } else { "." };
-    let number = |v: Option<f64>, places: usize| {
-        v.map_or(String::new(), |v| {
-            format!("{v:.places$}").replace('.', separator)
-        })
-    };
+    let number = |v: Option<f64>, places: usize| csv_number(v, places, decimal_comma);
     let codes = |areas: &[(buurtbeeld_cube::AreaCode, String)]| {
         areas
             .iter()

@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
 use crate::format::{decimal, integer};
-use crate::render::{csv_finish, csv_writer};
+use crate::render::{csv_finish, csv_number, csv_writer};
 use crate::{Backtest, Forecasts, OutputFormat};
 
 const NO_FIGURE: &str = "–";
@@ -126,8 +126,7 @@ pub fn render_forecasts_csv(forecasts: &Forecasts, decimal_comma: bool) -> Strin
         "onderwerp",
         "bron",
     ]);
-    let separator = if decimal_comma { "," } else { "." };
-    let number = |v: f64, places: usize| format!("{v:.places$}").replace('.', separator);
+    let number = |v: f64, places: usize| csv_number(Some(v), places, decimal_comma);
     for row in &forecasts.rows {
         let _ = writer.write_record([
             row.code.to_string(),

@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
 use crate::format::{decimal, integer, p_value};
-use crate::render::{csv_finish, csv_writer};
+use crate::render::{csv_finish, csv_number, csv_writer};
 use crate::{HotspotClass, Hotspots, Measure, OutputFormat};
 
 const NO_FIGURE: &str = "–";
@@ -185,11 +185,7 @@ pub fn render_hotspots_csv(hotspots: &Hotspots, decimal_comma: bool) -> String {
         "bron",
     ]);
     let separator = if decimal_comma { "," } else { "." };
-    let number = |x: Option<f64>, places: usize| {
-        x.map_or(String::new(), |v| {
-            format!("{v:.places$}").replace('.', separator)
-        })
-    };
+    let number = |x: Option<f64>, places: usize| csv_number(x, places, decimal_comma);
     let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:e}").replace('.', separator));
     let yes_no = |b: bool| if b { "ja" } else { "nee" }.to_owned();
     for row in &hotspots.rows {

@@ -33,7 +33,7 @@ async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
         }
         let body = html! {
             h1 { "Heeft het geholpen?" }
-            p { "Elke ingelezen interventie met het gemeten effect op de geregistreerde misdrijven in haar gebieden. Per interventie staan drie vergelijkingen, van zwak (voor/na) tot sterk (vergelijkingsgebieden, synthetische controle), elk met wat zij niet kan zeggen." }
+            p { "Elke ingelezen interventie met het gemeten effect op de geregistreerde misdrijven in haar gebieden. Per interventie staan drie vergelijkingen, van zwak (voor/na) tot sterk (vergelijkingsgebieden, synthetische controle), elk met wat zij niet kan zeggen, en of de criminaliteit naar de aangrenzende gebieden verschoof." }
             @if rows.is_empty() {
                 p { "Er zijn nog geen interventies ingelezen. Leg een interventie vast in een bestand (zie docs/interventions.md) en lees het in met " code { "buurtbeeld import" } "." }
             } @else {
