@@ -253,8 +253,6 @@ pub(crate) fn attribution(source: &str) -> String {
     }
 }
 
-/// The years for which the preferred source publishes the subject for an area, each with the
-/// number of months covered: 12 for a complete year (a yearly table's figure covers 12).
 /// The picture of `subject` in `area` (itself only) for a complete calendar `year`; `None` when
 /// the store has no figures for it there, or only part of the year. Documents and KPIs use
 /// this: a year of which not every month is published is never shown as that year.
@@ -286,6 +284,8 @@ pub(crate) fn complete_year_picture(
     }
 }
 
+/// The years for which the preferred source publishes the subject for an area, each with the
+/// number of months covered: 12 for a complete year (a yearly table's figure covers 12).
 pub fn years_with_data(
     store: &Store,
     area: &AreaCode,
