@@ -4,15 +4,16 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use buurtbeeld_analysis::{
+    HotspotRequest, Measure, PictureError, PictureRequest, Subject, WeightsRule,
+};
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
 use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
-use buurtbeeld_report::{
-    HotspotRequest, Measure, OutputFormat, PictureError, PictureRequest, Subject, WeightsRule,
-};
+use buurtbeeld_render::OutputFormat;
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-use crate::{ForecastArgs, HotspotArgs};
+use crate::cli::{ForecastArgs, HotspotArgs};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -166,7 +167,7 @@ pub fn import(
         )));
     }
     let cells: u64 = batches.iter().map(|b| b.cell_count() as u64).sum();
-    let dutch = |n: u64| buurtbeeld_report::format::integer(n);
+    let dutch = |n: u64| buurtbeeld_cube::dutch::integer(n);
     let bar = ProgressBar::new(cells).with_style(
         ProgressStyle::with_template("writing {bar:40} {done}/{total} cells ({eta})")
             .expect("valid template")
@@ -194,7 +195,7 @@ pub fn import(
 }
 
 fn print_outcome(outcome: &ImportOutcome) {
-    use buurtbeeld_report::format::integer;
+    use buurtbeeld_cube::dutch::integer;
     match outcome.import_id {
         None => println!("{}: already imported, nothing changed", outcome.file),
         Some(id)
@@ -272,9 +273,9 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
         source: args.source,
         level: None,
     };
-    match buurtbeeld_report::picture(&store, &request) {
+    match buurtbeeld_analysis::picture(&store, &request) {
         Ok(picture) => {
-            print!("{}", buurtbeeld_report::render(&picture, args.format));
+            print!("{}", buurtbeeld_render::render(&picture, args.format));
             Ok(())
         }
         Err(PictureError::Store(e)) => Err(e.into()),
@@ -303,7 +304,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
         .measure
         .parse::<Measure>()
         .map_err(|e| refused(format!("--measure: {e}")))?;
-    request.correction = buurtbeeld_report::parse_correction(&args.correction)
+    request.correction = buurtbeeld_analysis::parse_correction(&args.correction)
         .map_err(|e| refused(format!("--correction: {e}")))?;
     if args.permutations == 0 || args.permutations > 99_999 {
         return Err(refused(format!(
@@ -323,9 +324,9 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     request.window = args.window;
     request.source = args.source;
     let store = open_store(data_dir)?;
-    match buurtbeeld_report::hotspots(&store, &request) {
+    match buurtbeeld_analysis::hotspots(&store, &request) {
         Ok(hotspots) => {
-            print!("{}", buurtbeeld_report::render_hotspots(&hotspots, format));
+            print!("{}", buurtbeeld_render::render_hotspots(&hotspots, format));
             Ok(())
         }
         Err(PictureError::Store(e)) => Err(e.into()),
@@ -355,15 +356,15 @@ pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Out
     }
     let method = match args.method.as_str() {
         "auto" => None,
-        name if buurtbeeld_report::method_names().contains(&name) => Some(name.to_owned()),
+        name if buurtbeeld_analysis::method_names().contains(&name) => Some(name.to_owned()),
         name => {
             return Err(refused(format!(
                 "--method: '{name}' is unknown; expected auto, {}",
-                buurtbeeld_report::method_names().join(", ")
+                buurtbeeld_analysis::method_names().join(", ")
             )))
         }
     };
-    let request = buurtbeeld_report::ForecastRequest {
+    let request = buurtbeeld_analysis::ForecastRequest {
         area,
         level: args
             .level
@@ -378,11 +379,11 @@ pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Out
     let format: OutputFormat = args.format.into();
     let store = open_store(data_dir)?;
     let output = if backtest_only {
-        buurtbeeld_report::run_backtest(&store, &request)
-            .map(|b| buurtbeeld_report::render_backtest(&b, format))
+        buurtbeeld_analysis::run_backtest(&store, &request)
+            .map(|b| buurtbeeld_render::render_backtest(&b, format))
     } else {
-        buurtbeeld_report::forecast(&store, &request)
-            .map(|f| buurtbeeld_report::render_forecasts(&f, format))
+        buurtbeeld_analysis::forecast(&store, &request)
+            .map(|f| buurtbeeld_render::render_forecasts(&f, format))
     };
     match output {
         Ok(text) => {
@@ -499,9 +500,9 @@ pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, format: OutputFor
         }
         return Ok(());
     };
-    let method = buurtbeeld_report::EffectMethod::parse(method)
+    let method = buurtbeeld_analysis::EffectMethod::parse(method)
         .ok_or_else(|| Failure::Refused(format!("unknown method '{method}'")))?;
-    let report = match buurtbeeld_report::effect(&store, id, method) {
+    let report = match buurtbeeld_analysis::effect(&store, id, method) {
         Ok(Some(report)) => report,
         Ok(None) => {
             let ids: Vec<&str> = interventions.iter().map(|i| i.id.as_str()).collect();
@@ -522,8 +523,8 @@ pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, format: OutputFor
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the effect")?
         ),
-        OutputFormat::Csv => print!("{}", buurtbeeld_report::render_effect_csv(&report, true)),
-        OutputFormat::Table => print!("{}", buurtbeeld_report::render_effect(&report)),
+        OutputFormat::Csv => print!("{}", buurtbeeld_render::render_effect_csv(&report, true)),
+        OutputFormat::Table => print!("{}", buurtbeeld_render::render_effect(&report)),
     }
     Ok(())
 }
@@ -583,7 +584,7 @@ pub fn report(
     };
     let store = open_store(data_dir)?;
     let today = time::OffsetDateTime::now_utc().date();
-    let date = buurtbeeld_report::dutch_date(today.year(), today.month().into(), today.day());
+    let date = buurtbeeld_document::dutch_date(today.year(), today.month().into(), today.day());
     let document = match kind {
         "wijkprofiel" => {
             let Some(area) = area else {
@@ -593,10 +594,12 @@ pub fn report(
                 ));
             };
             let area = AreaCode::parse(&area).map_err(|e| Failure::Refused(e.to_string()))?;
-            buurtbeeld_report::wijkprofiel(&store, &area, year, &date)
+            buurtbeeld_document::wijkprofiel(&store, &area, year, &date)
         }
-        "programma" => buurtbeeld_report::programma(&store, &choose_plan(&store, id)?, year, &date),
-        _ => buurtbeeld_report::veiligheidsbrief(&store, &choose_plan(&store, id)?, year, &date),
+        "programma" => {
+            buurtbeeld_document::programma(&store, &choose_plan(&store, id)?, year, &date)
+        }
+        _ => buurtbeeld_document::veiligheidsbrief(&store, &choose_plan(&store, id)?, year, &date),
     };
     let document = match document {
         Ok(document) => document,
@@ -630,7 +633,7 @@ pub fn report(
 pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome {
     let store = open_store(data_dir)?;
     let id = choose_plan(&store, id)?;
-    let report = match buurtbeeld_report::plan_report(&store, &id) {
+    let report = match buurtbeeld_analysis::plan_report(&store, &id) {
         Ok(Some(report)) => report,
         Ok(None) => return Err(unknown_plan(&store, &id)?),
         Err(PictureError::Store(e)) => return Err(e.into()),
@@ -641,7 +644,7 @@ pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome 
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the plan")?
         ),
-        _ => print!("{}", buurtbeeld_report::render_plan(&report)),
+        _ => print!("{}", buurtbeeld_render::render_plan(&report)),
     }
     Ok(())
 }
@@ -656,37 +659,5 @@ pub fn formats() -> Outcome {
 pub fn dump(data_dir: &Path) -> Outcome {
     let store = open_store(data_dir)?;
     print!("{}", store.dump()?);
-    Ok(())
-}
-
-pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
-        )
-        .init();
-    let store = open_store(data_dir)?;
-    // Only the shipped defaults so far: give the first visit something to look at.
-    if store.imports()?.len() <= 1 {
-        drop(store);
-        println!("De database is leeg: de demogegevens worden geladen.");
-        crate::demo::load(data_dir)?;
-    }
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        let bound = listener.local_addr().context("reading the bound address")?;
-        println!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
-        let state = buurtbeeld_server::AppState {
-            data_dir: data_dir.to_owned(),
-        };
-        buurtbeeld_server::serve(listener, state)
-            .await
-            .context("serving")?;
-        Ok::<(), anyhow::Error>(())
-    })?;
     Ok(())
 }

@@ -74,7 +74,7 @@ pub fn run(data_dir: &Path) -> Outcome {
                 year,
                 month: None,
                 source: None,
-                format: buurtbeeld_report::OutputFormat::Table,
+                format: buurtbeeld_render::OutputFormat::Table,
             },
         )?;
         println!();

@@ -6,10 +6,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
-use buurtbeeld_report::{
+use buurtbeeld_analysis::{
     ForecastRequest, HotspotRequest, Measure, PictureRequest, Subject, WeightsRule,
 };
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
 use buurtbeeld_store::Store;
 use serde::Deserialize;
 
@@ -158,8 +158,8 @@ async fn plans(State(state): State<AppState>) -> Result<Response, AppError> {
 
 async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     let report = with_store(state, move |store| {
-        buurtbeeld_report::plan_report(store, &id)?
-            .ok_or_else(|| AppError::from(buurtbeeld_report::PictureError::UnknownPlan(id)))
+        buurtbeeld_analysis::plan_report(store, &id)?
+            .ok_or_else(|| AppError::from(buurtbeeld_analysis::PictureError::UnknownPlan(id)))
     })
     .await?;
     Ok(Json(report).into_response())
@@ -182,13 +182,13 @@ async fn intervention_effect(
     Query(query): Query<EffectQuery>,
 ) -> Result<Response, AppError> {
     let method = query.method.as_deref().unwrap_or("all");
-    let method = buurtbeeld_report::EffectMethod::parse(method).ok_or_else(|| {
+    let method = buurtbeeld_analysis::EffectMethod::parse(method).ok_or_else(|| {
         AppError::BadRequest(format!(
             "method: '{method}' is not a method; expected all, before-after, did, synth or displacement"
         ))
     })?;
     let report = with_store(state, move |store| {
-        buurtbeeld_report::effect(store, &id, method)?
+        buurtbeeld_analysis::effect(store, &id, method)?
             .ok_or_else(|| AppError::NotFound(format!("unknown intervention '{id}'")))
     })
     .await?;
@@ -391,7 +391,7 @@ impl HotspotQuery {
             request.measure = measure.parse::<Measure>().map_err(bad)?;
         }
         if let Some(correction) = &self.correction {
-            request.correction = buurtbeeld_report::parse_correction(correction).map_err(bad)?;
+            request.correction = buurtbeeld_analysis::parse_correction(correction).map_err(bad)?;
         }
         if let Some(permutations) = self.permutations {
             if !(1..=99_999).contains(&permutations) {
@@ -433,7 +433,7 @@ async fn hotspots(
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
     let format = output_format(query.format.as_deref())?;
     let (hotspots, geometries) = with_store(state, move |store| {
-        let hotspots = buurtbeeld_report::hotspots(store, &request)?;
+        let hotspots = buurtbeeld_analysis::hotspots(store, &request)?;
         let geometries = geometries_for(store, hotspots.rows.iter().map(|r| &r.code), format)?;
         Ok((hotspots, geometries))
     })
@@ -451,7 +451,7 @@ async fn hotspots(
         format,
         &file,
         hotspots,
-        |h| buurtbeeld_report::render_hotspots_csv(h, decimal_comma),
+        |h| buurtbeeld_render::render_hotspots_csv(h, decimal_comma),
         |h| {
             let rows = h.rows.iter().map(|r| (&r.code, r));
             feature_collection(rows, &extra, &geometries, &h.attribution)
@@ -547,7 +547,7 @@ async fn forecasts(
         }
     };
     let result = with_store(state, move |store| {
-        Ok(buurtbeeld_report::forecast(store, &request)?)
+        Ok(buurtbeeld_analysis::forecast(store, &request)?)
     })
     .await?;
     let file = format!(
@@ -558,7 +558,7 @@ async fn forecasts(
         format,
         &file,
         result,
-        |f| buurtbeeld_report::render_forecasts_csv(f, decimal_comma),
+        |f| buurtbeeld_render::render_forecasts_csv(f, decimal_comma),
         |_| String::new(),
     ))
 }
@@ -570,7 +570,7 @@ async fn backtests(
 ) -> Result<Response, AppError> {
     let request = query.request()?;
     let result = with_store(state, move |store| {
-        Ok(buurtbeeld_report::run_backtest(store, &request)?)
+        Ok(buurtbeeld_analysis::run_backtest(store, &request)?)
     })
     .await?;
     Ok(Json(result).into_response())
@@ -586,7 +586,7 @@ async fn picture(
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
     let format = output_format(query.format.as_deref())?;
     let (picture, geometries) = with_store(state, move |store| {
-        let picture = buurtbeeld_report::picture(store, &request)?;
+        let picture = buurtbeeld_analysis::picture(store, &request)?;
         let geometries = geometries_for(store, picture.rows.iter().map(|r| &r.code), format)?;
         Ok((picture, geometries))
     })
@@ -604,7 +604,7 @@ async fn picture(
         format,
         &file,
         picture,
-        |p| buurtbeeld_report::render_csv(p, decimal_comma),
+        |p| buurtbeeld_render::render_csv(p, decimal_comma),
         |p| {
             let rows = p.rows.iter().map(|r| (&r.code, r));
             feature_collection(rows, &extra, &geometries, &p.attribution)
@@ -680,7 +680,7 @@ async fn series(
     }
     .request()?;
     let trend = with_store(state, move |store| {
-        Ok(buurtbeeld_report::trend(
+        Ok(buurtbeeld_analysis::trend(
             store,
             &subject.area,
             &subject.subject,
@@ -714,11 +714,11 @@ async fn rankings(
         }
     };
     let mut picture = with_store(state, move |store| {
-        Ok(buurtbeeld_report::picture(store, &request)?)
+        Ok(buurtbeeld_analysis::picture(store, &request)?)
     })
     .await?;
     let mut rows = picture.rows.split_off(1);
-    let key = |r: &buurtbeeld_report::PictureRow| {
+    let key = |r: &buurtbeeld_analysis::PictureRow| {
         if by_rate {
             r.per_1000
         } else {

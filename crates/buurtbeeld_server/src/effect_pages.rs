@@ -6,11 +6,9 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
-use buurtbeeld_report::format::decimal;
-use buurtbeeld_report::{
-    displacement_chart, displacement_reading, effect, effect_chart, verdict_text, EffectEstimate,
-    EffectMethod, EffectReport, Verdict,
-};
+use buurtbeeld_analysis::{effect, EffectEstimate, EffectMethod, EffectReport, Verdict};
+use buurtbeeld_cube::dutch::decimal;
+use buurtbeeld_render::{displacement_chart, displacement_reading, effect_chart, verdict_text};
 use maud::{html, Markup, PreEscaped};
 
 use crate::pages::{layout, PageError};

@@ -3,7 +3,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use buurtbeeld_report::PictureError;
+use buurtbeeld_analysis::PictureError;
 use buurtbeeld_store::StoreError;
 
 #[derive(Debug)]

@@ -5,17 +5,18 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use buurtbeeld_analysis::{
+    forecast, hotspots, picture, run_backtest, trend, years_with_data, ForecastRequest,
+    HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureRequest,
+    PictureRow, Subject, WeightsRule,
+};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 use buurtbeeld_cube::{AreaCode, AreaLevel};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
-use buurtbeeld_report::format::{decimal, integer, p_value, percent};
-use buurtbeeld_report::svg::{
+use buurtbeeld_render::svg::{
     choropleth, class_map, line_chart, rolling_mean, Line, MapArea, MapClass,
 };
-use buurtbeeld_report::{
-    emerging_label, forecast, hotspots, method_label, method_line, picture, run_backtest, trend,
-    years_with_data, ForecastRequest, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
-    Picture, PictureRequest, PictureRow, Subject, WeightsRule,
-};
+use buurtbeeld_render::{emerging_label, method_label, method_line};
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
@@ -38,8 +39,8 @@ impl From<buurtbeeld_store::StoreError> for PageError {
     }
 }
 
-impl From<buurtbeeld_report::PictureError> for PageError {
-    fn from(error: buurtbeeld_report::PictureError) -> PageError {
+impl From<buurtbeeld_analysis::PictureError> for PageError {
+    fn from(error: buurtbeeld_analysis::PictureError) -> PageError {
         PageError(error.into())
     }
 }
@@ -505,7 +506,7 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
 }
 
 /// Yearly totals from a trend: (year, count, months published, any withheld).
-fn yearly(points: &[buurtbeeld_report::TrendPoint]) -> Vec<(i32, u64, usize, bool)> {
+fn yearly(points: &[buurtbeeld_analysis::TrendPoint]) -> Vec<(i32, u64, usize, bool)> {
     let mut years: std::collections::BTreeMap<i32, (u64, usize, bool)> = Default::default();
     for point in points {
         let entry = years.entry(point.period.calendar_year()).or_default();
@@ -844,7 +845,7 @@ async fn action_page(
         request.weights = weights;
         request.measure = if per_1000 { Measure::Per1000 } else { Measure::Count };
         let result = hotspots(&store, &request).map_err(|e| match e {
-            buurtbeeld_report::PictureError::NoBoundaries { .. } => bad(format!(
+            buurtbeeld_analysis::PictureError::NoBoundaries { .. } => bad(format!(
                 "Voor {} zijn geen grenzen van de {} geïmporteerd. Hotspots vragen de CBS wijk- en \
                  buurtkaart; kies een andere gemeente of importeer de kaart.",
                 selection.gemeente,
@@ -1152,7 +1153,7 @@ async fn outlook_page(
             source: None,
         };
         let result = forecast(&store, &request).map_err(|e| match e {
-            buurtbeeld_report::PictureError::TooShort { months, .. } => bad(format!(
+            buurtbeeld_analysis::PictureError::TooShort { months, .. } => bad(format!(
                 "Voor {} zijn er {months} maanden cijfers vóór {from}; een vooruitblik vraagt er \
                  minstens 24 (twee jaar), om het seizoen te kunnen schatten en te toetsen.",
                 history.area_name
@@ -1171,7 +1172,7 @@ async fn outlook_page(
         )
         .ok();
         let own = &result.areas[0];
-        let busiest: Vec<&buurtbeeld_report::ForecastRow> = next_month
+        let busiest: Vec<&buurtbeeld_analysis::ForecastRow> = next_month
             .as_ref()
             .map(|next| {
                 let mut rows: Vec<_> = next.rows.iter().collect();

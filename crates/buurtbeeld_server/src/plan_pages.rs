@@ -6,11 +6,12 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use buurtbeeld_analysis::{plan_report, PictureError, PlanReport};
 use buurtbeeld_cube::AreaCode;
-use buurtbeeld_report::document::DocTable;
-use buurtbeeld_report::{
+use buurtbeeld_document::DocTable;
+use buurtbeeld_document::{
     action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
-    plan_report, programma, veiligheidsbrief, wijkprofiel, PictureError, PlanReport, BBV_NOTE,
+    programma, veiligheidsbrief, wijkprofiel, BBV_NOTE,
 };
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped};

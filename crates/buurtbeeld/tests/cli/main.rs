@@ -1,6 +1,7 @@
 //! The integration tests of buurtbeeld: one binary, driving the real `buurtbeeld` executable on
 //! temporary data directories.
 
+mod architecture;
 mod browser;
 mod effect;
 mod forecast;

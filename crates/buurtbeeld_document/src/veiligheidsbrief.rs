@@ -7,14 +7,14 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, DUT
 use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
-use crate::effect::{effect, EffectMethod};
-use crate::format::{decimal, integer, p_phrase, percent, signed};
-use crate::picture::{complete_year_picture, picture, PictureError, PictureRequest, Subject};
-use crate::plan::{known_plan_report, PlanReport};
-use crate::render_effect::{displacement_reading, effect_chart, verdict_text};
-use crate::render_plan::kpi_decimals;
-use crate::svg::{choropleth, line_chart, Line, MapArea};
-use crate::trend::trend;
+use buurtbeeld_analysis::trend;
+use buurtbeeld_analysis::{complete_year_picture, picture, PictureError, PictureRequest, Subject};
+use buurtbeeld_analysis::{effect, EffectMethod};
+use buurtbeeld_analysis::{known_plan_report, PlanReport};
+use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, signed};
+use buurtbeeld_render::effect::{displacement_reading, effect_chart, verdict_text};
+use buurtbeeld_render::plan::kpi_decimals;
+use buurtbeeld_render::svg::{choropleth, line_chart, Line, MapArea};
 
 pub(crate) const NO_FIGURE: &str = "–";
 

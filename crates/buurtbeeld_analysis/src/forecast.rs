@@ -14,9 +14,10 @@ use buurtbeeld_store::Store;
 use geo::{Area, MapCoords};
 use rayon::prelude::*;
 
-use crate::hotspots::{parse_multipolygon, source_frequency, sum_over};
-use crate::picture::{attribution, choose_source, descendants, resolve_subject};
-use crate::{PictureError, PictureRequest, Subject};
+use crate::{
+    attribution, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
+    sum_over, PictureError, PictureRequest, Subject,
+};
 
 /// Months of rolling origins in the backtest.
 pub const BACKTEST_ORIGINS: usize = 12;

@@ -1,7 +1,7 @@
 //! The server-rendered SVG figures: a real map of Groningen, a line chart snapshot, the
 //! rolling mean and the edge cases.
 
-use buurtbeeld_report::svg::{choropleth, line_chart, rolling_mean, Line, MapArea};
+use buurtbeeld_render::svg::{choropleth, line_chart, rolling_mean, Line, MapArea};
 
 /// The CBS buurten of Groningen (2017) as (code, name, geometry text, inhabitants).
 fn groningen_buurten() -> Vec<(String, String, String, Option<f64>)> {

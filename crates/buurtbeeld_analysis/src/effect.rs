@@ -30,11 +30,11 @@ use buurtbeeld_stats::{poisson_exact_test, rate_ratio_interval};
 use buurtbeeld_store::Store;
 use serde::Serialize;
 
-use crate::hotspots::{parse_multipolygon, sum_over};
-use crate::picture::{
-    attribution, choose_source, descendants, resolve_subject, PictureError, PictureRequest,
-};
 use crate::plan::subject_of;
+use crate::{
+    attribution, choose_source, descendants, parse_multipolygon, resolve_subject, sum_over,
+    PictureError, PictureRequest, ALPHA,
+};
 
 /// Months before the start an estimate needs at least (one full seasonal cycle).
 pub const MIN_PRE_MONTHS: usize = 12;
@@ -42,8 +42,6 @@ pub const MIN_PRE_MONTHS: usize = 12;
 pub const COMPARISON_AREAS: usize = 5;
 /// Incidents before the start, in the intervention's areas, below which no effect is estimated.
 pub const MIN_PRE_INCIDENTS: f64 = 30.0;
-/// Significance level of the verdicts.
-pub const ALPHA: f64 = 0.05;
 
 /// Which estimators to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

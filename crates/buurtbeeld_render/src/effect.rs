@@ -2,10 +2,10 @@
 //! read (incidents and percentage, interval, more than chance or not), what the estimate
 //! cannot tell, and how the counterfactual was made.
 
-use crate::effect::{EffectEstimate, EffectReport, Verdict};
-use crate::format::{decimal, p_phrase, percent};
-use crate::render::{csv_finish, csv_number, csv_writer};
+use crate::picture::{csv_finish, csv_number, csv_writer};
 use crate::svg::{line_chart, Line};
+use buurtbeeld_analysis::{EffectEstimate, EffectReport, Verdict};
+use buurtbeeld_cube::dutch::{decimal, p_phrase, percent};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
 /// 95%-interval …); …".

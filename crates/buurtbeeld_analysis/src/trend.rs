@@ -3,8 +3,7 @@
 use buurtbeeld_cube::{AreaCode, Frequency, Period, Value};
 use buurtbeeld_store::Store;
 
-use crate::picture::{choose_source, resolve_subject};
-use crate::{PictureError, PictureRequest, Subject};
+use crate::{choose_source, resolve_subject, PictureError, PictureRequest, Subject};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TrendPoint {
@@ -93,7 +92,7 @@ pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend,
         area_name: info.name,
         subject: subject_id,
         subject_label,
-        attribution: crate::picture::attribution(&source),
+        attribution: crate::attribution(&source),
         source,
         frequency,
         points,

@@ -2,8 +2,8 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
-use crate::format::{decimal, integer, p_value, percent};
-use crate::{Picture, PictureRow};
+use buurtbeeld_analysis::{Picture, PictureRow};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {

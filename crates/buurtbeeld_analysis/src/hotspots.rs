@@ -11,7 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use buurtbeeld_cube::{rd, AreaCode, AreaLevel, Frequency, Period, Series, Value};
+use buurtbeeld_cube::{rd, AreaCode, AreaLevel, Frequency, Period, Series};
 use buurtbeeld_stats::conditional_permutation::{conditional_permutation, DEFAULT_PERMUTATIONS};
 use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
 use buurtbeeld_stats::distance_band::distance_band_weights;
@@ -26,9 +26,11 @@ use buurtbeeld_stats::weights::SpatialWeights;
 use buurtbeeld_store::{AreaInfo, Store};
 use geo::{Centroid, MapCoords, MultiPolygon};
 
-use crate::format::{decimal, p_value};
-use crate::picture::{attribution, choose_source, descendants, resolve_subject};
-use crate::{PictureError, PictureRequest, Subject};
+use crate::{
+    attribution, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
+    sum_over, PictureError, PictureRequest, Subject,
+};
+use buurtbeeld_cube::dutch::{decimal, p_value};
 
 /// The seed of the permutations unless the user chooses one: the same request gives the same
 /// p-values.
@@ -656,22 +658,6 @@ fn p_text(p: f64) -> String {
     }
 }
 
-/// The frequency in which `source` publishes for `area` (months when a month is asked).
-pub(crate) fn source_frequency(
-    store: &Store,
-    area: &AreaCode,
-    source: &str,
-    month_wanted: bool,
-) -> Result<Frequency, PictureError> {
-    let available = store.sources_for(area)?;
-    available
-        .iter()
-        .filter(|(s, _)| s == source)
-        .map(|(_, f)| *f)
-        .find(|f| *f == Frequency::Month || !month_wanted)
-        .ok_or_else(|| PictureError::NoData(area.clone(), format!(" in source {source}")))
-}
-
 /// The source ordinals that make up the period `back` steps before `period`.
 fn step_ordinals(period: Period, frequency: Frequency, back: usize) -> Vec<i64> {
     let target = period_back(period, back);
@@ -686,20 +672,6 @@ fn step_ordinals(period: Period, frequency: Frequency, back: usize) -> Vec<i64> 
 
 fn period_back(period: Period, back: usize) -> Period {
     Period::from_ordinal(period.frequency(), period.ordinal() - back as i64)
-}
-
-/// The published total over `ordinals` of all series; None if anything is missing or withheld.
-pub(crate) fn sum_over(series: &[Series], ordinals: &[i64]) -> Option<u64> {
-    let mut total = 0;
-    for s in series {
-        for &ordinal in ordinals {
-            match s.get(ordinal)? {
-                Value::Count(n) => total += u64::from(n),
-                Value::Withheld => return None,
-            }
-        }
-    }
-    Some(total)
 }
 
 fn counts_at_members(members: &[Member], ordinals: &[i64]) -> Option<Vec<u64>> {
@@ -755,16 +727,6 @@ fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
         .centroid()
         .expect("a polygon with area has a centroid");
     [point.x(), point.y()]
-}
-
-/// A GeoJSON Polygon or MultiPolygon as a geo shape; None for anything else.
-pub(crate) fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
-    let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
-    match geo::Geometry::<f64>::try_from(geometry).ok()? {
-        geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),
-        geo::Geometry::MultiPolygon(m) => Some(m),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
 use crate::document::{heading_numbers, Block, DocTable, Document};
-use crate::format::integer;
+use buurtbeeld_cube::dutch::integer;
 
 const PAGE_WIDTH: f32 = 595.28;
 const PAGE_HEIGHT: f32 = 841.89;
@@ -60,6 +60,13 @@ pub enum PdfError {
 pub struct RenderedPdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
+}
+
+impl Document {
+    /// The PDF (A4, with a table of contents, page numbers and bookmarks).
+    pub fn to_pdf(&self) -> Result<RenderedPdf, PdfError> {
+        render_pdf(self)
+    }
 }
 
 /// Lay `document` out on A4 pages and write it as PDF.

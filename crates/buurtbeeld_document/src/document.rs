@@ -1,10 +1,8 @@
 //! Council documents as plain data (headings, paragraphs, tables, figures), written out as PDF
-//! (in-process, [`crate::pdf`]) or as one self-contained HTML file from the same content.
+//! (in-process, `crate::pdf`) or as one self-contained HTML file from the same content.
 //!
 //! Every text in a document is data: it is escaped for HTML and drawn as text in the PDF, so
 //! names and descriptions from files can never be read as markup.
-
-use crate::pdf::{render_pdf, PdfError, RenderedPdf};
 
 /// A document: a title block, then blocks in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +26,7 @@ pub enum Block {
     /// A list of short points.
     Bullets(Vec<String>),
     Table(DocTable),
-    /// An SVG from [`crate::svg`], with a caption.
+    /// An SVG from `buurtbeeld_render::svg`, with a caption.
     Figure {
         svg: String,
         caption: String,
@@ -47,11 +45,6 @@ pub struct DocTable {
 }
 
 impl Document {
-    /// The PDF (A4, with a table of contents, page numbers and bookmarks).
-    pub fn to_pdf(&self) -> Result<RenderedPdf, PdfError> {
-        render_pdf(self)
-    }
-
     /// One HTML file with the SVGs inline, for the web and for e-mail.
     pub fn to_html(&self) -> String {
         let numbers = heading_numbers(&self.blocks);

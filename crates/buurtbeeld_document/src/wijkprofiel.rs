@@ -6,10 +6,10 @@ use buurtbeeld_cube::{ActionSet, AreaCode};
 use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
-use crate::format::decimal;
-use crate::picture::{complete_year_picture, PictureError, Subject};
-use crate::plan::{complete_years, plan_report};
 use crate::veiligheidsbrief::{action_table, crime_picture, sources, NO_FIGURE};
+use buurtbeeld_analysis::{complete_year_picture, PictureError, Subject};
+use buurtbeeld_analysis::{complete_years, plan_report};
+use buurtbeeld_cube::dutch::decimal;
 
 /// The profile of `area` about `year` (default: its latest complete year). `today` is the date
 /// line, e.g. `23 november 2026`.

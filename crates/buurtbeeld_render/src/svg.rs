@@ -43,7 +43,7 @@
 
 use std::fmt::Write as _;
 
-use crate::format::{decimal, integer};
+use buurtbeeld_cube::dutch::{decimal, integer};
 
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! w {

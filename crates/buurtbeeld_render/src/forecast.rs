@@ -2,9 +2,11 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
-use crate::format::{decimal, integer};
-use crate::render::{csv_finish, csv_number, csv_writer};
-use crate::{Backtest, Forecasts, OutputFormat};
+use crate::picture::{csv_finish, csv_number, csv_writer};
+use buurtbeeld_analysis::{Backtest, Forecasts};
+use buurtbeeld_cube::dutch::{decimal, integer};
+
+use crate::OutputFormat;
 
 const NO_FIGURE: &str = "–";
 

@@ -2,16 +2,15 @@
 //! 1.000 inwoners, change against the same period a year earlier, and whether that change is
 //! more than chance.
 
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Theme, Value};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Value};
 use buurtbeeld_stats::poisson_exact_test;
 use buurtbeeld_store::{AreaInfo, Store, StoreError};
 
-/// Significance level of the change test. A convention, stated in every output.
-pub const ALPHA: f64 = 0.05;
+use crate::{attribution, choose_source, descendants, resolve_subject};
 
-/// Police tables in order of preference when the user names no source: the official monthly
-/// table, the official yearly table, then the municipality's own incident exports.
-const SOURCE_PREFERENCE: [&str; 3] = ["47022NED", "47018NED", "BVH"];
+/// The significance level of every test and verdict (the change test, the effect verdicts). A
+/// convention, stated in every output.
+pub const ALPHA: f64 = 0.05;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
@@ -193,7 +192,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     }
     notes.push(format!(
         "Significant: exacte toets voor twee Poisson-aantallen, tweezijdig, alfa = {}.",
-        crate::format::decimal(ALPHA, 2)
+        buurtbeeld_cube::dutch::decimal(ALPHA, 2)
     ));
     if window.current.len() < 12 && window.frequency == Frequency::Month && request.month.is_none()
     {
@@ -219,44 +218,10 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     })
 }
 
-/// The children of an area, or its descendants at `level`; "onbekend" areas left out.
-pub(crate) fn descendants(
-    store: &Store,
-    area: &AreaInfo,
-    level: Option<AreaLevel>,
-) -> Result<Vec<AreaInfo>, PictureError> {
-    let target = level.or(area.level.child());
-    let mut found = Vec::new();
-    let mut frontier = vec![area.clone()];
-    while let Some(next) = frontier.pop() {
-        for child in store.children(&next.code)? {
-            if child.code.is_unknown() {
-                continue;
-            }
-            if Some(child.level) == target {
-                found.push(child);
-            } else if target.is_some_and(|t| child.level < t) {
-                frontier.push(child);
-            }
-        }
-    }
-    found.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(found)
-}
-
-/// Who to credit: the police tables are published by CBS and Politie; BVH exports come from the
-/// police to the municipality.
-pub(crate) fn attribution(source: &str) -> String {
-    match source {
-        "BVH" => "Bron: Politie (BVH-registraties, via de gemeente)".to_owned(),
-        _ => crate::ATTRIBUTION.to_owned(),
-    }
-}
-
 /// The picture of `subject` in `area` (itself only) for a complete calendar `year`; `None` when
 /// the store has no figures for it there, or only part of the year. Documents and KPIs use
 /// this: a year of which not every month is published is never shown as that year.
-pub(crate) fn complete_year_picture(
+pub fn complete_year_picture(
     store: &Store,
     area: &AreaCode,
     subject: &Subject,
@@ -321,70 +286,6 @@ pub fn years_with_data(
         }
     }
     Ok(years.into_iter().collect())
-}
-
-pub(crate) fn resolve_subject(
-    store: &Store,
-    subject: &Subject,
-) -> Result<(String, String, Vec<CategoryCode>), PictureError> {
-    match subject {
-        Subject::Theme(id) => {
-            let themes = store.themes()?;
-            let theme: &Theme = themes.iter().find(|t| &t.id == id).ok_or_else(|| {
-                PictureError::UnknownTheme(
-                    id.clone(),
-                    themes
-                        .iter()
-                        .map(|t| t.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )
-            })?;
-            if theme.categories.is_empty() {
-                return Err(PictureError::ThemeWithoutCategories(theme.id.clone()));
-            }
-            Ok((
-                theme.id.clone(),
-                theme.name.clone(),
-                theme.categories.clone(),
-            ))
-        }
-        Subject::Category(code) => {
-            let category = store
-                .categories()?
-                .into_iter()
-                .find(|c| &c.code == code)
-                .ok_or_else(|| PictureError::UnknownCategory(code.clone()))?;
-            Ok((
-                code.to_string(),
-                format!("{} {}", code, category.label),
-                vec![code.clone()],
-            ))
-        }
-    }
-}
-
-pub(crate) fn choose_source(
-    store: &Store,
-    request: &PictureRequest,
-) -> Result<String, PictureError> {
-    let available = store.sources_for(&request.area)?;
-    let usable = |s: &(String, Frequency)| request.month.is_none() || s.1 == Frequency::Month;
-    if let Some(source) = &request.source {
-        return available
-            .iter()
-            .find(|s| &s.0 == source && usable(s))
-            .map(|s| s.0.clone())
-            .ok_or_else(|| {
-                PictureError::NoData(request.area.clone(), format!(" in source {source}"))
-            });
-    }
-    SOURCE_PREFERENCE
-        .iter()
-        .find_map(|p| available.iter().find(|s| s.0 == *p && usable(s)))
-        .or_else(|| available.iter().find(|s| usable(s)))
-        .map(|s| s.0.clone())
-        .ok_or_else(|| PictureError::NoData(request.area.clone(), String::new()))
 }
 
 fn window(

@@ -2,9 +2,11 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
-use crate::format::{decimal, integer, p_value};
-use crate::render::{csv_finish, csv_number, csv_writer};
-use crate::{HotspotClass, Hotspots, Measure, OutputFormat};
+use crate::picture::{csv_finish, csv_number, csv_writer};
+use buurtbeeld_analysis::{HotspotClass, Hotspots, Measure};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value};
+
+use crate::OutputFormat;
 
 const NO_FIGURE: &str = "–";
 

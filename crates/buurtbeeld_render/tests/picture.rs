@@ -1,7 +1,8 @@
 //! Snapshot of the Dutch crime-picture table, so any change to what users read is reviewed.
 
+use buurtbeeld_analysis::{Picture, PictureRow};
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode};
-use buurtbeeld_report::{render, OutputFormat, Picture, PictureRow};
+use buurtbeeld_render::{render, OutputFormat};
 
 fn row(
     code: &str,

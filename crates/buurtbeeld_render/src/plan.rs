@@ -4,8 +4,8 @@
 use buurtbeeld_cube::{ActionStatus, BudgetColumn};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
-use crate::format::{decimal, signed};
-use crate::plan::PlanReport;
+use buurtbeeld_analysis::PlanReport;
+use buurtbeeld_cube::dutch::{decimal, signed};
 
 const NO_FIGURE: &str = "–";
 

@@ -7,13 +7,13 @@ use buurtbeeld_cube::{BudgetColumn, Taakveld};
 use buurtbeeld_store::Store;
 
 use crate::document::{Block, DocTable, Document};
-use crate::format::signed;
-use crate::picture::PictureError;
-use crate::plan::known_plan_report;
 use crate::veiligheidsbrief::{
     action_summary, action_table, bbv_table, budget_table, goals_table, mismatch_notes, sources,
     BBV_NOTE, NO_FIGURE,
 };
+use buurtbeeld_analysis::known_plan_report;
+use buurtbeeld_analysis::PictureError;
+use buurtbeeld_cube::dutch::signed;
 
 /// The chapter of plan `plan_id` for `year` (default: the latest year with a budget or action
 /// points). `today` is the date line.

@@ -113,7 +113,7 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, Pictur
 }
 
 /// The plan of `id`, measured, for a document about it: an unknown plan is an error.
-pub(crate) fn known_plan_report(store: &Store, id: &str) -> Result<PlanReport, PictureError> {
+pub fn known_plan_report(store: &Store, id: &str) -> Result<PlanReport, PictureError> {
     plan_report(store, id)?.ok_or_else(|| PictureError::UnknownPlan(id.to_owned()))
 }
 
@@ -144,7 +144,7 @@ fn yearly_value(
 }
 
 /// Years of which every month is in the store for any of `subjects` in `area`, oldest first.
-pub(crate) fn complete_years(
+pub fn complete_years(
     store: &Store,
     area: &AreaCode,
     subjects: &[Subject],

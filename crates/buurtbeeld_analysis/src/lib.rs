@@ -1,0 +1,40 @@
+//! The use-cases of buurtbeeld: each question a safety team asks, answered from the store as
+//! plain typed data: the crime picture, its trend, hotspots ("waar is actie nodig?"),
+//! forecasts ("vooruitblik"), the effect of interventions ("heeft het geholpen?") and the
+//! progress of the safety plan.
+//!
+//! Reads the store; computes with `buurtbeeld_stats`; renders nothing (that is
+//! `buurtbeeld_render`), knows no input format, no HTTP and no command line.
+
+mod areas;
+mod effect;
+mod forecast;
+mod hotspots;
+mod picture;
+mod plan;
+mod source;
+mod trend;
+
+pub use areas::{descendants, parse_multipolygon, sum_over};
+pub use effect::{
+    effect, ComparisonArea, Displacement, EffectEstimate, EffectMethod, EffectReport, Verdict,
+    COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
+};
+pub use forecast::{
+    forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
+    Forecasts, MethodScores, RankingScores,
+};
+pub use hotspots::{
+    hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
+    WeightsRule, DEFAULT_SEED,
+};
+pub use picture::{
+    complete_year_picture, picture, years_with_data, Picture, PictureError, PictureRequest,
+    PictureRow, Subject, ALPHA,
+};
+pub use plan::{
+    complete_years, known_plan_report, plan_report, BbvIndicator, KpiProgress, KpiStatus,
+    PlanReport,
+};
+pub use source::{attribution, choose_source, resolve_subject, source_frequency, ATTRIBUTION};
+pub use trend::{trend, Trend, TrendPoint};

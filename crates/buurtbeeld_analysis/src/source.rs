@@ -1,0 +1,100 @@
+//! Which published series answer a question: the subject's categories, the source table and
+//! its frequency, and whom to credit for it.
+
+use buurtbeeld_cube::{AreaCode, CategoryCode, Frequency, Theme};
+use buurtbeeld_store::Store;
+
+use crate::{PictureError, PictureRequest, Subject};
+
+/// The attribution of the CBS/Politie open data tables (CC BY 4.0).
+pub const ATTRIBUTION: &str = "Bron: CBS/Politie";
+
+/// Police tables in order of preference when the user names no source: the official monthly
+/// table, the official yearly table, then the municipality's own incident exports.
+const SOURCE_PREFERENCE: [&str; 3] = ["47022NED", "47018NED", "BVH"];
+
+pub fn resolve_subject(
+    store: &Store,
+    subject: &Subject,
+) -> Result<(String, String, Vec<CategoryCode>), PictureError> {
+    match subject {
+        Subject::Theme(id) => {
+            let themes = store.themes()?;
+            let theme: &Theme = themes.iter().find(|t| &t.id == id).ok_or_else(|| {
+                PictureError::UnknownTheme(
+                    id.clone(),
+                    themes
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })?;
+            if theme.categories.is_empty() {
+                return Err(PictureError::ThemeWithoutCategories(theme.id.clone()));
+            }
+            Ok((
+                theme.id.clone(),
+                theme.name.clone(),
+                theme.categories.clone(),
+            ))
+        }
+        Subject::Category(code) => {
+            let category = store
+                .categories()?
+                .into_iter()
+                .find(|c| &c.code == code)
+                .ok_or_else(|| PictureError::UnknownCategory(code.clone()))?;
+            Ok((
+                code.to_string(),
+                format!("{} {}", code, category.label),
+                vec![code.clone()],
+            ))
+        }
+    }
+}
+
+pub fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, PictureError> {
+    let available = store.sources_for(&request.area)?;
+    let usable = |s: &(String, Frequency)| request.month.is_none() || s.1 == Frequency::Month;
+    if let Some(source) = &request.source {
+        return available
+            .iter()
+            .find(|s| &s.0 == source && usable(s))
+            .map(|s| s.0.clone())
+            .ok_or_else(|| {
+                PictureError::NoData(request.area.clone(), format!(" in source {source}"))
+            });
+    }
+    SOURCE_PREFERENCE
+        .iter()
+        .find_map(|p| available.iter().find(|s| s.0 == *p && usable(s)))
+        .or_else(|| available.iter().find(|s| usable(s)))
+        .map(|s| s.0.clone())
+        .ok_or_else(|| PictureError::NoData(request.area.clone(), String::new()))
+}
+
+/// The frequency in which `source` publishes for `area` (months when a month is asked).
+pub fn source_frequency(
+    store: &Store,
+    area: &AreaCode,
+    source: &str,
+    month_wanted: bool,
+) -> Result<Frequency, PictureError> {
+    let available = store.sources_for(area)?;
+    available
+        .iter()
+        .filter(|(s, _)| s == source)
+        .map(|(_, f)| *f)
+        .find(|f| *f == Frequency::Month || !month_wanted)
+        .ok_or_else(|| PictureError::NoData(area.clone(), format!(" in source {source}")))
+}
+
+/// Who to credit: the police tables are published by CBS and Politie; BVH exports come from the
+/// police to the municipality.
+pub fn attribution(source: &str) -> String {
+    match source {
+        "BVH" => "Bron: Politie (BVH-registraties, via de gemeente)".to_owned(),
+        _ => ATTRIBUTION.to_owned(),
+    }
+}

@@ -1,0 +1,20 @@
+//! Renders buurtbeeld's answers for people: Dutch terminal tables, CSV (`;`, decimal comma, as
+//! Dutch Excel expects), JSON, and SVG charts and maps (the same SVG serves pages and PDFs).
+//!
+//! Pure functions of the data `buurtbeeld_analysis` returns: no store, no IO, no HTTP.
+
+pub mod effect;
+pub mod forecast;
+pub mod hotspots;
+pub mod picture;
+pub mod plan;
+pub mod svg;
+
+pub use effect::{
+    displacement_chart, displacement_reading, effect_chart, render_effect, render_effect_csv,
+    verdict_text,
+};
+pub use forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
+pub use hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
+pub use picture::{render, render_csv, OutputFormat};
+pub use plan::{kpi_decimals, render_plan};
