@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use buurtbeeld_analysis::{Correction, EffectMethod, Measure, WeightsRule};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -41,23 +43,15 @@ pub enum Command {
     /// The crime picture of an area and its child areas for a theme or category.
     Picture {
         /// Area code: GM…, WK… or BU… (NL00 for the country).
-        #[arg(long)]
-        area: String,
-        /// Theme id (see `buurtbeeld themes`).
-        #[arg(
-            long,
-            conflicts_with = "category",
-            required_unless_present = "category"
-        )]
-        theme: Option<String>,
-        /// Police SoortMisdrijf code, e.g. 1.2.3.
-        #[arg(long)]
-        category: Option<String>,
+        #[arg(long, value_parser = area_code)]
+        area: AreaCode,
+        #[command(flatten)]
+        subject: SubjectArgs,
         #[arg(long)]
         year: i32,
         /// One month (YYYY-MM) of the year instead of the whole year.
-        #[arg(long, value_name = "YYYY-MM")]
-        month: Option<String>,
+        #[arg(long, value_name = "YYYY-MM", value_parser = month)]
+        month: Option<Period>,
         /// Source table, e.g. 47022NED, 47018NED or BVH (default: the best one available).
         #[arg(long)]
         source: Option<String>,
@@ -86,8 +80,8 @@ pub enum Command {
         /// Plan id (needed when the store holds more than one plan).
         #[arg(long)]
         id: Option<String>,
-        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
         /// Write the plan, its action points and its budget as editable files into DIR
         /// (the formats of docs/plan-files.md; `buurtbeeld import` reads them back).
         #[arg(long, value_name = "DIR")]
@@ -99,20 +93,16 @@ pub enum Command {
     Effect {
         #[arg(long)]
         intervention: Option<String>,
-        #[arg(
-            long,
-            default_value = "all",
-            value_parser = ["all", "before-after", "did", "synth", "displacement"]
-        )]
-        method: String,
+        #[arg(long, value_enum, default_value_t = EffectMethodArg::All)]
+        method: EffectMethodArg,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Write a council document as PDF or HTML (by the extension of --out): the
     /// Veiligheidsbrief, a wijkprofiel (--area) or the programme chapter Veiligheid.
     Report {
-        #[arg(value_parser = ["veiligheidsbrief", "wijkprofiel", "programma"])]
-        document: String,
+        #[arg(value_enum)]
+        document: DocumentKind,
         /// The year the document is about; default: the latest complete year in the store
         /// (programma: the latest year with a budget or action points).
         #[arg(long)]
@@ -121,8 +111,8 @@ pub enum Command {
         #[arg(long)]
         id: Option<String>,
         /// The wijk or buurt of a wijkprofiel, e.g. WK001400.
-        #[arg(long)]
-        area: Option<String>,
+        #[arg(long, value_parser = area_code)]
+        area: Option<AreaCode>,
         /// The file to write: `.pdf` or `.html`.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -152,41 +142,41 @@ pub struct SubjectArgs {
     )]
     pub theme: Option<String>,
     /// Police SoortMisdrijf code, e.g. 1.2.3.
-    #[arg(long)]
-    pub category: Option<String>,
+    #[arg(long, value_parser = category_code)]
+    pub category: Option<CategoryCode>,
 }
 
 /// The options of `buurtbeeld hotspots`.
 #[derive(Debug, clap::Args)]
 pub struct HotspotArgs {
     /// The area whose buurten or wijken are analysed: GM…, WK….
-    #[arg(long)]
-    pub area: String,
+    #[arg(long, value_parser = area_code)]
+    pub area: AreaCode,
     /// The level of the analysed areas.
-    #[arg(long, default_value = "buurt", value_parser = ["buurt", "wijk", "gemeente"])]
-    pub level: String,
+    #[arg(long, value_enum, default_value_t = Level::Buurt)]
+    pub level: Level,
     #[command(flatten)]
     pub subject: SubjectArgs,
     /// A year (YYYY) or a month (YYYY-MM).
-    #[arg(long, value_name = "YYYY|YYYY-MM")]
-    pub period: String,
+    #[arg(long, value_name = "YYYY|YYYY-MM", value_parser = period)]
+    pub period: Period,
     /// Neighbours: queen, rook (shared corner/edge), knn:K, distance:METRES.
     #[arg(long, default_value = "queen")]
-    pub weights: String,
+    pub weights: WeightsRule,
     /// count, or per_1000 (empirical-Bayes smoothed rate per 1.000 inwoners).
-    #[arg(long, default_value = "count")]
-    pub measure: String,
-    /// Permutations for the pseudo p-values.
-    #[arg(long, default_value_t = 999)]
-    pub permutations: usize,
+    #[arg(long, value_enum, default_value_t = MeasureArg::Count)]
+    pub measure: MeasureArg,
+    /// Permutations for the pseudo p-values (1 to 99999).
+    #[arg(long, default_value_t = 999, value_parser = clap::value_parser!(u32).range(1..=99_999))]
+    pub permutations: u32,
     /// Seed of the permutations (same seed, same p-values).
     #[arg(long, default_value_t = buurtbeeld_analysis::DEFAULT_SEED)]
     pub seed: u64,
     /// Multiple-testing correction: bh (Benjamini-Hochberg FDR), bonferroni or none.
-    #[arg(long, default_value = "bh")]
-    pub correction: String,
-    /// Significance level after correction.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, value_enum, default_value_t = CorrectionArg::Bh)]
+    pub correction: CorrectionArg,
+    /// Significance level after correction, between 0 and 1.
+    #[arg(long, default_value_t = 0.05, value_parser = alpha)]
     pub alpha: f64,
     /// Periods in the emerging-hotspot window, the requested one included (default 5 years
     /// or 12 months).
@@ -203,20 +193,20 @@ pub struct HotspotArgs {
 #[derive(Debug, clap::Args)]
 pub struct ForecastArgs {
     /// The area: forecast it, or with --level its buurten or wijken.
-    #[arg(long)]
-    pub area: String,
+    #[arg(long, value_parser = area_code)]
+    pub area: AreaCode,
     /// Forecast the area's buurten, wijken or gemeenten instead of the area itself.
-    #[arg(long, value_parser = ["buurt", "wijk", "gemeente"])]
-    pub level: Option<String>,
+    #[arg(long, value_enum)]
+    pub level: Option<Level>,
     #[command(flatten)]
     pub subject: SubjectArgs,
     /// The first forecast month (for backtest: evaluate on the 12 months before it); the
     /// history is every month before it.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub from: String,
+    #[arg(long, value_name = "YYYY-MM", value_parser = month)]
+    pub from: Period,
     /// Months ahead, 1 to 12.
-    #[arg(long, default_value_t = 12)]
-    pub horizon: usize,
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u8).range(1..=12))]
+    pub horizon: u8,
     /// auto (chosen per area by backtest) or a method name.
     #[arg(long, default_value = "auto")]
     pub method: String,
@@ -241,5 +231,131 @@ impl From<Format> for buurtbeeld_render::OutputFormat {
             Format::Csv => buurtbeeld_render::OutputFormat::Csv,
             Format::Json => buurtbeeld_render::OutputFormat::Json,
         }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+}
+
+impl From<PlanFormat> for buurtbeeld_render::OutputFormat {
+    fn from(format: PlanFormat) -> Self {
+        match format {
+            PlanFormat::Table => buurtbeeld_render::OutputFormat::Table,
+            PlanFormat::Json => buurtbeeld_render::OutputFormat::Json,
+        }
+    }
+}
+
+/// The levels a question can be asked at below a gemeente or the country.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Level {
+    Buurt,
+    Wijk,
+    Gemeente,
+}
+
+impl From<Level> for AreaLevel {
+    fn from(level: Level) -> AreaLevel {
+        match level {
+            Level::Buurt => AreaLevel::Buurt,
+            Level::Wijk => AreaLevel::Wijk,
+            Level::Gemeente => AreaLevel::Gemeente,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeasureArg {
+    Count,
+    #[value(name = "per_1000")]
+    Per1000,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(measure: MeasureArg) -> Measure {
+        match measure {
+            MeasureArg::Count => Measure::Count,
+            MeasureArg::Per1000 => Measure::Per1000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CorrectionArg {
+    /// Benjamini-Hochberg (false discovery rate).
+    #[value(alias = "fdr")]
+    Bh,
+    Bonferroni,
+    None,
+}
+
+impl From<CorrectionArg> for Correction {
+    fn from(correction: CorrectionArg) -> Correction {
+        match correction {
+            CorrectionArg::Bh => Correction::BenjaminiHochberg,
+            CorrectionArg::Bonferroni => Correction::Bonferroni,
+            CorrectionArg::None => Correction::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EffectMethodArg {
+    All,
+    BeforeAfter,
+    Did,
+    Synth,
+    Displacement,
+}
+
+impl From<EffectMethodArg> for EffectMethod {
+    fn from(method: EffectMethodArg) -> EffectMethod {
+        match method {
+            EffectMethodArg::All => EffectMethod::All,
+            EffectMethodArg::BeforeAfter => EffectMethod::BeforeAfter,
+            EffectMethodArg::Did => EffectMethod::DifferenceInDifferences,
+            EffectMethodArg::Synth => EffectMethod::SyntheticControl,
+            EffectMethodArg::Displacement => EffectMethod::Displacement,
+        }
+    }
+}
+
+/// The council documents `report` writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DocumentKind {
+    Veiligheidsbrief,
+    Wijkprofiel,
+    Programma,
+}
+
+fn area_code(text: &str) -> Result<AreaCode, String> {
+    AreaCode::parse(text).map_err(|e| e.to_string())
+}
+
+fn category_code(text: &str) -> Result<CategoryCode, String> {
+    CategoryCode::parse(text).map_err(|e| e.to_string())
+}
+
+fn month(text: &str) -> Result<Period, String> {
+    match Period::parse_iso(text) {
+        Ok(month @ Period::Month { .. }) => Ok(month),
+        _ => Err(format!("'{text}' is geen maand zoals 2016-01")),
+    }
+}
+
+fn period(text: &str) -> Result<Period, String> {
+    Period::parse_iso(text)
+        .map_err(|_| format!("'{text}' is geen jaar (2015) of maand (2015-06)"))
+}
+
+fn alpha(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(alpha) if alpha > 0.0 && alpha < 1.0 => Ok(alpha),
+        _ => Err(format!(
+            "'{text}' is geen niveau tussen 0 en 1 (0.05 is gebruikelijk)"
+        )),
     }
 }

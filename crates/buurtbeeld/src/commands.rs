@@ -5,15 +5,19 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use buurtbeeld_analysis::{
-    HotspotRequest, Measure, PictureError, PictureRequest, Subject, WeightsRule,
+    AnswerError, EffectError, ForecastError, ForecastRequest, HotspotError, HotspotRequest,
+    PictureError, PictureRequest, PlanError, Refusal, Subject,
 };
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
+use buurtbeeld_analysis::EffectMethod;
+use buurtbeeld_cube::dutch::integer;
+use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
+use buurtbeeld_document::DocumentError;
 use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
 use buurtbeeld_render::OutputFormat;
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-use crate::cli::{ForecastArgs, HotspotArgs};
+use crate::cli::{DocumentKind, ForecastArgs, HotspotArgs, SubjectArgs};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -35,6 +39,29 @@ impl From<buurtbeeld_store::StoreError> for Failure {
         Failure::Broken(error.into())
     }
 }
+
+impl Failure {
+    /// A use-case error: the request is refused (exit 1), unless the store broke (exit 2).
+    pub fn answer<E: AnswerError>(error: E) -> Failure {
+        match error.refusal() {
+            Refusal::Broken => Failure::Broken(error.into()),
+            Refusal::NotFound | Refusal::Invalid => Failure::Refused(error.to_string()),
+        }
+    }
+}
+
+/// `?` on every use-case's error goes through [`Failure::answer`].
+macro_rules! answered {
+    ($($error:ty),*) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Failure {
+                Failure::answer(error)
+            }
+        }
+    )*};
+}
+
+answered!(PictureError, HotspotError, ForecastError, PlanError, EffectError, DocumentError);
 
 pub type Outcome = Result<(), Failure>;
 
@@ -234,175 +261,87 @@ pub fn kinds() -> Vec<&'static str> {
 }
 
 pub struct PictureArgs {
-    pub area: String,
-    pub theme: Option<String>,
-    pub category: Option<String>,
+    pub area: AreaCode,
+    pub subject: SubjectArgs,
     pub year: i32,
-    pub month: Option<String>,
+    pub month: Option<Period>,
     pub source: Option<String>,
     pub format: OutputFormat,
 }
 
 pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
-    let refused = |m: String| Failure::Refused(m);
-    let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
-    let subject = subject_of(args.theme, args.category)?;
     let month = match args.month {
         None => None,
-        Some(text) => match Period::parse_iso(&text) {
-            Ok(Period::Month { year, month }) if year == args.year => Some(month),
-            Ok(Period::Month { .. }) => {
-                return Err(refused(format!(
-                    "--month {text} is not in --year {}",
-                    args.year
-                )))
-            }
-            _ => {
-                return Err(refused(format!(
-                    "--month: '{text}' is not a month like 2023-05"
-                )))
-            }
-        },
+        Some(Period::Month { year, month }) if year == args.year => Some(month),
+        Some(other) => {
+            return Err(Failure::Refused(format!(
+                "--month {other} valt niet in --year {}",
+                args.year
+            )))
+        }
     };
     let store = open_store(data_dir)?;
     let request = PictureRequest {
-        area,
-        subject,
+        area: args.area,
+        subject: subject_of(args.subject),
         year: args.year,
         month,
         source: args.source,
         level: None,
     };
-    match buurtbeeld_analysis::picture(&store, &request) {
-        Ok(picture) => {
-            print!("{}", buurtbeeld_render::render(&picture, args.format));
-            Ok(())
-        }
-        Err(PictureError::Store(e)) => Err(e.into()),
-        Err(e) => Err(refused(e.to_string())),
-    }
+    let picture = buurtbeeld_analysis::picture(&store, &request)?;
+    print!("{}", buurtbeeld_render::render(&picture, args.format));
+    Ok(())
 }
 
 pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
-    let format: OutputFormat = args.format.into();
-    let refused = |m: String| Failure::Refused(m);
-    let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
-    let subject = subject_of(args.subject.theme, args.subject.category)?;
-    let period = Period::parse_iso(&args.period).map_err(|_| {
-        refused(format!(
-            "--period: '{}' is not a year (2015) or a month (2015-06)",
-            args.period
-        ))
-    })?;
-    let level = AreaLevel::parse(&args.level).expect("clap checked the level");
-    let mut request = HotspotRequest::new(area, level, subject, period);
-    request.weights = args
-        .weights
-        .parse::<WeightsRule>()
-        .map_err(|e| refused(format!("--weights: {e}")))?;
-    request.measure = args
-        .measure
-        .parse::<Measure>()
-        .map_err(|e| refused(format!("--measure: {e}")))?;
-    request.correction = buurtbeeld_analysis::parse_correction(&args.correction)
-        .map_err(|e| refused(format!("--correction: {e}")))?;
-    if args.permutations == 0 || args.permutations > 99_999 {
-        return Err(refused(format!(
-            "--permutations: {} is out of range; expected 1 to 99999 (999 is usual)",
-            args.permutations
-        )));
-    }
-    if !(args.alpha > 0.0 && args.alpha < 1.0) {
-        return Err(refused(format!(
-            "--alpha: {} is not a level between 0 and 1 (0.05 is usual)",
-            args.alpha
-        )));
-    }
-    request.permutations = args.permutations;
+    let subject = subject_of(args.subject);
+    let mut request = HotspotRequest::new(args.area, args.level.into(), subject, args.period);
+    request.weights = args.weights;
+    request.measure = args.measure.into();
+    request.correction = args.correction.into();
+    request.permutations = args.permutations as usize;
     request.seed = args.seed;
     request.alpha = args.alpha;
     request.window = args.window;
     request.source = args.source;
     let store = open_store(data_dir)?;
-    match buurtbeeld_analysis::hotspots(&store, &request) {
-        Ok(hotspots) => {
-            print!("{}", buurtbeeld_render::render_hotspots(&hotspots, format));
-            Ok(())
-        }
-        Err(PictureError::Store(e)) => Err(e.into()),
-        Err(e) => Err(refused(e.to_string())),
-    }
+    let hotspots = buurtbeeld_analysis::hotspots(&store, &request)?;
+    print!(
+        "{}",
+        buurtbeeld_render::render_hotspots(&hotspots, args.format.into())
+    );
+    Ok(())
 }
 
 /// `forecast`, or with `backtest_only` the backtest scores of every method.
 pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Outcome {
-    let refused = |m: String| Failure::Refused(m);
-    let area = AreaCode::parse(&args.area).map_err(|e| refused(format!("--area: {e}")))?;
-    let subject = subject_of(args.subject.theme, args.subject.category)?;
-    let from = match Period::parse_iso(&args.from) {
-        Ok(month @ Period::Month { .. }) => month,
-        _ => {
-            return Err(refused(format!(
-                "--from: '{}' is not a month like 2016-01",
-                args.from
-            )))
-        }
-    };
-    if !(1..=12).contains(&args.horizon) {
-        return Err(refused(format!(
-            "--horizon: {} is out of range; expected 1 to 12 months",
-            args.horizon
-        )));
-    }
-    let method = match args.method.as_str() {
-        "auto" => None,
-        name if buurtbeeld_analysis::method_names().contains(&name) => Some(name.to_owned()),
-        name => {
-            return Err(refused(format!(
-                "--method: '{name}' is unknown; expected auto, {}",
-                buurtbeeld_analysis::method_names().join(", ")
-            )))
-        }
-    };
-    let request = buurtbeeld_analysis::ForecastRequest {
-        area,
-        level: args
-            .level
-            .as_deref()
-            .map(|l| AreaLevel::parse(l).expect("clap checked the level")),
-        subject,
-        from,
-        horizon: args.horizon,
-        method,
+    let request = ForecastRequest {
+        area: args.area,
+        level: args.level.map(Into::into),
+        subject: subject_of(args.subject),
+        from: args.from,
+        horizon: usize::from(args.horizon),
+        method: (args.method != "auto").then_some(args.method),
         source: args.source,
     };
     let format: OutputFormat = args.format.into();
     let store = open_store(data_dir)?;
-    let output = if backtest_only {
-        buurtbeeld_analysis::run_backtest(&store, &request)
-            .map(|b| buurtbeeld_render::render_backtest(&b, format))
+    let text = if backtest_only {
+        buurtbeeld_render::render_backtest(&buurtbeeld_analysis::run_backtest(&store, &request)?, format)
     } else {
-        buurtbeeld_analysis::forecast(&store, &request)
-            .map(|f| buurtbeeld_render::render_forecasts(&f, format))
+        buurtbeeld_render::render_forecasts(&buurtbeeld_analysis::forecast(&store, &request)?, format)
     };
-    match output {
-        Ok(text) => {
-            print!("{text}");
-            Ok(())
-        }
-        Err(PictureError::Store(e)) => Err(e.into()),
-        Err(e) => Err(refused(e.to_string())),
-    }
+    print!("{text}");
+    Ok(())
 }
 
-fn subject_of(theme: Option<String>, category: Option<String>) -> Result<Subject, Failure> {
-    match (theme, category) {
-        (Some(theme), _) => Ok(Subject::Theme(theme)),
-        (None, Some(category)) => Ok(Subject::Category(
-            CategoryCode::parse(&category)
-                .map_err(|e| Failure::Refused(format!("--category: {e}")))?,
-        )),
-        (None, None) => unreachable!("clap requires --theme or --category"),
+/// What the user asked about: a theme or one police category (clap requires one of them).
+fn subject_of(args: SubjectArgs) -> Subject {
+    match (args.theme, args.category) {
+        (Some(theme), _) => Subject::Theme(theme),
+        (None, Some(category)) => Subject::Category(category),
+        (None, None) => Subject::Theme(String::new()),
     }
 }
 
@@ -448,49 +387,46 @@ pub fn log(data_dir: &Path) -> Outcome {
     Ok(())
 }
 
-/// The plan of `id` (or the only plan) measured: KPIs, BBV indicators, actions, budget.
 /// The plan a command is about: `id`, or the only plan in the store.
 fn choose_plan(store: &Store, id: Option<&str>) -> Result<String, Failure> {
     let plans = store.plans()?;
-    match (id, plans.as_slice()) {
-        (Some(id), _) if plans.iter().any(|p| p.id == id) => Ok(id.to_owned()),
-        (Some(id), _) => Err(unknown_plan(store, id)?),
-        (None, [only]) => Ok(only.id.clone()),
+    let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+    match (id, ids.as_slice()) {
+        (Some(id), _) if ids.contains(&id) => Ok(id.to_owned()),
+        (Some(id), _) => Err(Failure::Refused(format!(
+            "onbekend plan '{id}'; de plannen zijn: {}",
+            ids.join(", ")
+        ))),
+        (None, [only]) => Ok((*only).to_owned()),
         (None, []) => Err(Failure::Refused(
-            "no plan in the store; import a plan file (docs/plan-files.md) or run \
-             `buurtbeeld demo`"
+            "er is nog geen plan ingelezen; lees een planbestand in (docs/plan-files.md) of \
+             draai `buurtbeeld demo`"
                 .to_owned(),
         )),
-        (None, _) => {
-            let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-            Err(Failure::Refused(format!(
-                "the store has {} plans; choose one with --id: {}",
-                plans.len(),
-                ids.join(", ")
-            )))
-        }
+        (None, _) => Err(Failure::Refused(format!(
+            "er zijn {} plannen; kies er een met --id: {}",
+            ids.len(),
+            ids.join(", ")
+        ))),
     }
 }
 
-fn unknown_plan(store: &Store, id: &str) -> Result<Failure, Failure> {
-    let ids: Vec<String> = store.plans()?.into_iter().map(|p| p.id).collect();
-    Ok(Failure::Refused(format!(
-        "unknown plan '{id}'; the plans are: {}",
-        ids.join(", ")
-    )))
-}
-
 /// The effect of one intervention, or the list of interventions.
-pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, format: OutputFormat) -> Outcome {
+pub fn effect(
+    data_dir: &Path,
+    id: Option<&str>,
+    method: EffectMethod,
+    format: OutputFormat,
+) -> Outcome {
     let store = open_store(data_dir)?;
-    let interventions = store.interventions()?;
     let Some(id) = id else {
+        let interventions = store.interventions()?;
         if interventions.is_empty() {
             println!("Geen interventies ingelezen (docs/interventions.md).");
         }
         for i in &interventions {
             println!(
-                "{}	{}	{}	{} vanaf {}",
+                "{}\t{}\t{}\t{} vanaf {}",
                 i.id,
                 i.name,
                 i.kind.label(),
@@ -500,24 +436,7 @@ pub fn effect(data_dir: &Path, id: Option<&str>, method: &str, format: OutputFor
         }
         return Ok(());
     };
-    let method = buurtbeeld_analysis::EffectMethod::parse(method)
-        .ok_or_else(|| Failure::Refused(format!("unknown method '{method}'")))?;
-    let report = match buurtbeeld_analysis::effect(&store, id, method) {
-        Ok(Some(report)) => report,
-        Ok(None) => {
-            let ids: Vec<&str> = interventions.iter().map(|i| i.id.as_str()).collect();
-            return Err(Failure::Refused(format!(
-                "unknown intervention '{id}'; the interventions are: {}",
-                if ids.is_empty() {
-                    "none".to_owned()
-                } else {
-                    ids.join(", ")
-                }
-            )));
-        }
-        Err(PictureError::Store(e)) => return Err(e.into()),
-        Err(e) => return Err(Failure::Refused(e.to_string())),
-    };
+    let report = buurtbeeld_analysis::effect(&store, id, method)?;
     match format {
         OutputFormat::Json => println!(
             "{}",
@@ -535,7 +454,7 @@ pub fn export_plan(data_dir: &Path, id: Option<&str>, dir: &Path) -> Outcome {
     let id = choose_plan(&store, id)?;
     let plan = store
         .plan(&id)?
-        .ok_or_else(|| Failure::Refused(format!("unknown plan '{id}'")))?;
+        .ok_or_else(|| PlanError::UnknownPlan(id.clone()))?;
     let mut files = vec![(format!("{id}.toml"), buurtbeeld_ingest::plan_toml(&plan))];
     for set in store.action_sets(&id)? {
         files.push((
@@ -562,9 +481,9 @@ pub fn export_plan(data_dir: &Path, id: Option<&str>, dir: &Path) -> Outcome {
 /// Write a council document as PDF or HTML, by the extension of `out`.
 pub fn report(
     data_dir: &Path,
-    kind: &str,
+    kind: DocumentKind,
     id: Option<&str>,
-    area: Option<String>,
+    area: Option<AreaCode>,
     year: Option<i32>,
     out: &Path,
 ) -> Outcome {
@@ -577,7 +496,7 @@ pub fn report(
         Some("html" | "htm") => false,
         _ => {
             return Err(Failure::Refused(format!(
-                "{}: the file name must end in .pdf or .html",
+                "{}: de bestandsnaam moet eindigen op .pdf of .html",
                 out.display()
             )))
         }
@@ -586,25 +505,22 @@ pub fn report(
     let today = time::OffsetDateTime::now_utc().date();
     let date = buurtbeeld_document::dutch_date(today.year(), today.month().into(), today.day());
     let document = match kind {
-        "wijkprofiel" => {
+        DocumentKind::Wijkprofiel => {
             let Some(area) = area else {
                 return Err(Failure::Refused(
-                    "a wijkprofiel needs --area, the code of a wijk or buurt (e.g. WK001400)"
+                    "een wijkprofiel vraagt --area, de code van een wijk of buurt (bijvoorbeeld \
+                     WK001400)"
                         .to_owned(),
                 ));
             };
-            let area = AreaCode::parse(&area).map_err(|e| Failure::Refused(e.to_string()))?;
-            buurtbeeld_document::wijkprofiel(&store, &area, year, &date)
+            buurtbeeld_document::wijkprofiel(&store, &area, year, &date)?
         }
-        "programma" => {
-            buurtbeeld_document::programma(&store, &choose_plan(&store, id)?, year, &date)
+        DocumentKind::Programma => {
+            buurtbeeld_document::programma(&store, &choose_plan(&store, id)?, year, &date)?
         }
-        _ => buurtbeeld_document::veiligheidsbrief(&store, &choose_plan(&store, id)?, year, &date),
-    };
-    let document = match document {
-        Ok(document) => document,
-        Err(PictureError::Store(e)) => return Err(e.into()),
-        Err(e) => return Err(Failure::Refused(e.to_string())),
+        DocumentKind::Veiligheidsbrief => {
+            buurtbeeld_document::veiligheidsbrief(&store, &choose_plan(&store, id)?, year, &date)?
+        }
     };
     let (bytes, pages) = if pdf {
         let rendered = document.to_pdf().context("writing the PDF")?;
@@ -613,32 +529,18 @@ pub fn report(
         (document.to_html().into_bytes(), None)
     };
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
-    match pages {
-        Some(pages) => eprintln!(
-            "{}: {} ({pages} pagina's, {} bytes)",
-            out.display(),
-            document.title,
-            bytes.len()
-        ),
-        None => eprintln!(
-            "{}: {} ({} bytes)",
-            out.display(),
-            document.title,
-            bytes.len()
-        ),
-    }
+    let size = match pages {
+        Some(pages) => format!("{pages} pagina's, {} bytes", integer(bytes.len() as u64)),
+        None => format!("{} bytes", integer(bytes.len() as u64)),
+    };
+    eprintln!("{}: {} ({size})", out.display(), document.title);
     Ok(())
 }
 
 pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome {
     let store = open_store(data_dir)?;
     let id = choose_plan(&store, id)?;
-    let report = match buurtbeeld_analysis::plan_report(&store, &id) {
-        Ok(Some(report)) => report,
-        Ok(None) => return Err(unknown_plan(&store, &id)?),
-        Err(PictureError::Store(e)) => return Err(e.into()),
-        Err(e) => return Err(Failure::Refused(e.to_string())),
-    };
+    let report = buurtbeeld_analysis::known_plan_report(&store, &id)?;
     match format {
         OutputFormat::Json => println!(
             "{}",

@@ -4,6 +4,9 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use buurtbeeld_cube::AreaCode;
+
+use crate::cli::SubjectArgs;
 use crate::commands::{self, Outcome, PictureArgs};
 
 /// The demo files, bundled in the binary so the demo runs anywhere. The data is real
@@ -68,9 +71,11 @@ pub fn run(data_dir: &Path) -> Outcome {
         commands::picture(
             data_dir,
             PictureArgs {
-                area: area.to_owned(),
-                theme: Some(theme.to_owned()),
-                category: None,
+                area: AreaCode::parse(area).context("a demo area code")?,
+                subject: SubjectArgs {
+                    theme: Some(theme.to_owned()),
+                    category: None,
+                },
                 year,
                 month: None,
                 source: None,

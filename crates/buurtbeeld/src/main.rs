@@ -30,8 +30,7 @@ fn main() -> ExitCode {
         } => commands::import(&data_dir, &files, kind.as_deref(), release, year, by),
         Command::Picture {
             area,
-            theme,
-            category,
+            subject,
             year,
             month,
             source,
@@ -40,8 +39,7 @@ fn main() -> ExitCode {
             &data_dir,
             commands::PictureArgs {
                 area,
-                theme,
-                category,
+                subject,
                 year,
                 month,
                 source,
@@ -64,26 +62,24 @@ fn main() -> ExitCode {
             id,
             format,
             export: None,
-        } => {
-            let format = if format == "json" {
-                buurtbeeld_render::OutputFormat::Json
-            } else {
-                buurtbeeld_render::OutputFormat::Table
-            };
-            commands::plan(&data_dir, id.as_deref(), format)
-        }
+        } => commands::plan(&data_dir, id.as_deref(), format.into()),
         Command::Report {
             document,
             year,
             id,
             area,
             out,
-        } => commands::report(&data_dir, &document, id.as_deref(), area, year, &out),
+        } => commands::report(&data_dir, document, id.as_deref(), area, year, &out),
         Command::Effect {
             intervention,
             method,
             format,
-        } => commands::effect(&data_dir, intervention.as_deref(), &method, format.into()),
+        } => commands::effect(
+            &data_dir,
+            intervention.as_deref(),
+            method.into(),
+            format.into(),
+        ),
         Command::Formats => commands::formats(),
         Command::Dump => commands::dump(&data_dir),
     };

@@ -24,7 +24,7 @@
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Intervention, Period, Series};
 use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
-use buurtbeeld_stats::difference_in_differences::difference_in_differences;
+use buurtbeeld_stats::difference_in_differences::{difference_in_differences, DidError};
 use buurtbeeld_stats::synthetic_control::{synthetic_control_with_placebos, SynthError};
 use buurtbeeld_stats::{poisson_exact_test, rate_ratio_interval};
 use buurtbeeld_store::Store;
@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::plan::subject_of;
 use crate::{
     attribution, choose_source, descendants, parse_multipolygon, resolve_subject, sum_over,
-    PictureError, PictureRequest, ALPHA,
+    EffectError, PictureError, PictureRequest, ALPHA,
 };
 
 /// Months before the start an estimate needs at least (one full seasonal cycle).
@@ -166,9 +166,15 @@ pub fn effect(
     store: &Store,
     id: &str,
     method: EffectMethod,
-) -> Result<Option<EffectReport>, PictureError> {
+) -> Result<EffectReport, EffectError> {
     let Some(intervention) = store.intervention(id)? else {
-        return Ok(None);
+        let known: Vec<String> = store.interventions()?.into_iter().map(|i| i.id).collect();
+        let known = if known.is_empty() {
+            "geen".to_owned()
+        } else {
+            known.join(", ")
+        };
+        return Err(EffectError::UnknownIntervention(id.to_owned(), known));
     };
     let panel = read_panel(store, &intervention)?;
     let start = intervention.start_period().ordinal();
@@ -217,7 +223,7 @@ pub fn effect(
     }
     let displacement = wanted(EffectMethod::Displacement)
         .then(|| displacement(&panel, &neighbours, &excluded, start_index));
-    Ok(Some(EffectReport {
+    Ok(EffectReport {
         subject_label: panel.subject_label.clone(),
         level: panel.level,
         treated,
@@ -230,7 +236,7 @@ pub fn effect(
         attribution: attribution(&panel.source),
         source: panel.source,
         intervention,
-    }))
+    })
 }
 
 /// Why the counts of a group of areas carry no estimate, if they do not.
@@ -286,7 +292,7 @@ fn month_text(period: Period) -> String {
 
 /// Monthly counts of the intervention's indicator for every area of its level in the gemeente,
 /// over the months every one of them has a figure for, up to the intervention's end.
-fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, PictureError> {
+fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, EffectError> {
     let gemeente = &intervention.municipality;
     let info = store
         .area(gemeente)?
@@ -324,7 +330,7 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Pictu
         let own: Vec<Series> = categories
             .iter()
             .map(|c| {
-                Ok::<_, PictureError>(
+                Ok::<_, EffectError>(
                     store
                         .series(&source, &area.code, c, Frequency::Month)?
                         .unwrap_or_default(),
@@ -340,10 +346,7 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Pictu
         .flat_map(|s| s.iter().map(|(p, _)| p))
         .collect();
     let (Some(&first), Some(&last)) = (ordinals.iter().min(), ordinals.iter().max()) else {
-        return Err(PictureError::NoData(
-            gemeente.clone(),
-            format!(" in source {source}"),
-        ));
+        return Err(PictureError::no_data(gemeente, Some(&*source)).into());
     };
     let last = intervention
         .end_period()
@@ -492,19 +495,7 @@ fn did(
         .collect();
     let n_focus = focus_series.len() as f64;
     let mean_focus: Vec<f64> = observed.iter().map(|v| v / n_focus.max(1.0)).collect();
-    let mut candidates: Vec<ComparisonArea> = panel
-        .areas
-        .iter()
-        .filter(|a| !focus.contains(&a.0) && !excluded.contains(&a.0))
-        .map(|(code, name, values)| ComparisonArea {
-            code: code.clone(),
-            name: name.clone(),
-            pre_rmse: rmse(&values[..start], &mean_focus[..start]),
-            weight: None,
-        })
-        .collect();
-    candidates.sort_by(|a, b| a.pre_rmse.total_cmp(&b.pre_rmse).then(a.code.cmp(&b.code)));
-    candidates.truncate(COMPARISON_AREAS);
+    let candidates = comparison_areas(panel, focus, excluded, &mean_focus[..start]);
     let comparison_series: Vec<&Vec<f64>> = candidates
         .iter()
         .filter_map(|c| panel.areas.iter().find(|a| a.0 == c.code).map(|a| &a.2))
@@ -546,30 +537,7 @@ fn did(
             ),
         }
     } else {
-        let mut rows: Vec<Vec<f64>> = focus_series.iter().map(|s| (*s).clone()).collect();
-        rows.extend(comparison_series.iter().map(|s| (*s).clone()));
-        let flags: Vec<bool> = (0..rows.len()).map(|i| i < focus_series.len()).collect();
-        match difference_in_differences(&rows, &flags, start) {
-            Ok(estimate) => {
-                let post_months = (months - start) as f64;
-                let incidents = estimate.effect * n_focus * post_months;
-                let actual: f64 = observed[start..].iter().sum();
-                let expected = actual - incidents;
-                let scale = 100.0 * n_focus * post_months / expected;
-                let inference = &estimate.area_level;
-                Verdict::Estimate {
-                    incidents,
-                    percent: 100.0 * incidents / expected,
-                    percent_lower: Some(inference.interval.0 * scale),
-                    percent_upper: Some(inference.interval.1 * scale),
-                    p_value: inference.p_value,
-                    distinguishable: inference.p_value < ALPHA,
-                }
-            }
-            Err(e) => Verdict::Insufficient {
-                reason: e.to_string(),
-            },
-        }
+        did_verdict(&focus_series, &comparison_series, &observed, start)
     };
     EffectEstimate {
         method: "did",
@@ -579,6 +547,66 @@ fn did(
         counterfactual,
         pre_fit_rmse,
         comparison: candidates,
+    }
+}
+
+/// The areas most like the focus before the start (by RMSE against the focus areas' mean),
+/// outside the focus and the excluded (bordering) areas; at most [`COMPARISON_AREAS`].
+fn comparison_areas(
+    panel: &Panel,
+    focus: &[AreaCode],
+    excluded: &[AreaCode],
+    mean_focus_before: &[f64],
+) -> Vec<ComparisonArea> {
+    let start = mean_focus_before.len();
+    let mut candidates: Vec<ComparisonArea> = panel
+        .areas
+        .iter()
+        .filter(|a| !focus.contains(&a.0) && !excluded.contains(&a.0))
+        .map(|(code, name, values)| ComparisonArea {
+            code: code.clone(),
+            name: name.clone(),
+            pre_rmse: rmse(&values[..start], mean_focus_before),
+            weight: None,
+        })
+        .collect();
+    candidates.sort_by(|a, b| a.pre_rmse.total_cmp(&b.pre_rmse).then(a.code.cmp(&b.code)));
+    candidates.truncate(COMPARISON_AREAS);
+    candidates
+}
+
+/// The difference-in-differences verdict: the effect in incidents and percent of what was
+/// expected, with the area-level (Donald-Lang) interval and p-value.
+fn did_verdict(
+    focus_series: &[&Vec<f64>],
+    comparison_series: &[&Vec<f64>],
+    observed: &[f64],
+    start: usize,
+) -> Verdict {
+    let n_focus = focus_series.len() as f64;
+    let mut rows: Vec<Vec<f64>> = focus_series.iter().map(|s| (*s).clone()).collect();
+    rows.extend(comparison_series.iter().map(|s| (*s).clone()));
+    let flags: Vec<bool> = (0..rows.len()).map(|i| i < focus_series.len()).collect();
+    match difference_in_differences(&rows, &flags, start) {
+        Ok(estimate) => {
+            let post_months = (observed.len() - start) as f64;
+            let incidents = estimate.effect * n_focus * post_months;
+            let actual: f64 = observed[start..].iter().sum();
+            let expected = actual - incidents;
+            let scale = 100.0 * n_focus * post_months / expected;
+            let inference = &estimate.area_level;
+            Verdict::Estimate {
+                incidents,
+                percent: 100.0 * incidents / expected,
+                percent_lower: Some(inference.interval.0 * scale),
+                percent_upper: Some(inference.interval.1 * scale),
+                p_value: inference.p_value,
+                distinguishable: inference.p_value < ALPHA,
+            }
+        }
+        Err(error) => Verdict::Insufficient {
+            reason: did_shortage(&error).to_owned(),
+        },
     }
 }
 
@@ -654,7 +682,7 @@ fn synth(
                 donors.len()
             ))
         }
-        Err(e) => return insufficient(e.to_string()),
+        Err(error) => return insufficient(synth_shortage(&error)),
     };
     let incidents: f64 = fit.gap[start..].iter().sum();
     let expected: f64 = fit.synthetic[start..].iter().sum();
@@ -694,6 +722,34 @@ fn synth(
 fn rmse(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().max(1) as f64;
     (a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>() / n).sqrt()
+}
+
+/// Why difference-in-differences gave no estimate, in Dutch (the stats crate speaks English).
+fn did_shortage(error: &DidError) -> &'static str {
+    match error {
+        DidError::Unbalanced => "de reeksen van de gebieden zijn niet even lang",
+        DidError::NoComparison => {
+            "nodig zijn minstens één interventiegebied en één vergelijkingsgebied, drie gebieden \
+             in totaal"
+        }
+        DidError::NoPrePeriodOrPostPeriod => {
+            "nodig is minstens één maand vóór en één maand na de start"
+        }
+    }
+}
+
+/// Why the synthetic control gave no estimate, in Dutch (the stats crate speaks English).
+fn synth_shortage(error: &SynthError) -> String {
+    match error {
+        SynthError::TooFewDonors => "te weinig andere gebieden om mee te vergelijken".to_owned(),
+        SynthError::Unbalanced => "de reeksen van de gebieden zijn niet even lang".to_owned(),
+        SynthError::NoPrePeriodOrPostPeriod => {
+            "nodig is minstens één maand vóór en één maand na de start".to_owned()
+        }
+        SynthError::Solver(detail) => {
+            format!("de optimalisatie van de synthetische controle convergeerde niet ({detail})")
+        }
+    }
 }
 
 #[cfg(test)]

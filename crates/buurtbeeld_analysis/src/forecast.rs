@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::{
     attribution, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
-    sum_over, PictureError, PictureRequest, Subject,
+    sum_over, ForecastError, PictureError, PictureRequest, Subject,
 };
 
 /// Months of rolling origins in the backtest.
@@ -104,6 +104,56 @@ struct Panel {
     future: Vec<Vec<Option<u64>>>,
 }
 
+/// The history's months: from the first January with a figure to the month before `from`;
+/// at least two seasons.
+fn history_axis(
+    own: &[Vec<Series>],
+    parent_series: &Vec<Series>,
+    from: Period,
+    area: &AreaCode,
+    source: &str,
+) -> Result<(Period, Vec<i64>), ForecastError> {
+    let first = own
+        .iter()
+        .chain(std::iter::once(parent_series))
+        .flat_map(|s| s.iter().filter_map(|s| s.iter().next().map(|(p, _)| p)))
+        .min()
+        .ok_or_else(|| PictureError::no_data(area, Some(&*source)))?;
+    let start_year = match Period::from_ordinal(Frequency::Month, first) {
+        Period::Month { year, month: 1 } => year,
+        Period::Month { year, .. } => year + 1,
+        Period::Year(y) => y,
+    };
+    let start = Period::Month {
+        year: start_year,
+        month: 1,
+    };
+    let months: Vec<i64> = (start.ordinal()..from.ordinal()).collect();
+    if months.len() < 2 * SEASON {
+        return Err(ForecastError::TooShort {
+            area: area.clone(),
+            months: months.len(),
+        });
+    }
+    Ok((start, months))
+}
+
+/// The area's land surface in square metres (RD New), if the store has its boundary.
+fn land_area(store: &Store, code: &AreaCode) -> Result<Option<f64>, ForecastError> {
+    Ok(store
+        .area_geometry(code)?
+        .as_deref()
+        .and_then(parse_multipolygon)
+        .map(|shape| {
+            shape
+                .map_coords(|c| {
+                    let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
+                    geo::Coord { x, y }
+                })
+                .unsigned_area()
+        }))
+}
+
 fn panel(
     store: &Store,
     area: &AreaCode,
@@ -112,13 +162,13 @@ fn panel(
     source: Option<&str>,
     from: Period,
     horizon: usize,
-) -> Result<(Panel, String, String, String, String), PictureError> {
+) -> Result<(Panel, String, String, String, String), ForecastError> {
     let info = store
         .area(area)?
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
     let (subject_id, subject_label, categories) = resolve_subject(store, subject)?;
     let Period::Month { year, month } = from else {
-        return Err(PictureError::NotAMonth(from.to_string()));
+        return Err(ForecastError::NotAMonth(from.to_string()));
     };
     let source = choose_source(
         store,
@@ -136,7 +186,7 @@ fn panel(
         Some(level) => descendants(store, &info, Some(level))?,
         None => vec![info.clone()],
     };
-    let read = |code: &AreaCode| -> Result<Vec<Series>, PictureError> {
+    let read = |code: &AreaCode| -> Result<Vec<Series>, ForecastError> {
         categories
             .iter()
             .map(|c| {
@@ -151,30 +201,7 @@ fn panel(
         .map(|a| read(&a.code))
         .collect::<Result<_, _>>()?;
     let parent_series = read(area)?;
-    // The axis: from the first January with a figure to the month before `from`.
-    let first = own
-        .iter()
-        .chain(std::iter::once(&parent_series))
-        .flat_map(|s| s.iter().filter_map(|s| s.iter().next().map(|(p, _)| p)))
-        .min()
-        .ok_or_else(|| PictureError::NoData(area.clone(), format!(" in source {source}")))?;
-    let first = Period::from_ordinal(Frequency::Month, first);
-    let start_year = match first {
-        Period::Month { year, month: 1 } => year,
-        Period::Month { year, .. } => year + 1,
-        Period::Year(y) => y,
-    };
-    let start = Period::Month {
-        year: start_year,
-        month: 1,
-    };
-    let months: Vec<i64> = (start.ordinal()..from.ordinal()).collect();
-    if months.len() < 2 * SEASON {
-        return Err(PictureError::TooShort {
-            area: area.clone(),
-            months: months.len(),
-        });
-    }
+    let (start, months) = history_axis(&own, &parent_series, from, area, &source)?;
     let mut areas = Vec::new();
     let mut future = Vec::new();
     for (info, series) in listed.iter().zip(&own) {
@@ -183,18 +210,7 @@ fn panel(
             .map(|&m| sum_over(series, &[m]).map(|c| c as f64))
             .collect();
         let Some(values) = values else { continue };
-        let land = store
-            .area_geometry(&info.code)?
-            .as_deref()
-            .and_then(parse_multipolygon)
-            .map(|shape| {
-                shape
-                    .map_coords(|c| {
-                        let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
-                        geo::Coord { x, y }
-                    })
-                    .unsigned_area()
-            });
+        let land = land_area(store, &info.code)?;
         future.push(
             (0..horizon as i64)
                 .map(|h| sum_over(series, &[from.ordinal() + h]))
@@ -203,10 +219,7 @@ fn panel(
         areas.push((info.code.clone(), info.name.clone(), values, land));
     }
     if areas.is_empty() {
-        return Err(PictureError::NoData(
-            area.clone(),
-            format!(" in source {source}"),
-        ));
+        return Err(PictureError::no_data(area, Some(&*source)).into());
     }
     let parent: Vec<f64> = match months
         .iter()
@@ -233,7 +246,7 @@ fn panel(
 }
 
 /// Forecasts; see the module docs.
-pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, PictureError> {
+pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, ForecastError> {
     let (panel, area_name, subject, subject_label, source) = panel(
         store,
         &request.area,
@@ -251,7 +264,7 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, P
                 .iter()
                 .position(|m| m.name() == name)
                 .ok_or_else(|| {
-                    PictureError::UnknownMethod(name.clone(), method_names().join(", "))
+                    ForecastError::UnknownMethod(name.clone(), method_names().join(", "))
                 })?,
         ),
     };
@@ -287,7 +300,7 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, P
                 ));
                 let point = methods[0]
                     .forecast(series, &context, request.horizon)
-                    .ok_or_else(|| PictureError::TooShort {
+                    .ok_or_else(|| ForecastError::TooShort {
                         area: code.clone(),
                         months: series.len(),
                     })?;
@@ -311,21 +324,7 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, P
             history_start: panel.start.to_string(),
             history: series.clone(),
         });
-        for (h, &actual) in actuals.iter().enumerate() {
-            rows.push(ForecastRow {
-                code: code.clone(),
-                name: name.clone(),
-                month: Period::from_ordinal(Frequency::Month, request.from.ordinal() + h as i64)
-                    .to_string(),
-                forecast: forecast.mean[h],
-                lower_80: forecast.lower_80[h],
-                upper_80: forecast.upper_80[h],
-                lower_95: forecast.lower_95[h],
-                upper_95: forecast.upper_95[h],
-                method,
-                actual,
-            });
-        }
+        rows.extend(forecast_rows(code, name, &forecast, method, request.from, actuals));
     }
     Ok(Forecasts {
         area: request.area.clone(),
@@ -341,6 +340,33 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, P
         rows,
         notes,
     })
+}
+
+/// One row per month ahead: the forecast with its intervals, and what happened if known.
+fn forecast_rows(
+    code: &AreaCode,
+    name: &str,
+    forecast: &Forecast,
+    method: &'static str,
+    from: Period,
+    actuals: &[Option<u64>],
+) -> Vec<ForecastRow> {
+    actuals
+        .iter()
+        .enumerate()
+        .map(|(h, &actual)| ForecastRow {
+            code: code.clone(),
+            name: name.to_owned(),
+            month: Period::from_ordinal(Frequency::Month, from.ordinal() + h as i64).to_string(),
+            forecast: forecast.mean[h],
+            lower_80: forecast.lower_80[h],
+            upper_80: forecast.upper_80[h],
+            lower_95: forecast.lower_95[h],
+            upper_95: forecast.upper_95[h],
+            method,
+            actual,
+        })
+        .collect()
 }
 
 /// Backtest scores of every method over all listed areas.
@@ -387,7 +413,7 @@ pub struct Backtest {
 }
 
 /// Backtests every method on every listed area, with months before `until` only.
-pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest, PictureError> {
+pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest, ForecastError> {
     let (panel, area_name, _, subject_label, source) = panel(
         store,
         &request.area,

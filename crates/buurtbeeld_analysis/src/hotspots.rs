@@ -11,7 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use buurtbeeld_cube::{rd, AreaCode, AreaLevel, Frequency, Period, Series};
+use buurtbeeld_cube::{rd, AreaCode, CategoryCode, AreaLevel, Frequency, Period, Series};
 use buurtbeeld_stats::conditional_permutation::{conditional_permutation, DEFAULT_PERMUTATIONS};
 use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
 use buurtbeeld_stats::distance_band::distance_band_weights;
@@ -21,16 +21,16 @@ use buurtbeeld_stats::gi_star::gi_star;
 use buurtbeeld_stats::knn::knn_weights;
 use buurtbeeld_stats::local_moran::local_moran;
 use buurtbeeld_stats::multiple_testing::{adjust, Correction, DEFAULT_ALPHA};
-use buurtbeeld_stats::spike::spike;
+use buurtbeeld_stats::spike::{spike, Spike};
 use buurtbeeld_stats::weights::SpatialWeights;
 use buurtbeeld_store::{AreaInfo, Store};
 use geo::{Centroid, MapCoords, MultiPolygon};
 
 use crate::{
-    attribution, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
-    sum_over, PictureError, PictureRequest, Subject,
+    attribution, covered_span, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
+    sum_over, HotspotError, PictureError, PictureRequest, Subject,
 };
-use buurtbeeld_cube::dutch::{decimal, p_value};
+use buurtbeeld_cube::dutch::{decimal, p_phrase};
 
 /// The seed of the permutations unless the user chooses one: the same request gives the same
 /// p-values.
@@ -55,7 +55,9 @@ impl FromStr for WeightsRule {
 
     fn from_str(text: &str) -> Result<WeightsRule, String> {
         let expected = || {
-            format!("'{text}' is not a weights rule; expected queen, rook, knn:K (K ≥ 1) or distance:METRES")
+            format!(
+                "'{text}' is geen burenregel; verwacht queen, rook, knn:K (K ≥ 1) of distance:METERS"
+            )
         };
         match text.split_once(':') {
             None if text == "queen" => Ok(WeightsRule::Queen),
@@ -103,7 +105,7 @@ impl FromStr for Measure {
             "count" => Ok(Measure::Count),
             "per_1000" => Ok(Measure::Per1000),
             _ => Err(format!(
-                "'{text}' is not a measure; expected count or per_1000"
+                "'{text}' is geen maat; verwacht count of per_1000"
             )),
         }
     }
@@ -116,8 +118,27 @@ pub fn parse_correction(text: &str) -> Result<Correction, String> {
         "bonferroni" => Ok(Correction::Bonferroni),
         "none" => Ok(Correction::None),
         _ => Err(format!(
-            "'{text}' is not a correction; expected bh (Benjamini-Hochberg), bonferroni or none"
+            "'{text}' is geen correctie; verwacht bh (Benjamini-Hochberg), bonferroni of none"
         )),
+    }
+}
+
+/// The JSON name of a correction.
+fn correction_code<S: serde::Serializer>(
+    correction: &Correction,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(correction_name(*correction))
+}
+
+/// The JSON code of an emerging class, e.g. `new_hot_spot`.
+fn emerging_code<S: serde::Serializer>(
+    class: &Option<EmergingClass>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match class {
+        Some(class) => serializer.serialize_str(&class.code()),
+        None => serializer.serialize_none(),
     }
 }
 
@@ -216,8 +237,10 @@ pub struct HotspotRow {
     pub lisa_p_adjusted: Option<f64>,
     pub lisa_significant: bool,
     pub class: HotspotClass,
-    /// The emerging-hotspot category over the window (e.g. `persistent_hot_spot`).
-    pub emerging_class: Option<String>,
+    /// The emerging-hotspot category over the window (JSON: its code, e.g.
+    /// `persistent_hot_spot`).
+    #[serde(serialize_with = "emerging_code")]
+    pub emerging_class: Option<EmergingClass>,
     /// Expected count from the area's own preceding periods.
     pub expected: Option<f64>,
     /// Probability of at least this count given `expected`.
@@ -241,7 +264,8 @@ pub struct Hotspots {
     pub weights: String,
     pub permutations: usize,
     pub seed: u64,
-    pub correction: &'static str,
+    #[serde(serialize_with = "correction_code")]
+    pub correction: Correction,
     pub alpha: f64,
     /// The periods of the emerging-hotspot window, oldest first.
     pub emerging_periods: Vec<String>,
@@ -264,10 +288,94 @@ struct Member {
     info: AreaInfo,
     shape: MultiPolygon<f64>,
     series: Vec<Series>,
+    /// The figure for the requested period, once known.
+    count: u64,
+    population: Option<u64>,
+}
+
+/// What the request reads: the subject, the source table, its frequency, and the areas.
+struct Scope {
+    area: AreaInfo,
+    subject: String,
+    subject_label: String,
+    categories: Vec<CategoryCode>,
+    source: String,
+    frequency: Frequency,
+}
+
+/// The areas analysed, what was left out and why.
+struct Panel {
+    members: Vec<Member>,
+    not_analysed: Vec<AreaCode>,
+    notes: Vec<String>,
 }
 
 /// Runs the analysis; see the module docs.
-pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, PictureError> {
+pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, HotspotError> {
+    let scope = scope(store, request)?;
+    let mut panel = read_panel(store, request, &scope)?;
+    keep_areas_with_a_figure(request, &scope, &mut panel)?;
+    read_population(store, request, &mut panel)?;
+    if request.measure == Measure::Per1000 {
+        keep_inhabited_areas(request, &mut panel)?;
+    }
+    let Panel {
+        members,
+        mut not_analysed,
+        mut notes,
+    } = panel;
+
+    let weights = build_weights(&members, request.weights);
+    let islands: Vec<AreaCode> = weights
+        .islands()
+        .into_iter()
+        .map(|i| members[i].info.code.clone())
+        .collect();
+    if !islands.is_empty() {
+        notes.push(format!(
+            "Zonder buren bij '{}' (niet getoetst): {}.",
+            request.weights,
+            islands
+                .iter()
+                .map(AreaCode::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let current: Vec<u64> = members.iter().map(|m| m.count).collect();
+    let values = measure_values(request.measure, &members, &current);
+    let (window, emerging) = emerging(request, scope.frequency, &members, &weights, &mut notes);
+    let (history, spikes) = spikes(request, scope.frequency, &members, &mut notes);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let rows = rows(request, &members, &weights, &values, emerging.as_deref(), &spikes, mean);
+    not_analysed.sort();
+    Ok(Hotspots {
+        area: scope.area.code.clone(),
+        area_name: scope.area.name.clone(),
+        level: request.level,
+        subject: scope.subject,
+        subject_label: scope.subject_label,
+        attribution: attribution(&scope.source),
+        source: scope.source,
+        period: request.period.to_string(),
+        measure: request.measure,
+        weights: request.weights.to_string(),
+        permutations: request.permutations,
+        seed: request.seed,
+        correction: request.correction,
+        alpha: request.alpha,
+        emerging_periods: window.iter().map(Period::to_string).collect(),
+        spike_history: history.iter().map(Period::to_string).collect(),
+        mean,
+        islands,
+        not_analysed,
+        rows,
+        notes,
+    })
+}
+
+/// The area, the subject's categories and the source table the request reads.
+fn scope(store: &Store, request: &HotspotRequest) -> Result<Scope, HotspotError> {
     let area = store
         .area(&request.area)?
         .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
@@ -288,12 +396,25 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
         },
     )?;
     let frequency = source_frequency(store, &request.area, &source, month.is_some())?;
-    let mut notes = Vec::new();
+    Ok(Scope {
+        area,
+        subject,
+        subject_label,
+        categories,
+        source,
+        frequency,
+    })
+}
 
-    let candidates = descendants(store, &area, Some(request.level))?;
+/// The areas at the requested level with their boundaries and series; at least three.
+fn read_panel(
+    store: &Store,
+    request: &HotspotRequest,
+    scope: &Scope,
+) -> Result<Panel, HotspotError> {
     let mut members = Vec::new();
     let mut without_shape = Vec::new();
-    for info in candidates {
+    for info in descendants(store, &scope.area, Some(request.level))? {
         let shape = store
             .area_geometry(&info.code)?
             .as_deref()
@@ -302,11 +423,11 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
             without_shape.push(info.code.to_string());
             continue;
         };
-        let mut series = Vec::with_capacity(categories.len());
-        for category in &categories {
+        let mut series = Vec::with_capacity(scope.categories.len());
+        for category in &scope.categories {
             series.push(
                 store
-                    .series(&source, &info.code, category, frequency)?
+                    .series(&scope.source, &info.code, category, scope.frequency)?
                     .unwrap_or_default(),
             );
         }
@@ -314,180 +435,188 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
             info,
             shape,
             series,
+            count: 0,
+            population: None,
         });
     }
     if members.len() < 3 {
-        return Err(PictureError::NoBoundaries {
+        return Err(HotspotError::NoBoundaries {
             area: request.area.clone(),
-            level: request.level.to_string(),
+            level: request.level,
         });
     }
+    let mut notes = Vec::new();
     if !without_shape.is_empty() {
         notes.push(format!(
             "Zonder grenzen, niet geanalyseerd: {}.",
             without_shape.join(", ")
         ));
     }
+    Ok(Panel {
+        members,
+        not_analysed: Vec::new(),
+        notes,
+    })
+}
 
-    let step = |back: usize| step_ordinals(request.period, frequency, back);
-    let counts_at = |ordinals: &[i64]| -> Vec<Option<u64>> {
-        members
-            .iter()
-            .map(|m| sum_over(&m.series, ordinals))
-            .collect()
-    };
-    let current = counts_at(&step(0));
+/// Areas without a figure for the period (withheld, not published) drop out.
+fn keep_areas_with_a_figure(
+    request: &HotspotRequest,
+    scope: &Scope,
+    panel: &mut Panel,
+) -> Result<(), HotspotError> {
+    let ordinals = step_ordinals(request.period, scope.frequency, 0);
+    let current: Vec<Option<u64>> = panel
+        .members
+        .iter()
+        .map(|m| sum_over(&m.series, &ordinals))
+        .collect();
     if current.iter().all(Option::is_none) {
         return Err(PictureError::PeriodNotCovered {
             area: request.area.clone(),
             period: request.period.to_string(),
-            source_table: source.clone(),
-            covered: covered(&members, frequency),
-        });
+            source_table: scope.source.clone(),
+            covered: covered(&panel.members, scope.frequency),
+        }
+        .into());
     }
-    // Areas without a figure for the period (withheld, not published) drop out.
-    let mut not_analysed = Vec::new();
-    let (members, current): (Vec<Member>, Vec<u64>) = {
-        let mut kept = Vec::new();
-        let mut dropped = Vec::new();
-        for (member, count) in members.into_iter().zip(current) {
-            match count {
-                Some(c) => kept.push((member, c)),
-                None => {
-                    dropped.push(member.info.code.to_string());
-                    not_analysed.push(member.info.code);
-                }
+    let mut dropped = Vec::new();
+    let mut kept = Vec::new();
+    for (mut member, count) in std::mem::take(&mut panel.members).into_iter().zip(current) {
+        match count {
+            Some(count) => {
+                member.count = count;
+                kept.push(member);
+            }
+            None => {
+                dropped.push(member.info.code.to_string());
+                panel.not_analysed.push(member.info.code);
             }
         }
-        if !dropped.is_empty() {
-            notes.push(format!(
-                "Geen cijfer voor deze periode, niet geanalyseerd: {}.",
+    }
+    panel.members = kept;
+    if !dropped.is_empty() {
+        panel.notes.push(format!(
+            "Geen cijfer voor deze periode, niet geanalyseerd: {}.",
+            dropped.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// Each area's inhabitants in the period's year, where the store has them.
+fn read_population(
+    store: &Store,
+    request: &HotspotRequest,
+    panel: &mut Panel,
+) -> Result<(), HotspotError> {
+    for member in &mut panel.members {
+        member.population = store
+            .population(&member.info.code, request.period.calendar_year())?
+            .map(|p| p.inhabitants);
+    }
+    Ok(())
+}
+
+/// A rate per inhabitant exists only where people live: for rates, areas without inhabitants
+/// (or without a population figure) drop out and the neighbours are those among the rest.
+fn keep_inhabited_areas(request: &HotspotRequest, panel: &mut Panel) -> Result<(), HotspotError> {
+    let mut dropped = Vec::new();
+    let mut kept = Vec::new();
+    for member in std::mem::take(&mut panel.members) {
+        if member.population.is_some_and(|p| p > 0) {
+            kept.push(member);
+        } else {
+            dropped.push(format!("{} ({})", member.info.code, member.count));
+            panel.not_analysed.push(member.info.code);
+        }
+    }
+    if kept.len() < 3 {
+        return Err(HotspotError::NoPopulation(request.area.clone()));
+    }
+    panel.members = kept;
+    panel.notes.push(format!(
+        "Per 1.000 inwoners, empirical-Bayes gladgestreken: kleine buurten worden naar het \
+         gemiddelde getrokken.{}",
+        if dropped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Zonder inwoners (of inwonertal), dus zonder cijfer per inwoner, niet \
+                 geanalyseerd; tussen haakjes het aantal: {}.",
                 dropped.join(", ")
-            ));
+            )
         }
-        kept.into_iter().unzip()
-    };
+    ));
+    Ok(())
+}
 
-    let population: Vec<Option<u64>> = members
-        .iter()
-        .map(|m| {
-            store
-                .population(&m.info.code, request.period.calendar_year())
-                .map(|p| p.map(|p| p.inhabitants))
-        })
-        .collect::<Result<_, _>>()?;
-    // A rate per inhabitant exists only where people live: for rates, areas without
-    // inhabitants (or without a population figure) drop out and the neighbours are those
-    // among the rest.
-    let (members, current, population) = if request.measure == Measure::Per1000 {
-        let mut kept = (Vec::new(), Vec::new(), Vec::new());
-        let mut dropped = Vec::new();
-        for ((member, count), inhabitants) in members.into_iter().zip(current).zip(population) {
-            match inhabitants {
-                Some(p) if p > 0 => {
-                    kept.0.push(member);
-                    kept.1.push(count);
-                    kept.2.push(Some(p));
-                }
-                _ => {
-                    dropped.push(format!("{} ({count})", member.info.code));
-                    not_analysed.push(member.info.code);
-                }
-            }
-        }
-        if kept.0.len() < 3 {
-            return Err(PictureError::NoPopulation(request.area.clone()));
-        }
-        notes.push(format!(
-            "Per 1.000 inwoners, empirical-Bayes gladgestreken: kleine buurten worden naar het \
-             gemiddelde getrokken.{}",
-            if dropped.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " Zonder inwoners (of inwonertal), dus zonder cijfer per inwoner, niet \
-                     geanalyseerd; tussen haakjes het aantal: {}.",
-                    dropped.join(", ")
-                )
-            }
-        ));
-        kept
-    } else {
-        (members, current, population)
-    };
-
-    let weights = build_weights(&members, request.weights);
-    let islands: Vec<AreaCode> = weights
-        .islands()
-        .into_iter()
-        .map(|i| members[i].info.code.clone())
-        .collect();
-    if !islands.is_empty() {
-        notes.push(format!(
-            "Zonder buren bij '{}' (niet getoetst): {}.",
-            request.weights,
-            islands
+/// The analysed values of `counts` (one per member): the counts, or smoothed rates per 1.000.
+fn measure_values(measure: Measure, members: &[Member], counts: &[u64]) -> Vec<f64> {
+    let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    match measure {
+        Measure::Count => counts,
+        Measure::Per1000 => {
+            let inhabitants: Vec<f64> = members
                 .iter()
-                .map(AreaCode::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-
-    let measure_values = |counts: &[u64]| -> Vec<f64> {
-        let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
-        match request.measure {
-            Measure::Count => counts,
-            Measure::Per1000 => {
-                let inhabitants: Vec<f64> =
-                    population.iter().map(|p| p.unwrap_or(0) as f64).collect();
-                empirical_bayes_rates(&counts, &inhabitants)
-                    .expect("every area kept has inhabitants")
-                    .into_iter()
-                    .map(|r| r.expect("inhabited") * 1000.0)
-                    .collect()
-            }
+                .map(|m| m.population.unwrap_or(0) as f64)
+                .collect();
+            // Members are inhabited here (`keep_inhabited_areas`), so every rate exists.
+            empirical_bayes_rates(&counts, &inhabitants)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| r.unwrap_or(0.0) * 1000.0)
+                .collect()
         }
-    };
-    let values = measure_values(&current);
+    }
+}
 
-    let gi = gi_star(&values, &weights);
-    let moran = local_moran(&values, &weights);
-    let simulated = conditional_permutation(&values, &weights, request.permutations, request.seed);
-    let gi_adjusted = adjust(&gi.p, request.alpha, request.correction);
-    let lisa_adjusted = adjust(&simulated.local_moran, request.alpha, request.correction);
-
-    // Emerging hot spots over the window of periods that have figures.
+/// Emerging hot spots over the unbroken run of periods with figures up to the requested one:
+/// the window's periods and, with three or more, each member's class.
+fn emerging(
+    request: &HotspotRequest,
+    frequency: Frequency,
+    members: &[Member],
+    weights: &SpatialWeights,
+    notes: &mut Vec<String>,
+) -> (Vec<Period>, Option<Vec<EmergingClass>>) {
     let window_len = request.window.unwrap_or(default_window(request.period));
     let mut window: Vec<(Period, Vec<f64>)> = Vec::new();
     for back in (0..window_len).rev() {
-        let counts: Option<Vec<u64>> = counts_at_members(&members, &step(back));
-        if let Some(counts) = counts {
-            window.push((period_back(request.period, back), measure_values(&counts)));
+        let ordinals = step_ordinals(request.period, frequency, back);
+        if let Some(counts) = counts_at_members(members, &ordinals) {
+            let values = measure_values(request.measure, members, &counts);
+            window.push((period_back(request.period, back), values));
         } else {
             window.clear(); // only an unbroken run up to the requested period counts
         }
     }
-    let emerging: Option<Vec<String>> = (window.len() >= 3).then(|| {
+    let classes = (window.len() >= 3).then(|| {
         let cube: Vec<Vec<f64>> = window.iter().map(|(_, values)| values.clone()).collect();
-        emerging_hotspots(&cube, &weights, request.alpha, request.correction)
-            .into_iter()
-            .map(EmergingClass::code)
-            .collect()
+        emerging_hotspots(&cube, weights, request.alpha, request.correction)
     });
-    if emerging.is_none() {
+    if classes.is_none() {
         notes.push(format!(
             "Opkomende hotspots vragen minstens 3 aaneengesloten perioden met cijfers; er zijn er \
              {}.",
             window.len()
         ));
     }
+    (window.into_iter().map(|(p, _)| p).collect(), classes)
+}
 
-    // Spikes: the requested period against the area's own preceding periods.
-    let history_len = default_window(request.period);
+/// Spikes: the requested period against each area's own preceding periods. Returns the
+/// history's periods and each member's spike test (None without enough history).
+fn spikes(
+    request: &HotspotRequest,
+    frequency: Frequency,
+    members: &[Member],
+    notes: &mut Vec<String>,
+) -> (Vec<Period>, Vec<Option<Spike>>) {
     let mut history: Vec<(Period, Vec<u64>)> = Vec::new();
-    for back in (1..=history_len).rev() {
-        if let Some(counts) = counts_at_members(&members, &step(back)) {
+    for back in (1..=default_window(request.period)).rev() {
+        let ordinals = step_ordinals(request.period, frequency, back);
+        if let Some(counts) = counts_at_members(members, &ordinals) {
             history.push((period_back(request.period, back), counts));
         }
     }
@@ -497,40 +626,57 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
             history.len()
         ));
     }
-    let spikes: Vec<Option<buurtbeeld_stats::spike::Spike>> = (0..members.len())
-        .map(|i| {
+    let tests = members
+        .iter()
+        .enumerate()
+        .map(|(i, member)| {
             let own: Vec<f64> = history.iter().map(|(_, c)| c[i] as f64).collect();
-            spike(current[i], &own)
+            spike(member.count, &own)
         })
         .collect();
+    (history.into_iter().map(|(p, _)| p).collect(), tests)
+}
+
+/// One row per member with its statistics and verdicts, flagged areas first.
+fn rows(
+    request: &HotspotRequest,
+    members: &[Member],
+    weights: &SpatialWeights,
+    values: &[f64],
+    emerging: Option<&[EmergingClass]>,
+    spikes: &[Option<Spike>],
+    mean: f64,
+) -> Vec<HotspotRow> {
+    let gi = gi_star(values, weights);
+    let moran = local_moran(values, weights);
+    let simulated = conditional_permutation(values, weights, request.permutations, request.seed);
+    let gi_adjusted = adjust(&gi.p, request.alpha, request.correction);
+    let lisa_adjusted = adjust(&simulated.local_moran, request.alpha, request.correction);
     let spike_p: Vec<Option<f64>> = spikes.iter().map(|s| s.map(|s| s.p_upper)).collect();
     let spike_adjusted = adjust(&spike_p, request.alpha, request.correction);
-
-    let mean = values.iter().sum::<f64>() / values.len() as f64;
     let decimals = match request.measure {
         Measure::Count => 0,
         Measure::Per1000 => 1,
     };
-    let mut rows: Vec<HotspotRow> = (0..members.len())
-        .map(|i| {
+    let mut rows: Vec<HotspotRow> = members
+        .iter()
+        .enumerate()
+        .map(|(i, member)| {
             let k = weights.cardinality(i);
-            let neighbours_mean = (k > 0).then(|| weights.lag_sum(i, &values) / k as f64);
             let class = match gi.z[i] {
                 None if k == 0 => HotspotClass::Island,
                 Some(z) if gi_adjusted.reject[i] && z > 0.0 => HotspotClass::Hot,
                 Some(z) if gi_adjusted.reject[i] && z < 0.0 => HotspotClass::Cold,
                 _ => HotspotClass::None,
             };
-            let spiked = spike_adjusted.reject[i]
-                && spikes[i].is_some_and(|s| current[i] as f64 > s.expected);
             let mut row = HotspotRow {
-                code: members[i].info.code.clone(),
-                name: members[i].info.name.clone(),
+                code: member.info.code.clone(),
+                name: member.info.name.clone(),
                 value: values[i],
-                count: current[i],
-                population: population[i],
+                count: member.count,
+                population: member.population,
                 neighbours: k,
-                neighbours_mean,
+                neighbours_mean: (k > 0).then(|| weights.lag_sum(i, values) / k as f64),
                 gi_star_z: gi.z[i],
                 gi_star_p: gi.p[i],
                 gi_star_p_sim: simulated.gi_star[i],
@@ -541,11 +687,12 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
                 lisa_p_adjusted: lisa_adjusted.p_adjusted[i],
                 lisa_significant: lisa_adjusted.reject[i],
                 class,
-                emerging_class: emerging.as_ref().map(|e| e[i].clone()),
+                emerging_class: emerging.map(|e| e[i]),
                 expected: spikes[i].map(|s| s.expected),
                 spike_p: spike_p[i],
                 spike_p_adjusted: spike_adjusted.p_adjusted[i],
-                spike: spiked,
+                spike: spike_adjusted.reject[i]
+                    && spikes[i].is_some_and(|s| member.count as f64 > s.expected),
                 explanation: None,
             };
             row.explanation = explain(&row, mean, decimals);
@@ -564,32 +711,7 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Pic
             })
             .then_with(|| a.code.cmp(&b.code))
     });
-    Ok(Hotspots {
-        area: area.code.clone(),
-        area_name: area.name.clone(),
-        level: request.level,
-        subject,
-        subject_label,
-        attribution: attribution(&source),
-        source,
-        period: request.period.to_string(),
-        measure: request.measure,
-        weights: request.weights.to_string(),
-        permutations: request.permutations,
-        seed: request.seed,
-        correction: correction_name(request.correction),
-        alpha: request.alpha,
-        emerging_periods: window.iter().map(|(p, _)| p.to_string()).collect(),
-        spike_history: history.iter().map(|(p, _)| p.to_string()).collect(),
-        mean,
-        islands,
-        not_analysed: {
-            not_analysed.sort();
-            not_analysed
-        },
-        rows,
-        notes,
-    })
+    rows
 }
 
 /// Periods in the emerging window and the spike history unless asked otherwise: 5 years, or 12
@@ -631,8 +753,8 @@ fn explain(row: &HotspotRow, mean: f64, decimals: usize) -> Option<String> {
                 .map_or_else(|| "–".to_owned(), |m| decimal(m, 1)),
             decimal(mean, 1),
             decimal(z, 2),
-            p_text(p),
-            p_text(adjusted)
+            p_phrase(p),
+            p_phrase(adjusted)
         ));
     }
     if row.spike {
@@ -641,21 +763,11 @@ fn explain(row: &HotspotRow, mean: f64, decimals: usize) -> Option<String> {
                 "piek: {} geregistreerd, verwacht {} op eigen historie ({} na correctie)",
                 row.count,
                 decimal(expected, 1),
-                p_text(p)
+                p_phrase(p)
             ));
         }
     }
     Some(parts.join("; "))
-}
-
-/// "p = 0,003" or "p < 0,001".
-fn p_text(p: f64) -> String {
-    let text = p_value(p);
-    if text.starts_with('<') {
-        format!("p {text}")
-    } else {
-        format!("p = {text}")
-    }
 }
 
 /// The source ordinals that make up the period `back` steps before `period`.
@@ -686,14 +798,7 @@ fn covered(members: &[Member], frequency: Frequency) -> String {
         .iter()
         .flat_map(|m| m.series.iter().flat_map(|s| s.iter().map(|(p, _)| p)))
         .collect();
-    match (ordinals.iter().min(), ordinals.iter().max()) {
-        (Some(a), Some(b)) => format!(
-            "{} to {}",
-            Period::from_ordinal(frequency, *a),
-            Period::from_ordinal(frequency, *b)
-        ),
-        _ => "no periods".to_owned(),
-    }
+    covered_span(frequency, ordinals.iter().min(), ordinals.iter().max())
 }
 
 fn build_weights(members: &[Member], rule: WeightsRule) -> SpatialWeights {

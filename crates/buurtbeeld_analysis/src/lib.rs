@@ -8,6 +8,7 @@
 
 mod areas;
 mod effect;
+mod error;
 mod forecast;
 mod hotspots;
 mod picture;
@@ -29,12 +30,19 @@ pub use hotspots::{
     WeightsRule, DEFAULT_SEED,
 };
 pub use picture::{
-    complete_year_picture, picture, years_with_data, Picture, PictureError, PictureRequest,
+    complete_year_picture, picture, years_with_data, Picture, PictureRequest,
     PictureRow, Subject, ALPHA,
 };
 pub use plan::{
     complete_years, known_plan_report, plan_report, BbvIndicator, KpiProgress, KpiStatus,
     PlanReport,
 };
-pub use source::{attribution, choose_source, resolve_subject, source_frequency, ATTRIBUTION};
+pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
+pub use buurtbeeld_stats::multiple_testing::Correction;
+pub use error::{
+    AnswerError, EffectError, ForecastError, HotspotError, PictureError, PlanError, Refusal,
+};
+pub use source::{
+    attribution, choose_source, covered_span, resolve_subject, source_frequency, ATTRIBUTION,
+};
 pub use trend::{trend, Trend, TrendPoint};

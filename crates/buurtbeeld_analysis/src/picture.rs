@@ -4,9 +4,9 @@
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Value};
 use buurtbeeld_stats::poisson_exact_test;
-use buurtbeeld_store::{AreaInfo, Store, StoreError};
+use buurtbeeld_store::{AreaInfo, Store};
 
-use crate::{attribution, choose_source, descendants, resolve_subject};
+use crate::{attribution, choose_source, covered_span, descendants, resolve_subject, PictureError};
 
 /// The significance level of every test and verdict (the change test, the effect verdicts). A
 /// convention, stated in every output.
@@ -30,47 +30,6 @@ pub struct PictureRequest {
     /// List the area's descendants at this level (e.g. all buurten of a gemeente) instead of
     /// its children.
     pub level: Option<AreaLevel>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PictureError {
-    #[error("unknown area {0}: it is not in the store (import its data or boundaries first)")]
-    UnknownArea(AreaCode),
-    #[error("unknown theme '{0}'; the themes are: {1}")]
-    UnknownTheme(String, String),
-    #[error(
-        "theme '{0}' has no police categories: its figures come from another source (see \
-         `buurtbeeld themes`)"
-    )]
-    ThemeWithoutCategories(String),
-    #[error("unknown category '{0}': not a SoortMisdrijf code in the store")]
-    UnknownCategory(CategoryCode),
-    #[error("no crime figures for {0} in the store{1}")]
-    NoData(AreaCode, String),
-    #[error("no figures for {area} in {period} in source {source_table}; it covers {covered}")]
-    PeriodNotCovered {
-        area: AreaCode,
-        period: String,
-        source_table: String,
-        covered: String,
-    },
-    #[error(
-        "no boundaries for the {level} areas of {area}: import the CBS wijk- en buurtkaart \
-         (GeoJSON) first"
-    )]
-    NoBoundaries { area: AreaCode, level: String },
-    #[error("no population figures for the areas of {0}: import CBS kerncijfers first, or use --measure count")]
-    NoPopulation(AreaCode),
-    #[error("'{0}' is not a month; forecasts start at a month like 2016-01")]
-    NotAMonth(String),
-    #[error("{area} has {months} months of history before the forecast; at least 24 are needed")]
-    TooShort { area: AreaCode, months: usize },
-    #[error("unknown method '{0}'; the methods are: auto, {1}")]
-    UnknownMethod(String, String),
-    #[error("unknown plan '{0}': import its plan file first (docs/plan-files.md)")]
-    UnknownPlan(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 /// One line of the picture. Field names are the JSON contract.
@@ -105,6 +64,10 @@ pub struct Picture {
     /// E.g. `2015`, `2023-03`, or `2023-01..2023-11` for a year not yet complete.
     pub period: String,
     pub previous_period: String,
+    /// The calendar year the picture covers completely, if it does (a yearly figure, or all
+    /// twelve months); a part of a year is never shown as that year.
+    #[serde(skip)]
+    pub complete_year: Option<i32>,
     pub alpha: f64,
     pub rows: Vec<PictureRow>,
     pub notes: Vec<String>,
@@ -130,6 +93,17 @@ impl Window {
                     .to_string()
             }
             [first, .., last] => format!("{}..{}", period(*first), period(*last)),
+        }
+    }
+
+    /// The calendar year the current window covers completely, if it does.
+    fn complete_year(&self) -> Option<i32> {
+        match (self.frequency, self.current.as_slice()) {
+            (Frequency::Year, [year]) => i32::try_from(*year).ok(),
+            (Frequency::Month, [first, .., last]) if last - first == 11 => {
+                Some(Period::from_ordinal(Frequency::Month, *first).calendar_year())
+            }
+            _ => None,
         }
     }
 }
@@ -211,6 +185,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
         source,
         period: Window::label(window.frequency, &window.current),
         previous_period: Window::label(window.frequency, &window.previous),
+        complete_year: window.complete_year(),
         alpha: ALPHA,
         rows,
         notes,
@@ -236,14 +211,12 @@ pub fn complete_year_picture(
         level: None,
     };
     match picture(store, &request) {
-        // "2015" for a complete year; "2016-01..2016-06" for part of one.
-        Ok(picture) if picture.period == year.to_string() => Ok(Some(picture)),
+        Ok(picture) if picture.complete_year == Some(year) => Ok(Some(picture)),
         Ok(_)
         | Err(
-            PictureError::NoData(..)
+            PictureError::NoData { .. }
             | PictureError::PeriodNotCovered { .. }
-            | PictureError::UnknownArea(_)
-            | PictureError::NoPopulation(_),
+            | PictureError::UnknownArea(_),
         ) => Ok(None),
         Err(e) => Err(e),
     }
@@ -332,14 +305,7 @@ fn window(
         .filter(|p| published.contains(p))
         .collect();
     if current.is_empty() {
-        let covered = match (published.first(), published.last()) {
-            (Some(a), Some(b)) => format!(
-                "{} to {}",
-                Period::from_ordinal(frequency, *a),
-                Period::from_ordinal(frequency, *b)
-            ),
-            _ => "no periods".to_owned(),
-        };
+        let covered = covered_span(frequency, published.first(), published.last());
         return Err(PictureError::PeriodNotCovered {
             area: request.area.clone(),
             period: match request.month {

@@ -11,7 +11,7 @@ use buurtbeeld_cube::{
 };
 use buurtbeeld_store::{PlanVersion, Store};
 
-use crate::picture::{complete_year_picture, PictureError, Subject};
+use crate::{complete_year_picture, PictureError, PlanError, Subject};
 
 /// How a goal stands in its latest complete year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -81,7 +81,7 @@ pub struct PlanReport {
 }
 
 /// The plan of `id`, measured; `None` if there is no such plan.
-pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, PictureError> {
+pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, PlanError> {
     let Some(plan) = store.plan(id)? else {
         return Ok(None);
     };
@@ -113,8 +113,8 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, Pictur
 }
 
 /// The plan of `id`, measured, for a document about it: an unknown plan is an error.
-pub fn known_plan_report(store: &Store, id: &str) -> Result<PlanReport, PictureError> {
-    plan_report(store, id)?.ok_or_else(|| PictureError::UnknownPlan(id.to_owned()))
+pub fn known_plan_report(store: &Store, id: &str) -> Result<PlanReport, PlanError> {
+    plan_report(store, id)?.ok_or_else(|| PlanError::UnknownPlan(id.to_owned()))
 }
 
 pub(crate) fn subject_of(indicator: &str) -> Subject {
@@ -132,7 +132,7 @@ fn yearly_value(
     subject: &Subject,
     measure: KpiMeasure,
     year: i32,
-) -> Result<Option<f64>, PictureError> {
+) -> Result<Option<f64>, PlanError> {
     let Some(picture) = complete_year_picture(store, area, subject, year)? else {
         return Ok(None);
     };
@@ -148,7 +148,7 @@ pub fn complete_years(
     store: &Store,
     area: &AreaCode,
     subjects: &[Subject],
-) -> Result<Vec<i32>, PictureError> {
+) -> Result<Vec<i32>, PlanError> {
     let mut complete = std::collections::BTreeSet::new();
     for subject in subjects {
         match crate::picture::years_with_data(store, area, subject) {
@@ -156,12 +156,12 @@ pub fn complete_years(
                 complete.extend(years.into_iter().filter(|(_, m)| *m >= 12).map(|(y, _)| y))
             }
             Err(
-                PictureError::NoData(..)
+                PictureError::NoData { .. }
                 | PictureError::UnknownArea(_)
                 | PictureError::UnknownTheme(..)
                 | PictureError::UnknownCategory(_),
             ) => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(complete.into_iter().collect())
@@ -172,7 +172,7 @@ fn kpi_progress(
     themes: &[Theme],
     plan: &Plan,
     goal: &Goal,
-) -> Result<KpiProgress, PictureError> {
+) -> Result<KpiProgress, PlanError> {
     let subject = subject_of(&goal.indicator);
     let indicator_label = match &subject {
         Subject::Theme(id) => themes
@@ -238,7 +238,7 @@ fn bbv_indicators(
     themes: &[Theme],
     area: &AreaCode,
     years: &[i32],
-) -> Result<Vec<BbvIndicator>, PictureError> {
+) -> Result<Vec<BbvIndicator>, PlanError> {
     let mut indicators = Vec::new();
     for theme in themes {
         let Some(label) = theme.bbv_indicator.clone() else {
@@ -256,7 +256,7 @@ fn bbv_indicators(
                     yearly_value(store, area, &subject, KpiMeasure::Per1000, year)?,
                 ))
             })
-            .collect::<Result<_, PictureError>>()?;
+            .collect::<Result<_, PlanError>>()?;
         indicators.push(BbvIndicator {
             theme: theme.id.clone(),
             label,

@@ -1,7 +1,7 @@
 //! Which published series answer a question: the subject's categories, the source table and
 //! its frequency, and whom to credit for it.
 
-use buurtbeeld_cube::{AreaCode, CategoryCode, Frequency, Theme};
+use buurtbeeld_cube::{AreaCode, CategoryCode, Frequency, Period, Theme};
 use buurtbeeld_store::Store;
 
 use crate::{PictureError, PictureRequest, Subject};
@@ -63,7 +63,7 @@ pub fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, 
             .find(|s| &s.0 == source && usable(s))
             .map(|s| s.0.clone())
             .ok_or_else(|| {
-                PictureError::NoData(request.area.clone(), format!(" in source {source}"))
+                PictureError::no_data(&request.area, Some(&*source))
             });
     }
     SOURCE_PREFERENCE
@@ -71,7 +71,7 @@ pub fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, 
         .find_map(|p| available.iter().find(|s| s.0 == *p && usable(s)))
         .or_else(|| available.iter().find(|s| usable(s)))
         .map(|s| s.0.clone())
-        .ok_or_else(|| PictureError::NoData(request.area.clone(), String::new()))
+        .ok_or_else(|| PictureError::no_data(&request.area, None))
 }
 
 /// The frequency in which `source` publishes for `area` (months when a month is asked).
@@ -87,7 +87,7 @@ pub fn source_frequency(
         .filter(|(s, _)| s == source)
         .map(|(_, f)| *f)
         .find(|f| *f == Frequency::Month || !month_wanted)
-        .ok_or_else(|| PictureError::NoData(area.clone(), format!(" in source {source}")))
+        .ok_or_else(|| PictureError::no_data(area, Some(&*source)))
 }
 
 /// Who to credit: the police tables are published by CBS and Politie; BVH exports come from the
@@ -96,5 +96,17 @@ pub fn attribution(source: &str) -> String {
     match source {
         "BVH" => "Bron: Politie (BVH-registraties, via de gemeente)".to_owned(),
         _ => ATTRIBUTION.to_owned(),
+    }
+}
+
+/// The periods a source covers, as people read them: `2013-01 t/m 2016-06`.
+pub fn covered_span(frequency: Frequency, first: Option<&i64>, last: Option<&i64>) -> String {
+    match (first, last) {
+        (Some(first), Some(last)) => format!(
+            "{} t/m {}",
+            Period::from_ordinal(frequency, *first),
+            Period::from_ordinal(frequency, *last)
+        ),
+        _ => "geen perioden".to_owned(),
     }
 }

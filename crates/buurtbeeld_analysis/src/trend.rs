@@ -60,10 +60,7 @@ pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend,
         .flat_map(|s| s.iter().map(|(p, _)| p))
         .collect();
     let (Some(&first), Some(&last)) = (periods.first(), periods.last()) else {
-        return Err(PictureError::NoData(
-            area.clone(),
-            format!(" for {subject_id}"),
-        ));
+        return Err(PictureError::no_data(area, None));
     };
     let points = (first..=last)
         .map(|ordinal| {

@@ -6,12 +6,14 @@
 //! Knows no input format, no HTTP and no command line.
 
 mod document;
+mod error;
 mod pdf;
 mod programma;
 mod veiligheidsbrief;
 mod wijkprofiel;
 
 pub use document::{Block, DocTable, Document};
+pub use error::DocumentError;
 pub use pdf::{render_pdf, PdfError, RenderedPdf};
 pub use programma::programma;
 pub use veiligheidsbrief::{

@@ -6,13 +6,14 @@
 use buurtbeeld_cube::{BudgetColumn, Taakveld};
 use buurtbeeld_store::Store;
 
+use crate::DocumentError;
+
 use crate::document::{Block, DocTable, Document};
 use crate::veiligheidsbrief::{
     action_summary, action_table, bbv_table, budget_table, goals_table, mismatch_notes, sources,
     BBV_NOTE, NO_FIGURE,
 };
 use buurtbeeld_analysis::known_plan_report;
-use buurtbeeld_analysis::PictureError;
 use buurtbeeld_cube::dutch::signed;
 
 /// The chapter of plan `plan_id` for `year` (default: the latest year with a budget or action
@@ -22,7 +23,7 @@ pub fn programma(
     plan_id: &str,
     year: Option<i32>,
     today: &str,
-) -> Result<Document, PictureError> {
+) -> Result<Document, DocumentError> {
     let report = known_plan_report(store, plan_id)?;
     let plan = &report.plan;
     let year = year

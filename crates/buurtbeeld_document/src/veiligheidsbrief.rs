@@ -6,9 +6,11 @@
 use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, DUTCH_MONTHS};
 use buurtbeeld_store::Store;
 
+use crate::DocumentError;
+
 use crate::document::{Block, DocTable, Document};
 use buurtbeeld_analysis::trend;
-use buurtbeeld_analysis::{complete_year_picture, picture, PictureError, PictureRequest, Subject};
+use buurtbeeld_analysis::{complete_year_picture, picture, PictureRequest, Subject};
 use buurtbeeld_analysis::{effect, EffectMethod};
 use buurtbeeld_analysis::{known_plan_report, PlanReport};
 use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, signed};
@@ -25,15 +27,12 @@ pub fn veiligheidsbrief(
     plan_id: &str,
     year: Option<i32>,
     today: &str,
-) -> Result<Document, PictureError> {
+) -> Result<Document, DocumentError> {
     let report = known_plan_report(store, plan_id)?;
     let year = match year.or_else(|| report.complete_years.last().copied()) {
         Some(year) => year,
         None => {
-            return Err(PictureError::NoData(
-                report.plan.municipality.clone(),
-                " for a complete year".to_owned(),
-            ))
+            return Err(DocumentError::NoCompleteYear(report.plan.municipality.clone()))
         }
     };
     let plan = &report.plan;
@@ -117,7 +116,7 @@ pub(crate) fn crime_picture(
     area: &AreaCode,
     area_name: &str,
     year: i32,
-) -> Result<Vec<Block>, PictureError> {
+) -> Result<Vec<Block>, DocumentError> {
     let mut rows = Vec::new();
     let mut significant = Vec::new();
     let mut with_data = Vec::new();
@@ -256,7 +255,7 @@ fn buurt_map(
     subject: &Subject,
     label: &str,
     year: i32,
-) -> Result<Option<Block>, PictureError> {
+) -> Result<Option<Block>, DocumentError> {
     let request = PictureRequest {
         area: area.clone(),
         subject: subject.clone(),
@@ -439,16 +438,14 @@ fn interventions(
     store: &Store,
     report: &PlanReport,
     year: i32,
-) -> Result<Vec<Block>, PictureError> {
+) -> Result<Vec<Block>, DocumentError> {
     let mut blocks = Vec::new();
     for intervention in store.interventions()? {
         let started = intervention.start_period().calendar_year() <= year;
         if intervention.municipality != report.plan.municipality || !started {
             continue;
         }
-        let Some(effect) = effect(store, &intervention.id, EffectMethod::All)? else {
-            continue;
-        };
+        let effect = effect(store, &intervention.id, EffectMethod::All)?;
         if blocks.is_empty() {
             blocks.push(Block::Heading(1, "Effect van interventies".to_owned()));
             blocks.push(Block::Paragraph(

@@ -5,6 +5,8 @@
 use buurtbeeld_cube::{ActionSet, AreaCode};
 use buurtbeeld_store::Store;
 
+use crate::DocumentError;
+
 use crate::document::{Block, DocTable, Document};
 use crate::veiligheidsbrief::{action_table, crime_picture, sources, NO_FIGURE};
 use buurtbeeld_analysis::{complete_year_picture, PictureError, Subject};
@@ -18,7 +20,7 @@ pub fn wijkprofiel(
     area: &AreaCode,
     year: Option<i32>,
     today: &str,
-) -> Result<Document, PictureError> {
+) -> Result<Document, DocumentError> {
     let info = store
         .area(area)?
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
@@ -34,10 +36,7 @@ pub fn wijkprofiel(
     let year = match year.or(complete_years(store, area, &subjects)?.last().copied()) {
         Some(year) => year,
         None => {
-            return Err(PictureError::NoData(
-                area.clone(),
-                " for a complete year".to_owned(),
-            ))
+            return Err(DocumentError::NoCompleteYear(area.clone()))
         }
     };
     let gemeente = area.gemeente();
@@ -100,8 +99,8 @@ fn against_gemeente(
     gemeente_name: &str,
     themes: &[buurtbeeld_cube::Theme],
     year: i32,
-) -> Result<Vec<Block>, PictureError> {
-    let rate = |code: &AreaCode, theme: &str| -> Result<Option<f64>, PictureError> {
+) -> Result<Vec<Block>, DocumentError> {
+    let rate = |code: &AreaCode, theme: &str| -> Result<Option<f64>, DocumentError> {
         let subject = Subject::Theme(theme.to_owned());
         Ok(complete_year_picture(store, code, &subject, year)?.and_then(|p| p.rows[0].per_1000))
     };
@@ -151,7 +150,7 @@ fn against_gemeente(
 
 /// The action points of every plan of the gemeente for `year` and the year after that name
 /// this area, or a buurt in it.
-fn actions_here(store: &Store, area: &AreaCode, year: i32) -> Result<Vec<Block>, PictureError> {
+fn actions_here(store: &Store, area: &AreaCode, year: i32) -> Result<Vec<Block>, DocumentError> {
     let mut blocks = vec![Block::Heading(1, "Wat er in de wijk gebeurt".to_owned())];
     let inside: Vec<AreaCode> = std::iter::once(area.clone())
         .chain(store.children(area)?.into_iter().map(|a| a.code))

@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
 use crate::picture::{csv_finish, csv_number, csv_writer};
-use buurtbeeld_analysis::{HotspotClass, Hotspots, Measure};
+use buurtbeeld_analysis::{Correction, EmergingClass, HotspotClass, Hotspots, Measure, Pattern};
 use buurtbeeld_cube::dutch::{decimal, integer, p_value};
 
 use crate::OutputFormat;
@@ -19,24 +19,21 @@ pub fn render_hotspots(hotspots: &Hotspots, format: OutputFormat) -> String {
 }
 
 /// The Dutch label of an emerging-hotspot code (`new_hot_spot` → "nieuwe hotspot").
-pub fn emerging_label(code: &str) -> String {
-    let (pattern, kind) = match code.rsplit_once("_hot_spot") {
-        Some((pattern, "")) => (pattern, "hotspot"),
-        _ => match code.rsplit_once("_cold_spot") {
-            Some((pattern, "")) => (pattern, "coldspot"),
-            _ => return "geen patroon".to_owned(),
-        },
+pub fn emerging_label(class: EmergingClass) -> String {
+    let (pattern, kind) = match class {
+        EmergingClass::NoPattern => return "geen patroon".to_owned(),
+        EmergingClass::HotSpot(pattern) => (pattern, "hotspot"),
+        EmergingClass::ColdSpot(pattern) => (pattern, "coldspot"),
     };
     let adjective = match pattern {
-        "new" => "nieuwe",
-        "consecutive" => "aaneengesloten",
-        "intensifying" => "sterker wordende",
-        "persistent" => "aanhoudende",
-        "diminishing" => "afnemende",
-        "sporadic" => "sporadische",
-        "oscillating" => "wisselende",
-        "historical" => "historische",
-        _ => return code.to_owned(),
+        Pattern::New => "nieuwe",
+        Pattern::Consecutive => "aaneengesloten",
+        Pattern::Intensifying => "sterker wordende",
+        Pattern::Persistent => "aanhoudende",
+        Pattern::Diminishing => "afnemende",
+        Pattern::Sporadic => "sporadische",
+        Pattern::Oscillating => "wisselende",
+        Pattern::Historical => "historische",
     };
     format!("{adjective} {kind}")
 }
@@ -49,9 +46,9 @@ pub fn method_line(hotspots: &Hotspots) -> String {
         integer(hotspots.permutations as u64),
         hotspots.seed,
         match hotspots.correction {
-            "benjamini-hochberg" => "Benjamini-Hochberg (FDR)",
-            "bonferroni" => "Bonferroni",
-            _ => "geen",
+            Correction::BenjaminiHochberg => "Benjamini-Hochberg (FDR)",
+            Correction::Bonferroni => "Bonferroni",
+            Correction::None => "geen",
         },
         decimal(hotspots.alpha, 2),
         match hotspots.measure {
@@ -99,7 +96,6 @@ fn table(hotspots: &Hotspots) -> String {
                 (None, _) => NO_FIGURE.to_owned(),
             },
             row.emerging_class
-                .as_deref()
                 .map_or(NO_FIGURE.to_owned(), emerging_label),
             opt(row.expected, 1),
             if row.spike { "ja" } else { "" }.to_owned(),
@@ -209,7 +205,6 @@ pub fn render_hotspots_csv(hotspots: &Hotspots, decimal_comma: bool) -> String {
             number(row.lisa_p_adjusted, 4),
             yes_no(row.lisa_significant),
             row.emerging_class
-                .as_deref()
                 .map(emerging_label)
                 .unwrap_or_default(),
             number(row.expected, 2),

@@ -42,6 +42,7 @@ fn picture_table_reads_as_dutch() {
         source: "47022NED".to_owned(),
         period: "2023".to_owned(),
         previous_period: "2022".to_owned(),
+        complete_year: Some(2023),
         alpha: 0.05,
         rows: vec![
             row(

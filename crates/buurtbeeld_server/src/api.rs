@@ -158,8 +158,7 @@ async fn plans(State(state): State<AppState>) -> Result<Response, AppError> {
 
 async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     let report = with_store(state, move |store| {
-        buurtbeeld_analysis::plan_report(store, &id)?
-            .ok_or_else(|| AppError::from(buurtbeeld_analysis::PictureError::UnknownPlan(id)))
+        Ok(buurtbeeld_analysis::known_plan_report(store, &id)?)
     })
     .await?;
     Ok(Json(report).into_response())
@@ -188,8 +187,7 @@ async fn intervention_effect(
         ))
     })?;
     let report = with_store(state, move |store| {
-        buurtbeeld_analysis::effect(store, &id, method)?
-            .ok_or_else(|| AppError::NotFound(format!("unknown intervention '{id}'")))
+        Ok(buurtbeeld_analysis::effect(store, &id, method)?)
     })
     .await?;
     Ok(Json(report).into_response())

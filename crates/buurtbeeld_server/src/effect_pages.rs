@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
-use buurtbeeld_analysis::{effect, EffectEstimate, EffectMethod, EffectReport, Verdict};
+use buurtbeeld_analysis::{
+    effect, AnswerError, EffectEstimate, EffectMethod, EffectReport, Refusal, Verdict,
+};
 use buurtbeeld_cube::dutch::decimal;
 use buurtbeeld_render::{displacement_chart, displacement_reading, effect_chart, verdict_text};
 use maud::{html, Markup, PreEscaped};
@@ -26,7 +28,14 @@ async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
         let mut rows = Vec::new();
         for intervention in store.interventions()? {
             // Difference-in-differences: the strongest estimator that is quick enough for a list.
-            let report = effect(&store, &intervention.id, EffectMethod::DifferenceInDifferences)?;
+            // An intervention that cannot be measured (e.g. its gemeente has no figures) is
+            // listed without a verdict; only a failing store fails the page.
+            let report =
+                match effect(&store, &intervention.id, EffectMethod::DifferenceInDifferences) {
+                    Ok(report) => Some(report),
+                    Err(e) if e.refusal() == Refusal::Broken => return Err(e.into()),
+                    Err(_) => None,
+                };
             rows.push((intervention, report));
         }
         let body = html! {
@@ -81,9 +90,7 @@ async fn intervention_page(
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
-        let report = effect(&store, &id, EffectMethod::All)?.ok_or_else(|| {
-            PageError::from(AppError::NotFound(format!("Er is geen interventie '{id}'.")))
-        })?;
+        let report = effect(&store, &id, EffectMethod::All)?;
         let intervention = &report.intervention;
         let chart = effect_chart(
             &report,

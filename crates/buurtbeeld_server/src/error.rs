@@ -3,7 +3,10 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use buurtbeeld_analysis::PictureError;
+use buurtbeeld_analysis::{
+    AnswerError, EffectError, ForecastError, HotspotError, PictureError, PlanError, Refusal,
+};
+use buurtbeeld_document::DocumentError;
 use buurtbeeld_store::StoreError;
 
 #[derive(Debug)]
@@ -24,25 +27,30 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<PictureError> for AppError {
-    fn from(error: PictureError) -> AppError {
-        match error {
-            PictureError::Store(e) => AppError::Store(e),
-            PictureError::UnknownArea(_)
-            | PictureError::UnknownTheme(..)
-            | PictureError::UnknownCategory(_)
-            | PictureError::UnknownPlan(_)
-            | PictureError::NoData(..) => AppError::NotFound(error.to_string()),
-            PictureError::PeriodNotCovered { .. }
-            | PictureError::ThemeWithoutCategories(_)
-            | PictureError::NoBoundaries { .. }
-            | PictureError::NoPopulation(_)
-            | PictureError::NotAMonth(_)
-            | PictureError::TooShort { .. }
-            | PictureError::UnknownMethod(..) => AppError::BadRequest(error.to_string()),
+impl AppError {
+    /// A use-case error: 404 for what does not exist, 400 for a question that cannot be
+    /// answered as asked, 500 when the store broke (details to the log).
+    pub fn answer<E: AnswerError>(error: E) -> AppError {
+        match error.refusal() {
+            Refusal::NotFound => AppError::NotFound(error.to_string()),
+            Refusal::Invalid => AppError::BadRequest(error.to_string()),
+            Refusal::Broken => AppError::Internal(error.to_string()),
         }
     }
 }
+
+/// `?` on every use-case's error goes through [`AppError::answer`].
+macro_rules! answered {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AppError {
+            fn from(error: $error) -> AppError {
+                AppError::answer(error)
+            }
+        }
+    )*};
+}
+
+answered!(PictureError, HotspotError, ForecastError, PlanError, EffectError, DocumentError);
 
 impl AppError {
     /// Status, Dutch title and detail for the client; internal details go to the log only.

@@ -27,20 +27,8 @@ use crate::{AppError, AppState};
 /// problem+json instead.
 pub(crate) struct PageError(AppError);
 
-impl From<AppError> for PageError {
-    fn from(error: AppError) -> PageError {
-        PageError(error)
-    }
-}
-
-impl From<buurtbeeld_store::StoreError> for PageError {
-    fn from(error: buurtbeeld_store::StoreError) -> PageError {
-        PageError(error.into())
-    }
-}
-
-impl From<buurtbeeld_analysis::PictureError> for PageError {
-    fn from(error: buurtbeeld_analysis::PictureError) -> PageError {
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(error: E) -> PageError {
         PageError(error.into())
     }
 }
@@ -845,7 +833,7 @@ async fn action_page(
         request.weights = weights;
         request.measure = if per_1000 { Measure::Per1000 } else { Measure::Count };
         let result = hotspots(&store, &request).map_err(|e| match e {
-            buurtbeeld_analysis::PictureError::NoBoundaries { .. } => bad(format!(
+            buurtbeeld_analysis::HotspotError::NoBoundaries { .. } => bad(format!(
                 "Voor {} zijn geen grenzen van de {} geïmporteerd. Hotspots vragen de CBS wijk- en \
                  buurtkaart; kies een andere gemeente of importeer de kaart.",
                 selection.gemeente,
@@ -1045,7 +1033,7 @@ fn flagged_table(result: &Hotspots) -> Markup {
                                 td { (row.neighbours_mean.map_or("–".to_owned(), |m| value_text(result, m))) }
                                 td { (row.gi_star_z.map_or("–".to_owned(), |z| decimal(z, 2))) }
                                 td { (row.p_adjusted.map_or("–".to_owned(), p_value)) }
-                                td.text { (row.emerging_class.as_deref().map_or("–".to_owned(), emerging_label)) }
+                                td.text { (row.emerging_class.map_or("–".to_owned(), emerging_label)) }
                                 td { (row.expected.map_or("–".to_owned(), |e| decimal(e, 1))) }
                             }
                         }
@@ -1153,7 +1141,7 @@ async fn outlook_page(
             source: None,
         };
         let result = forecast(&store, &request).map_err(|e| match e {
-            buurtbeeld_analysis::PictureError::TooShort { months, .. } => bad(format!(
+            buurtbeeld_analysis::ForecastError::TooShort { months, .. } => bad(format!(
                 "Voor {} zijn er {months} maanden cijfers vóór {from}; een vooruitblik vraagt er \
                  minstens 24 (twee jaar), om het seizoen te kunnen schatten en te toetsen.",
                 history.area_name

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use buurtbeeld_analysis::{plan_report, PictureError, PlanReport};
+use buurtbeeld_analysis::{known_plan_report, PlanReport};
 use buurtbeeld_cube::AreaCode;
 use buurtbeeld_document::DocTable;
 use buurtbeeld_document::{
@@ -41,10 +41,7 @@ fn chosen_report(store: &Store, query: &PlanQuery) -> Result<Option<PlanReport>,
     let Some(id) = chosen_plan(store, query)? else {
         return Ok(None);
     };
-    match plan_report(store, &id)? {
-        Some(report) => Ok(Some(report)),
-        None => Err(PictureError::UnknownPlan(id).into()),
-    }
+    Ok(Some(known_plan_report(store, &id)?))
 }
 
 /// The id in `?plan=`, or the first plan in the store; `None` when the store holds no plan.
