@@ -12,3 +12,4 @@ mod malformed;
 mod picture;
 mod plan;
 mod serve;
+mod snapshots;
