@@ -13,3 +13,4 @@ mod malformed;
 mod picture;
 mod plan;
 mod serve;
+mod snapshots;
