@@ -285,7 +285,7 @@ impl From<MeasureArg> for Measure {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum CorrectionArg {
-    /// Benjamini-Hochberg (false discovery rate).
+    // Benjamini-Hochberg (false discovery rate); no doc comment, or clap switches to long help.
     #[value(alias = "fdr")]
     Bh,
     Bonferroni,
@@ -347,8 +347,7 @@ fn month(text: &str) -> Result<Period, String> {
 }
 
 fn period(text: &str) -> Result<Period, String> {
-    Period::parse_iso(text)
-        .map_err(|_| format!("'{text}' is geen jaar (2015) of maand (2015-06)"))
+    Period::parse_iso(text).map_err(|_| format!("'{text}' is geen jaar (2015) of maand (2015-06)"))
 }
 
 fn alpha(text: &str) -> Result<f64, String> {

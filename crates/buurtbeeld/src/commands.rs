@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use buurtbeeld_analysis::EffectMethod;
 use buurtbeeld_analysis::{
     AnswerError, EffectError, ForecastError, ForecastRequest, HotspotError, HotspotRequest,
     PictureError, PictureRequest, PlanError, Refusal, Subject,
 };
-use buurtbeeld_analysis::EffectMethod;
 use buurtbeeld_cube::dutch::integer;
 use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
 use buurtbeeld_document::DocumentError;
@@ -61,7 +61,14 @@ macro_rules! answered {
     )*};
 }
 
-answered!(PictureError, HotspotError, ForecastError, PlanError, EffectError, DocumentError);
+answered!(
+    PictureError,
+    HotspotError,
+    ForecastError,
+    PlanError,
+    EffectError,
+    DocumentError
+);
 
 pub type Outcome = Result<(), Failure>;
 
@@ -328,9 +335,15 @@ pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Out
     let format: OutputFormat = args.format.into();
     let store = open_store(data_dir)?;
     let text = if backtest_only {
-        buurtbeeld_render::render_backtest(&buurtbeeld_analysis::run_backtest(&store, &request)?, format)
+        buurtbeeld_render::render_backtest(
+            &buurtbeeld_analysis::run_backtest(&store, &request)?,
+            format,
+        )
     } else {
-        buurtbeeld_render::render_forecasts(&buurtbeeld_analysis::forecast(&store, &request)?, format)
+        buurtbeeld_render::render_forecasts(
+            &buurtbeeld_analysis::forecast(&store, &request)?,
+            format,
+        )
     };
     print!("{text}");
     Ok(())

@@ -162,11 +162,7 @@ struct Panel {
 }
 
 /// Measures intervention `id`; `Ok(None)` if there is no such intervention.
-pub fn effect(
-    store: &Store,
-    id: &str,
-    method: EffectMethod,
-) -> Result<EffectReport, EffectError> {
+pub fn effect(store: &Store, id: &str, method: EffectMethod) -> Result<EffectReport, EffectError> {
     let Some(intervention) = store.intervention(id)? else {
         let known: Vec<String> = store.interventions()?.into_iter().map(|i| i.id).collect();
         let known = if known.is_empty() {

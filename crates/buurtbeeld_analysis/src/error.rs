@@ -43,7 +43,9 @@ pub enum PictureError {
         area: AreaCode,
         source_table: Option<String>,
     },
-    #[error("geen cijfers voor {area} over {period} in bron {source_table}; de bron beslaat {covered}")]
+    #[error(
+        "geen cijfers voor {area} over {period} in bron {source_table}; de bron beslaat {covered}"
+    )]
     PeriodNotCovered {
         area: AreaCode,
         period: String,
@@ -124,7 +126,9 @@ pub enum ForecastError {
     Picture(#[from] PictureError),
     #[error("'{0}' is geen maand; een voorspelling begint bij een maand, zoals 2016-01")]
     NotAMonth(String),
-    #[error("{area} heeft {months} maanden historie vóór de voorspelling; nodig zijn er minstens 24")]
+    #[error(
+        "{area} heeft {months} maanden historie vóór de voorspelling; nodig zijn er minstens 24"
+    )]
     TooShort { area: AreaCode, months: usize },
     #[error("onbekende methode '{0}'; de methoden zijn: auto, {1}")]
     UnknownMethod(String, String),

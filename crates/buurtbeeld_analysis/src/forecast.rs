@@ -324,7 +324,14 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
             history_start: panel.start.to_string(),
             history: series.clone(),
         });
-        rows.extend(forecast_rows(code, name, &forecast, method, request.from, actuals));
+        rows.extend(forecast_rows(
+            code,
+            name,
+            &forecast,
+            method,
+            request.from,
+            actuals,
+        ));
     }
     Ok(Forecasts {
         area: request.area.clone(),

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use buurtbeeld_cube::{rd, AreaCode, CategoryCode, AreaLevel, Frequency, Period, Series};
+use buurtbeeld_cube::{rd, AreaCode, AreaLevel, CategoryCode, Frequency, Period, Series};
 use buurtbeeld_stats::conditional_permutation::{conditional_permutation, DEFAULT_PERMUTATIONS};
 use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
 use buurtbeeld_stats::distance_band::distance_band_weights;
@@ -27,8 +27,8 @@ use buurtbeeld_store::{AreaInfo, Store};
 use geo::{Centroid, MapCoords, MultiPolygon};
 
 use crate::{
-    attribution, covered_span, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
-    sum_over, HotspotError, PictureError, PictureRequest, Subject,
+    attribution, choose_source, covered_span, descendants, parse_multipolygon, resolve_subject,
+    source_frequency, sum_over, HotspotError, PictureError, PictureRequest, Subject,
 };
 use buurtbeeld_cube::dutch::{decimal, p_phrase};
 
@@ -104,9 +104,7 @@ impl FromStr for Measure {
         match text {
             "count" => Ok(Measure::Count),
             "per_1000" => Ok(Measure::Per1000),
-            _ => Err(format!(
-                "'{text}' is geen maat; verwacht count of per_1000"
-            )),
+            _ => Err(format!("'{text}' is geen maat; verwacht count of per_1000")),
         }
     }
 }
@@ -347,7 +345,15 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Hot
     let (window, emerging) = emerging(request, scope.frequency, &members, &weights, &mut notes);
     let (history, spikes) = spikes(request, scope.frequency, &members, &mut notes);
     let mean = values.iter().sum::<f64>() / values.len() as f64;
-    let rows = rows(request, &members, &weights, &values, emerging.as_deref(), &spikes, mean);
+    let rows = rows(
+        request,
+        &members,
+        &weights,
+        &values,
+        emerging.as_deref(),
+        &spikes,
+        mean,
+    );
     not_analysed.sort();
     Ok(Hotspots {
         area: scope.area.code.clone(),

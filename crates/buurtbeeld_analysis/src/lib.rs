@@ -17,9 +17,14 @@ mod source;
 mod trend;
 
 pub use areas::{descendants, parse_multipolygon, sum_over};
+pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
+pub use buurtbeeld_stats::multiple_testing::Correction;
 pub use effect::{
     effect, ComparisonArea, Displacement, EffectEstimate, EffectMethod, EffectReport, Verdict,
     COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
+};
+pub use error::{
+    AnswerError, EffectError, ForecastError, HotspotError, PictureError, PlanError, Refusal,
 };
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
@@ -30,17 +35,12 @@ pub use hotspots::{
     WeightsRule, DEFAULT_SEED,
 };
 pub use picture::{
-    complete_year_picture, picture, years_with_data, Picture, PictureRequest,
-    PictureRow, Subject, ALPHA,
+    complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, Subject,
+    ALPHA,
 };
 pub use plan::{
     complete_years, known_plan_report, plan_report, BbvIndicator, KpiProgress, KpiStatus,
     PlanReport,
-};
-pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
-pub use buurtbeeld_stats::multiple_testing::Correction;
-pub use error::{
-    AnswerError, EffectError, ForecastError, HotspotError, PictureError, PlanError, Refusal,
 };
 pub use source::{
     attribution, choose_source, covered_span, resolve_subject, source_frequency, ATTRIBUTION,

@@ -62,9 +62,7 @@ pub fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, 
             .iter()
             .find(|s| &s.0 == source && usable(s))
             .map(|s| s.0.clone())
-            .ok_or_else(|| {
-                PictureError::no_data(&request.area, Some(&*source))
-            });
+            .ok_or_else(|| PictureError::no_data(&request.area, Some(&*source)));
     }
     SOURCE_PREFERENCE
         .iter()

@@ -1,9 +1,7 @@
 //! Why a council document could not be written, in Dutch, classified like the use-case errors
 //! it wraps.
 
-use buurtbeeld_analysis::{
-    AnswerError, EffectError, PictureError, PlanError, Refusal,
-};
+use buurtbeeld_analysis::{AnswerError, EffectError, PictureError, PlanError, Refusal};
 use buurtbeeld_cube::AreaCode;
 use buurtbeeld_store::StoreError;
 

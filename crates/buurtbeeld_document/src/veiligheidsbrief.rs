@@ -32,7 +32,9 @@ pub fn veiligheidsbrief(
     let year = match year.or_else(|| report.complete_years.last().copied()) {
         Some(year) => year,
         None => {
-            return Err(DocumentError::NoCompleteYear(report.plan.municipality.clone()))
+            return Err(DocumentError::NoCompleteYear(
+                report.plan.municipality.clone(),
+            ))
         }
     };
     let plan = &report.plan;

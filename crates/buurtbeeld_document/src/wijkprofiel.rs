@@ -35,9 +35,7 @@ pub fn wijkprofiel(
         .collect();
     let year = match year.or(complete_years(store, area, &subjects)?.last().copied()) {
         Some(year) => year,
-        None => {
-            return Err(DocumentError::NoCompleteYear(area.clone()))
-        }
+        None => return Err(DocumentError::NoCompleteYear(area.clone())),
     };
     let gemeente = area.gemeente();
     let gemeente_name = match &gemeente {

@@ -204,9 +204,7 @@ pub fn render_hotspots_csv(hotspots: &Hotspots, decimal_comma: bool) -> String {
             number(row.lisa_p_sim, 4),
             number(row.lisa_p_adjusted, 4),
             yes_no(row.lisa_significant),
-            row.emerging_class
-                .map(emerging_label)
-                .unwrap_or_default(),
+            row.emerging_class.map(emerging_label).unwrap_or_default(),
             number(row.expected, 2),
             p(row.spike_p),
             p(row.spike_p_adjusted),

@@ -50,7 +50,14 @@ macro_rules! answered {
     )*};
 }
 
-answered!(PictureError, HotspotError, ForecastError, PlanError, EffectError, DocumentError);
+answered!(
+    PictureError,
+    HotspotError,
+    ForecastError,
+    PlanError,
+    EffectError,
+    DocumentError
+);
 
 impl AppError {
     /// Status, Dutch title and detail for the client; internal details go to the log only.

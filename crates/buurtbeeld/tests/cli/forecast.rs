@@ -173,28 +173,33 @@ fn the_backtest_scores_every_method_and_the_ranking() {
 #[test]
 fn forecast_requests_that_cannot_be_answered_say_why() {
     let w = groningen();
-    for (args, expected) in [
+    // Exit 2: the command line is malformed (clap); exit 1: the question cannot be answered.
+    for (args, code, expected) in [
         (
             vec!["--from", "2016"],
-            "--from: '2016' is not a month like 2016-01",
+            2,
+            "'2016' is geen maand zoals 2016-01",
         ),
         (
             vec!["--from", "2016-01", "--horizon", "13"],
-            "--horizon: 13 is out of range",
+            2,
+            "13 is not in 1..=12",
         ),
         (
             vec!["--from", "2016-01", "--method", "prophet"],
-            "--method: 'prophet' is unknown",
+            1,
+            "onbekende methode 'prophet'; de methoden zijn: auto,",
         ),
         (
             vec!["--from", "2014-06"],
-            "17 months of history before the forecast; at least 24",
+            1,
+            "17 maanden historie vóór de voorspelling; nodig zijn er minstens 24",
         ),
     ] {
         let mut full = vec!["forecast", "--area", "GM0014", "--theme", "fietsdiefstal"];
         full.extend(args);
         let output = w.run(&full);
-        assert_eq!(output.status.code(), Some(1), "{full:?}");
+        assert_eq!(output.status.code(), Some(code), "{full:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains(expected), "{full:?}: {stderr}");
     }

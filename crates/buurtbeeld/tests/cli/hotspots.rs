@@ -235,23 +235,18 @@ fn the_table_explains_every_flag_and_the_formats_agree() {
 #[test]
 fn hotspot_requests_that_cannot_be_answered_say_why() {
     let w = groningen();
+    // Malformed options are usage errors (exit 2), named by clap with the allowed values.
     for (args, expected) in [
-        (
-            vec!["--weights", "king"],
-            "--weights: 'king' is not a weights rule",
-        ),
+        (vec!["--weights", "king"], "'king' is geen burenregel"),
         (
             vec!["--measure", "rate"],
-            "--measure: 'rate' is not a measure",
+            "[possible values: count, per_1000]",
         ),
         (
             vec!["--correction", "holm"],
-            "--correction: 'holm' is not a correction",
+            "[possible values: bh, bonferroni, none]",
         ),
-        (
-            vec!["--permutations", "0"],
-            "--permutations: 0 is out of range",
-        ),
+        (vec!["--permutations", "0"], "0 is not in 1..=99999"),
     ] {
         let mut full = vec![
             "hotspots",
@@ -264,15 +259,20 @@ fn hotspot_requests_that_cannot_be_answered_say_why() {
         ];
         full.extend(args);
         let output = w.run(&full);
-        assert_eq!(output.status.code(), Some(1), "{full:?}");
+        assert_eq!(output.status.code(), Some(2), "{full:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains(expected), "{full:?}: {stderr}");
     }
-    for (period, expected) in [
-        ("2015-13", "--period: '2015-13' is not a year"),
+    for (period, code, expected) in [
+        (
+            "2015-13",
+            2,
+            "'2015-13' is geen jaar (2015) of maand (2015-06)",
+        ),
         (
             "2030",
-            "no figures for GM0014 in 2030 in source BVH; it covers 2013-01 to 2016-06",
+            1,
+            "geen cijfers voor GM0014 over 2030 in bron BVH; de bron beslaat 2013-01 t/m 2016-06",
         ),
     ] {
         let output = w.run(&[
@@ -284,7 +284,7 @@ fn hotspot_requests_that_cannot_be_answered_say_why() {
             "--period",
             period,
         ]);
-        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(output.status.code(), Some(code));
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains(expected), "{period}: {stderr}");
     }

@@ -95,8 +95,11 @@ fn picture_refuses_what_it_cannot_answer_and_says_why() {
     let with = |extra: &[&'static str]| -> Vec<&'static str> {
         base.iter().copied().chain(extra.iter().copied()).collect()
     };
-    assert!(refused(&w, &with(&["--area", "GM9999"])).contains("unknown area GM9999"));
-    assert!(refused(&w, &with(&["--area", "GM15"])).contains("is not a CBS area code"));
+    assert!(refused(&w, &with(&["--area", "GM9999"])).contains("onbekend gebied GM9999"));
+    // A malformed code is a usage error (exit 2), named by clap with our reason.
+    let output = w.run(&with(&["--area", "GM15"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a CBS area code"));
     let err = refused(
         &w,
         &[
@@ -104,7 +107,7 @@ fn picture_refuses_what_it_cannot_answer_and_says_why() {
         ],
     );
     assert!(
-        err.contains("unknown theme 'inbraak'") && err.contains("woninginbraak"),
+        err.contains("onbekend thema 'inbraak'") && err.contains("woninginbraak"),
         "{err}"
     );
     let err = refused(
@@ -113,14 +116,14 @@ fn picture_refuses_what_it_cannot_answer_and_says_why() {
             "picture", "--area", "GM1581", "--theme", "totaal", "--year", "2019",
         ],
     );
-    assert!(err.contains("2022-12 to 2023-11"), "{err}");
+    assert!(err.contains("2022-12 t/m 2023-11"), "{err}");
     let err = refused(
         &w,
         &[
             "picture", "--area", "GM1581", "--theme", "bbv-halt", "--year", "2023",
         ],
     );
-    assert!(err.contains("no police categories"), "{err}");
+    assert!(err.contains("heeft geen politiecategorieën"), "{err}");
     let err = refused(
         &w,
         &[
@@ -128,5 +131,5 @@ fn picture_refuses_what_it_cannot_answer_and_says_why() {
             "2022-05",
         ],
     );
-    assert!(err.contains("not in --year 2023"), "{err}");
+    assert!(err.contains("valt niet in --year 2023"), "{err}");
 }
