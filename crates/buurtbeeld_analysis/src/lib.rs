@@ -43,6 +43,7 @@ pub use plan::{
     PlanReport,
 };
 pub use source::{
-    attribution, choose_source, covered_span, resolve_subject, source_frequency, ATTRIBUTION,
+    area_attribution, attribution, choose_source, covered_span, resolve_subject, source_frequency,
+    store_credits, ATTRIBUTION,
 };
 pub use trend::{trend, Trend, TrendPoint};

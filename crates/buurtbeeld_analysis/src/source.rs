@@ -2,7 +2,7 @@
 //! its frequency, and whom to credit for it.
 
 use buurtbeeld_cube::{AreaCode, CategoryCode, Frequency, Period, Theme};
-use buurtbeeld_store::Store;
+use buurtbeeld_store::{Store, StoreError};
 
 use crate::{PictureError, PictureRequest, Subject};
 
@@ -95,6 +95,78 @@ pub fn attribution(source: &str) -> String {
         "BVH" => "Bron: Politie (BVH-registraties, via de gemeente)".to_owned(),
         _ => ATTRIBUTION.to_owned(),
     }
+}
+
+/// Whom to credit for the figures of `area`: each of its sources once, preferred source first,
+/// e.g. `Bron: CBS/Politie` or `Bron: Politie (BVH-registraties, via de gemeente)`.
+pub fn area_attribution(store: &Store, area: &AreaCode) -> Result<String, StoreError> {
+    let sources: Vec<String> = store
+        .sources_for(area)?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    Ok(credit_line(&sources))
+}
+
+/// The credits of `sources`, each attribution once, in the order of [`SOURCE_PREFERENCE`];
+/// the CBS/Politie credit when there are none (the tables buurtbeeld is made for).
+fn credit_line(sources: &[String]) -> String {
+    let mut ordered: Vec<&String> = sources.iter().collect();
+    ordered.sort_by_key(|s| {
+        SOURCE_PREFERENCE
+            .iter()
+            .position(|p| p == s)
+            .unwrap_or(SOURCE_PREFERENCE.len())
+    });
+    let mut lines: Vec<String> = Vec::new();
+    for source in ordered {
+        let line = attribution(source);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    if lines.is_empty() {
+        ATTRIBUTION.to_owned()
+    } else {
+        lines.join("; ")
+    }
+}
+
+/// Every source in the store with its credit and licence, for the data page: the crime tables
+/// present, population and boundaries when imported.
+pub fn store_credits(store: &Store) -> Result<Vec<String>, StoreError> {
+    let mut credits: Vec<String> = Vec::new();
+    let tables = store.source_tables()?;
+    let official: Vec<&str> = tables
+        .iter()
+        .map(String::as_str)
+        .filter(|t| *t != "BVH")
+        .collect();
+    if !official.is_empty() {
+        let tables = if official.len() == 1 {
+            "tabel"
+        } else {
+            "tabellen"
+        };
+        credits.push(format!(
+            "{ATTRIBUTION} (CC BY 4.0), {tables} {}.",
+            official.join(" en ")
+        ));
+    }
+    if tables.iter().any(|t| t == "BVH") {
+        credits.push(format!(
+            "{}: incidenten zonder persoonsgegevens, geteld per buurt en maand.",
+            attribution("BVH")
+        ));
+    }
+    let kinds: Vec<String> = store.imports()?.into_iter().map(|i| i.kind).collect();
+    if kinds.iter().any(|k| k.starts_with("population")) {
+        credits.push("Inwoners: CBS, kerncijfers wijken en buurten (CC BY 4.0).".to_owned());
+    }
+    if kinds.iter().any(|k| k == "areas-geojson") {
+        credits.push("Wijk- en buurtgrenzen: CBS Wijk- en buurtkaart (CC BY 4.0).".to_owned());
+    }
+    Ok(credits)
 }
 
 /// The periods a source covers, as people read them: `2013-01 t/m 2016-06`.

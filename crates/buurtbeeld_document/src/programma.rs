@@ -13,7 +13,7 @@ use crate::veiligheidsbrief::{
     action_summary, action_table, bbv_table, budget_table, goals_table, mismatch_notes, sources,
     BBV_NOTE, NO_FIGURE,
 };
-use buurtbeeld_analysis::known_plan_report;
+use buurtbeeld_analysis::{area_attribution, known_plan_report};
 use buurtbeeld_cube::dutch::signed;
 
 /// The chapter of plan `plan_id` for `year` (default: the latest year with a budget or action
@@ -129,12 +129,13 @@ pub fn programma(
         ))),
     }
     blocks.push(Block::Heading(1, "Bronnen en werkwijze".to_owned()));
-    blocks.push(Block::Bullets(sources()));
+    let credits = area_attribution(store, &plan.municipality)?;
+    blocks.push(Block::Bullets(sources(&credits)));
     Ok(Document {
         title: format!("Programma Veiligheid {year}"),
         subtitle: format!("{}: {}", report.municipality_name, plan.name),
         date: today.to_owned(),
-        attribution: format!("buurtbeeld · {} · Bron: CBS/Politie", plan.name),
+        attribution: format!("{credits} · buurtbeeld · {}", plan.name),
         blocks,
     })
 }

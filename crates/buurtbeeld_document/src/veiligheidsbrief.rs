@@ -10,13 +10,16 @@ use crate::DocumentError;
 
 use crate::document::{Block, DocTable, Document};
 use buurtbeeld_analysis::trend;
-use buurtbeeld_analysis::{complete_year_picture, picture, PictureRequest, Subject};
+use buurtbeeld_analysis::{
+    area_attribution, complete_year_picture, picture, PictureRequest, Subject,
+};
 use buurtbeeld_analysis::{effect, EffectMethod};
 use buurtbeeld_analysis::{known_plan_report, PlanReport};
 use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, signed};
 use buurtbeeld_render::effect::{displacement_reading, effect_chart, verdict_text};
 use buurtbeeld_render::plan::kpi_decimals;
-use buurtbeeld_render::svg::{choropleth, line_chart, Line, MapArea};
+use buurtbeeld_render::svg::{line_chart, Line};
+use buurtbeeld_render::{picture_map, MapMeasure};
 
 pub(crate) const NO_FIGURE: &str = "–";
 
@@ -68,7 +71,8 @@ pub fn veiligheidsbrief(
     blocks.extend(budget(&report, year));
     blocks.extend(changes(&report, year));
     blocks.push(Block::Heading(1, "Bronnen en werkwijze".to_owned()));
-    let mut notes = sources();
+    let credits = area_attribution(store, &plan.municipality)?;
+    let mut notes = sources(&credits);
     notes.extend([
         "Een doel is 'op koers' als de laatste volledige jaarwaarde op of voorbij de rechte \
          lijn van de basiswaarde naar de streefwaarde ligt; 'behaald' als zij de streefwaarde \
@@ -83,17 +87,18 @@ pub fn veiligheidsbrief(
         title: format!("Veiligheidsbrief {year}"),
         subtitle: format!("{}: {}", report.municipality_name, plan.name),
         date: today.to_owned(),
-        attribution: format!("Bron: CBS/Politie · buurtbeeld · {}", plan.name),
+        attribution: format!("{credits} · buurtbeeld · {}", plan.name),
         blocks,
     })
 }
 
 /// Where the figures come from and what "significant" means, for every document.
-pub(crate) fn sources() -> Vec<String> {
+pub(crate) fn sources(credits: &str) -> Vec<String> {
     vec![
-        "Criminaliteitscijfers: geregistreerde misdrijven van de politie (Bron: CBS/Politie, \
-         CC BY 4.0), zoals geïmporteerd in buurtbeeld."
-            .to_owned(),
+        format!(
+            "Criminaliteitscijfers: geregistreerde misdrijven van de politie ({credits}), zoals \
+             geïmporteerd in buurtbeeld."
+        ),
         "Een verandering heet significant als de kans dat zij bij gelijkblijvende \
          omstandigheden toevallig zo groot uitvalt kleiner is dan 5% (exacte Poisson-toets, \
          tweezijdig)."
@@ -119,6 +124,7 @@ pub(crate) fn crime_picture(
     area_name: &str,
     year: i32,
 ) -> Result<Vec<Block>, DocumentError> {
+    let credits = area_attribution(store, area)?;
     let mut rows = Vec::new();
     let mut significant = Vec::new();
     let mut with_data = Vec::new();
@@ -183,8 +189,7 @@ pub(crate) fn crime_picture(
         widths: Some(vec![4, 2, 2, 2, 2, 2]),
         rows,
         caption: Some(format!(
-            "Criminaliteit per thema, {} {year} (Bron: CBS/Politie)",
-            area_name
+            "Criminaliteit per thema, {area_name} {year} ({credits})"
         )),
     }));
     blocks.push(Block::Paragraph(if significant.is_empty() {
@@ -227,9 +232,8 @@ pub(crate) fn crime_picture(
                 "aantal",
             ),
             caption: format!(
-                "{} in {} per maand, {}–{year} (Bron: CBS/Politie)",
+                "{} in {area_name} per maand, {}–{year} ({credits})",
                 theme.name,
-                area_name,
                 year - 2
             ),
         });
@@ -269,46 +273,34 @@ fn buurt_map(
     let Ok(picture) = picture(store, &request) else {
         return Ok(None);
     };
-    let rates = picture.rows[1..].iter().any(|r| r.per_1000.is_some());
-    let mut shapes = Vec::new();
-    for row in &picture.rows[1..] {
+    let buurten = &picture.rows[1..];
+    let measure = if buurten.iter().any(|r| r.per_1000.is_some()) {
+        MapMeasure::Per1000
+    } else {
+        MapMeasure::Count
+    };
+    let mut geometries = std::collections::BTreeMap::new();
+    for row in buurten {
         if let Some(geometry) = store.area_geometry(&row.code)? {
-            let value = if rates {
-                row.per_1000
-            } else {
-                row.count.map(|c| c as f64)
-            };
-            shapes.push((row.code.to_string(), row.name.clone(), geometry, value));
+            geometries.insert(row.code.clone(), geometry);
         }
     }
-    if shapes.is_empty() {
+    let title = format!("{label} per buurt, {year}");
+    let Some(svg) = picture_map(
+        buurten,
+        |code| geometries.get(code).cloned(),
+        |_| None,
+        measure,
+        &title,
+    ) else {
         return Ok(None);
-    }
-    let areas: Vec<MapArea<'_>> = shapes
-        .iter()
-        .map(|(code, name, geometry, value)| MapArea {
-            code,
-            name,
-            geometry,
-            value: *value,
-            href: None,
-        })
-        .collect();
-    let measure = if rates {
-        "per 1.000 inwoners"
-    } else {
-        "aantal"
     };
     Ok(Some(Block::Figure {
-        svg: choropleth(
-            &areas,
-            &format!("{label} per buurt, {year}"),
-            measure,
-            usize::from(rates),
-        ),
+        svg,
         caption: format!(
-            "{label} per buurt in {year}, {measure}; grijs gearceerd: geen gegevens (Bron: \
-             CBS/Politie)"
+            "{label} per buurt in {year}, {}; grijs gearceerd: geen gegevens ({})",
+            measure.legend().to_lowercase(),
+            picture.attribution
         ),
     }))
 }

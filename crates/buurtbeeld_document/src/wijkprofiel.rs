@@ -9,8 +9,9 @@ use crate::DocumentError;
 
 use crate::document::{Block, DocTable, Document};
 use crate::veiligheidsbrief::{action_table, crime_picture, sources, NO_FIGURE};
-use buurtbeeld_analysis::{complete_year_picture, PictureError, Subject};
-use buurtbeeld_analysis::{complete_years, plan_report};
+use buurtbeeld_analysis::{
+    area_attribution, complete_year_picture, complete_years, plan_report, PictureError, Subject,
+};
 use buurtbeeld_cube::dutch::decimal;
 
 /// The profile of `area` about `year` (default: its latest complete year). `today` is the date
@@ -74,7 +75,8 @@ pub fn wijkprofiel(
     }
     blocks.extend(actions_here(store, area, year)?);
     blocks.push(Block::Heading(1, "Bronnen en werkwijze".to_owned()));
-    blocks.push(Block::Bullets(sources()));
+    let credits = area_attribution(store, area)?;
+    blocks.push(Block::Bullets(sources(&credits)));
     Ok(Document {
         title: format!("Wijkprofiel {} {year}", info.name),
         subtitle: if gemeente_name.is_empty() {
@@ -83,7 +85,7 @@ pub fn wijkprofiel(
             format!("{} ({area}), gemeente {gemeente_name}", info.name)
         },
         date: today.to_owned(),
-        attribution: format!("Bron: CBS/Politie · buurtbeeld · wijkprofiel {}", info.name),
+        attribution: format!("{credits} · buurtbeeld · wijkprofiel {}", info.name),
         blocks,
     })
 }

@@ -6,6 +6,7 @@
 pub mod effect;
 pub mod forecast;
 pub mod hotspots;
+pub mod map;
 pub mod picture;
 pub mod plan;
 pub mod svg;
@@ -16,5 +17,6 @@ pub use effect::{
 };
 pub use forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
+pub use map::{picture_map, MapMeasure};
 pub use picture::{render, render_csv, OutputFormat};
 pub use plan::{kpi_decimals, render_plan};

@@ -6,17 +6,15 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use buurtbeeld_analysis::{
-    forecast, hotspots, picture, run_backtest, trend, years_with_data, ForecastRequest,
-    HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureRequest,
-    PictureRow, Subject, WeightsRule,
+    forecast, hotspots, picture, run_backtest, store_credits, trend, years_with_data,
+    ForecastRequest, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure, Picture,
+    PictureRequest, PictureRow, Subject, WeightsRule,
 };
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 use buurtbeeld_cube::{AreaCode, AreaLevel};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
-use buurtbeeld_render::svg::{
-    choropleth, class_map, line_chart, rolling_mean, Line, MapArea, MapClass,
-};
-use buurtbeeld_render::{emerging_label, method_label, method_line};
+use buurtbeeld_render::svg::{class_map, line_chart, rolling_mean, Line, MapArea, MapClass};
+use buurtbeeld_render::{emerging_label, method_label, method_line, picture_map, MapMeasure};
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
@@ -103,7 +101,7 @@ pub(crate) fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
                     main #inhoud .wrap { (body) }
                     footer.site {
                         div.wrap {
-                            p { "Bron: CBS/Politie (CC BY 4.0). Fietsdiefstallen Groningen: Politie (BVH), Gemeente Groningen (CC BY-SA 3.0 NL). Buurtgrenzen: CBS Wijk- en buurtkaart." }
+                            p { "De bron van elk cijfer staat bij de tabel of grafiek; alle bronnen en licenties op " a href="/gegevens" { "Gegevens" } "." }
                             p { "buurtbeeld is open source (EUPL-1.2)." }
                         }
                     }
@@ -265,40 +263,23 @@ fn buurt_section(
     main: &Picture,
 ) -> Result<Markup, PageError> {
     let buurten = buurt_rows(store, selection)?;
-    let geometries = store.buurt_geometries()?;
-    let areas: Vec<MapArea<'_>> = buurten
-        .iter()
-        .filter_map(|row| {
-            let geometry = &geometries.iter().find(|(c, _)| *c == row.code)?.1;
-            Some(MapArea {
-                code: row.code.as_str(),
-                name: &row.name,
-                geometry,
-                value: if selection.per_1000 {
-                    row.per_1000
-                } else {
-                    row.count.map(|c| c as f64)
-                },
-                href: Some(format!("/gebied/{}?jaar={}", row.code, selection.year)),
-            })
-        })
-        .collect();
-    let legend = if selection.per_1000 {
-        "Per 1.000 inwoners"
+    let geometries: std::collections::BTreeMap<AreaCode, String> =
+        store.buurt_geometries()?.into_iter().collect();
+    let measure = if selection.per_1000 {
+        MapMeasure::Per1000
     } else {
-        "Aantal"
+        MapMeasure::Count
     };
-    let map = (!areas.is_empty()).then(|| {
-        choropleth(
-            &areas,
-            &format!(
-                "{} per buurt, {} {}",
-                main.subject_label, main.area_name, main.period
-            ),
-            legend,
-            usize::from(selection.per_1000),
-        )
-    });
+    let map = picture_map(
+        &buurten,
+        |code| geometries.get(code).cloned(),
+        |code| Some(format!("/gebied/{code}?jaar={}", selection.year)),
+        measure,
+        &format!(
+            "{} per buurt, {} {}",
+            main.subject_label, main.area_name, main.period
+        ),
+    );
     Ok(html! {
         section aria-labelledby="kaart" {
             h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
@@ -452,9 +433,12 @@ fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, Page
 }
 
 async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let imports = tokio::task::spawn_blocking(move || Ok::<_, AppError>(state.store()?.imports()?))
-        .await
-        .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))?;
+    let (imports, credits) = tokio::task::spawn_blocking(move || {
+        let store = state.store()?;
+        Ok::<_, AppError>((store.imports()?, store_credits(&store)?))
+    })
+    .await
+    .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))?;
     let body = html! {
         h1 { "Gegevens" }
         p { "Alle bestanden die in buurtbeeld zijn ingelezen, met bron, tabel, versie en omvang. Een import komt in zijn geheel binnen of helemaal niet; hetzelfde bestand nogmaals inlezen verandert niets." }
@@ -488,7 +472,11 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
         h2 { "Afgeschermde cijfers" }
         p { "CBS en Politie publiceren sommige aantallen niet, om te voorkomen dat personen herkenbaar worden (bijvoorbeeld zedenmisdrijven en kinderporno, in elke buurt en elke maand). Zo'n cel is leeg in de bron. buurtbeeld toont haar als " em { "afgeschermd" } ", nooit als 0. Het totaal (0.0.0) bevat deze misdrijven wél; het wordt overgenomen zoals gepubliceerd en nooit opgeteld uit de onderdelen. Een thema met een afgeschermde categorie toont een ondergrens (≥)." }
         h2 { "Bronvermelding" }
-        p { "Bron: CBS/Politie (CC BY 4.0), tabellen 47022NED en 47018NED; inwoners: CBS kerncijfers wijken en buurten (85984NED); buurtgrenzen: CBS Wijk- en buurtkaart." }
+        @if credits.is_empty() {
+            p { "Er zijn nog geen cijfers ingelezen." }
+        } @else {
+            ul { @for credit in &credits { li { (credit) } } }
+        }
     };
     Ok(layout("Gegevens", "/gegevens", body))
 }

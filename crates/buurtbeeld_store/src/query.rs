@@ -153,6 +153,15 @@ impl Store {
             .optional()?)
     }
 
+    /// Every source table the store holds series of, in name order.
+    pub fn source_tables(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT source FROM series ORDER BY source")?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The sources (tables) that have series for an area, with their frequency, in name order.
     pub fn sources_for(&self, area: &AreaCode) -> Result<Vec<(String, Frequency)>> {
         let rows = self.text_pairs(
