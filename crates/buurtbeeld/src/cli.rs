@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use buurtbeeld_analysis::{Correction, EffectMethod, Measure, WeightsRule};
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
+use buurtbeeld_document::DocumentKind;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -102,7 +103,7 @@ pub enum Command {
     /// Veiligheidsbrief, a wijkprofiel (--area) or the programme chapter Veiligheid.
     Report {
         #[arg(value_enum)]
-        document: DocumentKind,
+        document: DocumentArg,
         /// The year the document is about; default: the latest complete year in the store
         /// (programma: the latest year with a budget or action points).
         #[arg(long)]
@@ -325,10 +326,20 @@ impl From<EffectMethodArg> for EffectMethod {
 
 /// The council documents `report` writes.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DocumentKind {
+pub enum DocumentArg {
     Veiligheidsbrief,
     Wijkprofiel,
     Programma,
+}
+
+impl From<DocumentArg> for DocumentKind {
+    fn from(kind: DocumentArg) -> DocumentKind {
+        match kind {
+            DocumentArg::Veiligheidsbrief => DocumentKind::Veiligheidsbrief,
+            DocumentArg::Wijkprofiel => DocumentKind::Wijkprofiel,
+            DocumentArg::Programma => DocumentKind::Programma,
+        }
+    }
 }
 
 fn area_code(text: &str) -> Result<AreaCode, String> {

@@ -11,13 +11,15 @@ use buurtbeeld_analysis::{
 };
 use buurtbeeld_cube::dutch::integer;
 use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
-use buurtbeeld_document::DocumentError;
+use buurtbeeld_document::{
+    document_bytes, write_document, DocumentError, DocumentFormat, DocumentKind, DocumentRequest,
+};
 use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
 use buurtbeeld_render::OutputFormat;
 use buurtbeeld_store::{ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-use crate::cli::{DocumentKind, ForecastArgs, HotspotArgs, SubjectArgs};
+use crate::cli::{ForecastArgs, HotspotArgs, SubjectArgs};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -500,47 +502,31 @@ pub fn report(
     year: Option<i32>,
     out: &Path,
 ) -> Outcome {
-    let extension = out
+    let format = out
         .extension()
         .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let pdf = match extension.as_deref() {
-        Some("pdf") => true,
-        Some("html" | "htm") => false,
-        _ => {
-            return Err(Failure::Refused(format!(
+        .and_then(DocumentFormat::from_extension)
+        .ok_or_else(|| {
+            Failure::Refused(format!(
                 "{}: de bestandsnaam moet eindigen op .pdf of .html",
                 out.display()
-            )))
-        }
-    };
+            ))
+        })?;
     let store = open_store(data_dir)?;
     let today = time::OffsetDateTime::now_utc().date();
-    let date = buurtbeeld_document::dutch_date(today.year(), today.month().into(), today.day());
-    let document = match kind {
-        DocumentKind::Wijkprofiel => {
-            let Some(area) = area else {
-                return Err(Failure::Refused(
-                    "een wijkprofiel vraagt --area, de code van een wijk of buurt (bijvoorbeeld \
-                     WK001400)"
-                        .to_owned(),
-                ));
-            };
-            buurtbeeld_document::wijkprofiel(&store, &area, year, &date)?
-        }
-        DocumentKind::Programma => {
-            buurtbeeld_document::programma(&store, &choose_plan(&store, id)?, year, &date)?
-        }
-        DocumentKind::Veiligheidsbrief => {
-            buurtbeeld_document::veiligheidsbrief(&store, &choose_plan(&store, id)?, year, &date)?
-        }
+    let plan = match kind {
+        DocumentKind::Wijkprofiel => None,
+        _ => Some(choose_plan(&store, id)?),
     };
-    let (bytes, pages) = if pdf {
-        let rendered = document.to_pdf().context("writing the PDF")?;
-        (rendered.bytes, Some(rendered.pages))
-    } else {
-        (document.to_html().into_bytes(), None)
+    let request = DocumentRequest {
+        kind,
+        plan,
+        area,
+        year,
+        date: buurtbeeld_document::dutch_date(today.year(), today.month().into(), today.day()),
     };
+    let document = write_document(&store, &request)?;
+    let (bytes, pages) = document_bytes(&document, format).context("writing the PDF")?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     let size = match pages {
         Some(pages) => format!("{pages} pagina's, {} bytes", integer(bytes.len() as u64)),

@@ -69,7 +69,7 @@ fn main() -> ExitCode {
             id,
             area,
             out,
-        } => commands::report(&data_dir, document, id.as_deref(), area, year, &out),
+        } => commands::report(&data_dir, document.into(), id.as_deref(), area, year, &out),
         Command::Effect {
             intervention,
             method,

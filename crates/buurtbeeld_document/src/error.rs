@@ -15,6 +15,12 @@ pub enum DocumentError {
     Effect(#[from] EffectError),
     #[error("voor {0} is er geen volledig jaar met cijfers om een document over te schrijven")]
     NoCompleteYear(AreaCode),
+    #[error(
+        "er is geen veiligheidsplan ingelezen; lees eerst een planbestand in (docs/plan-files.md)"
+    )]
+    NoPlan,
+    #[error("een wijkprofiel vraagt de code van een wijk of buurt, bijvoorbeeld WK001400")]
+    NeedsArea,
 }
 
 impl From<StoreError> for DocumentError {
@@ -29,7 +35,8 @@ impl AnswerError for DocumentError {
             DocumentError::Picture(e) => e.refusal(),
             DocumentError::Plan(e) => e.refusal(),
             DocumentError::Effect(e) => e.refusal(),
-            DocumentError::NoCompleteYear(_) => Refusal::Invalid,
+            DocumentError::NoPlan => Refusal::NotFound,
+            DocumentError::NoCompleteYear(_) | DocumentError::NeedsArea => Refusal::Invalid,
         }
     }
 }

@@ -9,6 +9,7 @@ mod document;
 mod error;
 mod pdf;
 mod programma;
+mod request;
 mod veiligheidsbrief;
 mod wijkprofiel;
 
@@ -16,6 +17,7 @@ pub use document::{Block, DocTable, Document};
 pub use error::DocumentError;
 pub use pdf::{render_pdf, PdfError, RenderedPdf};
 pub use programma::programma;
+pub use request::{document_bytes, write_document, DocumentFormat, DocumentKind, DocumentRequest};
 pub use veiligheidsbrief::{
     action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
     veiligheidsbrief, BBV_NOTE,

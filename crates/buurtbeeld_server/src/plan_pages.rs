@@ -8,10 +8,10 @@ use axum::routing::get;
 use axum::Router;
 use buurtbeeld_analysis::{known_plan_report, PlanReport};
 use buurtbeeld_cube::AreaCode;
-use buurtbeeld_document::DocTable;
 use buurtbeeld_document::{
-    action_summary, action_table, bbv_table, budget_table, dutch_date, goals_table, mismatch_notes,
-    programma, veiligheidsbrief, wijkprofiel, BBV_NOTE,
+    action_summary, action_table, bbv_table, budget_table, document_bytes, dutch_date, goals_table,
+    mismatch_notes, write_document, DocTable, DocumentFormat, DocumentKind, DocumentRequest,
+    BBV_NOTE,
 };
 use buurtbeeld_store::Store;
 use maud::{html, Markup, PreEscaped};
@@ -301,57 +301,40 @@ async fn document(
 ) -> Result<Response, AppError> {
     let unknown = || AppError::NotFound(format!("Er is geen document '{file}'."));
     let (kind, extension) = file.rsplit_once('.').ok_or_else(unknown)?;
-    let pdf = match extension {
-        "pdf" => true,
-        "html" => false,
-        _ => return Err(unknown()),
-    };
-    if !["veiligheidsbrief", "programma", "wijkprofiel"].contains(&kind) {
-        return Err(unknown());
-    }
-    let kind = kind.to_owned();
+    let kind = DocumentKind::parse(kind).ok_or_else(unknown)?;
+    let format = DocumentFormat::from_extension(extension).ok_or_else(unknown)?;
+    let extension = extension.to_ascii_lowercase();
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
         let today = time::OffsetDateTime::now_utc().date();
-        let date = dutch_date(today.year(), today.month().into(), today.day());
-        let plan_id = || -> Result<String, AppError> {
-            chosen_plan(&store, &query)?
-                .ok_or_else(|| AppError::NotFound("Er is geen veiligheidsplan ingelezen.".into()))
+        let area = match query.gebied.as_deref() {
+            Some(code) => Some(
+                AreaCode::parse(code).map_err(|e| AppError::BadRequest(format!("gebied: {e}")))?,
+            ),
+            None => None,
         };
-        let document = match kind.as_str() {
-            "wijkprofiel" => {
-                let code = query.gebied.as_deref().ok_or_else(|| {
-                    AppError::BadRequest(
-                        "Een wijkprofiel vraagt ?gebied= met de code van een wijk of buurt, \
-                         bijvoorbeeld WK001400."
-                            .into(),
-                    )
-                })?;
-                let area = AreaCode::parse(code)
-                    .map_err(|e| AppError::BadRequest(format!("gebied: {e}")))?;
-                wijkprofiel(&store, &area, query.jaar, &date)?
-            }
-            "programma" => programma(&store, &plan_id()?, query.jaar, &date)?,
-            _ => veiligheidsbrief(&store, &plan_id()?, query.jaar, &date)?,
+        let request = DocumentRequest {
+            kind,
+            plan: chosen_plan(&store, &query)?,
+            area,
+            year: query.jaar,
+            date: dutch_date(today.year(), today.month().into(), today.day()),
         };
+        let document = write_document(&store, &request)?;
+        let (bytes, _) =
+            document_bytes(&document, format).map_err(|e| AppError::Internal(e.to_string()))?;
         let name = format!(
             "{}.{}",
             document.title.to_lowercase().replace(' ', "-"),
-            if pdf { "pdf" } else { "html" }
+            extension
         );
-        let disposition = format!("inline; filename=\"{name}\"");
-        let (content_type, bytes) = if pdf {
-            let rendered = document
-                .to_pdf()
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            ("application/pdf", rendered.bytes)
-        } else {
-            ("text/html; charset=utf-8", document.to_html().into_bytes())
-        };
         Ok((
             [
-                (header::CONTENT_TYPE, content_type.to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
+                (header::CONTENT_TYPE, format.media_type().to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{name}\""),
+                ),
             ],
             bytes,
         )
