@@ -16,7 +16,7 @@ use buurtbeeld_document::{
 };
 use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
 use buurtbeeld_render::OutputFormat;
-use buurtbeeld_store::{ImportOutcome, Progress, Store};
+use buurtbeeld_store::{ImportLogEntry, ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use crate::cli::{ForecastArgs, HotspotArgs, SubjectArgs};
@@ -141,7 +141,7 @@ pub fn import(
         None => None,
         Some(name) => Some(InputKind::from_name(name).ok_or_else(|| {
             Failure::Refused(format!(
-                "unknown --kind '{name}'; expected one of: {}",
+                "onbekende --kind '{name}'; verwacht een van: {}",
                 kinds().join(", ")
             ))
         })?),
@@ -166,7 +166,7 @@ pub fn import(
     });
     for path in &files {
         let name = path.display().to_string();
-        let bar = spinner(format!("reading {name}"));
+        let bar = spinner(format!("lezen: {name}"));
         let result = buurtbeeld_ingest::read_file(path, &name, &options, &context);
         bar.finish_and_clear();
         match result {
@@ -197,7 +197,7 @@ pub fn import(
     if !refused.is_empty() {
         let listing: Vec<String> = refused.iter().map(ToString::to_string).collect();
         return Err(Failure::Refused(format!(
-            "{}\nimport refused: nothing was changed in {}",
+            "{}\nimport geweigerd: er is niets veranderd in {}",
             listing.join("\n"),
             store.path().display()
         )));
@@ -205,7 +205,7 @@ pub fn import(
     let cells: u64 = batches.iter().map(|b| b.cell_count() as u64).sum();
     let dutch = |n: u64| buurtbeeld_cube::dutch::integer(n);
     let bar = ProgressBar::new(cells).with_style(
-        ProgressStyle::with_template("writing {bar:40} {done}/{total} cells ({eta})")
+        ProgressStyle::with_template("schrijven {bar:40} {done}/{total} cellen ({eta})")
             .expect("valid template")
             .with_key(
                 "done",
@@ -230,28 +230,33 @@ pub fn import(
     Ok(())
 }
 
+/// `1 regel`, `12.399 regels`.
+fn rows(n: u64) -> String {
+    format!("{} {}", integer(n), if n == 1 { "regel" } else { "regels" })
+}
+
 fn print_outcome(outcome: &ImportOutcome) {
-    use buurtbeeld_cube::dutch::integer;
     match outcome.import_id {
-        None => println!("{}: already imported, nothing changed", outcome.file),
+        None => println!("{}: al eerder ingelezen, niets veranderd", outcome.file),
         Some(id)
             if outcome.cells_new + outcome.cells_changed + outcome.cells_unchanged == 0
                 && outcome.areas == 0
                 && outcome.population_rows == 0 =>
         {
             println!(
-                "{}: imported as #{id} ({}): {} rows",
+                "{}: ingelezen als #{id} ({}): {}",
                 outcome.file,
                 outcome.table_id,
-                integer(outcome.rows)
+                rows(outcome.rows)
             );
         }
         Some(id) => {
             println!(
-                "{}: imported as #{id} ({}): {} rows, {} new cells, {} changed, {} unchanged, {} areas, {} population figures",
+                "{}: ingelezen als #{id} ({}): {}, {} nieuwe cellen, {} gewijzigd, {} ongewijzigd, \
+                 {} gebieden, {} inwonertallen",
                 outcome.file,
                 outcome.table_id,
-                integer(outcome.rows),
+                rows(outcome.rows),
                 integer(outcome.cells_new),
                 integer(outcome.cells_changed),
                 integer(outcome.cells_unchanged),
@@ -385,16 +390,34 @@ pub fn themes(data_dir: &Path, as_toml: bool) -> Outcome {
 
 pub fn log(data_dir: &Path) -> Outcome {
     let store = open_store(data_dir)?;
-    for entry in store.imports()? {
+    let entries = store.imports()?;
+    let width = |field: fn(&ImportLogEntry) -> &str| {
+        entries
+            .iter()
+            .map(|e| field(e).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (by, kind, table) = (
+        width(|e| &e.imported_by),
+        width(|e| &e.kind),
+        width(|e| &e.table_id),
+    );
+    for entry in &entries {
+        // Seconds are precise enough for a log a person reads; the store keeps the full time.
+        let time = entry
+            .imported_at
+            .get(..19)
+            .unwrap_or(&entry.imported_at)
+            .replace('T', " ");
         println!(
-            "#{:<4} {}  {:<16} {:<22} {:<24} release '{}'  {} rows  sha256 {}…  {}",
+            "#{:<4} {time} UTC  {:<by$}  {:<kind$}  {:<table$}  versie '{}'  {}  sha256 {}…  {}",
             entry.id,
-            entry.imported_at,
             entry.imported_by,
             entry.kind,
             entry.table_id,
             entry.release,
-            entry.rows,
+            rows(entry.rows.max(0) as u64),
             &entry.checksum[..entry.checksum.len().min(12)],
             entry.file
         );

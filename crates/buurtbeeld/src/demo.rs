@@ -85,8 +85,8 @@ pub fn run(data_dir: &Path) -> Outcome {
         println!();
     }
     println!(
-        "Try: buurtbeeld picture --area WK001400 --theme fietsdiefstal --year 2015\n     \
-         buurtbeeld picture --area GM1581 --theme woninginbraak --year 2023 --format json\n     \
+        "Probeer: buurtbeeld picture --area WK001400 --theme fietsdiefstal --year 2015\n         \
+         buurtbeeld picture --area GM1581 --theme woninginbraak --year 2023 --format json\n         \
          buurtbeeld serve"
     );
     Ok(())
@@ -106,7 +106,7 @@ pub fn load(data_dir: &Path) -> Outcome {
         paths.push(path);
     }
     println!(
-        "Demo data (real, Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
+        "Demogegevens (echt; Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
         demo_dir.display()
     );
     commands::import(

@@ -81,7 +81,7 @@ fn refused_import(workspace: &Workspace, file: &str, kind: Option<&str>) -> Stri
         "{file}: the binary panicked:\n{stderr}"
     );
     assert!(
-        stderr.contains("import refused: nothing was changed in"),
+        stderr.contains("import geweigerd: er is niets veranderd in"),
         "{file}: no 'import refused' line:\n{stderr}"
     );
     stderr

@@ -32,7 +32,11 @@ fn the_demo_shows_a_dutch_crime_picture_and_is_idempotent() {
     let dump = w.dump();
     let second = w.ok(&["demo"]);
     // Five data files and the four files of the example plan.
-    assert_eq!(second.matches("already imported").count(), 10, "{second}");
+    assert_eq!(
+        second.matches("al eerder ingelezen").count(),
+        10,
+        "{second}"
+    );
     assert_eq!(w.dump(), dump);
 }
 
