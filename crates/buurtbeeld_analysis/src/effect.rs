@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::plan::subject_of;
 use crate::{
     attribution, choose_source, descendants, parse_multipolygon, resolve_subject, sum_over,
-    EffectError, PictureError, PictureRequest, ALPHA,
+    EffectError, PictureError, ALPHA,
 };
 
 /// Months before the start an estimate needs at least (one full seasonal cycle).
@@ -173,7 +173,7 @@ pub fn effect(store: &Store, id: &str, method: EffectMethod) -> Result<EffectRep
         return Err(EffectError::UnknownIntervention(id.to_owned(), known));
     };
     let panel = read_panel(store, &intervention)?;
-    let start = intervention.start_period().ordinal();
+    let start = intervention.start.ordinal();
     let start_index = panel
         .months
         .iter()
@@ -299,20 +299,7 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Effec
         .areas
         .first()
         .map_or(AreaLevel::Buurt, AreaCode::level);
-    let Period::Month { year, month } = intervention.start_period() else {
-        unreachable!("validated at import: the start is a month")
-    };
-    let source = choose_source(
-        store,
-        &PictureRequest {
-            area: gemeente.clone(),
-            subject: subject.clone(),
-            year,
-            month: Some(month),
-            source: None,
-            level: None,
-        },
-    )?;
+    let source = choose_source(store, gemeente, None, true)?;
     let mut areas = Vec::new();
     let mut series: Vec<Vec<Series>> = Vec::new();
     let mut shapes = Vec::new();
@@ -344,9 +331,7 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Effec
     let (Some(&first), Some(&last)) = (ordinals.iter().min(), ordinals.iter().max()) else {
         return Err(PictureError::no_data(gemeente, Some(&*source)).into());
     };
-    let last = intervention
-        .end_period()
-        .map_or(last, |end| end.ordinal().min(last));
+    let last = intervention.end.map_or(last, |end| end.ordinal().min(last));
     let months: Vec<Period> = (first..=last)
         .map(|o| Period::from_ordinal(Frequency::Month, o))
         .collect();

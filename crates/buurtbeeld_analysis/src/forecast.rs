@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::{
     attribution, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
-    sum_over, ForecastError, PictureError, PictureRequest, Subject,
+    sum_over, ForecastError, PictureError, Subject,
 };
 
 /// Months of rolling origins in the backtest.
@@ -167,20 +167,10 @@ fn panel(
         .area(area)?
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
     let (subject_id, subject_label, categories) = resolve_subject(store, subject)?;
-    let Period::Month { year, month } = from else {
+    if !matches!(from, Period::Month { .. }) {
         return Err(ForecastError::NotAMonth(from.to_string()));
-    };
-    let source = choose_source(
-        store,
-        &PictureRequest {
-            area: area.clone(),
-            subject: subject.clone(),
-            year,
-            month: Some(month),
-            source: source.map(str::to_owned),
-            level: None,
-        },
-    )?;
+    }
+    let source = choose_source(store, area, source, true)?;
     source_frequency(store, area, &source, true)?;
     let listed = match level {
         Some(level) => descendants(store, &info, Some(level))?,

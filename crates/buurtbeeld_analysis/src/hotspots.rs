@@ -28,7 +28,7 @@ use geo::{Centroid, MapCoords, MultiPolygon};
 
 use crate::{
     attribution, choose_source, covered_span, descendants, parse_multipolygon, resolve_subject,
-    source_frequency, sum_over, HotspotError, PictureError, PictureRequest, Subject,
+    source_frequency, sum_over, HotspotError, PictureError, Subject,
 };
 use buurtbeeld_cube::dutch::{decimal, p_phrase};
 
@@ -386,22 +386,14 @@ fn scope(store: &Store, request: &HotspotRequest) -> Result<Scope, HotspotError>
         .area(&request.area)?
         .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
     let (subject, subject_label, categories) = resolve_subject(store, &request.subject)?;
-    let month = match request.period {
-        Period::Month { month, .. } => Some(month),
-        Period::Year(_) => None,
-    };
+    let month_wanted = matches!(request.period, Period::Month { .. });
     let source = choose_source(
         store,
-        &PictureRequest {
-            area: request.area.clone(),
-            subject: request.subject.clone(),
-            year: request.period.calendar_year(),
-            month,
-            source: request.source.clone(),
-            level: None,
-        },
+        &request.area,
+        request.source.as_deref(),
+        month_wanted,
     )?;
-    let frequency = source_frequency(store, &request.area, &source, month.is_some())?;
+    let frequency = source_frequency(store, &request.area, &source, month_wanted)?;
     Ok(Scope {
         area,
         subject,

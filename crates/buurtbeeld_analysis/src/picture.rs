@@ -32,6 +32,21 @@ pub struct PictureRequest {
     pub level: Option<AreaLevel>,
 }
 
+impl PictureRequest {
+    /// The whole calendar `year` of `subject` in `area` and its children, from the preferred
+    /// source.
+    pub fn year(area: &AreaCode, subject: &Subject, year: i32) -> PictureRequest {
+        PictureRequest {
+            area: area.clone(),
+            subject: subject.clone(),
+            year,
+            month: None,
+            source: None,
+            level: None,
+        }
+    }
+}
+
 /// One line of the picture. Field names are the JSON contract.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PictureRow {
@@ -113,7 +128,12 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
         .area(&request.area)?
         .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
     let (subject, subject_label, categories) = resolve_subject(store, &request.subject)?;
-    let source = choose_source(store, request)?;
+    let source = choose_source(
+        store,
+        &request.area,
+        request.source.as_deref(),
+        request.month.is_some(),
+    )?;
     let window = window(store, request, &source, &categories)?;
     let mut notes = Vec::new();
 
@@ -202,15 +222,7 @@ pub fn complete_year_picture(
     subject: &Subject,
     year: i32,
 ) -> Result<Option<Picture>, PictureError> {
-    let request = PictureRequest {
-        area: area.clone(),
-        subject: subject.clone(),
-        year,
-        month: None,
-        source: None,
-        level: None,
-    };
-    match picture(store, &request) {
+    match picture(store, &PictureRequest::year(area, subject, year)) {
         Ok(picture) if picture.complete_year == Some(year) => Ok(Some(picture)),
         Ok(_)
         | Err(
@@ -230,15 +242,7 @@ pub fn years_with_data(
     subject: &Subject,
 ) -> Result<Vec<(i32, usize)>, PictureError> {
     let (_, _, categories) = resolve_subject(store, subject)?;
-    let request = PictureRequest {
-        area: area.clone(),
-        subject: subject.clone(),
-        year: 0,
-        month: None,
-        source: None,
-        level: None,
-    };
-    let source = choose_source(store, &request)?;
+    let source = choose_source(store, area, None, false)?;
     let mut years: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
     for (frequency, _) in store
         .sources_for(area)?

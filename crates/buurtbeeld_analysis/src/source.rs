@@ -4,7 +4,7 @@
 use buurtbeeld_cube::{AreaCode, CategoryCode, Frequency, Period, Theme};
 use buurtbeeld_store::{Store, StoreError};
 
-use crate::{PictureError, PictureRequest, Subject};
+use crate::{PictureError, Subject};
 
 /// The attribution of the CBS/Politie open data tables (CC BY 4.0).
 pub const ATTRIBUTION: &str = "Bron: CBS/Politie";
@@ -54,22 +54,29 @@ pub fn resolve_subject(
     }
 }
 
-pub fn choose_source(store: &Store, request: &PictureRequest) -> Result<String, PictureError> {
-    let available = store.sources_for(&request.area)?;
-    let usable = |s: &(String, Frequency)| request.month.is_none() || s.1 == Frequency::Month;
-    if let Some(source) = &request.source {
+/// The source table that answers for `area`: `wanted` if it has figures there, else the
+/// preferred one that has; with `month_wanted`, only tables with monthly figures qualify.
+pub fn choose_source(
+    store: &Store,
+    area: &AreaCode,
+    wanted: Option<&str>,
+    month_wanted: bool,
+) -> Result<String, PictureError> {
+    let available = store.sources_for(area)?;
+    let usable = |s: &(String, Frequency)| !month_wanted || s.1 == Frequency::Month;
+    if let Some(source) = wanted {
         return available
             .iter()
-            .find(|s| &s.0 == source && usable(s))
+            .find(|s| s.0 == source && usable(s))
             .map(|s| s.0.clone())
-            .ok_or_else(|| PictureError::no_data(&request.area, Some(&*source)));
+            .ok_or_else(|| PictureError::no_data(area, Some(source)));
     }
     SOURCE_PREFERENCE
         .iter()
         .find_map(|p| available.iter().find(|s| s.0 == *p && usable(s)))
         .or_else(|| available.iter().find(|s| usable(s)))
         .map(|s| s.0.clone())
-        .ok_or_else(|| PictureError::no_data(&request.area, None))
+        .ok_or_else(|| PictureError::no_data(area, None))
 }
 
 /// The frequency in which `source` publishes for `area` (months when a month is asked).

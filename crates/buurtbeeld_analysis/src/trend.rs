@@ -3,7 +3,7 @@
 use buurtbeeld_cube::{AreaCode, Frequency, Period, Value};
 use buurtbeeld_store::Store;
 
-use crate::{choose_source, resolve_subject, PictureError, PictureRequest, Subject};
+use crate::{choose_source, resolve_subject, PictureError, Subject};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TrendPoint {
@@ -32,15 +32,7 @@ pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend,
         .area(area)?
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
     let (subject_id, subject_label, categories) = resolve_subject(store, subject)?;
-    let request = PictureRequest {
-        area: area.clone(),
-        subject: subject.clone(),
-        year: 0,
-        month: None,
-        source: None,
-        level: None,
-    };
-    let source = choose_source(store, &request)?;
+    let source = choose_source(store, area, None, false)?;
     let frequency = store
         .sources_for(area)?
         .into_iter()

@@ -16,10 +16,10 @@ pub struct Intervention {
     pub indicator: String,
     /// Where it applies (buurten or wijken).
     pub areas: Vec<AreaCode>,
-    /// First month, `YYYY-MM`.
-    pub start: String,
-    /// Last month, `YYYY-MM`; `None` while it runs.
-    pub end: Option<String>,
+    /// First month (written `YYYY-MM`).
+    pub start: Period,
+    /// Last month; `None` while it runs.
+    pub end: Option<Period>,
     pub partners: Vec<String>,
     pub description: Option<String>,
     /// How much was done per month (hours of surveillance, number of controls, …).
@@ -27,15 +27,11 @@ pub struct Intervention {
 }
 
 impl Intervention {
-    /// The first month as a period (validated at import).
-    pub fn start_period(&self) -> Period {
-        Period::parse_iso(&self.start).expect("validated at import")
-    }
-
-    pub fn end_period(&self) -> Option<Period> {
+    /// The last month as people read it in a period ("2015-03 tot 2015-12"), or `heden` while
+    /// it runs.
+    pub fn end_text(&self) -> String {
         self.end
-            .as_deref()
-            .map(|end| Period::parse_iso(end).expect("validated at import"))
+            .map_or_else(|| "heden".to_owned(), |end| end.to_string())
     }
 }
 

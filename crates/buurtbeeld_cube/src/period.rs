@@ -204,6 +204,16 @@ impl serde::Serialize for Period {
     }
 }
 
+/// Read back as written: `2015-03` or `2015`.
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Period, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Period::parse_iso(&text).map_err(|_| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"YYYY-MM or YYYY")
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,12 +263,8 @@ fn buurt_map(
     year: i32,
 ) -> Result<Option<Block>, DocumentError> {
     let request = PictureRequest {
-        area: area.clone(),
-        subject: subject.clone(),
-        year,
-        month: None,
-        source: None,
         level: Some(AreaLevel::Buurt),
+        ..PictureRequest::year(area, subject, year)
     };
     let Ok(picture) = picture(store, &request) else {
         return Ok(None);
@@ -435,7 +431,7 @@ fn interventions(
 ) -> Result<Vec<Block>, DocumentError> {
     let mut blocks = Vec::new();
     for intervention in store.interventions()? {
-        let started = intervention.start_period().calendar_year() <= year;
+        let started = intervention.start.calendar_year() <= year;
         if intervention.municipality != report.plan.municipality || !started {
             continue;
         }
@@ -462,7 +458,7 @@ fn interventions(
             effect.subject_label,
             intervention.kind.label(),
             intervention.start,
-            intervention.end.as_deref().unwrap_or("heden"),
+            intervention.end_text(),
             areas.join(", ")
         )));
         let mut bullets: Vec<String> = effect

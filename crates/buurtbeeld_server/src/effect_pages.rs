@@ -55,7 +55,7 @@ async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                             tr {
                                 td { a href={ "/interventie/" (intervention.id) } { (intervention.name) } }
                                 td { (intervention.kind.label()) }
-                                td { (intervention.start) " – " (intervention.end.as_deref().unwrap_or("heden")) }
+                                td { (intervention.start) " – " (intervention.end_text()) }
                                 td { (report.as_ref().map_or_else(|| "–".to_owned(), strongest_verdict)) }
                             }
                         }
@@ -101,7 +101,7 @@ async fn intervention_page(
             h1 { (intervention.name) }
             p.lead {
                 (intervention.kind.label()) " · " (report.subject_label) " · "
-                (intervention.start) " tot " (intervention.end.as_deref().unwrap_or("heden")) " · gebieden: "
+                (intervention.start) " tot " (intervention.end_text()) " · gebieden: "
                 @for (i, (code, name)) in report.treated.iter().enumerate() {
                     @if i > 0 { ", " }
                     a href={ "/gebied/" (code) } { (name) }
