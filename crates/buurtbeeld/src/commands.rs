@@ -538,6 +538,13 @@ pub fn report(
     let store = open_store(data_dir)?;
     let today = time::OffsetDateTime::now_utc().date();
     let plan = match kind {
+        DocumentKind::Wijkprofiel if area.is_none() => {
+            return Err(Failure::Refused(
+                "een wijkprofiel vraagt --area, de code van een wijk of buurt (bijvoorbeeld \
+                 WK001400)"
+                    .to_owned(),
+            ))
+        }
         DocumentKind::Wijkprofiel => None,
         _ => Some(choose_plan(&store, id)?),
     };

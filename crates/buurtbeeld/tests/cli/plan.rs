@@ -3,29 +3,34 @@
 //! rendered to page images, as a reader would.
 
 use std::path::Path;
-use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use hayro::hayro_interpret::{InterpreterSettings, InterpreterWarning};
+use hayro::hayro_syntax::Pdf;
+use hayro::vello_cpu::color::palette::css::WHITE;
+use hayro::{PixmapSettings, RenderCache, RenderSettings};
 
 use crate::harness::{fixture, Workspace};
 
-/// The PDF's text in drawing order, page by page (poppler's pdftotext; form feeds split pages).
+/// The PDF's text in drawing order, page by page, read in-process by lopdf through each font's
+/// ToUnicode map: one line per text object, as our PDFs draw one line of text per object.
 fn pdf_pages(pdf: &Path) -> Vec<String> {
-    let output = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install poppler-utils)");
-    assert!(
-        output.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    let text = String::from_utf8(output.stdout).expect("utf-8 text");
-    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
-    if pages.last().is_some_and(|p| p.trim().is_empty()) {
-        pages.pop();
-    }
-    pages
+    let document =
+        lopdf::Document::load(pdf).unwrap_or_else(|e| panic!("lopdf reads {}: {e}", pdf.display()));
+    document
+        .get_pages()
+        .keys()
+        .map(|&number| {
+            let text = document
+                .extract_text(&[number])
+                .unwrap_or_else(|e| panic!("no text on page {number}: {e}"));
+            // lopdf ends every TJ array with a space; drop it so a line reads as drawn.
+            text.lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
 }
 
 /// Whitespace collapsed, so a phrase matches across the line breaks of a table cell.
@@ -123,51 +128,53 @@ fn veiligheidsbrief_accounts_for_all_sixteen_nieuwegein_action_points() {
     }
 }
 
-/// A page rendered to grey pixels at 72 dpi (1 pixel per point) by poppler's pdftoppm.
+/// A page rendered to grey pixels at 72 dpi (1 pixel per point) by hayro, in-process.
 struct PageImage {
     width: usize,
     height: usize,
     pixels: Vec<u8>,
 }
 
-fn render_pages(pdf: &Path, dir: &Path) -> Vec<PageImage> {
-    let prefix = dir.join("pagina");
-    let status = Command::new("pdftoppm")
-        .args(["-r", "72", "-gray"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm runs (apt-get install poppler-utils)");
-    assert!(status.success());
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
-        .collect();
-    files.sort();
-    files
+fn render_pages(pdf: &Path) -> Vec<PageImage> {
+    let pdf = Pdf::new(std::fs::read(pdf).expect("the PDF")).expect("hayro reads the PDF");
+    // A font hayro cannot load would be left out silently: collect its warnings and fail on any.
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let settings = InterpreterSettings {
+        warning_sink: Arc::new(move |w: InterpreterWarning| sink.lock().unwrap().push(w)),
+        ..Default::default()
+    };
+    let cache = RenderCache::new();
+    // Opaque white paper, as a reader sees it; unscaled, so 1 pixel is 1 point.
+    let paper = PixmapSettings {
+        bg_color: WHITE,
+        ..Default::default()
+    };
+    let images = pdf
+        .pages()
         .iter()
-        .map(|file| {
-            // Binary PGM: "P5\n<width> <height>\n255\n" then one byte per pixel.
-            let bytes = std::fs::read(file).unwrap();
-            let mut fields = Vec::new();
-            let mut at = 0;
-            while fields.len() < 4 {
-                let start = at;
-                while !bytes[at].is_ascii_whitespace() {
-                    at += 1;
-                }
-                fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-                at += 1;
-            }
-            assert_eq!(fields[0], "P5");
+        .map(|page| {
+            let pixmap = hayro::render(page, &cache, &settings, &RenderSettings::default(), &paper);
+            // Grey (BT.601 luma) of each pixel; the paper is opaque, so the premultiplied RGBA
+            // hayro gives is plain RGB.
             PageImage {
-                width: fields[1].parse().unwrap(),
-                height: fields[2].parse().unwrap(),
-                pixels: bytes[at..].to_vec(),
+                width: usize::from(pixmap.width()),
+                height: usize::from(pixmap.height()),
+                pixels: pixmap
+                    .data()
+                    .iter()
+                    .map(|p| {
+                        let luma =
+                            299 * u32::from(p.r) + 587 * u32::from(p.g) + 114 * u32::from(p.b);
+                        (luma / 1000) as u8
+                    })
+                    .collect(),
             }
         })
-        .collect()
+        .collect();
+    let warnings = warnings.lock().unwrap();
+    assert!(warnings.is_empty(), "hayro: {warnings:?}");
+    images
 }
 
 /// After `buurtbeeld demo`, the Veiligheidsbrief of the example plan is written and reads
@@ -200,7 +207,8 @@ fn demo_veiligheidsbrief_matches_the_store_and_stays_inside_its_margins() {
         let footer = format!("pagina {} van {}", i + 1, pages.len());
         assert!(page.contains(&footer), "page {}: no '{footer}'", i + 1);
         assert!(
-            page.contains("Bron: CBS/Politie"),
+            // The demo's figures are the police's BVH registrations of Groningen.
+            page.contains("Bron: Politie (BVH-registraties, via de gemeente)"),
             "page {}: no attribution",
             i + 1
         );
@@ -254,14 +262,14 @@ fn demo_veiligheidsbrief_matches_the_store_and_stays_inside_its_margins() {
         "no count of {n} actions"
     );
 
-    // Rendered as a reader sees it (A4 = 595,3 × 841,9 pt; poppler rounds up): every page, and nothing in the side margins (an
-    // overflowing table or figure would draw there).
-    let images = render_pages(&pdf, workspace.dir.path());
+    // Rendered as a reader sees it (A4 = 595,3 × 841,9 pt; hayro cuts off the fraction): every
+    // page, and nothing in the side margins (an overflowing table or figure would draw there).
+    let images = render_pages(&pdf);
     assert_eq!(images.len(), pages.len());
     for (i, image) in images.iter().enumerate() {
         assert_eq!(
             (image.width, image.height),
-            (596, 842),
+            (595, 841),
             "page {} is not A4",
             i + 1
         );
@@ -347,7 +355,7 @@ fn wijkprofiel_and_programma_are_written_from_the_demo_store() {
 
     let refused = workspace.run(&["report", "wijkprofiel", "--out", "x.pdf"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("needs --area"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("vraagt --area"));
 }
 
 /// The plan files written by `plan --export` read back to the same plan, action points and
