@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use buurtbeeld_cube::{Action, ActionSet, ActionStatus, ImportBatch};
+use buurtbeeld_cube::{Action, ActionSet, ActionStatus, ImportBatch, Plan};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::plan::{area_code, parse_toml};
+use crate::plan::{area_code, read_toml, Lines, Words};
 use crate::problem::{ImportError, Problems};
-use crate::{text, Context, Input, ReadOptions};
+use crate::{Context, Input, ReadOptions};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,116 +35,54 @@ struct ActionEntry {
     gebieden: Vec<Spanned<String>>,
 }
 
+/// The words of an action point's `status`.
+const STATUS: Words<ActionStatus> = Words {
+    field: "status",
+    what: "status",
+    expected: || {
+        format!(
+            "one of: {}",
+            ActionStatus::ALL.map(ActionStatus::label).join(", ")
+        )
+    },
+    lookup: ActionStatus::from_label,
+};
+
 pub(crate) fn read(
     input: &Input<'_>,
     bytes: &[u8],
     options: &ReadOptions,
     context: &Context,
 ) -> Result<ImportBatch, ImportError> {
-    let text = text::utf8(input.name, bytes)?;
-    let file: ActionFile = parse_toml(
-        input.name,
-        text,
+    let (file, lines): (ActionFile, _) = read_toml(
+        input,
+        bytes,
         "plan = \"…\", jaar = YYYY and [[actie]] tables with nummer, themas, gepland, gedaan and \
          status (docs/plan-files.md)",
     )?;
     let mut problems = Problems::new(input.name);
-    let line = |start: usize| Some(text::line_of(text, start));
-
     let plan_id = file.plan.get_ref();
     let year = *file.jaar.get_ref();
     let plan = context.plans.get(plan_id);
     match plan {
         None => problems.add(
-            line(file.plan.span().start),
+            lines.of(&file.plan),
             Some("plan"),
-            format!(
-                "unknown plan '{plan_id}'; import its plan file first (or in the same command); \
-                 known plans: {}",
-                known(context.plans.keys())
-            ),
+            unknown_plan(plan_id, context),
         ),
-        Some(plan) if !(plan.first_year..=plan.last_year).contains(&year) => problems.add(
-            line(file.jaar.span().start),
-            Some("jaar"),
-            format!(
-                "{year} is outside the period of plan '{plan_id}'; expected {}–{}",
-                plan.first_year, plan.last_year
-            ),
-        ),
-        Some(_) => {}
+        Some(plan) => {
+            if let Some(message) = outside_plan(plan_id, plan, year) {
+                problems.add(lines.of(&file.jaar), Some("jaar"), message);
+            }
+        }
     }
 
     let mut numbers: BTreeMap<u32, u64> = BTreeMap::new();
-    let mut actions = Vec::new();
-    for entry in file.actie {
-        let at = line(entry.nummer.span().start);
-        let number = *entry.nummer.get_ref();
-        if let Some(first) = numbers.insert(number, at.unwrap_or(0)) {
-            problems.add(
-                at,
-                Some("nummer"),
-                format!("action {number} is listed twice (first on line {first})"),
-            );
-        }
-        if entry.themas.get_ref().is_empty() {
-            problems.add(
-                line(entry.themas.span().start),
-                Some("themas"),
-                "no theme; expected at least one theme id of the plan",
-            );
-        }
-        if let Some(plan) = plan {
-            for theme in entry.themas.get_ref() {
-                if plan.theme(theme.get_ref()).is_none() {
-                    problems.add(
-                        line(theme.span().start),
-                        Some("themas"),
-                        format!(
-                            "unknown theme '{}'; expected one of the themes of plan '{}': {}",
-                            theme.get_ref(),
-                            plan.id,
-                            known(plan.themes.iter().map(|t| &t.id))
-                        ),
-                    );
-                }
-            }
-        }
-        let status = ActionStatus::from_label(entry.status.get_ref());
-        if status.is_none() {
-            problems.add(
-                line(entry.status.span().start),
-                Some("status"),
-                format!(
-                    "'{}' is not a status; expected one of: {}",
-                    entry.status.get_ref(),
-                    ActionStatus::ALL.map(ActionStatus::label).join(", ")
-                ),
-            );
-        }
-        let areas: Vec<_> = entry
-            .gebieden
-            .iter()
-            .filter_map(|code| area_code(&mut problems, code, "gebieden", &line))
-            .collect();
-        if let Some(status) = status {
-            actions.push(Action {
-                number,
-                themes: entry
-                    .themas
-                    .into_inner()
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-                planned: entry.gepland.trim().to_owned(),
-                done: entry.gedaan.trim().to_owned(),
-                status,
-                owner: entry.eigenaar,
-                partners: entry.partners,
-                areas,
-            });
-        }
-    }
+    let mut actions: Vec<Action> = file
+        .actie
+        .into_iter()
+        .filter_map(|entry| read_action(&mut problems, lines, plan, &mut numbers, entry))
+        .collect();
     if actions.is_empty() && problems.is_empty() {
         problems.add(
             None,
@@ -167,6 +105,99 @@ pub(crate) fn read(
         ..ImportBatch::default()
     };
     problems.finish(batch)
+}
+
+/// The action point, or None (with its problems recorded) if its status is unusable. `numbers`
+/// holds the line of each number seen so far.
+fn read_action(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    plan: Option<&Plan>,
+    numbers: &mut BTreeMap<u32, u64>,
+    entry: ActionEntry,
+) -> Option<Action> {
+    let at = lines.of(&entry.nummer);
+    let number = *entry.nummer.get_ref();
+    if let Some(first) = numbers.insert(number, at.unwrap_or(0)) {
+        problems.add(
+            at,
+            Some("nummer"),
+            format!("action {number} is listed twice (first on line {first})"),
+        );
+    }
+    check_themes(problems, lines, plan, &entry.themas);
+    let status = STATUS.of(problems, lines, &entry.status);
+    let areas: Vec<_> = entry
+        .gebieden
+        .iter()
+        .filter_map(|code| area_code(problems, code, "gebieden", lines))
+        .collect();
+    let status = status?;
+    Some(Action {
+        number,
+        themes: entry
+            .themas
+            .into_inner()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        planned: entry.gepland.trim().to_owned(),
+        done: entry.gedaan.trim().to_owned(),
+        status,
+        owner: entry.eigenaar,
+        partners: entry.partners,
+        areas,
+    })
+}
+
+/// Records an action point without themes, or with themes the plan does not have.
+fn check_themes(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    plan: Option<&Plan>,
+    themes: &Spanned<Vec<Spanned<String>>>,
+) {
+    if themes.get_ref().is_empty() {
+        problems.add(
+            lines.of(themes),
+            Some("themas"),
+            "no theme; expected at least one theme id of the plan",
+        );
+    }
+    let Some(plan) = plan else { return };
+    for theme in themes.get_ref() {
+        if plan.theme(theme.get_ref()).is_none() {
+            problems.add(
+                lines.of(theme),
+                Some("themas"),
+                format!(
+                    "unknown theme '{}'; expected one of the themes of plan '{}': {}",
+                    theme.get_ref(),
+                    plan.id,
+                    known(plan.themes.iter().map(|t| &t.id))
+                ),
+            );
+        }
+    }
+}
+
+/// Why a plan id the file refers to is unknown, naming the plans that are known.
+pub(crate) fn unknown_plan(plan_id: &str, context: &Context) -> String {
+    format!(
+        "unknown plan '{plan_id}'; import its plan file first (or in the same command); known \
+         plans: {}",
+        known(context.plans.keys())
+    )
+}
+
+/// Why a year lies outside the period of the plan the file calls `plan_id`, if it does.
+pub(crate) fn outside_plan(plan_id: &str, plan: &Plan, year: i32) -> Option<String> {
+    (!(plan.first_year..=plan.last_year).contains(&year)).then(|| {
+        format!(
+            "{year} is outside the period of plan '{plan_id}'; expected {}–{}",
+            plan.first_year, plan.last_year
+        )
+    })
 }
 
 pub(crate) fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {

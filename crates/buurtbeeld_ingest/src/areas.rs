@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, AreaRecord, ImportBatch, PopulationRecord};
-use geojson::{GeoJson, Geometry, Value as Shape};
+use geojson::{Feature, FeatureCollection, GeoJson, Geometry, JsonObject, Value as Shape};
 
 use crate::codelists::code_lists;
-use crate::personal::personal_field;
+use crate::personal::report_personal_keys;
 use crate::problem::{ImportError, Problems};
 use crate::rd::{looks_like_rd, looks_like_wgs84_nl, rd_to_wgs84};
 use crate::{text, Input, ReadOptions};
@@ -37,8 +37,40 @@ pub(crate) fn read_geojson(
     options: &ReadOptions,
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
+    let (collection, declared_rd) = feature_collection(input.name, text)?;
+    let mut problems = Problems::new(input.name).with_unit("feature");
+    if collection.features.is_empty() {
+        return Err(problems.fatal(None, None, "the FeatureCollection has no features"));
+    }
+    let Some(year) = indeling_year(input.name, options, &collection) else {
+        return Err(problems.fatal(
+            None,
+            None,
+            "cannot tell the year of this wijk- en buurtindeling (no year in the file name, no \
+             JAAR property); pass --year YYYY",
+        ));
+    };
+    let mut features = Features::new(year, declared_rd);
+    for (i, feature) in collection.features.iter().enumerate() {
+        let taken = features.add(&mut problems, Some(i as u64 + 1), feature);
+        if taken && problems.is_full() {
+            break;
+        }
+    }
+    let mut batch = features.finish();
+    batch.source = Some(input.source_info(
+        "areas-geojson",
+        "CBS wijk- en buurtkaart",
+        options,
+        collection.features.len() as u64,
+    ));
+    problems.finish(batch)
+}
+
+/// The file's FeatureCollection, and whether it declares RD New (EPSG:28992) as its CRS.
+fn feature_collection(name: &str, text: &str) -> Result<(FeatureCollection, bool), ImportError> {
     let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Problems::new(input.name).fatal(
+        Problems::new(name).fatal(
             Some(e.line() as u64),
             None,
             format!("not valid JSON ({e}); expected a GeoJSON FeatureCollection"),
@@ -48,93 +80,64 @@ pub(crate) fn read_geojson(
         .pointer("/crs/properties/name")
         .and_then(|n| n.as_str())
         .is_some_and(|n| n.contains("28992"));
-    let collection = match GeoJson::from_json_value(json) {
-        Ok(GeoJson::FeatureCollection(c)) => c,
-        Ok(_) => {
-            return Err(Problems::new(input.name).fatal(
-                None,
-                None,
-                "expected a GeoJSON FeatureCollection of areas",
-            ))
-        }
-        Err(e) => {
-            return Err(Problems::new(input.name).fatal(
-                None,
-                None,
-                format!("not valid GeoJSON: {e}"),
-            ))
-        }
-    };
-    let mut problems = Problems::new(input.name).with_unit("feature");
-    if collection.features.is_empty() {
-        return Err(problems.fatal(None, None, "the FeatureCollection has no features"));
+    match GeoJson::from_json_value(json) {
+        Ok(GeoJson::FeatureCollection(c)) => Ok((c, declared_rd)),
+        Ok(_) => Err(Problems::new(name).fatal(
+            None,
+            None,
+            "expected a GeoJSON FeatureCollection of areas",
+        )),
+        Err(e) => Err(Problems::new(name).fatal(None, None, format!("not valid GeoJSON: {e}"))),
     }
-    let Some(year) = options
-        .year
-        .or_else(|| year_in_name(input.name))
-        .or_else(|| {
-            collection.features[0]
-                .property("JAAR")
-                .and_then(serde_json::Value::as_i64)
-                .map(|y| y as i32)
-        })
-    else {
-        return Err(problems.fatal(
-            None,
-            None,
-            "cannot tell the year of this wijk- en buurtindeling (no year in the file name, no \
-             JAAR property); pass --year YYYY",
-        ));
-    };
-    let mut batch = ImportBatch::default();
-    let mut seen = BTreeSet::new();
-    let mut personal_reported = BTreeSet::new();
-    let mut parents = BTreeSet::new();
-    for (i, feature) in collection.features.iter().enumerate() {
-        let number = Some(i as u64 + 1);
+}
+
+/// The year of the indeling: as passed, else in the file name, else the first feature's JAAR.
+fn indeling_year(name: &str, options: &ReadOptions, collection: &FeatureCollection) -> Option<i32> {
+    options.year.or_else(|| year_in_name(name)).or_else(|| {
+        collection
+            .features
+            .first()?
+            .property("JAAR")
+            .and_then(serde_json::Value::as_i64)
+            .map(|y| y as i32)
+    })
+}
+
+/// The areas and population read from the features so far, and what later features are checked
+/// against.
+struct Features {
+    year: i32,
+    declared_rd: bool,
+    batch: ImportBatch,
+    /// Codes of the features read so far, so an area has one feature.
+    seen: BTreeSet<AreaCode>,
+    /// Personal fields already reported, so each is reported once.
+    personal_reported: BTreeSet<String>,
+    /// Wijken and gemeenten the features name as their parents, with the names they give.
+    parents: BTreeSet<(AreaCode, Option<String>)>,
+}
+
+impl Features {
+    /// No features read yet, of an indeling of `year`.
+    fn new(year: i32, declared_rd: bool) -> Features {
+        Features {
+            year,
+            declared_rd,
+            batch: ImportBatch::default(),
+            seen: BTreeSet::new(),
+            personal_reported: BTreeSet::new(),
+            parents: BTreeSet::new(),
+        }
+    }
+
+    /// Whether the feature was taken as an area; if not, its problem is recorded.
+    fn add(&mut self, problems: &mut Problems, number: Option<u64>, feature: &Feature) -> bool {
         let properties = feature.properties.clone().unwrap_or_default();
-        for key in properties.keys() {
-            if let Some(why) = personal_field(key) {
-                if personal_reported.insert(key.clone()) {
-                    problems.add(number, Some(key), why);
-                }
-            }
-        }
-        let string = |key: &str| {
-            properties
-                .get(key)
-                .and_then(|v| v.as_str())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+        report_personal_keys(problems, number, &properties, &mut self.personal_reported);
+        let Some((code, name_key)) = self.new_code(problems, number, &properties) else {
+            return false;
         };
-        let found = CODE_PROPERTIES
-            .iter()
-            .chain(std::iter::once(&GENERIC_CODE))
-            .find_map(|(code_key, name_key)| string(code_key).map(|c| (*code_key, c, *name_key)));
-        let Some((code_key, raw_code, name_key)) = found else {
-            problems.add(
-                number,
-                None,
-                "no area code: expected a BU_CODE, WK_CODE, GM_CODE or statcode property",
-            );
-            continue;
-        };
-        let code = match AreaCode::parse(raw_code) {
-            Ok(c) => c,
-            Err(e) => {
-                problems.add(number, Some(code_key), e.to_string());
-                continue;
-            }
-        };
-        if !seen.insert(code.clone()) {
-            problems.add(
-                number,
-                Some(code_key),
-                format!("{code} appears more than once; expected one feature per area"),
-            );
-            continue;
-        }
-        let name = string(name_key)
+        let name = string_property(&properties, name_key)
             .map(str::to_owned)
             .or_else(|| code_lists().area_name(&code).map(|(n, _)| n.to_owned()));
         let Some(name) = name else {
@@ -143,81 +146,129 @@ pub(crate) fn read_geojson(
                 Some(name_key),
                 format!("no name for {code}: expected a {name_key} property"),
             );
-            continue;
+            return false;
         };
-        let geometry = match &feature.geometry {
-            None => None,
-            Some(g) => match to_wgs84(g, declared_rd) {
-                Ok(g) => Some(g),
-                Err(m) => {
-                    problems.add(number, Some("geometry"), m);
-                    continue;
-                }
-            },
+        let geometry = match feature
+            .geometry
+            .as_ref()
+            .map(|g| to_wgs84(g, self.declared_rd))
+            .transpose()
+        {
+            Ok(geometry) => geometry,
+            Err(m) => {
+                problems.add(number, Some("geometry"), m);
+                return false;
+            }
         };
         if let Some(inhabitants) = properties.get("AANT_INW").and_then(|v| v.as_i64()) {
-            batch.population.push(PopulationRecord {
+            self.batch.population.push(PopulationRecord {
                 area: code.clone(),
-                year,
+                year: self.year,
                 // The wijk- en buurtkaart marks secret figures with -99999999.
                 inhabitants: u32::try_from(inhabitants).ok(),
                 source: "CBS wijk- en buurtkaart".to_owned(),
             });
         }
-        for (key, level) in [
-            ("WK_CODE", AreaLevel::Wijk),
-            ("GM_CODE", AreaLevel::Gemeente),
-        ] {
-            if code.level() > level {
-                if let Some(parent) = string(key).and_then(|c| AreaCode::parse(c).ok()) {
-                    parents.insert((
-                        parent,
-                        string(if key == "GM_CODE" {
-                            "GM_NAAM"
-                        } else {
-                            "WK_NAAM"
-                        })
-                        .map(str::to_owned),
-                    ));
-                }
-            }
-        }
-        batch.areas.push(AreaRecord {
+        self.note_parents(&code, &properties);
+        self.batch.areas.push(AreaRecord {
             level: code.level(),
             parent: code.parent(),
             code,
             name,
-            indeling_year: Some(year),
+            indeling_year: Some(self.year),
             geometry: geometry.map(|g| g.to_string()),
             authoritative: true,
         });
-        if problems.is_full() {
-            break;
-        }
+        true
     }
-    // Parents named on the features (a buurt map names its gemeente) are added if the store
-    // does not know them yet; their own boundary file, when imported, names them with authority.
-    for (parent, name) in parents {
-        if seen.contains(&parent) {
-            continue;
-        }
-        for mut record in code_lists().area_with_ancestors(&parent) {
-            if record.code == parent {
-                if let Some(name) = &name {
-                    record.name.clone_from(name);
-                }
-                record.indeling_year = Some(year);
+
+    /// The feature's own area code and the property that names it, or None (with its problem
+    /// recorded) if the code is missing, malformed or already seen.
+    fn new_code(
+        &mut self,
+        problems: &mut Problems,
+        number: Option<u64>,
+        properties: &JsonObject,
+    ) -> Option<(AreaCode, &'static str)> {
+        let found = CODE_PROPERTIES
+            .iter()
+            .chain(std::iter::once(&GENERIC_CODE))
+            .find_map(|(code_key, name_key)| {
+                string_property(properties, code_key).map(|c| (*code_key, c, *name_key))
+            });
+        let Some((code_key, raw_code, name_key)) = found else {
+            problems.add(
+                number,
+                None,
+                "no area code: expected a BU_CODE, WK_CODE, GM_CODE or statcode property",
+            );
+            return None;
+        };
+        let code = match AreaCode::parse(raw_code) {
+            Ok(c) => c,
+            Err(e) => {
+                problems.add(number, Some(code_key), e.to_string());
+                return None;
             }
-            batch.areas.push(record);
+        };
+        if !self.seen.insert(code.clone()) {
+            problems.add(
+                number,
+                Some(code_key),
+                format!("{code} appears more than once; expected one feature per area"),
+            );
+            return None;
+        }
+        Some((code, name_key))
+    }
+
+    /// Remembers the wijk and gemeente a feature below them names, with the names it gives.
+    fn note_parents(&mut self, code: &AreaCode, properties: &JsonObject) {
+        for (code_key, name_key, level) in [
+            ("WK_CODE", "WK_NAAM", AreaLevel::Wijk),
+            ("GM_CODE", "GM_NAAM", AreaLevel::Gemeente),
+        ] {
+            if code.level() > level {
+                if let Some(parent) =
+                    string_property(properties, code_key).and_then(|c| AreaCode::parse(c).ok())
+                {
+                    let name = string_property(properties, name_key).map(str::to_owned);
+                    self.parents.insert((parent, name));
+                }
+            }
         }
     }
-    batch.source = Some(input.source_info(
-        "areas-geojson",
-        "CBS wijk- en buurtkaart",
-        options,
-        collection.features.len() as u64,
-    ));
-    problems.finish(batch)
+
+    /// The batch of areas and population, with the named parents the features did not cover.
+    fn finish(mut self) -> ImportBatch {
+        // Parents named on the features (a buurt map names its gemeente) are added if the store
+        // does not know them yet; their own boundary file, when imported, names them with
+        // authority.
+        for (parent, name) in self.parents {
+            if self.seen.contains(&parent) {
+                continue;
+            }
+            for mut record in code_lists().area_with_ancestors(&parent) {
+                if record.code == parent {
+                    if let Some(name) = &name {
+                        record.name.clone_from(name);
+                    }
+                    record.indeling_year = Some(self.year);
+                }
+                self.batch.areas.push(record);
+            }
+        }
+        self.batch
+    }
+}
+
+/// A property's trimmed text, or None if it is missing, not text, or blank.
+fn string_property<'p>(properties: &'p JsonObject, key: &str) -> Option<&'p str> {
+    properties
+        .get(key)
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// The first plausible year (19xx or 20xx) in a file name like `buurt2017.geojson` or

@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 
 use buurtbeeld_cube::dutch::signed;
 use buurtbeeld_cube::{
-    AmountUnit, Amounts, BudgetLine, BudgetYear, ImportBatch, Taakveld, ROUNDING_TOLERANCE,
+    AmountUnit, Amounts, BudgetLine, BudgetYear, ImportBatch, Plan, Taakveld, TotalMismatch,
+    ROUNDING_TOLERANCE,
 };
+use csv::StringRecord;
 
-use crate::actions::known;
+use crate::actions::{known, outside_plan, unknown_plan};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, ReadOptions};
 
@@ -27,6 +29,28 @@ pub(crate) const HEADER: [&str; 9] = [
 /// The deelproduct name of a line that states a year's total.
 const TOTAL: &str = "TOTAAL";
 
+/// The budget years read so far, and what later lines are checked against.
+#[derive(Default)]
+struct Collected {
+    /// (plan, year) → the year's budget.
+    years: BTreeMap<(String, i32), BudgetYear>,
+    /// (plan, year, deelproduct in capitals) → the line it first appeared on.
+    seen: BTreeMap<(String, i32, String), u64>,
+    /// The file's unit and the line that first stated it.
+    unit: Option<(AmountUnit, u64)>,
+}
+
+/// One budget line's fields as read, before the line is filed under its plan and year.
+struct LineRead<'r> {
+    plan_id: &'r str,
+    year: Option<i32>,
+    product: &'r str,
+    /// None on a TOTAAL line, and on a line whose taakveld is unknown (a problem already).
+    taakveld: Option<Taakveld>,
+    themes: Vec<String>,
+    amounts: Amounts,
+}
+
 pub(crate) fn read(
     input: &Input<'_>,
     bytes: &[u8],
@@ -36,10 +60,7 @@ pub(crate) fn read(
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
     let mut csv = text::own_csv(input.name, text, input.delimiter, &HEADER)?;
-    // (plan, year) → the year's budget; (plan, year, deelproduct) → first line.
-    let mut years: BTreeMap<(String, i32), BudgetYear> = BTreeMap::new();
-    let mut seen: BTreeMap<(String, i32, String), u64> = BTreeMap::new();
-    let mut unit: Option<(AmountUnit, u64)> = None;
+    let mut collected = Collected::default();
     let mut rows = 0u64;
     for result in csv.records() {
         let record = match result {
@@ -52,52 +73,40 @@ pub(crate) fn read(
         };
         rows += 1;
         let line = record.position().map_or(0, |p| p.line());
-        let at = Some(line);
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
         let before = problems.len();
+        let fields = collected.read_line(&mut problems, context, &record, line);
+        collected.file(&mut problems, line, before, fields);
+    }
+    if rows == 0 && problems.is_empty() {
+        problems.add(None, None, "no budget lines after the header");
+    }
+    let (budgets, notes) = collected.finish(&mut problems);
+    let batch = ImportBatch {
+        source: Some(input.source_info("budget-csv", "budget", options, rows)),
+        notes,
+        budgets,
+        ..ImportBatch::default()
+    };
+    problems.finish(batch)
+}
 
-        let plan_id = field(0);
+impl Collected {
+    /// The line's fields, with a problem recorded for each that is wrong.
+    fn read_line<'r>(
+        &mut self,
+        problems: &mut Problems,
+        context: &Context,
+        record: &'r StringRecord,
+        line: u64,
+    ) -> LineRead<'r> {
+        let at = Some(line);
+        let plan_id = cell(record, 0);
         let plan = context.plans.get(plan_id);
         if plan.is_none() {
-            problems.add(
-                at,
-                Some("plan"),
-                format!(
-                    "unknown plan '{plan_id}'; import its plan file first (or in the same \
-                     command); known plans: {}",
-                    known(context.plans.keys())
-                ),
-            );
+            problems.add(at, Some("plan"), unknown_plan(plan_id, context));
         }
-        let year = match field(1).parse::<i32>() {
-            Ok(year) => match plan {
-                Some(plan) if !(plan.first_year..=plan.last_year).contains(&year) => {
-                    problems.add(
-                        at,
-                        Some("jaar"),
-                        format!(
-                            "{year} is outside the period of plan '{plan_id}'; expected {}–{}",
-                            plan.first_year, plan.last_year
-                        ),
-                    );
-                    None
-                }
-                _ => Some(year),
-            },
-            Err(_) => {
-                let found = match field(1) {
-                    "" => "empty".to_owned(),
-                    other => format!("'{other}' is not a year"),
-                };
-                problems.add(
-                    at,
-                    Some("jaar"),
-                    format!("{found}; expected a year like 2023"),
-                );
-                None
-            }
-        };
-        let product = field(2);
+        let year = line_year(problems, at, plan_id, plan, cell(record, 1));
+        let product = cell(record, 2);
         if product.is_empty() {
             problems.add(
                 at,
@@ -106,7 +115,28 @@ pub(crate) fn read(
             );
         }
         let is_total = product.eq_ignore_ascii_case(TOTAL);
-        let line_unit = match field(8) {
+        self.check_unit(problems, line, cell(record, 8));
+        let amounts = line_amounts(problems, at, record, is_total);
+        let taakveld = if is_total {
+            None
+        } else {
+            line_taakveld(problems, at, cell(record, 3))
+        };
+        let themes = line_themes(problems, at, plan, cell(record, 4));
+        LineRead {
+            plan_id,
+            year,
+            product,
+            taakveld,
+            themes,
+            amounts,
+        }
+    }
+
+    /// Records a unit that is none, or that differs from the one the file started with.
+    fn check_unit(&mut self, problems: &mut Problems, line: u64, raw: &str) {
+        let at = Some(line);
+        let line_unit = match raw {
             "euro" => Some(AmountUnit::Euro),
             "x1000" => Some(AmountUnit::Thousand),
             other => {
@@ -118,8 +148,8 @@ pub(crate) fn read(
                 None
             }
         };
-        match (unit, line_unit) {
-            (None, Some(u)) => unit = Some((u, line)),
+        match (self.unit, line_unit) {
+            (None, Some(u)) => self.unit = Some((u, line)),
             (Some((u, first)), Some(v)) if u != v => problems.add(
                 at,
                 Some("eenheid"),
@@ -131,74 +161,28 @@ pub(crate) fn read(
             ),
             _ => {}
         }
-        let mut amount = |column: usize| -> Option<i64> {
-            let raw = field(column);
-            if raw.is_empty() {
-                return None;
-            }
-            parse_amount(raw)
-                .map_err(|message| problems.add(at, Some(HEADER[column]), message))
-                .ok()
-        };
-        let amounts = Amounts {
-            budgeted: amount(5),
-            amended: amount(6),
-            realised: amount(7),
-        };
-        if !is_total && amounts.budgeted.is_none() && field(5).is_empty() {
-            problems.add(at, Some("begroot"), "empty; expected the budgeted amount");
-        }
-        let taakveld = if is_total {
-            None
-        } else {
-            let code = field(3);
-            let taakveld = Taakveld::from_code(code);
-            if taakveld.is_none() {
-                problems.add(
-                    at,
-                    Some("taakveld"),
-                    format!(
-                        "'{code}' is not a taakveld of Veiligheid; expected 1.1 (Crisisbeheersing \
-                         en brandweer) or 1.2 (Openbare orde en veiligheid)"
-                    ),
-                );
-            }
-            taakveld
-        };
-        let themes: Vec<String> = field(4)
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if let Some(plan) = plan {
-            for theme in themes.iter().filter(|t| plan.theme(t).is_none()) {
-                problems.add(
-                    at,
-                    Some("themas"),
-                    format!(
-                        "unknown theme '{theme}'; expected themes of plan '{}': {}",
-                        plan.id,
-                        known(plan.themes.iter().map(|t| &t.id))
-                    ),
-                );
-            }
-        }
-        let Some(year) = year else { continue };
+    }
+
+    /// Files a line under its plan and year, unless it repeats a deelproduct or has problems
+    /// (recorded since `before`).
+    fn file(&mut self, problems: &mut Problems, line: u64, before: usize, fields: LineRead<'_>) {
+        let Some(year) = fields.year else { return };
+        let (plan_id, product) = (fields.plan_id, fields.product);
         let key = (plan_id.to_owned(), year, product.to_uppercase());
-        if let Some(first) = seen.get(&key) {
+        if let Some(first) = self.seen.get(&key) {
             problems.add(
-                at,
+                Some(line),
                 Some("deelproduct"),
                 format!("'{product}' appears twice in {year} (first on line {first})"),
             );
-            continue;
+            return;
         }
-        seen.insert(key, line);
+        self.seen.insert(key, line);
         if problems.len() > before {
-            continue;
+            return;
         }
-        let entry = years
+        let entry = self
+            .years
             .entry((plan_id.to_owned(), year))
             .or_insert_with(|| BudgetYear {
                 plan: plan_id.to_owned(),
@@ -207,68 +191,175 @@ pub(crate) fn read(
                 lines: Vec::new(),
                 stated_total: None,
             });
-        match taakveld {
-            None => entry.stated_total = Some(amounts),
+        match fields.taakveld {
+            None => entry.stated_total = Some(fields.amounts),
             Some(taakveld) => entry.lines.push(BudgetLine {
                 product: product.to_owned(),
                 taakveld,
-                themes,
-                amounts,
+                themes: fields.themes,
+                amounts: fields.amounts,
             }),
         }
     }
-    if rows == 0 && problems.is_empty() {
-        problems.add(None, None, "no budget lines after the header");
+
+    /// The budget years in the file's unit and the notes on them, after recording years that
+    /// have a TOTAAL line only.
+    fn finish(self, problems: &mut Problems) -> (Vec<BudgetYear>, Vec<String>) {
+        let unit = self.unit.map_or(AmountUnit::Thousand, |(u, _)| u);
+        let mut budgets: Vec<BudgetYear> = self.years.into_values().collect();
+        let mut notes = Vec::new();
+        for budget in &mut budgets {
+            budget.unit = unit;
+            if budget.lines.is_empty() {
+                problems.add(
+                    None,
+                    Some("deelproduct"),
+                    format!(
+                        "{} has a TOTAAL line but no budget lines; expected the deelproducten",
+                        budget.year
+                    ),
+                );
+            }
+            notes.extend(budget.mismatches().iter().map(mismatch_note));
+        }
+        let lines: usize = budgets.iter().map(|b| b.lines.len()).sum();
+        notes.insert(
+            0,
+            format!(
+                "{lines} budget lines over {} years ({})",
+                budgets.len(),
+                unit.label()
+            ),
+        );
+        (budgets, notes)
     }
-    let unit = unit.map_or(AmountUnit::Thousand, |(u, _)| u);
-    let mut budgets: Vec<BudgetYear> = years.into_values().collect();
-    let mut notes = Vec::new();
-    for budget in &mut budgets {
-        budget.unit = unit;
-        if budget.lines.is_empty() {
+}
+
+/// The trimmed field in a column, empty where the line is short.
+fn cell(record: &StringRecord, column: usize) -> &str {
+    record.get(column).unwrap_or("").trim()
+}
+
+/// The line's year, or None if it is no year or lies outside the plan's period.
+fn line_year(
+    problems: &mut Problems,
+    at: Option<u64>,
+    plan_id: &str,
+    plan: Option<&Plan>,
+    raw: &str,
+) -> Option<i32> {
+    match raw.parse::<i32>() {
+        Ok(year) => match plan.and_then(|plan| outside_plan(plan_id, plan, year)) {
+            Some(message) => {
+                problems.add(at, Some("jaar"), message);
+                None
+            }
+            None => Some(year),
+        },
+        Err(_) => {
+            let found = match raw {
+                "" => "empty".to_owned(),
+                other => format!("'{other}' is not a year"),
+            };
             problems.add(
-                None,
-                Some("deelproduct"),
+                at,
+                Some("jaar"),
+                format!("{found}; expected a year like 2023"),
+            );
+            None
+        }
+    }
+}
+
+/// The line's amounts; a deelproduct (not a TOTAAL line) must state what was budgeted.
+fn line_amounts(
+    problems: &mut Problems,
+    at: Option<u64>,
+    record: &StringRecord,
+    is_total: bool,
+) -> Amounts {
+    let mut amount = |column: usize| -> Option<i64> {
+        let raw = cell(record, column);
+        if raw.is_empty() {
+            return None;
+        }
+        parse_amount(raw)
+            .map_err(|message| problems.add(at, Some(HEADER[column]), message))
+            .ok()
+    };
+    let amounts = Amounts {
+        budgeted: amount(5),
+        amended: amount(6),
+        realised: amount(7),
+    };
+    if !is_total && amounts.budgeted.is_none() && cell(record, 5).is_empty() {
+        problems.add(at, Some("begroot"), "empty; expected the budgeted amount");
+    }
+    amounts
+}
+
+/// The taakveld a deelproduct's code names, if it names one of Veiligheid.
+fn line_taakveld(problems: &mut Problems, at: Option<u64>, code: &str) -> Option<Taakveld> {
+    let taakveld = Taakveld::from_code(code);
+    if taakveld.is_none() {
+        problems.add(
+            at,
+            Some("taakveld"),
+            format!(
+                "'{code}' is not a taakveld of Veiligheid; expected 1.1 (Crisisbeheersing \
+                 en brandweer) or 1.2 (Openbare orde en veiligheid)"
+            ),
+        );
+    }
+    taakveld
+}
+
+/// The comma-separated themes of a line, each checked against the plan's.
+fn line_themes(
+    problems: &mut Problems,
+    at: Option<u64>,
+    plan: Option<&Plan>,
+    raw: &str,
+) -> Vec<String> {
+    let themes: Vec<String> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(plan) = plan {
+        for theme in themes.iter().filter(|t| plan.theme(t).is_none()) {
+            problems.add(
+                at,
+                Some("themas"),
                 format!(
-                    "{} has a TOTAAL line but no budget lines; expected the deelproducten",
-                    budget.year
+                    "unknown theme '{theme}'; expected themes of plan '{}': {}",
+                    plan.id,
+                    known(plan.themes.iter().map(|t| &t.id))
                 ),
             );
         }
-        for mismatch in budget.mismatches() {
-            notes.push(format!(
-                "{} {}: the lines add up to {}, the TOTAAL line says {} ({} {}; more than \
-                 {ROUNDING_TOLERANCE} off, so not rounding). Imported as written; the difference \
-                 is shown with the budget.",
-                mismatch.year,
-                mismatch.column.label(),
-                signed(mismatch.lines_sum),
-                signed(mismatch.stated),
-                if mismatch.lines_sum > mismatch.stated {
-                    "over by"
-                } else {
-                    "short by"
-                },
-                signed((mismatch.lines_sum - mismatch.stated).abs()),
-            ));
-        }
     }
-    let lines: usize = budgets.iter().map(|b| b.lines.len()).sum();
-    notes.insert(
-        0,
-        format!(
-            "{lines} budget lines over {} years ({})",
-            budgets.len(),
-            unit.label()
-        ),
-    );
-    let batch = ImportBatch {
-        source: Some(input.source_info("budget-csv", "budget", options, rows)),
-        notes,
-        budgets,
-        ..ImportBatch::default()
-    };
-    problems.finish(batch)
+    themes
+}
+
+/// A note on a year whose lines do not add up to its TOTAAL line.
+fn mismatch_note(mismatch: &TotalMismatch) -> String {
+    format!(
+        "{} {}: the lines add up to {}, the TOTAAL line says {} ({} {}; more than \
+         {ROUNDING_TOLERANCE} off, so not rounding). Imported as written; the difference \
+         is shown with the budget.",
+        mismatch.year,
+        mismatch.column.label(),
+        signed(mismatch.lines_sum),
+        signed(mismatch.stated),
+        if mismatch.lines_sum > mismatch.stated {
+            "over by"
+        } else {
+            "short by"
+        },
+        signed((mismatch.lines_sum - mismatch.stated).abs()),
+    )
 }
 
 /// A whole amount, optionally with `.` grouping thousands as in Dutch documents (`17.198`).

@@ -99,6 +99,37 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// Where the export keeps the columns buurtbeeld reads.
+struct Columns {
+    code: usize,
+    registered: usize,
+    x: usize,
+    y: usize,
+}
+
+impl Columns {
+    /// The columns' positions in the header, or None if one is missing.
+    fn find(headers: &[String]) -> Option<Columns> {
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        Some(Columns {
+            code: column(CODE)?,
+            registered: column(REGISTERED)?,
+            x: column(X)?,
+            y: column(Y)?,
+        })
+    }
+}
+
+/// Incidents counted so far.
+#[derive(Default)]
+struct Tally {
+    /// (buurt index or None for outside every buurt, category, month) → incidents
+    counts: BTreeMap<(Option<usize>, CategoryCode, i64), u32>,
+    rows: u64,
+    /// Incidents outside every buurt boundary.
+    outside: u64,
+}
+
 pub(crate) fn read(
     input: &Input<'_>,
     bytes: &[u8],
@@ -109,10 +140,7 @@ pub(crate) fn read(
     let mut problems = Problems::new(input.name);
     let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
     let headers = checked_headers(input.name, &mut csv, &mut problems)?;
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(code_col), Some(date_col), Some(x_col), Some(y_col)) =
-        (column(CODE), column(REGISTERED), column(X), column(Y))
-    else {
+    let Some(columns) = Columns::find(&headers) else {
         return Err(problems.fatal(
             Some(1),
             None,
@@ -136,16 +164,49 @@ pub(crate) fn read(
         .iter()
         .map(|(code, category)| (code.as_str(), category))
         .collect();
+    let tally = count_incidents(
+        &mut csv,
+        input.delimiter,
+        &columns,
+        &categories,
+        &buurten,
+        &mut problems,
+    );
+    let (rows, outside) = (tally.rows, tally.outside);
+    if rows == 0 && problems.is_empty() {
+        problems.add(None, None, "the export has a header but no incidents");
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    let mut batch = build_cube(&buurten, &tally.counts, context);
+    let placed = rows - outside;
+    batch.notes.push(format!(
+        "{placed} of {rows} incidents placed in a buurt ({:.2}%); {outside} outside every buurt \
+         boundary, counted as onbekend ({})",
+        100.0 * placed as f64 / rows as f64,
+        AreaCode::unknown(AreaLevel::Buurt)
+    ));
+    batch.source = Some(input.source_info("bvh-incidents", SOURCE, options, rows));
+    Ok(batch)
+}
 
-    // (buurt index or None for outside every buurt, category, month) → incidents
-    let mut counts: BTreeMap<(Option<usize>, CategoryCode, i64), u32> = BTreeMap::new();
-    let mut rows = 0u64;
-    let mut outside = 0u64;
+/// The incidents of the export counted per buurt, category and month; a row with a problem is
+/// recorded instead.
+fn count_incidents(
+    csv: &mut csv::Reader<&[u8]>,
+    delimiter: u8,
+    columns: &Columns,
+    categories: &HashMap<&str, &CategoryCode>,
+    buurten: &[Buurt],
+    problems: &mut Problems,
+) -> Tally {
+    let mut tally = Tally::default();
     for result in csv.records() {
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                let (line, message) = csv_problem(&e, input.delimiter);
+                let (line, message) = csv_problem(&e, delimiter);
                 problems.add(line, None, message);
                 if problems.is_full() {
                     break;
@@ -153,40 +214,24 @@ pub(crate) fn read(
                 continue;
             }
         };
-        rows += 1;
+        tally.rows += 1;
         let line = record.position().map(|p| p.line());
         let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let category = categories.get(field(code_col)).copied().ok_or_else(|| {
+        let category = categories.get(field(columns.code)).copied().ok_or_else(|| {
             format!(
                 "unknown incident code '{}': add it with its SoortMisdrijf category to the \
                  incident code table (buurtbeeld import incident_codes.csv)",
-                field(code_col)
+                field(columns.code)
             )
         });
-        let month = registration_month(field(date_col));
-        let coordinate = |i: usize, name: &str| {
-            field(i).replace(',', ".").parse::<f64>().map_err(|_| {
-                format!(
-                    "'{}' is not an RD New {name} coordinate in metres",
-                    field(i)
-                )
-            })
-        };
-        let (x, y) = (coordinate(x_col, X), coordinate(y_col, Y));
-        let point = match (&x, &y) {
-            (Ok(x), Ok(y)) if looks_like_rd(*x, *y) => Ok(rd_to_wgs84(*x, *y)),
-            (Ok(x), Ok(y)) => Err((
-                X,
-                format!("({x}, {y}) is not an RD New (EPSG:28992) coordinate in the Netherlands"),
-            )),
-            (Err(m), _) => Err((X, m.clone())),
-            (_, Err(m)) => Err((Y, m.clone())),
-        };
+        let month = registration_month(field(columns.registered));
+        let point = rd_position(field(columns.x), field(columns.y));
         match (category, month, point) {
             (Ok(category), Ok(month), Ok((lon, lat))) => {
-                let buurt = locate(&buurten, Point::new(lon, lat));
-                outside += u64::from(buurt.is_none());
-                *counts
+                let buurt = locate(buurten, Point::new(lon, lat));
+                tally.outside += u64::from(buurt.is_none());
+                *tally
+                    .counts
                     .entry((buurt, category.clone(), month.ordinal()))
                     .or_default() += 1;
             }
@@ -206,22 +251,25 @@ pub(crate) fn read(
             break;
         }
     }
-    if rows == 0 && problems.is_empty() {
-        problems.add(None, None, "the export has a header but no incidents");
+    tally
+}
+
+/// The WGS84 (lon, lat) of an RD New coordinate pair, or the column at fault and why.
+fn rd_position(raw_x: &str, raw_y: &str) -> Result<(f64, f64), (&'static str, String)> {
+    let coordinate = |raw: &str, name: &str| {
+        raw.replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| format!("'{raw}' is not an RD New {name} coordinate in metres"))
+    };
+    match (coordinate(raw_x, X), coordinate(raw_y, Y)) {
+        (Ok(x), Ok(y)) if looks_like_rd(x, y) => Ok(rd_to_wgs84(x, y)),
+        (Ok(x), Ok(y)) => Err((
+            X,
+            format!("({x}, {y}) is not an RD New (EPSG:28992) coordinate in the Netherlands"),
+        )),
+        (Err(m), _) => Err((X, m)),
+        (_, Err(m)) => Err((Y, m)),
     }
-    if !problems.is_empty() {
-        return Err(problems.into_error());
-    }
-    let mut batch = build_cube(&buurten, &counts, context);
-    let placed = rows - outside;
-    batch.notes.push(format!(
-        "{placed} of {rows} incidents placed in a buurt ({:.2}%); {outside} outside every buurt \
-         boundary, counted as onbekend ({})",
-        100.0 * placed as f64 / rows as f64,
-        AreaCode::unknown(AreaLevel::Buurt)
-    ));
-    batch.source = Some(input.source_info("bvh-incidents", SOURCE, options, rows));
-    Ok(batch)
 }
 
 /// Counts per buurt, with wijk and gemeente totals. Within the months the export covers, a

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::actions::known;
-use crate::plan::{area_code, parse_toml};
+use crate::plan::{area_code, read_toml, Lines, Words};
 use crate::problem::{ImportError, Problems};
 use crate::{text, Context, Input, ReadOptions};
 
@@ -44,167 +44,57 @@ struct DosageEntry {
     eenheid: String,
 }
 
+/// The words of an intervention's `soort`.
+const SOORT: Words<InterventionKind> = Words {
+    field: "soort",
+    what: "kind of intervention",
+    expected: || {
+        format!(
+            "one of: {}",
+            InterventionKind::ALL
+                .map(InterventionKind::label)
+                .join(", ")
+        )
+    },
+    lookup: InterventionKind::from_label,
+};
+
 pub(crate) fn read(
     input: &Input<'_>,
     bytes: &[u8],
     options: &ReadOptions,
     context: &Context,
 ) -> Result<ImportBatch, ImportError> {
-    let text = text::utf8(input.name, bytes)?;
-    let file: InterventionFile = parse_toml(
-        input.name,
-        text,
+    let (file, lines): (InterventionFile, _) = read_toml(
+        input,
+        bytes,
         "an [interventie] table with id, naam, gemeente, soort, indicator, gebieden and start, \
          and [[dosering]] tables with maand, hoeveelheid and eenheid (docs/interventions.md)",
     )?;
     let mut problems = Problems::new(input.name);
-    let line = |start: usize| Some(text::line_of(text, start));
     let header = file.interventie;
 
     let id = header.id.get_ref().trim().to_owned();
     if !text::is_identifier(&id) {
         problems.add(
-            line(header.id.span().start),
+            lines.of(&header.id),
             Some("id"),
             format!("'{id}' is not an id; expected lower-case letters, digits and '-'"),
         );
     }
-    let municipality = area_code(&mut problems, &header.gemeente, "gemeente", &line);
-    if let Some(code) = &municipality {
-        if code.level() != AreaLevel::Gemeente {
-            problems.add(
-                line(header.gemeente.span().start),
-                Some("gemeente"),
-                format!("{code} is not a gemeente; expected a GM code, e.g. GM0014"),
-            );
-        }
-    }
-    let kind = InterventionKind::from_label(header.soort.get_ref());
-    if kind.is_none() {
-        problems.add(
-            line(header.soort.span().start),
-            Some("soort"),
-            format!(
-                "'{}' is not a kind of intervention; expected one of: {}",
-                header.soort.get_ref(),
-                InterventionKind::ALL
-                    .map(InterventionKind::label)
-                    .join(", ")
-            ),
-        );
-    }
+    let municipality = municipality_of(&mut problems, lines, &header.gemeente);
+    let kind = SOORT.of(&mut problems, lines, &header.soort);
     let indicator = header.indicator.get_ref().trim();
-    let is_category = indicator.contains('.') && CategoryCode::parse(indicator).is_ok();
-    if !is_category && !context.theme_ids.contains(indicator) {
-        problems.add(
-            line(header.indicator.span().start),
-            Some("indicator"),
-            format!(
-                "'{indicator}' is neither a theme nor a police category; expected a theme id \
-                 ({}) or a category code such as 1.2.3",
-                known(context.theme_ids.iter())
-            ),
-        );
-    }
-    if header.gebieden.get_ref().is_empty() {
-        problems.add(
-            line(header.gebieden.span().start),
-            Some("gebieden"),
-            "no area; expected the buurten or wijken where the intervention applies",
-        );
-    }
-    let mut areas: Vec<AreaCode> = Vec::new();
-    for code in header.gebieden.get_ref() {
-        let Some(area) = area_code(&mut problems, code, "gebieden", &line) else {
-            continue;
-        };
-        if municipality.is_some() && area.gemeente() != municipality {
-            problems.add(
-                line(code.span().start),
-                Some("gebieden"),
-                format!(
-                    "{area} does not lie in {}; expected buurten or wijken of that gemeente",
-                    header.gemeente.get_ref()
-                ),
-            );
-        }
-        if !areas.contains(&area) {
-            areas.push(area);
-        }
-    }
-    let month =
-        |problems: &mut Problems, value: &Spanned<String>, field: &str| match Period::parse_iso(
-            value.get_ref(),
-        ) {
-            Ok(period @ Period::Month { .. }) => Some(period),
-            _ => {
-                problems.add(
-                    line(value.span().start),
-                    Some(field),
-                    format!("'{}' is not a month; expected YYYY-MM", value.get_ref()),
-                );
-                None
-            }
-        };
-    let start = month(&mut problems, &header.start, "start");
-    let end = header
-        .einde
-        .as_ref()
-        .and_then(|end| month(&mut problems, end, "einde"));
-    if let (Some(start), Some(end), Some(spanned)) = (start, end, &header.einde) {
-        if end < start {
-            problems.add(
-                line(spanned.span().start),
-                Some("einde"),
-                format!(
-                    "{} is before the start {}; expected a month from the start on",
-                    month_text(end),
-                    month_text(start)
-                ),
-            );
-        }
-    }
-    let mut dosage = Vec::new();
-    for entry in &file.dosering {
-        let Some(when) = month(&mut problems, &entry.maand, "maand") else {
-            continue;
-        };
-        let outside = start.is_some_and(|s| when < s) || end.is_some_and(|e| when > e);
-        if outside {
-            problems.add(
-                line(entry.maand.span().start),
-                Some("maand"),
-                format!("{} is outside the intervention's period", month_text(when)),
-            );
-        }
-        let amount = *entry.hoeveelheid.get_ref();
-        if !(amount.is_finite() && amount >= 0.0) {
-            problems.add(
-                line(entry.hoeveelheid.span().start),
-                Some("hoeveelheid"),
-                format!("{amount} is not an amount; expected a number of at least 0"),
-            );
-        }
-        if dosage.iter().any(|d: &Dosage| d.month == month_text(when)) {
-            problems.add(
-                line(entry.maand.span().start),
-                Some("maand"),
-                format!("{} is listed twice", month_text(when)),
-            );
-        }
-        dosage.push(Dosage {
-            month: month_text(when),
-            amount,
-            unit: entry.eenheid.trim().to_owned(),
-        });
-    }
-    dosage.sort_by(|a, b| a.month.cmp(&b.month));
+    check_indicator(&mut problems, lines, context, &header.indicator);
+    let areas = read_areas(&mut problems, lines, &header, municipality.as_ref());
+    let (start, end) = period_of(&mut problems, lines, &header);
+    let dosage = read_dosage(&mut problems, lines, &file.dosering, start, end);
 
     let (Some(municipality), Some(kind), Some(start)) = (municipality, kind, start) else {
         return Err(problems.into_error());
     };
     let intervention = Intervention {
-        id: id.clone(),
+        id,
         name: header.naam.trim().to_owned(),
         municipality,
         kind,
@@ -216,11 +106,192 @@ pub(crate) fn read(
         description: header.omschrijving,
         dosage,
     };
-    let batch = ImportBatch {
+    problems.finish(intervention_batch(input, options, intervention))
+}
+
+/// The intervention's gemeente, or None if `gemeente` is no gemeente code.
+fn municipality_of(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    gemeente: &Spanned<String>,
+) -> Option<AreaCode> {
+    let municipality = area_code(problems, gemeente, "gemeente", lines);
+    if let Some(code) = &municipality {
+        if code.level() != AreaLevel::Gemeente {
+            problems.add(
+                lines.of(gemeente),
+                Some("gemeente"),
+                format!("{code} is not a gemeente; expected a GM code, e.g. GM0014"),
+            );
+        }
+    }
+    municipality
+}
+
+/// Records an indicator that is neither a theme nor a police category.
+fn check_indicator(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    context: &Context,
+    indicator: &Spanned<String>,
+) {
+    let code = indicator.get_ref().trim();
+    let is_category = code.contains('.') && CategoryCode::parse(code).is_ok();
+    if !is_category && !context.theme_ids.contains(code) {
+        problems.add(
+            lines.of(indicator),
+            Some("indicator"),
+            format!(
+                "'{code}' is neither a theme nor a police category; expected a theme id \
+                 ({}) or a category code such as 1.2.3",
+                known(context.theme_ids.iter())
+            ),
+        );
+    }
+}
+
+/// The distinct areas the intervention applies to, each checked to lie in its gemeente.
+fn read_areas(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    header: &Header,
+    municipality: Option<&AreaCode>,
+) -> Vec<AreaCode> {
+    if header.gebieden.get_ref().is_empty() {
+        problems.add(
+            lines.of(&header.gebieden),
+            Some("gebieden"),
+            "no area; expected the buurten or wijken where the intervention applies",
+        );
+    }
+    let mut areas: Vec<AreaCode> = Vec::new();
+    for code in header.gebieden.get_ref() {
+        let Some(area) = area_code(problems, code, "gebieden", lines) else {
+            continue;
+        };
+        if municipality.is_some() && area.gemeente().as_ref() != municipality {
+            problems.add(
+                lines.of(code),
+                Some("gebieden"),
+                format!(
+                    "{area} does not lie in {}; expected buurten or wijken of that gemeente",
+                    header.gemeente.get_ref()
+                ),
+            );
+        }
+        if !areas.contains(&area) {
+            areas.push(area);
+        }
+    }
+    areas
+}
+
+/// The month a value names, or None if it names none.
+fn month(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    value: &Spanned<String>,
+    field: &str,
+) -> Option<Period> {
+    match Period::parse_iso(value.get_ref()) {
+        Ok(period @ Period::Month { .. }) => Some(period),
+        _ => {
+            problems.add(
+                lines.of(value),
+                Some(field),
+                format!("'{}' is not a month; expected YYYY-MM", value.get_ref()),
+            );
+            None
+        }
+    }
+}
+
+/// The intervention's first and (if it has ended) last month, the last checked to follow the first.
+fn period_of(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    header: &Header,
+) -> (Option<Period>, Option<Period>) {
+    let start = month(problems, lines, &header.start, "start");
+    let end = header
+        .einde
+        .as_ref()
+        .and_then(|end| month(problems, lines, end, "einde"));
+    if let (Some(start), Some(end), Some(spanned)) = (start, end, &header.einde) {
+        if end < start {
+            problems.add(
+                lines.of(spanned),
+                Some("einde"),
+                format!(
+                    "{} is before the start {}; expected a month from the start on",
+                    month_text(end),
+                    month_text(start)
+                ),
+            );
+        }
+    }
+    (start, end)
+}
+
+/// The dosage per month in month order, each month checked to lie in the period and to be listed
+/// once.
+fn read_dosage(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    entries: &[DosageEntry],
+    start: Option<Period>,
+    end: Option<Period>,
+) -> Vec<Dosage> {
+    let mut dosage = Vec::new();
+    for entry in entries {
+        let Some(when) = month(problems, lines, &entry.maand, "maand") else {
+            continue;
+        };
+        let outside = start.is_some_and(|s| when < s) || end.is_some_and(|e| when > e);
+        if outside {
+            problems.add(
+                lines.of(&entry.maand),
+                Some("maand"),
+                format!("{} is outside the intervention's period", month_text(when)),
+            );
+        }
+        let amount = *entry.hoeveelheid.get_ref();
+        if !(amount.is_finite() && amount >= 0.0) {
+            problems.add(
+                lines.of(&entry.hoeveelheid),
+                Some("hoeveelheid"),
+                format!("{amount} is not an amount; expected a number of at least 0"),
+            );
+        }
+        if dosage.iter().any(|d: &Dosage| d.month == month_text(when)) {
+            problems.add(
+                lines.of(&entry.maand),
+                Some("maand"),
+                format!("{} is listed twice", month_text(when)),
+            );
+        }
+        dosage.push(Dosage {
+            month: month_text(when),
+            amount,
+            unit: entry.eenheid.trim().to_owned(),
+        });
+    }
+    dosage.sort_by(|a, b| a.month.cmp(&b.month));
+    dosage
+}
+
+/// The batch of one intervention, with a note saying what it is and when.
+fn intervention_batch(
+    input: &Input<'_>,
+    options: &ReadOptions,
+    intervention: Intervention,
+) -> ImportBatch {
+    ImportBatch {
         source: Some(input.source_info("intervention-toml", "intervention", options, 1)),
         notes: vec![format!(
-            "intervention '{id}' ({}, {} area(s), from {}{})",
-            kind.label(),
+            "intervention '{}' ({}, {} area(s), from {}{})",
+            intervention.id,
+            intervention.kind.label(),
             intervention.areas.len(),
             intervention.start,
             intervention
@@ -230,8 +301,7 @@ pub(crate) fn read(
         )],
         interventions: vec![intervention],
         ..ImportBatch::default()
-    };
-    problems.finish(batch)
+    }
 }
 
 /// `YYYY-MM` of a month.

@@ -1,5 +1,7 @@
 //! Refusal of person-identifying fields: buurtbeeld works on counts and anonymous incidents only.
 
+use std::collections::BTreeSet;
+
 use crate::problem::{ImportError, Problems};
 
 /// Column-name fragments that identify persons. Matched on the lower-cased name with spaces,
@@ -66,6 +68,23 @@ pub(crate) fn checked_headers<R: std::io::Read>(
         }
     }
     Ok(headers)
+}
+
+/// Records each personal field of a JSON object (a GeoJSON feature's properties, an OData record)
+/// that `reported` does not hold yet, so that a file names each such field once.
+pub(crate) fn report_personal_keys(
+    problems: &mut Problems,
+    at: Option<u64>,
+    object: &serde_json::Map<String, serde_json::Value>,
+    reported: &mut BTreeSet<String>,
+) {
+    for key in object.keys() {
+        if let Some(why) = personal_field(key) {
+            if reported.insert(key.clone()) {
+                problems.add(at, Some(key), why);
+            }
+        }
+    }
 }
 
 /// If the column looks like personal data, says why.

@@ -74,8 +74,30 @@ struct ChangeEntry {
     reden: String,
 }
 
+/// Line numbers in a TOML file, for problems about its values.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lines<'a>(&'a str);
+
+impl Lines<'_> {
+    /// The line where a value starts, as a problem names it.
+    pub(crate) fn of<T>(self, value: &Spanned<T>) -> Option<u64> {
+        Some(text::line_of(self.0, value.span().start))
+    }
+}
+
+/// The UTF-8 TOML file parsed into `T` with its lines, or the first problem that stops reading.
+pub(crate) fn read_toml<'a, T: serde::de::DeserializeOwned>(
+    input: &Input<'_>,
+    bytes: &'a [u8],
+    expected: &str,
+) -> Result<(T, Lines<'a>), ImportError> {
+    let text = text::utf8(input.name, bytes)?;
+    let file = parse_toml(input.name, text, expected)?;
+    Ok((file, Lines(text)))
+}
+
 /// Parses TOML into `T`, or the parser's problem with its line.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+fn parse_toml<T: serde::de::DeserializeOwned>(
     name: &str,
     text: &str,
     expected: &str,
@@ -94,30 +116,131 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A field that holds one of a few words, and what a problem says when it holds another.
+pub(crate) struct Words<T> {
+    pub(crate) field: &'static str,
+    /// What a word of the field names, as in "'x' is not a measure".
+    pub(crate) what: &'static str,
+    /// The words the field takes, for "expected …"; a function, as some lists come from the cube.
+    pub(crate) expected: fn() -> String,
+    pub(crate) lookup: fn(&str) -> Option<T>,
+}
+
+impl<T> Words<T> {
+    /// What `word` names, or None (with the problem recorded on its line) if nothing.
+    pub(crate) fn of(
+        &self,
+        problems: &mut Problems,
+        lines: Lines<'_>,
+        word: &Spanned<String>,
+    ) -> Option<T> {
+        let found = (self.lookup)(word.get_ref());
+        if found.is_none() {
+            problems.add(
+                lines.of(word),
+                Some(self.field),
+                format!(
+                    "'{}' is not a {}; expected {}",
+                    word.get_ref(),
+                    self.what,
+                    (self.expected)()
+                ),
+            );
+        }
+        found
+    }
+}
+
+/// The words of a goal's `maat`.
+const MAAT: Words<KpiMeasure> = Words {
+    field: "maat",
+    what: "measure",
+    expected: || "aantal or per_1000".to_owned(),
+    lookup: |word| match word {
+        "aantal" => Some(KpiMeasure::Count),
+        "per_1000" => Some(KpiMeasure::Per1000),
+        _ => None,
+    },
+};
+
+/// The words of a goal's `richting`.
+const RICHTING: Words<Direction> = Words {
+    field: "richting",
+    what: "direction",
+    expected: || "omlaag or omhoog".to_owned(),
+    lookup: |word| match word {
+        "omlaag" => Some(Direction::Down),
+        "omhoog" => Some(Direction::Up),
+        _ => None,
+    },
+};
+
+/// The words of a change's `soort`.
+const SOORT: Words<ChangeKind> = Words {
+    field: "soort",
+    what: "kind of change",
+    expected: || "toegevoegd, vervallen or gewijzigd".to_owned(),
+    lookup: |word| ChangeKind::ALL.into_iter().find(|k| k.label() == word),
+};
+
+/// The plan's own frame that goals and changes must fit: its themes, gemeente and period.
+struct Frame {
+    theme_ids: BTreeSet<String>,
+    municipality: Option<AreaCode>,
+    first_year: i32,
+    last_year: i32,
+}
+
 pub(crate) fn read(
     input: &Input<'_>,
     bytes: &[u8],
     options: &ReadOptions,
     context: &Context,
 ) -> Result<ImportBatch, ImportError> {
-    let text = text::utf8(input.name, bytes)?;
-    let file: PlanFile = parse_toml(
-        input.name,
-        text,
+    let (file, lines): (PlanFile, _) = read_toml(
+        input,
+        bytes,
         "a [plan] table (id, naam, gemeente, eerste_jaar, laatste_jaar) with [[thema]], [[doel]] \
          and [[wijziging]] tables (docs/plan-files.md)",
     )?;
     let mut problems = Problems::new(input.name);
-    let line = |start: usize| Some(text::line_of(text, start));
-
     let header = &file.plan;
-    check_identifier(
-        &mut problems,
-        line(header.id.span().start),
-        "id",
-        &header.id,
-    );
-    let municipality = area_code(&mut problems, &header.gemeente, "gemeente", &line);
+    let municipality = check_header(&mut problems, lines, header);
+    let (themes, theme_ids) = read_themes(&mut problems, lines, file.thema);
+    let frame = Frame {
+        theme_ids,
+        municipality,
+        first_year: *header.eerste_jaar.get_ref(),
+        last_year: *header.laatste_jaar.get_ref(),
+    };
+    let goals = read_goals(&mut problems, lines, &frame, context, file.doel);
+    let changes = file
+        .wijziging
+        .into_iter()
+        .filter_map(|entry| read_change(&mut problems, lines, &frame, entry))
+        .collect();
+
+    let Some(municipality) = frame.municipality else {
+        return Err(problems.into_error());
+    };
+    let plan = Plan {
+        id: header.id.get_ref().clone(),
+        name: header.naam.clone(),
+        municipality,
+        first_year: frame.first_year,
+        last_year: frame.last_year,
+        source: header.bron.clone(),
+        themes,
+        goals,
+        changes,
+    };
+    problems.finish(plan_batch(input, options, plan))
+}
+
+/// The plan's gemeente, after checking the header's id and period.
+fn check_header(problems: &mut Problems, lines: Lines<'_>, header: &Header) -> Option<AreaCode> {
+    check_identifier(problems, lines.of(&header.id), "id", &header.id);
+    let municipality = area_code(problems, &header.gemeente, "gemeente", lines);
     let (first_year, last_year) = (
         *header.eerste_jaar.get_ref(),
         *header.laatste_jaar.get_ref(),
@@ -128,7 +251,7 @@ pub(crate) fn read(
     ] {
         if !(1990..=2100).contains(year.get_ref()) {
             problems.add(
-                line(year.span().start),
+                lines.of(year),
                 Some(field),
                 format!(
                     "{} is not a plan year; expected a year like 2022",
@@ -139,24 +262,24 @@ pub(crate) fn read(
     }
     if last_year < first_year {
         problems.add(
-            line(header.laatste_jaar.span().start),
+            lines.of(&header.laatste_jaar),
             Some("laatste_jaar"),
             format!("{last_year} is before eerste_jaar {first_year}"),
         );
     }
+    municipality
+}
 
+/// The plan's themes and their ids.
+fn read_themes(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    entries: Vec<ThemeEntry>,
+) -> (Vec<PlanTheme>, BTreeSet<String>) {
     let mut theme_ids = BTreeSet::new();
     let mut themes = Vec::new();
-    for entry in file.thema {
-        let at = line(entry.id.span().start);
-        check_identifier(&mut problems, at, "id", &entry.id);
-        if !theme_ids.insert(entry.id.get_ref().clone()) {
-            problems.add(
-                at,
-                Some("id"),
-                format!("theme '{}' is defined twice", entry.id.get_ref()),
-            );
-        }
+    for entry in entries {
+        check_new_id(problems, lines, &mut theme_ids, &entry.id, "theme");
         themes.push(PlanTheme {
             id: entry.id.into_inner(),
             name: entry.naam,
@@ -173,105 +296,64 @@ pub(crate) fn read(
             "the plan has no themes; expected at least one [[thema]] table",
         );
     }
-    let known_theme = |problems: &mut Problems, theme: &Spanned<String>| {
-        if !theme_ids.contains(theme.get_ref()) {
-            problems.add(
-                line(theme.span().start),
-                Some("thema"),
-                format!(
-                    "unknown theme '{}'; expected one of the plan's themes: {}",
-                    theme.get_ref(),
-                    theme_ids.iter().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            );
-        }
-    };
+    (themes, theme_ids)
+}
 
+/// Records an id that is no identifier, or that an earlier `what` of the file already has.
+fn check_new_id(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    ids: &mut BTreeSet<String>,
+    id: &Spanned<String>,
+    what: &str,
+) {
+    let at = lines.of(id);
+    check_identifier(problems, at, "id", id);
+    if !ids.insert(id.get_ref().clone()) {
+        problems.add(
+            at,
+            Some("id"),
+            format!("{what} '{}' is defined twice", id.get_ref()),
+        );
+    }
+}
+
+/// Records a theme that is not one of the plan's own.
+fn check_theme(problems: &mut Problems, lines: Lines<'_>, frame: &Frame, theme: &Spanned<String>) {
+    if !frame.theme_ids.contains(theme.get_ref()) {
+        problems.add(
+            lines.of(theme),
+            Some("thema"),
+            format!(
+                "unknown theme '{}'; expected one of the plan's themes: {}",
+                theme.get_ref(),
+                comma_separated(&frame.theme_ids)
+            ),
+        );
+    }
+}
+
+/// The plan's goals whose area, measure and direction are usable; problems of all are recorded.
+fn read_goals(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    frame: &Frame,
+    context: &Context,
+    entries: Vec<GoalEntry>,
+) -> Vec<Goal> {
     let mut goal_ids = BTreeSet::new();
     let mut goals = Vec::new();
-    for entry in file.doel {
-        let at = line(entry.id.span().start);
-        check_identifier(&mut problems, at, "id", &entry.id);
-        if !goal_ids.insert(entry.id.get_ref().clone()) {
-            problems.add(
-                at,
-                Some("id"),
-                format!("goal '{}' is defined twice", entry.id.get_ref()),
-            );
-        }
-        known_theme(&mut problems, &entry.thema);
-        let indicator = entry.indicator.get_ref();
-        let is_category = code_lists().category(indicator).is_some();
-        if !is_category && !context.theme_ids.contains(indicator) {
-            problems.add(
-                line(entry.indicator.span().start),
-                Some("indicator"),
-                format!(
-                    "'{indicator}' is neither a buurtbeeld theme nor a police category code; \
-                     expected one of {} or a code like 1.1.1",
-                    context
-                        .theme_ids
-                        .iter()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
+    for entry in entries {
+        check_new_id(problems, lines, &mut goal_ids, &entry.id, "goal");
+        check_theme(problems, lines, frame, &entry.thema);
+        check_indicator(problems, lines, context, &entry.indicator);
         let area = match &entry.gebied {
-            Some(code) => area_code(&mut problems, code, "gebied", &line),
-            None => municipality.clone(),
+            Some(code) => area_code(problems, code, "gebied", lines),
+            None => frame.municipality.clone(),
         };
-        let measure = match entry.maat.get_ref().as_str() {
-            "aantal" => Some(KpiMeasure::Count),
-            "per_1000" => Some(KpiMeasure::Per1000),
-            other => {
-                problems.add(
-                    line(entry.maat.span().start),
-                    Some("maat"),
-                    format!("'{other}' is not a measure; expected aantal or per_1000"),
-                );
-                None
-            }
-        };
-        let direction = match entry.richting.get_ref().as_str() {
-            "omlaag" => Some(Direction::Down),
-            "omhoog" => Some(Direction::Up),
-            other => {
-                problems.add(
-                    line(entry.richting.span().start),
-                    Some("richting"),
-                    format!("'{other}' is not a direction; expected omlaag or omhoog"),
-                );
-                None
-            }
-        };
-        let target_year = entry
-            .streefjaar
-            .as_ref()
-            .map_or(last_year, |y| *y.get_ref());
-        if let Some(year) = &entry.streefjaar {
-            if !(first_year..=last_year).contains(year.get_ref()) {
-                problems.add(
-                    line(year.span().start),
-                    Some("streefjaar"),
-                    format!(
-                        "{} is outside the plan period; expected {first_year}–{last_year}",
-                        year.get_ref()
-                    ),
-                );
-            }
-        }
-        if *entry.basisjaar.get_ref() > target_year {
-            problems.add(
-                line(entry.basisjaar.span().start),
-                Some("basisjaar"),
-                format!(
-                    "{} is after the target year {target_year}",
-                    entry.basisjaar.get_ref()
-                ),
-            );
-        }
+        let measure = MAAT.of(problems, lines, &entry.maat);
+        let direction = RICHTING.of(problems, lines, &entry.richting);
+        let target_year = target_year_of(problems, lines, frame, &entry);
         if let (Some(area), Some(measure), Some(direction)) = (area, measure, direction) {
             goals.push(Goal {
                 id: entry.id.into_inner(),
@@ -287,66 +369,123 @@ pub(crate) fn read(
             });
         }
     }
+    goals
+}
 
-    let mut changes = Vec::new();
-    for entry in file.wijziging {
-        let at = line(entry.datum.span().start);
-        let date = match (entry.datum.get_ref().date, entry.datum.get_ref().time) {
-            (Some(date), None) => Some(date.to_string()),
-            _ => {
-                problems.add(
-                    at,
-                    Some("datum"),
-                    format!(
-                        "{} is not a date; expected a TOML date like 2023-03-01",
-                        entry.datum.get_ref()
-                    ),
-                );
-                None
-            }
-        };
-        let kind = ChangeKind::ALL
-            .into_iter()
-            .find(|k| k.label() == entry.soort.get_ref());
-        if kind.is_none() {
+/// Records an indicator that is neither a buurtbeeld theme nor a police category.
+fn check_indicator(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    context: &Context,
+    indicator: &Spanned<String>,
+) {
+    let code = indicator.get_ref();
+    let is_category = code_lists().category(code).is_some();
+    if !is_category && !context.theme_ids.contains(code) {
+        problems.add(
+            lines.of(indicator),
+            Some("indicator"),
+            format!(
+                "'{code}' is neither a buurtbeeld theme nor a police category code; \
+                 expected one of {} or a code like 1.1.1",
+                comma_separated(&context.theme_ids)
+            ),
+        );
+    }
+}
+
+/// The ids separated by commas; empty if there are none.
+fn comma_separated(ids: &BTreeSet<String>) -> String {
+    ids.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// The goal's target year (the plan's last year unless it names one), after checking that it
+/// lies in the plan period and does not precede the base year.
+fn target_year_of(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    frame: &Frame,
+    entry: &GoalEntry,
+) -> i32 {
+    let (first_year, last_year) = (frame.first_year, frame.last_year);
+    let target_year = entry
+        .streefjaar
+        .as_ref()
+        .map_or(last_year, |y| *y.get_ref());
+    if let Some(year) = &entry.streefjaar {
+        if !(first_year..=last_year).contains(year.get_ref()) {
             problems.add(
-                line(entry.soort.span().start),
-                Some("soort"),
+                lines.of(year),
+                Some("streefjaar"),
                 format!(
-                    "'{}' is not a kind of change; expected toegevoegd, vervallen or gewijzigd",
-                    entry.soort.get_ref()
+                    "{} is outside the plan period; expected {first_year}–{last_year}",
+                    year.get_ref()
                 ),
             );
         }
-        if let Some(theme) = &entry.thema {
-            known_theme(&mut problems, theme);
-        }
-        if let (Some(date), Some(kind)) = (date, kind) {
-            changes.push(PlanChange {
-                date,
-                kind,
-                subject: entry.onderwerp,
-                theme: entry.thema.map(Spanned::into_inner),
-                reason: entry.reden,
-            });
+    }
+    if *entry.basisjaar.get_ref() > target_year {
+        problems.add(
+            lines.of(&entry.basisjaar),
+            Some("basisjaar"),
+            format!(
+                "{} is after the target year {target_year}",
+                entry.basisjaar.get_ref()
+            ),
+        );
+    }
+    target_year
+}
+
+/// The change, or None (with its problems recorded) if its date or kind is unusable.
+fn read_change(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    frame: &Frame,
+    entry: ChangeEntry,
+) -> Option<PlanChange> {
+    let date = change_date(problems, lines, &entry.datum);
+    let kind = SOORT.of(problems, lines, &entry.soort);
+    if let Some(theme) = &entry.thema {
+        check_theme(problems, lines, frame, theme);
+    }
+    let (Some(date), Some(kind)) = (date, kind) else {
+        return None;
+    };
+    Some(PlanChange {
+        date,
+        kind,
+        subject: entry.onderwerp,
+        theme: entry.thema.map(Spanned::into_inner),
+        reason: entry.reden,
+    })
+}
+
+/// The change's date as `YYYY-MM-DD`, or None if `datum` is not a plain date.
+fn change_date(
+    problems: &mut Problems,
+    lines: Lines<'_>,
+    datum: &Spanned<Datetime>,
+) -> Option<String> {
+    match (datum.get_ref().date, datum.get_ref().time) {
+        (Some(date), None) => Some(date.to_string()),
+        _ => {
+            problems.add(
+                lines.of(datum),
+                Some("datum"),
+                format!(
+                    "{} is not a date; expected a TOML date like 2023-03-01",
+                    datum.get_ref()
+                ),
+            );
+            None
         }
     }
+}
 
-    let Some(municipality) = municipality else {
-        return Err(problems.into_error());
-    };
-    let plan = Plan {
-        id: header.id.get_ref().clone(),
-        name: header.naam.clone(),
-        municipality,
-        first_year,
-        last_year,
-        source: header.bron.clone(),
-        themes,
-        goals,
-        changes,
-    };
-    let batch = ImportBatch {
+/// The batch of one plan, with a note counting its parts.
+fn plan_batch(input: &Input<'_>, options: &ReadOptions, plan: Plan) -> ImportBatch {
+    ImportBatch {
         source: Some(input.source_info("plan-toml", "plan", options, 1)),
         notes: vec![format!(
             "plan '{}' ({}–{}): {} themes, {} goals, {} changes",
@@ -359,8 +498,7 @@ pub(crate) fn read(
         )],
         plans: vec![plan],
         ..ImportBatch::default()
-    };
-    problems.finish(batch)
+    }
 }
 
 pub(crate) fn check_identifier(
@@ -381,13 +519,14 @@ pub(crate) fn check_identifier(
     }
 }
 
+/// The area code a value holds, or None with its problem recorded.
 pub(crate) fn area_code(
     problems: &mut Problems,
     code: &Spanned<String>,
     field: &str,
-    line: &dyn Fn(usize) -> Option<u64>,
+    lines: Lines<'_>,
 ) -> Option<AreaCode> {
     AreaCode::parse(code.get_ref())
-        .map_err(|e| problems.add(line(code.span().start), Some(field), e.to_string()))
+        .map_err(|e| problems.add(lines.of(code), Some(field), e.to_string()))
         .ok()
 }

@@ -10,7 +10,7 @@ use buurtbeeld_cube::{Frequency, ImportBatch, Period, Value};
 
 use crate::codelists::{code_lists, RegionList};
 use crate::cube_builder::CubeBuilder;
-use crate::personal::{checked_headers, personal_field};
+use crate::personal::{checked_headers, report_personal_keys};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, InputKind, ReadOptions};
 
@@ -329,6 +329,29 @@ struct PortalRow {
     count: String,
 }
 
+/// Where the portal export keeps its columns.
+struct PortalColumns {
+    category: usize,
+    period: usize,
+    area: usize,
+    count: usize,
+}
+
+impl PortalColumns {
+    /// The columns' positions in the header, or None if one is missing.
+    fn find(headers: &[String]) -> Option<PortalColumns> {
+        let position = |name: &str| headers.iter().position(|h| h == name);
+        Some(PortalColumns {
+            category: position("Soort misdrijf")?,
+            period: position("Perioden")?,
+            area: position("Wijken en buurten")?,
+            count: headers
+                .iter()
+                .position(|h| h.starts_with("Geregistreerde misdrijven"))?,
+        })
+    }
+}
+
 /// Reads the portal CSV export: labels only, Dutch month names, areas as names.
 pub(crate) fn read_portal_csv(
     input: &Input<'_>,
@@ -340,15 +363,7 @@ pub(crate) fn read_portal_csv(
     let mut problems = Problems::new(input.name);
     let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
     let headers = checked_headers(input.name, &mut csv, &mut problems)?;
-    let position = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(cat_col), Some(period_col), Some(area_col), Some(count_col)) = (
-        position("Soort misdrijf"),
-        position("Perioden"),
-        position("Wijken en buurten"),
-        headers
-            .iter()
-            .position(|h| h.starts_with("Geregistreerde misdrijven")),
-    ) else {
+    let Some(columns) = PortalColumns::find(&headers) else {
         return Err(problems.fatal(
             Some(1),
             None,
@@ -359,25 +374,7 @@ pub(crate) fn read_portal_csv(
             ),
         ));
     };
-    let mut rows = Vec::new();
-    for result in csv.records() {
-        match result {
-            Ok(record) => rows.push(PortalRow {
-                line: record.position().map_or(0, |p| p.line()),
-                category: record.get(cat_col).unwrap_or("").trim().to_owned(),
-                period: record.get(period_col).unwrap_or("").trim().to_owned(),
-                area: record.get(area_col).unwrap_or("").trim().to_owned(),
-                count: record.get(count_col).unwrap_or("").to_owned(),
-            }),
-            Err(e) => {
-                let (line, message) = csv_problem(&e, input.delimiter);
-                problems.add(line, None, message);
-                if problems.is_full() {
-                    break;
-                }
-            }
-        }
-    }
+    let rows = portal_rows(&mut csv, input.delimiter, &columns, &mut problems);
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
@@ -392,35 +389,12 @@ pub(crate) fn read_portal_csv(
     let names = resolve_area_names(input.name, regions, &rows)?;
     let mut cube = CubeBuilder::new(&context.known_areas);
     for row in &rows {
-        let line = Some(row.line);
-        let category = code_lists()
-            .category_by_title(&row.category)
-            .map(|c| cube.known_category(&c.code))
-            .ok_or_else(|| {
-                (
-                    "Soort misdrijf",
-                    format!(
-                        "unknown label '{}': expected a SoortMisdrijf title from the code list, \
-                         like 'Totaal misdrijven' or '1.1.1 Diefstal/inbraak woning'",
-                        row.category
-                    ),
-                )
-            });
-        let area = match names.get(&row.area) {
-            Some(Ok(code)) => cube.area(code).map_err(|m| ("Wijken en buurten", m)),
-            Some(Err(m)) => Err(("Wijken en buurten", m.clone())),
-            None => unreachable!("every name was resolved"),
-        };
-        let period =
-            Period::parse_dutch_label(&row.period).map_err(|e| ("Perioden", e.to_string()));
-        let value = text::parse_count(&row.count).map_err(|m| ("Geregistreerde misdrijven", m));
-        let value = value.map(|v| v.map_or(Value::Withheld, Value::Count));
-        add_row(
+        add_portal_row(
             &mut cube,
             &mut problems,
-            line,
-            (category, area, period, value),
-            &headers[count_col],
+            &names,
+            row,
+            &headers[columns.count],
         );
         if problems.is_full() {
             break;
@@ -434,6 +408,73 @@ pub(crate) fn read_portal_csv(
         rows.len() as u64,
         "politie-portal-csv",
     )
+}
+
+/// The export's data rows with their fields as written; unreadable lines are recorded instead.
+fn portal_rows(
+    csv: &mut csv::Reader<&[u8]>,
+    delimiter: u8,
+    columns: &PortalColumns,
+    problems: &mut Problems,
+) -> Vec<PortalRow> {
+    let mut rows = Vec::new();
+    for result in csv.records() {
+        match result {
+            Ok(record) => rows.push(PortalRow {
+                line: record.position().map_or(0, |p| p.line()),
+                category: record.get(columns.category).unwrap_or("").trim().to_owned(),
+                period: record.get(columns.period).unwrap_or("").trim().to_owned(),
+                area: record.get(columns.area).unwrap_or("").trim().to_owned(),
+                count: record.get(columns.count).unwrap_or("").to_owned(),
+            }),
+            Err(e) => {
+                let (line, message) = csv_problem(&e, delimiter);
+                problems.add(line, None, message);
+                if problems.is_full() {
+                    break;
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// Adds one portal row's cell to the cube, its labels resolved by `names` and the code lists.
+fn add_portal_row(
+    cube: &mut CubeBuilder<'_>,
+    problems: &mut Problems,
+    names: &BTreeMap<String, Result<String, String>>,
+    row: &PortalRow,
+    count_column: &str,
+) {
+    let category = code_lists()
+        .category_by_title(&row.category)
+        .map(|c| cube.known_category(&c.code))
+        .ok_or_else(|| {
+            (
+                "Soort misdrijf",
+                format!(
+                    "unknown label '{}': expected a SoortMisdrijf title from the code list, \
+                     like 'Totaal misdrijven' or '1.1.1 Diefstal/inbraak woning'",
+                    row.category
+                ),
+            )
+        });
+    let area = match names.get(&row.area) {
+        Some(Ok(code)) => cube.area(code).map_err(|m| ("Wijken en buurten", m)),
+        Some(Err(m)) => Err(("Wijken en buurten", m.clone())),
+        None => unreachable!("every name was resolved"),
+    };
+    let period = Period::parse_dutch_label(&row.period).map_err(|e| ("Perioden", e.to_string()));
+    let value = text::parse_count(&row.count).map_err(|m| ("Geregistreerde misdrijven", m));
+    let value = value.map(|v| v.map_or(Value::Withheld, Value::Count));
+    add_row(
+        cube,
+        problems,
+        Some(row.line),
+        (category, area, period, value),
+        count_column,
+    );
 }
 
 /// Maps every area name in a portal export to a code. Names are unique only within a gemeente,
@@ -499,7 +540,6 @@ pub(crate) fn read_odata_json(
     context: &Context,
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
-    let problems = Problems::new(input.name).with_unit("record");
     let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         Problems::new(input.name).fatal(
             Some(e.line() as u64),
@@ -515,7 +555,7 @@ pub(crate) fn read_odata_json(
         )
     })?;
     let table = odata_table_id(&document);
-    let mut problems = problems;
+    let mut problems = Problems::new(input.name).with_unit("record");
     let mut cube = CubeBuilder::new(&context.known_areas);
     let mut reported_columns = BTreeSet::new();
     for (i, row) in rows.iter().enumerate() {
@@ -524,56 +564,8 @@ pub(crate) fn read_odata_json(
             problems.add(record, None, "expected a JSON object per record");
             continue;
         };
-        for key in object.keys() {
-            if let Some(why) = personal_field(key) {
-                if reported_columns.insert(key.clone()) {
-                    problems.add(record, Some(key), why);
-                }
-            }
-        }
-        let text_field = |name: &'static str| {
-            object
-                .get(name)
-                .and_then(serde_json::Value::as_str)
-                .map(str::trim)
-                .ok_or((
-                    name,
-                    format!("missing; expected the {name} code as a string"),
-                ))
-        };
-        let count_key = object
-            .keys()
-            .find(|k| k.starts_with(COUNT_PREFIX))
-            .cloned()
-            .unwrap_or_else(|| "GeregistreerdeMisdrijven_1".to_owned());
-        let category = text_field("SoortMisdrijf")
-            .and_then(|c| cube.category(c).map_err(|m| ("SoortMisdrijf", m)));
-        let area = text_field("WijkenEnBuurten")
-            .and_then(|a| cube.area(a).map_err(|m| ("WijkenEnBuurten", m)));
-        let period = text_field("Perioden")
-            .and_then(|p| Period::parse_cbs(p).map_err(|e| ("Perioden", e.to_string())));
-        let value = match object.get(&count_key) {
-            None | Some(serde_json::Value::Null) => Ok(Value::Withheld),
-            Some(serde_json::Value::Number(n)) => match n.as_f64() {
-                Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX) => {
-                    Ok(Value::Count(x as u32))
-                }
-                _ => Err(format!(
-                    "{n} is not a count; expected a whole number of 0 or more"
-                )),
-            },
-            Some(other) => Err(format!(
-                "{other} is not a count; expected a number, or null for a withheld figure"
-            )),
-        }
-        .map_err(|m| (count_key.as_str(), m));
-        add_row(
-            &mut cube,
-            &mut problems,
-            record,
-            (category, area, period, value),
-            &count_key,
-        );
+        report_personal_keys(&mut problems, record, object, &mut reported_columns);
+        add_odata_record(&mut cube, &mut problems, record, object);
         if problems.is_full() {
             break;
         }
@@ -593,6 +585,62 @@ pub(crate) fn read_odata_json(
             _ => "odata-json",
         },
     )
+}
+
+/// Adds one OData record's cell to the cube, or records every field's problem.
+fn add_odata_record(
+    cube: &mut CubeBuilder<'_>,
+    problems: &mut Problems,
+    record: Option<u64>,
+    object: &serde_json::Map<String, serde_json::Value>,
+) {
+    let text_field = |name: &'static str| {
+        object
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .ok_or((
+                name,
+                format!("missing; expected the {name} code as a string"),
+            ))
+    };
+    let count_key = object
+        .keys()
+        .find(|k| k.starts_with(COUNT_PREFIX))
+        .cloned()
+        .unwrap_or_else(|| "GeregistreerdeMisdrijven_1".to_owned());
+    let category = text_field("SoortMisdrijf")
+        .and_then(|c| cube.category(c).map_err(|m| ("SoortMisdrijf", m)));
+    let area = text_field("WijkenEnBuurten")
+        .and_then(|a| cube.area(a).map_err(|m| ("WijkenEnBuurten", m)));
+    let period = text_field("Perioden")
+        .and_then(|p| Period::parse_cbs(p).map_err(|e| ("Perioden", e.to_string())));
+    let value = odata_count(object.get(&count_key)).map_err(|m| (count_key.as_str(), m));
+    add_row(
+        cube,
+        problems,
+        record,
+        (category, area, period, value),
+        &count_key,
+    );
+}
+
+/// The count a record's count field holds: null or missing is withheld.
+fn odata_count(field: Option<&serde_json::Value>) -> Result<Value, String> {
+    match field {
+        None | Some(serde_json::Value::Null) => Ok(Value::Withheld),
+        Some(serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX) => {
+                Ok(Value::Count(x as u32))
+            }
+            _ => Err(format!(
+                "{n} is not a count; expected a whole number of 0 or more"
+            )),
+        },
+        Some(other) => Err(format!(
+            "{other} is not a count; expected a number, or null for a withheld figure"
+        )),
+    }
 }
 
 pub(crate) fn odata_rows(document: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {

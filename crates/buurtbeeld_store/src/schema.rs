@@ -2,10 +2,9 @@
 
 use rusqlite_migration::{Migrations, M};
 
-pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(
-            r#"
+/// Migration 1, the statistics: imports, areas, categories, themes, incident codes, population,
+/// series and their revisions.
+const STATISTICS: &str = r#"
 CREATE TABLE imports (
     id           INTEGER PRIMARY KEY,
     file         TEXT NOT NULL,
@@ -96,12 +95,11 @@ CREATE TABLE revisions (
     old_import INTEGER NOT NULL REFERENCES imports (id),
     new_import INTEGER NOT NULL REFERENCES imports (id)
 );
-"#,
-        ),
-        // The safety plan: every imported version of a plan, a year's action points or a
-        // year's budget, as JSON of the cube types; the newest per key is current.
-        M::up(
-            r#"
+"#;
+
+/// Migration 2, the safety plan: every imported version of a plan, a year's action points or a
+/// year's budget, as JSON of the cube types; the newest per key is current.
+const PLAN_DOCUMENTS: &str = r#"
 ALTER TABLE imports ADD COLUMN imported_by TEXT NOT NULL DEFAULT '';
 CREATE TABLE plan_documents (
     id         INTEGER PRIMARY KEY,
@@ -113,12 +111,11 @@ CREATE TABLE plan_documents (
     import_id  INTEGER NOT NULL REFERENCES imports (id)
 );
 CREATE INDEX plan_documents_key ON plan_documents (kind, plan_id, year, id);
-"#,
-        ),
-        // Interventions are versioned documents too (keyed by their own id in `plan_id`).
-        // SQLite cannot change a CHECK constraint, so the table is rebuilt with its rows.
-        M::up(
-            r#"
+"#;
+
+/// Migration 3: interventions are versioned documents too (keyed by their own id in `plan_id`).
+/// SQLite cannot change a CHECK constraint, so the table is rebuilt with its rows.
+const INTERVENTION_DOCUMENTS: &str = r#"
 CREATE TABLE plan_documents_new (
     id         INTEGER PRIMARY KEY,
     kind       TEXT NOT NULL CHECK (kind IN ('plan', 'actions', 'budget', 'intervention')),
@@ -132,8 +129,14 @@ INSERT INTO plan_documents_new SELECT id, kind, plan_id, year, body, import_id F
 DROP TABLE plan_documents;
 ALTER TABLE plan_documents_new RENAME TO plan_documents;
 CREATE INDEX plan_documents_key ON plan_documents (kind, plan_id, year, id);
-"#,
-        ),
+"#;
+
+/// Every migration, in the order they are applied.
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(STATISTICS),
+        M::up(PLAN_DOCUMENTS),
+        M::up(INTERVENTION_DOCUMENTS),
     ])
 }
 
