@@ -144,8 +144,9 @@ impl AnswerError for ForecastError {
     fn refusal(&self) -> Refusal {
         match self {
             ForecastError::Picture(e) => e.refusal(),
-            ForecastError::UnknownMethod(..) => Refusal::NotFound,
-            ForecastError::NotAMonth(_) | ForecastError::TooShort { .. } => Refusal::Invalid,
+            ForecastError::UnknownMethod(..)
+            | ForecastError::NotAMonth(_)
+            | ForecastError::TooShort { .. } => Refusal::Invalid,
         }
     }
 }

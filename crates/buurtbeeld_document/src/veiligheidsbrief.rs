@@ -3,7 +3,7 @@
 //! accountability for the year's action points, the priorities for the next year, and the
 //! budget with its realisation.
 
-use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, DUTCH_MONTHS};
+use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, Theme, DUTCH_MONTHS};
 use buurtbeeld_store::Store;
 
 use crate::DocumentError;
@@ -124,44 +124,12 @@ pub(crate) fn crime_picture(
     area_name: &str,
     year: i32,
 ) -> Result<Vec<Block>, DocumentError> {
+    let YearByTheme {
+        rows,
+        significant,
+        mut counts,
+    } = year_by_theme(store, area, year)?;
     let credits = area_attribution(store, area)?;
-    let mut rows = Vec::new();
-    let mut significant = Vec::new();
-    let mut with_data = Vec::new();
-    for theme in store.themes()? {
-        if theme.bbv_indicator.is_some() || theme.categories.is_empty() {
-            continue;
-        }
-        let subject = Subject::Theme(theme.id.clone());
-        let Some(picture) = complete_year_picture(store, area, &subject, year)? else {
-            continue;
-        };
-        let own = &picture.rows[0];
-        let Some(count) = own.count else { continue };
-        if own.significant == Some(true) {
-            significant.push(format!(
-                "{}: {} ({} → {}, {})",
-                theme.name,
-                own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
-                own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
-                integer(count),
-                own.p_value.map_or(NO_FIGURE.to_owned(), p_phrase)
-            ));
-        }
-        rows.push(vec![
-            theme.name.clone(),
-            own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
-            integer(count),
-            own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
-            own.per_1000.map_or(NO_FIGURE.to_owned(), |r| decimal(r, 1)),
-            match own.significant {
-                Some(true) => "ja".to_owned(),
-                Some(false) => "nee".to_owned(),
-                None => NO_FIGURE.to_owned(),
-            },
-        ]);
-        with_data.push((theme, count));
-    }
     let mut blocks = vec![Block::Heading(1, format!("Criminaliteitsbeeld {year}"))];
     if rows.is_empty() {
         blocks.push(Block::Paragraph(format!(
@@ -176,7 +144,90 @@ pub(crate) fn crime_picture(
         area_name,
         year - 1
     )));
-    blocks.push(Block::Table(DocTable {
+    blocks.push(Block::Table(theme_table(rows, area_name, year, &credits)));
+    blocks.extend(significant_changes(significant));
+
+    // The busiest theme: its monthly course and where in the gemeente it happens.
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    if let Some((theme, _)) = counts.first() {
+        let subject = Subject::Theme(theme.id.clone());
+        blocks.push(Block::Heading(
+            2,
+            format!("{}: verloop en spreiding", theme.name),
+        ));
+        blocks.push(monthly_course(
+            store,
+            area,
+            area_name,
+            &subject,
+            &theme.name,
+            year,
+        )?);
+        if let Some(map) = buurt_map(store, area, &subject, &theme.name, year)? {
+            blocks.push(map);
+        }
+    }
+    Ok(blocks)
+}
+
+/// The themes with complete figures for one area and year.
+struct YearByTheme {
+    /// Per theme: name, count the year before, count, change, per 1.000, significant.
+    rows: Vec<Vec<String>>,
+    /// The changes that are more than chance, one sentence each.
+    significant: Vec<String>,
+    /// Every theme in `rows` with its count.
+    counts: Vec<(Theme, u64)>,
+}
+
+/// Every theme with police categories and a complete `year` of figures for `area`, against the
+/// year before.
+fn year_by_theme(store: &Store, area: &AreaCode, year: i32) -> Result<YearByTheme, DocumentError> {
+    let mut result = YearByTheme {
+        rows: Vec::new(),
+        significant: Vec::new(),
+        counts: Vec::new(),
+    };
+    for theme in store.themes()? {
+        if theme.bbv_indicator.is_some() || theme.categories.is_empty() {
+            continue;
+        }
+        let subject = Subject::Theme(theme.id.clone());
+        let Some(picture) = complete_year_picture(store, area, &subject, year)? else {
+            continue;
+        };
+        let own = &picture.rows[0];
+        let Some(count) = own.count else { continue };
+        if own.significant == Some(true) {
+            result.significant.push(format!(
+                "{}: {} ({} → {}, {})",
+                theme.name,
+                own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
+                own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
+                integer(count),
+                own.p_value.map_or(NO_FIGURE.to_owned(), p_phrase)
+            ));
+        }
+        result.rows.push(vec![
+            theme.name.clone(),
+            own.previous_count.map_or(NO_FIGURE.to_owned(), integer),
+            integer(count),
+            own.change_pct.map_or(NO_FIGURE.to_owned(), percent),
+            own.per_1000.map_or(NO_FIGURE.to_owned(), |r| decimal(r, 1)),
+            match own.significant {
+                Some(true) => "ja".to_owned(),
+                Some(false) => "nee".to_owned(),
+                None => NO_FIGURE.to_owned(),
+            },
+        ]);
+        result.counts.push((theme, count));
+    }
+    Ok(result)
+}
+
+/// The table of [`YearByTheme::rows`].
+fn theme_table(rows: Vec<Vec<String>>, area_name: &str, year: i32, credits: &str) -> DocTable {
+    DocTable {
         headers: vec![
             "Thema".into(),
             format!("{}", year - 1),
@@ -191,57 +242,59 @@ pub(crate) fn crime_picture(
         caption: Some(format!(
             "Criminaliteit per thema, {area_name} {year} ({credits})"
         )),
-    }));
-    blocks.push(Block::Paragraph(if significant.is_empty() {
-        "Geen van de veranderingen ten opzichte van het jaar ervoor is groter dan toeval kan \
-         verklaren."
-            .to_owned()
-    } else {
-        "Veranderingen die groter zijn dan toeval kan verklaren:".to_owned()
-    }));
-    if !significant.is_empty() {
-        blocks.push(Block::Bullets(significant));
     }
+}
 
-    // The busiest theme: its monthly course and where in the gemeente it happens.
-    with_data.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    if let Some((theme, _)) = with_data.first() {
-        let subject = Subject::Theme(theme.id.clone());
-        blocks.push(Block::Heading(
-            2,
-            format!("{}: verloop en spreiding", theme.name),
-        ));
-        let course = trend(store, area, &subject)?;
-        let points: Vec<_> = course
-            .points
-            .iter()
-            .filter(|p| (year - 2..=year).contains(&p.period.calendar_year()))
-            .collect();
-        let values: Vec<Option<f64>> = points.iter().map(|p| p.count.map(|c| c as f64)).collect();
-        let labels: Vec<String> = points.iter().map(|p| period_label(p.period)).collect();
-        blocks.push(Block::Figure {
-            svg: line_chart(
-                &[Line {
-                    name: &theme.name,
-                    values: &values,
-                    dashed: false,
-                    band: None,
-                }],
-                &labels,
-                &format!("{} per maand, {}–{year}", theme.name, year - 2),
-                "aantal",
-            ),
-            caption: format!(
-                "{} in {area_name} per maand, {}–{year} ({credits})",
-                theme.name,
-                year - 2
-            ),
-        });
-        if let Some(map) = buurt_map(store, area, &subject, &theme.name, year)? {
-            blocks.push(map);
-        }
+/// Which changes are more than chance, or that none is.
+fn significant_changes(significant: Vec<String>) -> Vec<Block> {
+    if significant.is_empty() {
+        return vec![Block::Paragraph(
+            "Geen van de veranderingen ten opzichte van het jaar ervoor is groter dan toeval kan \
+             verklaren."
+                .to_owned(),
+        )];
     }
-    Ok(blocks)
+    vec![
+        Block::Paragraph("Veranderingen die groter zijn dan toeval kan verklaren:".to_owned()),
+        Block::Bullets(significant),
+    ]
+}
+
+/// A line chart of the theme per month in `year` and the two years before.
+fn monthly_course(
+    store: &Store,
+    area: &AreaCode,
+    area_name: &str,
+    subject: &Subject,
+    label: &str,
+    year: i32,
+) -> Result<Block, DocumentError> {
+    let course = trend(store, area, subject)?;
+    let points: Vec<_> = course
+        .points
+        .iter()
+        .filter(|p| (year - 2..=year).contains(&p.period.calendar_year()))
+        .collect();
+    let values: Vec<Option<f64>> = points.iter().map(|p| p.count.map(|c| c as f64)).collect();
+    let labels: Vec<String> = points.iter().map(|p| period_label(p.period)).collect();
+    Ok(Block::Figure {
+        svg: line_chart(
+            &[Line {
+                name: label,
+                values: &values,
+                dashed: false,
+                band: None,
+            }],
+            &labels,
+            &format!("{label} per maand, {}–{year}", year - 2),
+            "aantal",
+        ),
+        caption: format!(
+            "{label} in {area_name} per maand, {}–{year} ({})",
+            year - 2,
+            course.attribution
+        ),
+    })
 }
 
 fn period_label(period: Period) -> String {

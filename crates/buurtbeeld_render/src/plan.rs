@@ -29,7 +29,31 @@ pub fn kpi_decimals(measure: buurtbeeld_cube::KpiMeasure) -> usize {
     }
 }
 
+/// The whole plan report: the plan, its KPI's, the BBV indicators, the action points per year,
+/// the budget with its check against the stated totals, and the latest import.
 pub fn render_plan(report: &PlanReport) -> String {
+    let mut out = plan_heading(report);
+    out.push_str("\nDoelen en KPI's\n");
+    out.push_str(&format!("{}\n", kpi_table(report)));
+    if !report.complete_years.is_empty() {
+        out.push_str("\nBBV-indicatoren taakveld Veiligheid\n");
+        out.push_str(&format!("{}\n", bbv_table(report)));
+    }
+    out.push_str("\nActiepunten\n");
+    out.push_str(&format!("{}\n", action_table(report)));
+    if let Some(first) = report.budget.first() {
+        out.push_str(&format!("\nBegroting ({})\n", first.unit.label()));
+        out.push_str(&format!("{}\n", budget_table(report)));
+        out.push_str(&budget_mismatches(report));
+    }
+    if let Some(update) = last_update(report) {
+        out.push_str(&update);
+    }
+    out
+}
+
+/// The plan's name, gemeente, years, size and source.
+fn plan_heading(report: &PlanReport) -> String {
     let plan = &report.plan;
     let mut out = format!(
         "{} ({}), {}–{}\n{} thema's, {} doelen\n",
@@ -43,8 +67,11 @@ pub fn render_plan(report: &PlanReport) -> String {
     if let Some(source) = &plan.source {
         out.push_str(&format!("Bron: {source}\n"));
     }
+    out
+}
 
-    out.push_str("\nDoelen en KPI's\n");
+/// One row per goal: its indicator and area, baseline, latest value, target and status.
+fn kpi_table(report: &PlanReport) -> Table {
     let mut kpis = Table::new();
     kpis.load_preset(UTF8_FULL_CONDENSED).set_header([
         "Doel",
@@ -79,24 +106,26 @@ pub fn render_plan(report: &PlanReport) -> String {
         ]);
     }
     right_align(&mut kpis, 3..=5);
-    out.push_str(&format!("{kpis}\n"));
+    kpis
+}
 
-    if !report.complete_years.is_empty() {
-        out.push_str("\nBBV-indicatoren taakveld Veiligheid\n");
-        let mut bbv = Table::new();
-        let mut header = vec!["Indicator".to_owned()];
-        header.extend(report.complete_years.iter().map(ToString::to_string));
-        bbv.load_preset(UTF8_FULL_CONDENSED).set_header(header);
-        for indicator in &report.bbv {
-            let mut row = vec![indicator.label.clone()];
-            row.extend(indicator.values.iter().map(|(_, v)| value_text(*v, 1)));
-            bbv.add_row(row);
-        }
-        right_align(&mut bbv, 1..=report.complete_years.len());
-        out.push_str(&format!("{bbv}\n"));
+/// The BBV indicators per complete year.
+fn bbv_table(report: &PlanReport) -> Table {
+    let mut bbv = Table::new();
+    let mut header = vec!["Indicator".to_owned()];
+    header.extend(report.complete_years.iter().map(ToString::to_string));
+    bbv.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    for indicator in &report.bbv {
+        let mut row = vec![indicator.label.clone()];
+        row.extend(indicator.values.iter().map(|(_, v)| value_text(*v, 1)));
+        bbv.add_row(row);
     }
+    right_align(&mut bbv, 1..=report.complete_years.len());
+    bbv
+}
 
-    out.push_str("\nActiepunten\n");
+/// The number of action points per year and per status.
+fn action_table(report: &PlanReport) -> Table {
     let mut actions = Table::new();
     let mut header = vec!["Jaar".to_owned(), "Aantal".to_owned()];
     header.extend(ActionStatus::ALL.iter().map(|s| s.label().to_owned()));
@@ -114,63 +143,71 @@ pub fn render_plan(report: &PlanReport) -> String {
         actions.add_row(row);
     }
     right_align(&mut actions, 1..=ActionStatus::ALL.len() + 1);
-    out.push_str(&format!("{actions}\n"));
+    actions
+}
 
-    if let Some(first) = report.budget.first() {
-        out.push_str(&format!("\nBegroting ({})\n", first.unit.label()));
-        let mut budget = Table::new();
-        budget.load_preset(UTF8_FULL_CONDENSED).set_header([
-            "Jaar",
-            "Deelproducten",
-            "Begroot",
-            "Na wijziging",
-            "Realisatie",
-            "TOTAAL volgens bron",
+/// The budget per year: the column sums of its lines beside the total the source states.
+fn budget_table(report: &PlanReport) -> Table {
+    let mut budget = Table::new();
+    budget.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "Jaar",
+        "Deelproducten",
+        "Begroot",
+        "Na wijziging",
+        "Realisatie",
+        "TOTAAL volgens bron",
+    ]);
+    for year in &report.budget {
+        let sum = |column| year.sum(column).map_or(NO_FIGURE.to_owned(), signed);
+        let stated = year.stated_total.map_or(NO_FIGURE.to_owned(), |total| {
+            BudgetColumn::ALL
+                .iter()
+                .filter_map(|c| total.get(*c).map(signed))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        });
+        budget.add_row([
+            year.year.to_string(),
+            year.lines.len().to_string(),
+            sum(BudgetColumn::Budgeted),
+            sum(BudgetColumn::Amended),
+            sum(BudgetColumn::Realised),
+            stated,
         ]);
-        for year in &report.budget {
-            let sum = |column| year.sum(column).map_or(NO_FIGURE.to_owned(), signed);
-            let stated = year.stated_total.map_or(NO_FIGURE.to_owned(), |total| {
-                BudgetColumn::ALL
-                    .iter()
-                    .filter_map(|c| total.get(*c).map(signed))
-                    .collect::<Vec<_>>()
-                    .join(" / ")
-            });
-            budget.add_row([
-                year.year.to_string(),
-                year.lines.len().to_string(),
-                sum(BudgetColumn::Budgeted),
-                sum(BudgetColumn::Amended),
-                sum(BudgetColumn::Realised),
-                stated,
-            ]);
-        }
-        right_align(&mut budget, 1..=5);
-        out.push_str(&format!("{budget}\n"));
-        for year in &report.budget {
-            for mismatch in year.mismatches() {
-                out.push_str(&format!(
-                    "· {} {}: de regels tellen op tot {}, de TOTAAL-regel van de bron zegt {}\n",
-                    mismatch.year,
-                    mismatch.column.label(),
-                    signed(mismatch.lines_sum),
-                    signed(mismatch.stated)
-                ));
-            }
-        }
     }
-    if let Some(last) = report.history.first() {
-        out.push_str(&format!(
-            "\nLaatst bijgewerkt: {} ({}, import #{}, door {})\n",
-            last.imported_at,
-            last.file,
-            last.import_id,
-            if last.imported_by.is_empty() {
-                "onbekend"
-            } else {
-                &last.imported_by
-            }
-        ));
+    right_align(&mut budget, 1..=5);
+    budget
+}
+
+/// A line per budget column whose lines do not add up to the source's TOTAAL line.
+fn budget_mismatches(report: &PlanReport) -> String {
+    let mut out = String::new();
+    for year in &report.budget {
+        for mismatch in year.mismatches() {
+            out.push_str(&format!(
+                "· {} {}: de regels tellen op tot {}, de TOTAAL-regel van de bron zegt {}\n",
+                mismatch.year,
+                mismatch.column.label(),
+                signed(mismatch.lines_sum),
+                signed(mismatch.stated)
+            ));
+        }
     }
     out
+}
+
+/// When, from which file and by whom the plan was last imported, if it ever was.
+fn last_update(report: &PlanReport) -> Option<String> {
+    let last = report.history.first()?;
+    Some(format!(
+        "\nLaatst bijgewerkt: {} ({}, import #{}, door {})\n",
+        last.imported_at,
+        last.file,
+        last.import_id,
+        if last.imported_by.is_empty() {
+            "onbekend"
+        } else {
+            &last.imported_by
+        }
+    ))
 }

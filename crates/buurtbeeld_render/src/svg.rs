@@ -64,6 +64,8 @@ macro_rules! el {
 const WIDTH: f64 = 640.0;
 /// Height of a line chart.
 const CHART_HEIGHT: f64 = 280.0;
+/// Margin between a figure's edge and its content.
+const PAD: f64 = 12.0;
 /// The system font stack (no web fonts: works offline and in PDF renderers).
 const FONT: &str =
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
@@ -337,21 +339,93 @@ fn draw_map(
     drawn: &[(&MapArea<'_>, Vec<Ring>)],
     paint: impl Fn(&MapArea<'_>) -> (String, &'static str, String),
 ) -> String {
-    let widest = rows
-        .iter()
-        .map(|(label, _, _)| text_width(label, 13.0))
-        .fold(0.0, f64::max);
-    // The legend is as wide as its labels need (150–230 px), and up to 200 px if that keeps
-    // its title to two lines. Semibold text is wider: ≈ 0,64 em per character.
-    let title_lines = |width: f64| wrap(legend_title, (width / (13.0 * 0.64)).floor() as usize);
-    let mut legend_w = (widest + 30.0).clamp(150.0, 230.0);
-    while legend_w < 200.0 && title_lines(legend_w).len() > 2 {
-        legend_w += 10.0;
-    }
-    let legend_lines = title_lines(legend_w);
-    let legend_h = legend_lines.len() as f64 * 18.0 + 8.0 + rows.len() as f64 * 24.0;
+    let legend = MapLegend::new(legend_title, rows);
+    let (projection, height) = MapProjection::fit(drawn, &legend);
+    let linked = drawn.iter().any(|(a, _)| safe_href(a).is_some());
+    let mut out = String::with_capacity(64 * 1024);
+    open_map_svg(&mut out, id, height, linked, title, desc);
+    write_map_areas(&mut out, drawn, &projection, paint);
+    write_map_legend(&mut out, &legend, rows, nodata_last);
+    out.push_str("</svg>");
+    out
+}
 
-    // Projection: equirectangular, x scaled by cos(mid latitude).
+/// The size of a map's legend and its title wrapped to that width.
+#[derive(Debug)]
+struct MapLegend {
+    width: f64,
+    height: f64,
+    title_lines: Vec<String>,
+}
+
+impl MapLegend {
+    /// Sizes the legend for its row labels and its title.
+    fn new(legend_title: &str, rows: &[(String, String, &str)]) -> MapLegend {
+        let widest = rows
+            .iter()
+            .map(|(label, _, _)| text_width(label, 13.0))
+            .fold(0.0, f64::max);
+        // The legend is as wide as its labels need (150–230 px), and up to 200 px if that keeps
+        // its title to two lines. Semibold text is wider: ≈ 0,64 em per character.
+        let wrapped = |width: f64| wrap(legend_title, (width / (13.0 * 0.64)).floor() as usize);
+        let mut width = (widest + 30.0).clamp(150.0, 230.0);
+        while width < 200.0 && wrapped(width).len() > 2 {
+            width += 10.0;
+        }
+        let title_lines = wrapped(width);
+        let height = title_lines.len() as f64 * 18.0 + 8.0 + rows.len() as f64 * 24.0;
+        MapLegend {
+            width,
+            height,
+            title_lines,
+        }
+    }
+}
+
+/// Equirectangular projection from lon/lat to the map, x scaled by cos(mid latitude).
+#[derive(Debug)]
+struct MapProjection {
+    min_lon: f64,
+    max_lat: f64,
+    kx: f64,
+    scale: f64,
+    x0: f64,
+    y0: f64,
+}
+
+impl MapProjection {
+    /// Fits the areas, centred, into the room the legend leaves; also returns the figure height.
+    fn fit(drawn: &[(&MapArea<'_>, Vec<Ring>)], legend: &MapLegend) -> (MapProjection, f64) {
+        let (min_lon, max_lon, min_lat, max_lat) = bounding_box(drawn);
+        let kx = ((min_lat + max_lat) / 2.0).to_radians().cos().max(0.01);
+        let geo_w = ((max_lon - min_lon) * kx).max(1e-9);
+        let geo_h = (max_lat - min_lat).max(1e-9);
+        let avail_w = WIDTH - 2.0 * PAD - legend.width - 24.0;
+        let scale = (avail_w / geo_w).min(MAX_MAP_HEIGHT / geo_h);
+        let (map_w, map_h) = (geo_w * scale, geo_h * scale);
+        let content_h = map_h.max(legend.height);
+        let projection = MapProjection {
+            min_lon,
+            max_lat,
+            kx,
+            scale,
+            x0: PAD + (avail_w - map_w) / 2.0,
+            y0: PAD + (content_h - map_h) / 2.0,
+        };
+        (projection, (content_h + 2.0 * PAD).ceil())
+    }
+
+    /// The map coordinates of a lon/lat point.
+    fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            self.x0 + (lon - self.min_lon) * self.kx * self.scale,
+            self.y0 + (self.max_lat - lat) * self.scale,
+        )
+    }
+}
+
+/// The smallest and largest longitude and latitude of all drawn rings.
+fn bounding_box(drawn: &[(&MapArea<'_>, Vec<Ring>)]) -> (f64, f64, f64, f64) {
     let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (
         f64::INFINITY,
         f64::NEG_INFINITY,
@@ -366,29 +440,13 @@ fn draw_map(
             max_lat = max_lat.max(lat);
         }
     }
-    let kx = ((min_lat + max_lat) / 2.0).to_radians().cos().max(0.01);
-    let geo_w = ((max_lon - min_lon) * kx).max(1e-9);
-    let geo_h = (max_lat - min_lat).max(1e-9);
-    let pad = 12.0;
-    let avail_w = WIDTH - 2.0 * pad - legend_w - 24.0;
-    let scale = (avail_w / geo_w).min(MAX_MAP_HEIGHT / geo_h);
-    let (map_w, map_h) = (geo_w * scale, geo_h * scale);
-    let content_h = map_h.max(legend_h);
-    let height = (content_h + 2.0 * pad).ceil();
-    let x0 = pad + (avail_w - map_w) / 2.0;
-    let y0 = pad + (content_h - map_h) / 2.0;
-    let project = |lon: f64, lat: f64| {
-        (
-            x0 + (lon - min_lon) * kx * scale,
-            y0 + (max_lat - lat) * scale,
-        )
-    };
+    (min_lon, max_lon, min_lat, max_lat)
+}
 
-    let linked = drawn.iter().any(|(a, _)| safe_href(a).is_some());
-
-    let mut out = String::with_capacity(64 * 1024);
+/// Opens a map: the root, the hover and focus style, the no-data hatching, a white background.
+fn open_map_svg(out: &mut String, id: &str, height: f64, linked: bool, title: &str, desc: &str) {
     open_svg(
-        &mut out,
+        out,
         id,
         height,
         if linked { "group" } else { "img" },
@@ -412,7 +470,15 @@ fn draw_map(
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
+}
 
+/// One path per area with its tooltip, inside a link where the area has a safe href.
+fn write_map_areas(
+    out: &mut String,
+    drawn: &[(&MapArea<'_>, Vec<Ring>)],
+    projection: &MapProjection,
+    paint: impl Fn(&MapArea<'_>) -> (String, &'static str, String),
+) {
     el!(
         out,
         "<g class=\"bb-areas\" stroke-width=\"0.5\" stroke-linejoin=\"round\">"
@@ -420,7 +486,10 @@ fn draw_map(
     for (area, rings) in drawn {
         let mut d = String::new();
         for ring in rings {
-            append_ring(&mut d, ring.iter().map(|&(lon, lat)| project(lon, lat)));
+            append_ring(
+                &mut d,
+                ring.iter().map(|&(lon, lat)| projection.project(lon, lat)),
+            );
         }
         let (fill, stroke, tip) = paint(area);
         let path = format!(
@@ -438,15 +507,22 @@ fn draw_map(
         }
     }
     el!(out, "</g>");
+}
 
-    // Legend, top right.
-    let lx = WIDTH - pad - legend_w;
-    let mut y = pad;
+/// The legend, top right: the title, then a swatch and a label per row.
+fn write_map_legend(
+    out: &mut String,
+    legend: &MapLegend,
+    rows: &[(String, String, &str)],
+    nodata_last: bool,
+) {
+    let lx = WIDTH - PAD - legend.width;
+    let mut y = PAD;
     el!(
         out,
         "<g class=\"bb-legend\" font-size=\"13\" fill=\"{TEXT}\">"
     );
-    for line in &legend_lines {
+    for line in &legend.title_lines {
         y += 18.0;
         el!(
             out,
@@ -476,8 +552,6 @@ fn draw_map(
         y += 24.0;
     }
     el!(out, "</g>");
-    out.push_str("</svg>");
-    out
 }
 
 /// A line chart with x labels (e.g. months "2015-01"; show at most ~12 tick labels, evenly
@@ -497,80 +571,25 @@ fn draw_map(
 /// - Without x labels or without any value the result is a chart-sized SVG saying
 ///   "Geen gegevens beschikbaar".
 pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label: &str) -> String {
-    let n = x_labels.len();
     let id = content_id(
         "bb-chart",
         std::iter::once(title)
             .chain(lines.iter().map(|l| l.name))
             .chain(x_labels.iter().map(String::as_str)),
     );
-    let value = |line: &Line<'_>, i: usize| {
-        line.values
-            .get(i)
-            .copied()
-            .flatten()
-            .filter(|v| v.is_finite())
-    };
-    let bound = |values: &[Option<f64>], i: usize| {
-        values.get(i).copied().flatten().filter(|v| v.is_finite())
-    };
-    let all: Vec<f64> = lines
-        .iter()
-        .flat_map(|line| {
-            let bands = line.band.into_iter().flat_map(move |(lo, hi)| {
-                (0..n).flat_map(move |i| [bound(lo, i), bound(hi, i)].into_iter().flatten())
-            });
-            (0..n).filter_map(move |i| value(line, i)).chain(bands)
-        })
-        .collect();
+    let all = plotted_values(lines, x_labels.len());
     if all.is_empty() {
         let desc = format!("{y_label}: geen gegevens beschikbaar.");
         return placeholder(&id, title, &desc, "Geen gegevens beschikbaar", CHART_HEIGHT);
     }
 
-    // Y axis.
     let lo = all.iter().copied().fold(0.0, f64::min);
     let hi = all.iter().copied().fold(0.0, f64::max);
     let axis = NiceAxis::new(lo, hi);
     let tick_labels: Vec<String> = axis.ticks().map(|t| decimal(t, axis.decimals)).collect();
-
-    // Legend rows (laid out left to right, wrapping), computed first: they set the plot height.
-    let pad = 12.0;
-    let mut legend: Vec<(f64, usize)> = Vec::new(); // (x, row) per line
-    let (mut lx, mut row) = (pad, 0usize);
-    for line in lines {
-        let item_w = 34.0 + text_width(line.name, 13.0);
-        if lx > pad && lx + item_w > WIDTH - pad {
-            lx = pad;
-            row += 1;
-        }
-        legend.push((lx, row));
-        lx += item_w + 24.0;
-    }
-    let legend_rows = if lines.is_empty() { 0 } else { row + 1 };
-
-    // Plot area.
-    let label_w = x_labels
-        .iter()
-        .map(|l| text_width(l, 12.0))
-        .fold(0.0, f64::max);
-    let tick_w = tick_labels
-        .iter()
-        .map(|t| text_width(t, 12.0))
-        .fold(0.0, f64::max);
-    let left = (pad + tick_w + 10.0).max(pad + label_w / 2.0).round();
-    let right = WIDTH - (pad + 4.0).max(label_w / 2.0 + 4.0).round();
-    let top = 34.0;
-    let bottom = CHART_HEIGHT - 10.0 - legend_rows as f64 * 22.0 - 30.0;
-    let plot_w = right - left;
-    let x_at = |i: usize| {
-        if n == 1 {
-            left + plot_w / 2.0
-        } else {
-            left + plot_w * i as f64 / (n - 1) as f64
-        }
-    };
-    let y_at = |v: f64| bottom - (v - axis.min) / (axis.max - axis.min) * (bottom - top);
+    // The legend is laid out before the plot: its rows set the plot height.
+    let (legend, legend_rows) = chart_legend_layout(lines);
+    let plot = Plot::new(axis, &tick_labels, x_labels, legend_rows);
 
     let desc = chart_desc(lines, x_labels, y_label);
     let mut out = String::with_capacity(16 * 1024);
@@ -579,166 +598,299 @@ pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label:
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
+    write_y_axis(&mut out, &plot, &tick_labels, y_label);
+    write_x_axis(&mut out, &plot, x_labels);
+    write_bands(&mut out, lines, &plot);
+    for (k, line) in lines.iter().enumerate() {
+        write_line(&mut out, line, line_colour(k), &plot);
+    }
+    write_chart_legend(&mut out, lines, &legend, plot.bottom);
+    out.push_str("</svg>");
+    out
+}
 
-    // Y label, grid lines and tick labels.
+/// The value at position `i`, if there is one and it is finite.
+fn finite_at(values: &[Option<f64>], i: usize) -> Option<f64> {
+    values.get(i).copied().flatten().filter(|v| v.is_finite())
+}
+
+/// Every value and band bound a chart of `n` positions shows: what its y axis must cover.
+fn plotted_values(lines: &[Line<'_>], n: usize) -> Vec<f64> {
+    lines
+        .iter()
+        .flat_map(|line| {
+            let bands = line.band.into_iter().flat_map(move |(lo, hi)| {
+                (0..n).flat_map(move |i| [finite_at(lo, i), finite_at(hi, i)].into_iter().flatten())
+            });
+            (0..n)
+                .filter_map(move |i| finite_at(line.values, i))
+                .chain(bands)
+        })
+        .collect()
+}
+
+/// The colour of the `k`-th line; beyond the palette the colours repeat.
+fn line_colour(k: usize) -> &'static str {
+    LINE_PALETTE[k % LINE_PALETTE.len()]
+}
+
+/// Stroke width and dash attribute of a line, the same on the chart and in its legend.
+fn stroke_style(dashed: bool) -> (&'static str, &'static str) {
+    if dashed {
+        ("2", " stroke-dasharray=\"6 4\"")
+    } else {
+        ("2.5", "")
+    }
+}
+
+/// Where each line's legend entry goes, as (x, row), laid out left to right and wrapping; and
+/// the number of rows.
+fn chart_legend_layout(lines: &[Line<'_>]) -> (Vec<(f64, usize)>, usize) {
+    let mut legend = Vec::with_capacity(lines.len());
+    let (mut lx, mut row) = (PAD, 0usize);
+    for line in lines {
+        let item_w = 34.0 + text_width(line.name, 13.0);
+        if lx > PAD && lx + item_w > WIDTH - PAD {
+            lx = PAD;
+            row += 1;
+        }
+        legend.push((lx, row));
+        lx += item_w + 24.0;
+    }
+    let rows = if lines.is_empty() { 0 } else { row + 1 };
+    (legend, rows)
+}
+
+/// The plot area of a line chart, and where positions and values fall in it.
+#[derive(Debug)]
+struct Plot {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    /// The number of x positions.
+    positions: usize,
+    /// The width of the widest x label, which sets how many of them fit.
+    label_w: f64,
+    axis: NiceAxis,
+}
+
+impl Plot {
+    /// Leaves room for the tick labels on the left, half an x label on either side, and the
+    /// x labels and `legend_rows` below.
+    fn new(
+        axis: NiceAxis,
+        tick_labels: &[String],
+        x_labels: &[String],
+        legend_rows: usize,
+    ) -> Plot {
+        let label_w = x_labels
+            .iter()
+            .map(|l| text_width(l, 12.0))
+            .fold(0.0, f64::max);
+        let tick_w = tick_labels
+            .iter()
+            .map(|t| text_width(t, 12.0))
+            .fold(0.0, f64::max);
+        Plot {
+            left: (PAD + tick_w + 10.0).max(PAD + label_w / 2.0).round(),
+            right: WIDTH - (PAD + 4.0).max(label_w / 2.0 + 4.0).round(),
+            top: 34.0,
+            bottom: CHART_HEIGHT - 10.0 - legend_rows as f64 * 22.0 - 30.0,
+            positions: x_labels.len(),
+            label_w,
+            axis,
+        }
+    }
+
+    /// The width of the plot area.
+    fn width(&self) -> f64 {
+        self.right - self.left
+    }
+
+    /// The x of position `i`; a single position sits in the middle.
+    fn x_at(&self, i: usize) -> f64 {
+        if self.positions == 1 {
+            self.left + self.width() / 2.0
+        } else {
+            self.left + self.width() * i as f64 / (self.positions - 1) as f64
+        }
+    }
+
+    /// The y of value `v` on the axis.
+    fn y_at(&self, v: f64) -> f64 {
+        self.bottom
+            - (v - self.axis.min) / (self.axis.max - self.axis.min) * (self.bottom - self.top)
+    }
+}
+
+/// The y label above the axis, a grid line per tick (the zero line darker) and the tick labels.
+fn write_y_axis(out: &mut String, plot: &Plot, tick_labels: &[String], y_label: &str) {
     el!(
         out,
         "<text x=\"{}\" y=\"18\" font-size=\"13\" fill=\"{TEXT}\">{}</text>",
-        n1(pad),
+        n1(PAD),
         esc(y_label)
     );
     el!(
         out,
         "<g class=\"bb-y-axis\" font-size=\"12\" fill=\"{TEXT_MUTED}\" text-anchor=\"end\">"
     );
-    for (t, label) in axis.ticks().zip(&tick_labels) {
-        let y = y_at(t).round() + 0.5;
+    for (t, label) in plot.axis.ticks().zip(tick_labels) {
+        // Half-pixel offsets keep one-pixel lines sharp.
+        let y = plot.y_at(t).round() + 0.5;
         let stroke = if t == 0.0 { "#767676" } else { "#dddddd" };
         el!(
             out,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{stroke}\" \
              stroke-width=\"1\"/><text x=\"{}\" y=\"{}\">{}</text>",
-            n1(left),
+            n1(plot.left),
             n1(y),
-            n1(right),
+            n1(plot.right),
             n1(y),
-            n1(left - 8.0),
+            n1(plot.left - 8.0),
             n1(y + 4.0),
             esc(label)
         );
     }
     el!(out, "</g>");
+}
 
-    // X tick labels: every `step` positions.
-    let max_labels = ((plot_w / (label_w + 14.0)).floor() as usize).clamp(1, 12);
-    let step = label_step(n, max_labels);
+/// A tick and a label every [`label_step`] positions: as many labels as fit, at most 12.
+fn write_x_axis(out: &mut String, plot: &Plot, x_labels: &[String]) {
+    let max_labels = ((plot.width() / (plot.label_w + 14.0)).floor() as usize).clamp(1, 12);
+    let step = label_step(x_labels.len(), max_labels);
     el!(
         out,
         "<g class=\"bb-x-axis\" font-size=\"12\" fill=\"{TEXT_MUTED}\" text-anchor=\"middle\">"
     );
     for (i, label) in x_labels.iter().enumerate().step_by(step) {
-        let x = x_at(i).round() + 0.5;
+        let x = plot.x_at(i).round() + 0.5;
         el!(
             out,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#767676\" stroke-width=\"1\"/>\
              <text x=\"{}\" y=\"{}\">{}</text>",
             n1(x),
-            n1(bottom),
+            n1(plot.bottom),
             n1(x),
-            n1(bottom + 5.0),
+            n1(plot.bottom + 5.0),
             n1(x),
-            n1(bottom + 20.0),
+            n1(plot.bottom + 20.0),
             esc(label)
         );
     }
     el!(out, "</g>");
+}
 
-    // Bands first, under every line.
+/// The intervals as light bands in their line's colour, where both bounds are known. Written
+/// before the lines, so that every band lies under every line.
+fn write_bands(out: &mut String, lines: &[Line<'_>], plot: &Plot) {
     for (k, line) in lines.iter().enumerate() {
         let Some((lower, upper)) = line.band else {
             continue;
         };
-        let colour = LINE_PALETTE[k % LINE_PALETTE.len()];
-        let known: Vec<(usize, f64, f64)> = (0..n)
-            .filter_map(|i| Some((i, bound(lower, i)?, bound(upper, i)?)))
+        let known: Vec<(usize, f64, f64)> = (0..plot.positions)
+            .filter_map(|i| Some((i, finite_at(lower, i)?, finite_at(upper, i)?)))
             .collect();
         if known.len() >= 2 {
             let mut d = String::new();
             let outline = known
                 .iter()
-                .map(|&(i, _, hi)| (x_at(i), y_at(hi)))
-                .chain(known.iter().rev().map(|&(i, lo, _)| (x_at(i), y_at(lo))));
+                .map(|&(i, _, hi)| (plot.x_at(i), plot.y_at(hi)))
+                .chain(
+                    known
+                        .iter()
+                        .rev()
+                        .map(|&(i, lo, _)| (plot.x_at(i), plot.y_at(lo))),
+                );
             append_ring(&mut d, outline);
             el!(
                 out,
-                "<path class=\"bb-band\" d=\"{d}\" fill=\"{colour}\" fill-opacity=\"0.15\" \
+                "<path class=\"bb-band\" d=\"{d}\" fill=\"{}\" fill-opacity=\"0.15\" \
                  stroke=\"none\"><title>{}: interval</title></path>",
+                line_colour(k),
                 esc(line.name)
             );
         }
     }
+}
 
-    // The lines, in input order.
-    for (k, line) in lines.iter().enumerate() {
-        let colour = LINE_PALETTE[k % LINE_PALETTE.len()];
-        let dash = if line.dashed {
-            " stroke-dasharray=\"6 4\""
+/// One line: a path per run of values without a gap, a dot for a value between two gaps.
+fn write_line(out: &mut String, line: &Line<'_>, colour: &str, plot: &Plot) {
+    let (width, dash) = stroke_style(line.dashed);
+    // Butt caps keep the dash pattern as drawn in the legend.
+    let cap = if line.dashed { "butt" } else { "round" };
+    el!(
+        out,
+        "<g class=\"bb-line\"><title>{}</title>",
+        esc(line.name)
+    );
+    for run in unbroken_runs(line.values, plot.positions) {
+        let points: Vec<(f64, f64)> = run
+            .filter_map(|j| finite_at(line.values, j).map(|v| (plot.x_at(j), plot.y_at(v))))
+            .collect();
+        if let [(x, y)] = points[..] {
+            el!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{colour}\"/>",
+                n1(x),
+                n1(y)
+            );
         } else {
-            ""
-        };
-        // Butt caps keep the dash pattern as drawn in the legend.
-        let (width, cap) = if line.dashed {
-            ("2", "butt")
-        } else {
-            ("2.5", "round")
-        };
-        el!(
-            out,
-            "<g class=\"bb-line\"><title>{}</title>",
-            esc(line.name)
-        );
-        let mut i = 0;
-        while i < n {
-            if value(line, i).is_none() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < n && value(line, i).is_some() {
-                i += 1;
-            }
-            let points: Vec<(f64, f64)> = (start..i)
-                .filter_map(|j| value(line, j).map(|v| (x_at(j), y_at(v))))
-                .collect();
-            if let [(x, y)] = points[..] {
-                el!(
-                    out,
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{colour}\"/>",
-                    n1(x),
-                    n1(y)
-                );
-            } else {
-                let mut d = String::new();
-                append_polyline(&mut d, points.into_iter());
-                el!(
-                    out,
-                    "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" \
-                     stroke-linejoin=\"round\" stroke-linecap=\"{cap}\"{dash}/>"
-                );
-            }
+            let mut d = String::new();
+            append_polyline(&mut d, points.into_iter());
+            el!(
+                out,
+                "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" \
+                 stroke-linejoin=\"round\" stroke-linecap=\"{cap}\"{dash}/>"
+            );
         }
-        el!(out, "</g>");
     }
+    el!(out, "</g>");
+}
 
-    // Legend.
+/// The stretches of positions below `n` that have a value, each ended by a gap or by `n`.
+fn unbroken_runs(values: &[Option<f64>], n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if finite_at(values, i).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && finite_at(values, i).is_some() {
+            i += 1;
+        }
+        runs.push(start..i);
+    }
+    runs
+}
+
+/// The legend below the plot: per line a short sample in its colour and dash, and its name.
+fn write_chart_legend(out: &mut String, lines: &[Line<'_>], layout: &[(f64, usize)], bottom: f64) {
     el!(
         out,
         "<g class=\"bb-legend\" font-size=\"13\" fill=\"{TEXT}\">"
     );
-    for (k, (line, &(x, row))) in lines.iter().zip(&legend).enumerate() {
-        let colour = LINE_PALETTE[k % LINE_PALETTE.len()];
+    for (k, (line, &(x, row))) in lines.iter().zip(layout).enumerate() {
         let y = bottom + 50.0 + row as f64 * 22.0;
-        let (dash, width) = if line.dashed {
-            (" stroke-dasharray=\"6 4\"", "2")
-        } else {
-            ("", "2.5")
-        };
+        let (width, dash) = stroke_style(line.dashed);
         el!(
             out,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{colour}\" \
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" \
              stroke-width=\"{width}\"{dash}/><text x=\"{}\" y=\"{}\">{}</text>",
             n1(x),
             n1(y - 4.5),
             n1(x + 26.0),
             n1(y - 4.5),
+            line_colour(k),
             n1(x + 34.0),
             n1(y),
             esc(line.name)
         );
     }
     el!(out, "</g>");
-    out.push_str("</svg>");
-    out
 }
 
 /// The 12-month rolling mean used with line_chart: None until 12 values are available, or
@@ -1053,14 +1205,7 @@ fn chart_desc(lines: &[Line<'_>], x_labels: &[String], y_label: &str) -> String 
     );
     for line in lines {
         let points: Vec<(usize, f64)> = (0..n)
-            .filter_map(|i| {
-                line.values
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .filter(|v| v.is_finite())
-                    .map(|v| (i, v))
-            })
+            .filter_map(|i| finite_at(line.values, i).map(|v| (i, v)))
             .collect();
         let style = match (line.dashed, line.band.is_some()) {
             (true, true) => ", gestippelde lijn met een interval als band",

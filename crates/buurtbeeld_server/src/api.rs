@@ -76,7 +76,7 @@ async fn areas(
         None => None,
         Some(text) => Some(AreaLevel::parse(text).ok_or_else(|| {
             AppError::BadRequest(format!(
-                "level '{text}' is unknown; expected land, gemeente, wijk or buurt"
+                "niveau '{text}' bestaat niet; verwacht land, gemeente, wijk of buurt"
             ))
         })?),
     };
@@ -104,7 +104,7 @@ async fn area(
     let feature = with_store(state, move |store| {
         let info = store
             .area(&code)?
-            .ok_or_else(|| AppError::NotFound(format!("unknown area {code}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("onbekend gebied {code}")))?;
         let geometry: serde_json::Value = store
             .area_geometry(&code)?
             .and_then(|g| serde_json::from_str(&g).ok())
@@ -183,7 +183,7 @@ async fn intervention_effect(
     let method = query.method.as_deref().unwrap_or("all");
     let method = buurtbeeld_analysis::EffectMethod::parse(method).ok_or_else(|| {
         AppError::BadRequest(format!(
-            "method: '{method}' is not a method; expected all, before-after, did, synth or displacement"
+            "method: '{method}' is geen methode; verwacht all, before-after, did, synth of displacement"
         ))
     })?;
     let report = with_store(state, move |store| {
@@ -212,18 +212,16 @@ impl PictureQuery {
     /// Checks the parameters; every message says what was expected.
     pub(crate) fn request(&self) -> Result<PictureRequest, AppError> {
         let bad = |m: String| AppError::BadRequest(m);
-        let area =
-            area_code(self.area.as_deref().ok_or_else(|| {
-                bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
-            })?)?;
+        let area = area_code(self.area.as_deref().ok_or_else(|| {
+            bad("parameter 'area' is verplicht, bijvoorbeeld area=GM0014".to_owned())
+        })?)?;
         let subject = subject_param(self.theme.as_deref(), self.category.as_deref())?;
-        let year_text = self
-            .year
-            .as_deref()
-            .ok_or_else(|| bad("parameter 'year' is required, e.g. year=2023".to_owned()))?;
+        let year_text = self.year.as_deref().ok_or_else(|| {
+            bad("parameter 'year' is verplicht, bijvoorbeeld year=2023".to_owned())
+        })?;
         let year = match Period::parse_iso(year_text) {
             Ok(Period::Year(year)) => year,
-            _ => return Err(bad(format!("year '{year_text}' is not a year like 2023"))),
+            _ => return Err(bad(format!("year '{year_text}' is geen jaar zoals 2023"))),
         };
         let month = match self.month.as_deref() {
             None => None,
@@ -231,7 +229,7 @@ impl PictureQuery {
                 Ok(Period::Month { year: y, month }) if y == year => Some(month),
                 _ => {
                     return Err(bad(format!(
-                        "month '{text}' is not a month of {year} like {year}-03"
+                        "month '{text}' is geen maand van {year} zoals {year}-03"
                     )))
                 }
             },
@@ -240,7 +238,7 @@ impl PictureQuery {
             None => None,
             Some(text) => Some(AreaLevel::parse(text).ok_or_else(|| {
                 bad(format!(
-                    "level '{text}' is unknown; expected gemeente, wijk or buurt"
+                    "niveau '{text}' bestaat niet; verwacht gemeente, wijk of buurt"
                 ))
             })?),
         };
@@ -263,8 +261,8 @@ fn subject_param(theme: Option<&str>, category: Option<&str>) -> Result<Subject,
             CategoryCode::parse(category).map_err(|e| AppError::BadRequest(e.to_string()))?,
         )),
         _ => Err(AppError::BadRequest(
-            "give exactly one of 'theme' (e.g. theme=fietsdiefstal) or 'category' (e.g. \
-             category=1.2.3)"
+            "geef precies één van 'theme' (bijvoorbeeld theme=fietsdiefstal) of 'category' \
+             (bijvoorbeeld category=1.2.3)"
                 .to_owned(),
         )),
     }
@@ -276,7 +274,7 @@ fn decimal_comma(param: Option<&str>) -> Result<bool, AppError> {
         None | Some("comma") => Ok(true),
         Some("point") => Ok(false),
         Some(other) => Err(AppError::BadRequest(format!(
-            "decimal '{other}' is unknown; expected comma or point"
+            "decimal '{other}' bestaat niet; verwacht comma of point"
         ))),
     }
 }
@@ -288,7 +286,7 @@ fn output_format(param: Option<&str>) -> Result<&'static str, AppError> {
         Some("csv") => Ok("csv"),
         Some("geojson") => Ok("geojson"),
         Some(other) => Err(AppError::BadRequest(format!(
-            "format '{other}' is unknown; expected json, csv or geojson"
+            "format '{other}' bestaat niet; verwacht json, csv of geojson"
         ))),
     }
 }
@@ -360,17 +358,19 @@ impl HotspotQuery {
     /// Checks the parameters; every message says what was expected.
     pub(crate) fn request(&self) -> Result<HotspotRequest, AppError> {
         let bad = |m: String| AppError::BadRequest(m);
-        let area =
-            area_code(self.area.as_deref().ok_or_else(|| {
-                bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
-            })?)?;
+        let area = area_code(self.area.as_deref().ok_or_else(|| {
+            bad("parameter 'area' is verplicht, bijvoorbeeld area=GM0014".to_owned())
+        })?)?;
         let subject = subject_param(self.theme.as_deref(), self.category.as_deref())?;
         let period_text = self.period.as_deref().ok_or_else(|| {
-            bad("parameter 'period' is required: a year (2015) or a month (2015-06)".to_owned())
+            bad(
+                "parameter 'period' is verplicht: een jaar (2015) of een maand (2015-06)"
+                    .to_owned(),
+            )
         })?;
         let period = Period::parse_iso(period_text).map_err(|_| {
             bad(format!(
-                "period '{period_text}' is not a year (2015) or a month (2015-06)"
+                "period '{period_text}' is geen jaar (2015) of maand (2015-06)"
             ))
         })?;
         let level_text = self.level.as_deref().unwrap_or("buurt");
@@ -378,7 +378,7 @@ impl HotspotQuery {
             .filter(|l| *l != AreaLevel::Land)
             .ok_or_else(|| {
                 bad(format!(
-                    "level '{level_text}' is unknown; expected buurt, wijk or gemeente"
+                    "niveau '{level_text}' bestaat niet; verwacht buurt, wijk of gemeente"
                 ))
             })?;
         let mut request = HotspotRequest::new(area, level, subject, period);
@@ -394,8 +394,8 @@ impl HotspotQuery {
         if let Some(permutations) = self.permutations {
             if !(1..=99_999).contains(&permutations) {
                 return Err(bad(format!(
-                    "permutations {permutations} is out of range; expected 1 to 99999 (999 is \
-                     usual)"
+                    "permutations {permutations} valt buiten het bereik; verwacht 1 tot en met 99999 \
+                     (999 is gebruikelijk)"
                 )));
             }
             request.permutations = permutations;
@@ -403,7 +403,7 @@ impl HotspotQuery {
         if let Some(alpha) = self.alpha {
             if !(alpha > 0.0 && alpha < 1.0) {
                 return Err(bad(format!(
-                    "alpha {alpha} is not a level between 0 and 1 (0.05 is usual)"
+                    "alpha {alpha} is geen niveau tussen 0 en 1 (0.05 is gebruikelijk)"
                 )));
             }
             request.alpha = alpha;
@@ -411,7 +411,7 @@ impl HotspotQuery {
         if let Some(window) = self.window {
             if !(1..=120).contains(&window) {
                 return Err(bad(format!(
-                    "window {window} is out of range; expected 1 to 120 periods"
+                    "window {window} valt buiten het bereik; verwacht 1 tot en met 120 perioden"
                 )));
             }
             request.window = Some(window);
@@ -475,14 +475,13 @@ impl ForecastQuery {
     /// Checks the parameters; every message says what was expected.
     fn request(&self) -> Result<ForecastRequest, AppError> {
         let bad = |m: String| AppError::BadRequest(m);
-        let area =
-            area_code(self.area.as_deref().ok_or_else(|| {
-                bad("parameter 'area' is required, e.g. area=GM0014".to_owned())
-            })?)?;
+        let area = area_code(self.area.as_deref().ok_or_else(|| {
+            bad("parameter 'area' is verplicht, bijvoorbeeld area=GM0014".to_owned())
+        })?)?;
         let subject = subject_param(self.theme.as_deref(), self.category.as_deref())?;
         let from_text = self.from.as_deref().ok_or_else(|| {
             bad(
-                "parameter 'from' is required: the first forecast month, e.g. from=2016-07"
+                "parameter 'from' is verplicht: de eerste voorspelde maand, bijvoorbeeld from=2016-07"
                     .to_owned(),
             )
         })?;
@@ -490,14 +489,14 @@ impl ForecastQuery {
             Ok(month @ Period::Month { .. }) => month,
             _ => {
                 return Err(bad(format!(
-                    "from '{from_text}' is not a month like 2016-07"
+                    "from '{from_text}' is geen maand zoals 2016-07"
                 )))
             }
         };
         let horizon = self.horizon.unwrap_or(12);
         if !(1..=12).contains(&horizon) {
             return Err(bad(format!(
-                "horizon {horizon} is out of range; expected 1 to 12 months"
+                "horizon {horizon} valt buiten het bereik; verwacht 1 tot en met 12 maanden"
             )));
         }
         let level = match self.level.as_deref() {
@@ -507,7 +506,7 @@ impl ForecastQuery {
                     .filter(|l| *l != AreaLevel::Land)
                     .ok_or_else(|| {
                         bad(format!(
-                            "level '{text}' is unknown; expected buurt, wijk or gemeente"
+                            "niveau '{text}' bestaat niet; verwacht buurt, wijk of gemeente"
                         ))
                     })?,
             ),
@@ -540,7 +539,7 @@ async fn forecasts(
         Some("csv") => "csv",
         Some(other) => {
             return Err(AppError::BadRequest(format!(
-                "format '{other}' is unknown; expected json or csv"
+                "format '{other}' bestaat niet; verwacht json of csv"
             )))
         }
     };
@@ -707,7 +706,7 @@ async fn rankings(
         Some("per_1000") => true,
         Some(other) => {
             return Err(AppError::BadRequest(format!(
-                "measure '{other}' is unknown; expected count or per_1000"
+                "measure '{other}' bestaat niet; verwacht count of per_1000"
             )))
         }
     };

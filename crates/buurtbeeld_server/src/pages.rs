@@ -6,16 +6,17 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use buurtbeeld_analysis::{
-    forecast, hotspots, picture, run_backtest, store_credits, trend, years_with_data,
-    ForecastRequest, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure, Picture,
-    PictureRequest, PictureRow, Subject, WeightsRule,
+    forecast, hotspots, picture, run_backtest, store_credits, trend, years_with_data, AreaForecast,
+    Backtest, ForecastError, ForecastRequest, ForecastRow, Forecasts, HotspotClass, HotspotError,
+    HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureRequest, PictureRow, Subject,
+    WeightsRule,
 };
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 use buurtbeeld_cube::{AreaCode, AreaLevel};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
 use buurtbeeld_render::svg::{class_map, line_chart, rolling_mean, Line, MapArea, MapClass};
 use buurtbeeld_render::{emerging_label, method_label, method_line, picture_map, MapMeasure};
-use buurtbeeld_store::Store;
+use buurtbeeld_store::{AreaInfo, Store};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 
@@ -168,16 +169,9 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
         Some(year) => year,
         None => {
             let years = years_with_data(store, &gemeente, &Subject::Theme(theme.clone()))?;
-            // The latest complete year, else the latest year.
-            years
-                .iter()
-                .rev()
-                .find(|(_, months)| *months == 12)
-                .or(years.last())
-                .map(|(y, _)| *y)
-                .ok_or_else(|| {
-                    AppError::NotFound(format!("Geen cijfers voor {gemeente} en thema {theme}."))
-                })?
+            latest_year(&years).ok_or_else(|| {
+                AppError::NotFound(format!("Geen cijfers voor {gemeente} en thema {theme}."))
+            })?
         }
     };
     Ok(Selection {
@@ -186,6 +180,16 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
         year,
         per_1000: query.maat.as_deref() == Some("per1000"),
     })
+}
+
+/// The year to show first from `years_with_data`: the latest complete year, else the latest.
+fn latest_year(years: &[(i32, usize)]) -> Option<i32> {
+    years
+        .iter()
+        .rev()
+        .find(|(_, months)| *months == 12)
+        .or(years.last())
+        .map(|(y, _)| *y)
 }
 
 /// The gemeente, theme and year choosers shared by the overview and the action page.
@@ -615,6 +619,7 @@ pub(crate) struct AreaQuery {
     jaar: Option<i32>,
 }
 
+/// One area: every theme against the gemeente, the course of the first theme, and its parts.
 async fn area_page(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -627,102 +632,160 @@ async fn area_page(
             .area(&code)?
             .ok_or_else(|| AppError::NotFound(format!("unknown area {code}")))?;
         let gemeente = code.gemeente().unwrap_or_else(|| code.clone());
-        let themes: Vec<_> = store
-            .themes()?
-            .into_iter()
-            .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
-            .collect();
-        let with_data: Vec<_> = themes
-            .iter()
-            .filter_map(|t| {
-                let years = years_with_data(&store, &code, &Subject::Theme(t.id.clone())).ok()?;
-                (!years.is_empty()).then_some((t, years))
-            })
-            .collect();
-        let year = query.jaar.or_else(|| {
-            with_data.first().and_then(|(_, years)| {
-                years.iter().rev().find(|(_, m)| *m == 12).or(years.last()).map(|(y, _)| *y)
-            })
-        });
-        let rows: Vec<(String, &str, PictureRow, Option<PictureRow>)> = match year {
-            None => Vec::new(),
-            Some(year) => with_data
-                .iter()
-                .filter_map(|(t, _)| {
-                    let own = picture(&store, &request(&code, &t.id, year)).ok()?.rows.remove(0);
-                    let municipal = picture(&store, &request(&gemeente, &t.id, year)).ok().map(|mut p| p.rows.remove(0));
-                    Some((t.id.clone(), t.name.as_str(), own, municipal))
-                })
-                .collect(),
-        };
+        let (year, rows) = area_themes(&store, &code, &gemeente, query.jaar)?;
         let children = store.children(&code)?;
         let body = html! {
-            p.crumbs {
-                a href="/" { "Overzicht" }
-                @if let Some(parent) = &area.parent { @if parent.level() != AreaLevel::Land { " › " a href={"/gebied/" (parent)} { (parent) } } }
-                " › " (area.name)
-            }
-            h1 { (area.name) " " span.code { (area.code) " · " (area.level) } }
-            @if matches!(area.level, AreaLevel::Wijk | AreaLevel::Buurt) && !rows.is_empty() {
-                p.downloads {
-                    "Wijkprofiel voor het gesprek met bewoners: "
-                    a href={"/documenten/wijkprofiel.pdf?gebied=" (code)} { "PDF" } " · "
-                    a href={"/documenten/wijkprofiel.html?gebied=" (code)} { "HTML" }
-                }
-            }
-            @if rows.is_empty() {
-                p { "Voor dit gebied zijn nog geen cijfers ingelezen." }
-            } @else {
-                section aria-labelledby="themas" {
-                    h2 #themas { "Alle thema's, " (year.unwrap_or_default()) }
-                    table {
-                        caption { "Thema's in " (area.name) " vergeleken met het gemeentelijk gemiddelde" }
-                        thead { tr {
-                            th scope="col" { "Thema" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
-                            th scope="col" { "Gemeente per 1.000" } th scope="col" { "Verschil t.o.v. vorig jaar" }
-                        } }
-                        tbody {
-                            @for (id, name, own, municipal) in &rows {
-                                tr {
-                                    th scope="row" { a href={"/thema/" (id) "?gemeente=" (gemeente)} { (name) } }
-                                    td { (count_text(own.count, own.withheld)) }
-                                    td { (own.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
-                                    td { (municipal.as_ref().and_then(|m| m.per_1000).map_or("–".to_owned(), |x| decimal(x, 1))) }
-                                    td { (change_cell(own)) }
-                                }
-                            }
-                        }
-                    }
-                }
-                @let export = format!("/api/v1/picture?area={}&theme={}&year={}", code, rows[0].0, year.unwrap_or_default());
+            (area_heading(&area, &code, !rows.is_empty()))
+            @if let (Some(year), Some(first)) = (year, rows.first()) {
+                (area_theme_table(&area, &gemeente, year, &rows))
                 @if !children.is_empty() {
-                    p.downloads {
-                        (rows[0].1) " per onderdeel downloaden: "
-                        a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
-                        a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
-                        a href={"/api/v1/series?area=" (code) "&theme=" (rows[0].0)} { "reeks (JSON)" }
-                    }
+                    (area_downloads(&code, first, year))
                 }
                 section aria-labelledby="verloop" {
-                    h2 #verloop { "Verloop: " (rows[0].1) }
-                    (trend_section(&store, &code, &rows[0].0))
+                    h2 #verloop { "Verloop: " (first.name) }
+                    (trend_section(&store, &code, &first.id))
                 }
+            } @else {
+                p { "Voor dit gebied zijn nog geen cijfers ingelezen." }
             }
             @if !children.is_empty() {
-                section aria-labelledby="onderdelen" {
-                    h2 #onderdelen { "Onderdelen" }
-                    ul.children {
-                        @for child in children.iter().filter(|c| !c.code.is_unknown()) {
-                            li { a href={"/gebied/" (child.code)} { (child.name) } " " span.code { (child.code) } }
-                        }
-                    }
-                }
+                (area_children(&children))
             }
         };
         Ok(layout(&area.name, "", body))
     })
     .await
     .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+/// A theme on an area's page: the area's figures and the gemeente's, of one year.
+struct AreaTheme {
+    id: String,
+    name: String,
+    own: PictureRow,
+    municipal: Option<PictureRow>,
+}
+
+/// The year to show (the asked one, else the latest complete year of the first theme with
+/// figures, else its latest year) and, for that year, every theme with figures for `code`.
+fn area_themes(
+    store: &Store,
+    code: &AreaCode,
+    gemeente: &AreaCode,
+    asked: Option<i32>,
+) -> Result<(Option<i32>, Vec<AreaTheme>), PageError> {
+    let themes: Vec<_> = store
+        .themes()?
+        .into_iter()
+        .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
+        .collect();
+    let with_data: Vec<_> = themes
+        .iter()
+        .filter_map(|t| {
+            let years = years_with_data(store, code, &Subject::Theme(t.id.clone())).ok()?;
+            (!years.is_empty()).then_some((t, years))
+        })
+        .collect();
+    let year = asked.or_else(|| with_data.first().and_then(|(_, years)| latest_year(years)));
+    let Some(shown) = year else {
+        return Ok((None, Vec::new()));
+    };
+    let rows = with_data
+        .iter()
+        .filter_map(|(t, _)| {
+            let own = picture(store, &request(code, &t.id, shown))
+                .ok()?
+                .rows
+                .remove(0);
+            let municipal = picture(store, &request(gemeente, &t.id, shown))
+                .ok()
+                .map(|mut p| p.rows.remove(0));
+            Some(AreaTheme {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                own,
+                municipal,
+            })
+        })
+        .collect();
+    Ok((year, rows))
+}
+
+/// The breadcrumbs and title of an area's page; a wijk or buurt with figures also gets the link
+/// to its wijkprofiel.
+fn area_heading(area: &AreaInfo, code: &AreaCode, has_figures: bool) -> Markup {
+    html! {
+        p.crumbs {
+            a href="/" { "Overzicht" }
+            @if let Some(parent) = &area.parent { @if parent.level() != AreaLevel::Land { " › " a href={"/gebied/" (parent)} { (parent) } } }
+            " › " (area.name)
+        }
+        h1 { (area.name) " " span.code { (area.code) " · " (area.level) } }
+        @if matches!(area.level, AreaLevel::Wijk | AreaLevel::Buurt) && has_figures {
+            p.downloads {
+                "Wijkprofiel voor het gesprek met bewoners: "
+                a href={"/documenten/wijkprofiel.pdf?gebied=" (code)} { "PDF" } " · "
+                a href={"/documenten/wijkprofiel.html?gebied=" (code)} { "HTML" }
+            }
+        }
+    }
+}
+
+/// Every theme of the area in `year`, per 1.000 inwoners beside the gemeente's.
+fn area_theme_table(area: &AreaInfo, gemeente: &AreaCode, year: i32, rows: &[AreaTheme]) -> Markup {
+    html! {
+        section aria-labelledby="themas" {
+            h2 #themas { "Alle thema's, " (year) }
+            table {
+                caption { "Thema's in " (area.name) " vergeleken met het gemeentelijk gemiddelde" }
+                thead { tr {
+                    th scope="col" { "Thema" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
+                    th scope="col" { "Gemeente per 1.000" } th scope="col" { "Verschil t.o.v. vorig jaar" }
+                } }
+                tbody {
+                    @for row in rows {
+                        tr {
+                            th scope="row" { a href={"/thema/" (row.id) "?gemeente=" (gemeente)} { (row.name) } }
+                            td { (count_text(row.own.count, row.own.withheld)) }
+                            td { (row.own.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
+                            td { (row.municipal.as_ref().and_then(|m| m.per_1000).map_or("–".to_owned(), |x| decimal(x, 1))) }
+                            td { (change_cell(&row.own)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The downloads of the first theme's figures per part of the area.
+fn area_downloads(code: &AreaCode, first: &AreaTheme, year: i32) -> Markup {
+    let export = format!(
+        "/api/v1/picture?area={}&theme={}&year={}",
+        code, first.id, year
+    );
+    html! {
+        p.downloads {
+            (first.name) " per onderdeel downloaden: "
+            a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+            a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
+            a href={"/api/v1/series?area=" (code) "&theme=" (first.id)} { "reeks (JSON)" }
+        }
+    }
+}
+
+/// Links to the parts of an area (its wijken or buurten).
+fn area_children(children: &[AreaInfo]) -> Markup {
+    html! {
+        section aria-labelledby="onderdelen" {
+            h2 #onderdelen { "Onderdelen" }
+            ul.children {
+                @for child in children.iter().filter(|c| !c.code.is_unknown()) {
+                    li { a href={"/gebied/" (child.code)} { (child.name) } " " span.code { (child.code) } }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -779,7 +842,6 @@ async fn action_page(
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
-        let bad = |m: String| PageError(AppError::BadRequest(m));
         let selection = select(
             &store,
             &OverviewQuery {
@@ -789,46 +851,8 @@ async fn action_page(
                 maat: None,
             },
         )?;
-        let month = match query.maand.as_deref().unwrap_or("") {
-            "" => None,
-            text => Some(
-                text.parse::<u32>()
-                    .ok()
-                    .filter(|m| (1..=12).contains(m))
-                    .ok_or_else(|| bad(format!("Maand '{text}' bestaat niet; kies 1 t/m 12.")))?,
-            ),
-        };
-        let period = match month {
-            Some(month) => Period::Month { year: selection.year, month },
-            None => Period::Year(selection.year),
-        };
-        let level = match query.niveau.as_deref().unwrap_or("buurt") {
-            "buurt" => AreaLevel::Buurt,
-            "wijk" => AreaLevel::Wijk,
-            other => return Err(bad(format!("Niveau '{other}' bestaat niet; kies buurt of wijk."))),
-        };
-        let weights_text = query.buren.clone().unwrap_or_else(|| "queen".to_owned());
-        let weights = weights_text
-            .parse::<WeightsRule>()
-            .map_err(|_| bad(format!("Burenregel '{weights_text}' bestaat niet.")))?;
-        let per_1000 = query.maat.as_deref() == Some("per1000");
-        let mut request = HotspotRequest::new(
-            selection.gemeente.clone(),
-            level,
-            Subject::Theme(selection.theme.clone()),
-            period,
-        );
-        request.weights = weights;
-        request.measure = if per_1000 { Measure::Per1000 } else { Measure::Count };
-        let result = hotspots(&store, &request).map_err(|e| match e {
-            buurtbeeld_analysis::HotspotError::NoBoundaries { .. } => bad(format!(
-                "Voor {} zijn geen grenzen van de {} geïmporteerd. Hotspots vragen de CBS wijk- en \
-                 buurtkaart; kies een andere gemeente of importeer de kaart.",
-                selection.gemeente,
-                level_plural(level)
-            )),
-            other => other.into(),
-        })?;
+        let choice = action_choice(&query)?;
+        let result = action_hotspots(&store, &selection, &choice)?;
         let geometries: Vec<(AreaCode, Option<String>)> = result
             .rows
             .iter()
@@ -845,72 +869,192 @@ async fn action_page(
         let choices = selection_fields(&store, &selection, true)?;
         let body = html! {
             h1 { "Waar is actie nodig? " (result.area_name) }
-            p.lead { "Welke " (level_plural(level)) " vallen op, samen met hun buren (hotspots), en waar ligt het aantal ver boven de eigen historie (pieken)? Toevalstreffers zijn eruit gefilterd: bij meer dan honderd buurten zijn er altijd een paar die ‘toevallig’ hoog zijn." }
-            form.choose method="get" action="/actie" {
-                (choices)
-                label { "Maand "
-                    select name="maand" {
-                        option value="" selected[month.is_none()] { "Heel jaar" }
-                        @for (i, name) in DUTCH_MONTHS.iter().enumerate() {
-                            @let m = i as u32 + 1;
-                            option value=(m) selected[month == Some(m)] { (name) }
-                        }
-                    }
-                }
-                label { "Niveau "
-                    select name="niveau" {
-                        option value="buurt" selected[level == AreaLevel::Buurt] { "Buurten" }
-                        option value="wijk" selected[level == AreaLevel::Wijk] { "Wijken" }
-                    }
-                }
-                label { "Buren "
-                    select name="buren" {
-                        @for (value, label) in [("queen", "Raken elkaar (hoekpunt)"), ("rook", "Delen een grens"), ("knn:6", "6 dichtstbijzijnde")] {
-                            option value=(value) selected[weights_text == value] { (label) }
-                        }
-                    }
-                }
-                label { "Maat "
-                    select name="maat" {
-                        option value="aantal" selected[!per_1000] { "Aantal" }
-                        option value="per1000" selected[per_1000] { "Per 1.000 inwoners" }
-                    }
-                }
-                button type="submit" { "Toon" }
-            }
+            p.lead { "Welke " (level_plural(choice.level)) " vallen op, samen met hun buren (hotspots), en waar ligt het aantal ver boven de eigen historie (pieken)? Toevalstreffers zijn eruit gefilterd: bij meer dan honderd buurten zijn er altijd een paar die ‘toevallig’ hoog zijn." }
+            (action_form(choices, &choice))
             (action_summary(&result))
             (action_map(&result, &geometries, &left_out))
             (flagged_table(&result))
             (all_areas_table(&result))
-            @let export = format!(
-                "/api/v1/hotspots?area={}&theme={}&period={}&level={}&weights={}&measure={}",
-                result.area, result.subject, result.period, level.as_str(), result.weights,
-                if per_1000 { "per_1000" } else { "count" }
-            );
-            p.downloads {
-                "Download deze uitkomst: "
-                a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
-                a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
-                a href=(export) { "JSON" }
-            }
-            section aria-labelledby="uitleg" {
-                h2 #uitleg { "Hoe is dit berekend?" }
-                p { (method_line(&result)) "." }
-                ul.note {
-                    li { "Hotspot: de buurt en haar buren samen liggen duidelijk boven het gemiddelde (Getis-Ord Gi*, tweezijdige toets). Coldspot: duidelijk eronder." }
-                    li { "Gecorrigeerde p-waarde: gecorrigeerd voor het aantal getoetste gebieden. Alleen gebieden met een gecorrigeerde p-waarde van hoogstens " (decimal(result.alpha, 2)) " krijgen een kleur." }
-                    li { "LISA (lokale Moran): HH en LL zijn clusters van hoge of lage waarden, HL en LH uitschieters tussen andersoortige buren; getoetst met " (integer(result.permutations as u64)) " permutaties." }
-                    li { "Ontwikkeling: hoe de hotspot zich over " (result.emerging_periods.len()) " perioden heeft ontwikkeld (nieuw, aanhoudend, sterker wordend, …), zoals ArcGIS Emerging Hot Spot Analysis die indeelt." }
-                    li { "Piek: het aantal ligt ver boven wat de eigen voorgaande perioden (" (result.spike_history.len()) ") laten verwachten (Poisson of negatief-binomiaal)." }
-                }
-                @for note in &result.notes { p.note { (note) } }
-                p.note { (result.attribution) }
-            }
+            (action_downloads(&result, &choice))
+            (action_method(&result))
         };
         Ok(layout(&format!("Waar is actie nodig? {}", result.area_name), "/actie", body))
     })
     .await
     .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+}
+
+/// An invalid choice on a page, answered with its Dutch explanation.
+fn bad_request(message: String) -> PageError {
+    PageError(AppError::BadRequest(message))
+}
+
+/// What the action page analyses besides the gemeente, theme and year.
+struct ActionChoice {
+    /// One month of the year, or the whole year.
+    month: Option<u32>,
+    level: AreaLevel,
+    /// The neighbour rule as asked, to mark it chosen in the form.
+    weights_text: String,
+    weights: WeightsRule,
+    per_1000: bool,
+}
+
+/// The month, level, neighbour rule and measure of the query, checked.
+fn action_choice(query: &ActionQuery) -> Result<ActionChoice, PageError> {
+    let month = match query.maand.as_deref().unwrap_or("") {
+        "" => None,
+        text => Some(
+            text.parse::<u32>()
+                .ok()
+                .filter(|m| (1..=12).contains(m))
+                .ok_or_else(|| {
+                    bad_request(format!("Maand '{text}' bestaat niet; kies 1 t/m 12."))
+                })?,
+        ),
+    };
+    let level = match query.niveau.as_deref().unwrap_or("buurt") {
+        "buurt" => AreaLevel::Buurt,
+        "wijk" => AreaLevel::Wijk,
+        other => {
+            return Err(bad_request(format!(
+                "Niveau '{other}' bestaat niet; kies buurt of wijk."
+            )))
+        }
+    };
+    let weights_text = query.buren.clone().unwrap_or_else(|| "queen".to_owned());
+    let weights = weights_text
+        .parse::<WeightsRule>()
+        .map_err(|_| bad_request(format!("Burenregel '{weights_text}' bestaat niet.")))?;
+    Ok(ActionChoice {
+        month,
+        level,
+        weights_text,
+        weights,
+        per_1000: query.maat.as_deref() == Some("per1000"),
+    })
+}
+
+/// The hotspot analysis of the selection; a gemeente without boundaries at the chosen level is
+/// something the user can fix, so it is said as such.
+fn action_hotspots(
+    store: &Store,
+    selection: &Selection,
+    choice: &ActionChoice,
+) -> Result<Hotspots, PageError> {
+    let period = match choice.month {
+        Some(month) => Period::Month {
+            year: selection.year,
+            month,
+        },
+        None => Period::Year(selection.year),
+    };
+    let mut request = HotspotRequest::new(
+        selection.gemeente.clone(),
+        choice.level,
+        Subject::Theme(selection.theme.clone()),
+        period,
+    );
+    request.weights = choice.weights;
+    request.measure = if choice.per_1000 {
+        Measure::Per1000
+    } else {
+        Measure::Count
+    };
+    hotspots(store, &request).map_err(|e| match e {
+        HotspotError::NoBoundaries { .. } => bad_request(format!(
+            "Voor {} zijn geen grenzen van de {} geïmporteerd. Hotspots vragen de CBS wijk- en \
+             buurtkaart; kies een andere gemeente of importeer de kaart.",
+            selection.gemeente,
+            level_plural(choice.level)
+        )),
+        other => other.into(),
+    })
+}
+
+/// The action page's form: the selection, then month, level, neighbour rule and measure.
+fn action_form(choices: Markup, choice: &ActionChoice) -> Markup {
+    let ActionChoice {
+        month,
+        level,
+        weights_text,
+        per_1000,
+        ..
+    } = choice;
+    html! {
+        form.choose method="get" action="/actie" {
+            (choices)
+            label { "Maand "
+                select name="maand" {
+                    option value="" selected[month.is_none()] { "Heel jaar" }
+                    @for (i, name) in DUTCH_MONTHS.iter().enumerate() {
+                        @let m = i as u32 + 1;
+                        option value=(m) selected[*month == Some(m)] { (name) }
+                    }
+                }
+            }
+            label { "Niveau "
+                select name="niveau" {
+                    option value="buurt" selected[*level == AreaLevel::Buurt] { "Buurten" }
+                    option value="wijk" selected[*level == AreaLevel::Wijk] { "Wijken" }
+                }
+            }
+            label { "Buren "
+                select name="buren" {
+                    @for (value, label) in [("queen", "Raken elkaar (hoekpunt)"), ("rook", "Delen een grens"), ("knn:6", "6 dichtstbijzijnde")] {
+                        option value=(value) selected[weights_text == value] { (label) }
+                    }
+                }
+            }
+            label { "Maat "
+                select name="maat" {
+                    option value="aantal" selected[!per_1000] { "Aantal" }
+                    option value="per1000" selected[*per_1000] { "Per 1.000 inwoners" }
+                }
+            }
+            button type="submit" { "Toon" }
+        }
+    }
+}
+
+/// Links to the same analysis as CSV, GeoJSON and JSON.
+fn action_downloads(result: &Hotspots, choice: &ActionChoice) -> Markup {
+    let export = format!(
+        "/api/v1/hotspots?area={}&theme={}&period={}&level={}&weights={}&measure={}",
+        result.area,
+        result.subject,
+        result.period,
+        choice.level.as_str(),
+        result.weights,
+        if choice.per_1000 { "per_1000" } else { "count" }
+    );
+    html! {
+        p.downloads {
+            "Download deze uitkomst: "
+            a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+            a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
+            a href=(export) { "JSON" }
+        }
+    }
+}
+
+/// "Hoe is dit berekend?": the method in one line and what each outcome means.
+fn action_method(result: &Hotspots) -> Markup {
+    html! {
+        section aria-labelledby="uitleg" {
+            h2 #uitleg { "Hoe is dit berekend?" }
+            p { (method_line(result)) "." }
+            ul.note {
+                li { "Hotspot: de buurt en haar buren samen liggen duidelijk boven het gemiddelde (Getis-Ord Gi*, tweezijdige toets). Coldspot: duidelijk eronder." }
+                li { "Gecorrigeerde p-waarde: gecorrigeerd voor het aantal getoetste gebieden. Alleen gebieden met een gecorrigeerde p-waarde van hoogstens " (decimal(result.alpha, 2)) " krijgen een kleur." }
+                li { "LISA (lokale Moran): HH en LL zijn clusters van hoge of lage waarden, HL en LH uitschieters tussen andersoortige buren; getoetst met " (integer(result.permutations as u64)) " permutaties." }
+                li { "Ontwikkeling: hoe de hotspot zich over " (result.emerging_periods.len()) " perioden heeft ontwikkeld (nieuw, aanhoudend, sterker wordend, …), zoals ArcGIS Emerging Hot Spot Analysis die indeelt." }
+                li { "Piek: het aantal ligt ver boven wat de eigen voorgaande perioden (" (result.spike_history.len()) ") laten verwachten (Poisson of negatief-binomiaal)." }
+            }
+            @for note in &result.notes { p.note { (note) } }
+            p.note { (result.attribution) }
+        }
+    }
 }
 
 fn level_plural(level: AreaLevel) -> &'static str {
@@ -1091,7 +1235,6 @@ async fn outlook_page(
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
-        let bad = |m: String| PageError(AppError::BadRequest(m));
         let selection = select(
             &store,
             &OverviewQuery {
@@ -1102,95 +1245,16 @@ async fn outlook_page(
             },
         )?;
         let area = match &query.gebied {
-            Some(code) => AreaCode::parse(code).map_err(|e| bad(e.to_string()))?,
+            Some(code) => AreaCode::parse(code).map_err(|e| bad_request(e.to_string()))?,
             None => selection.gemeente.clone(),
         };
-        let subject = Subject::Theme(selection.theme.clone());
-        let history = trend(&store, &area, &subject)?;
-        let last = history
-            .points
-            .iter()
-            .rev()
-            .find(|p| p.count.is_some())
-            .map(|p| p.period)
-            .filter(|p| matches!(p, Period::Month { .. }))
-            .ok_or_else(|| bad(format!(
-                "Voor {} zijn geen maandcijfers van dit thema; een vooruitblik vraagt maandcijfers.",
-                history.area_name
-            )))?;
-        let from = Period::from_ordinal(buurtbeeld_cube::Frequency::Month, last.ordinal() + 1);
-        let request = ForecastRequest {
-            area: area.clone(),
-            level: None,
-            subject: subject.clone(),
-            from,
-            horizon: 12,
-            method: None,
-            source: None,
-        };
-        let result = forecast(&store, &request).map_err(|e| match e {
-            buurtbeeld_analysis::ForecastError::TooShort { months, .. } => bad(format!(
-                "Voor {} zijn er {months} maanden cijfers vóór {from}; een vooruitblik vraagt er \
-                 minstens 24 (twee jaar), om het seizoen te kunnen schatten en te toetsen.",
-                history.area_name
-            )),
-            other => other.into(),
-        })?;
+        let (request, result) = outlook_forecast(&store, &area, &selection.theme)?;
         let scores = run_backtest(&store, &request)?;
-        let next_month = forecast(
-            &store,
-            &ForecastRequest {
-                area: selection.gemeente.clone(),
-                level: Some(AreaLevel::Buurt),
-                horizon: 1,
-                ..request.clone()
-            },
-        )
-        .ok();
+        let busiest = busiest_buurten(&store, &selection.gemeente, &request);
         let own = &result.areas[0];
-        let busiest: Vec<&buurtbeeld_analysis::ForecastRow> = next_month
-            .as_ref()
-            .map(|next| {
-                let mut rows: Vec<_> = next.rows.iter().collect();
-                rows.sort_by(|a, b| b.forecast.total_cmp(&a.forecast).then(a.code.cmp(&b.code)));
-                rows.truncate(10);
-                rows
-            })
-            .unwrap_or_default();
-        // The chart: the last 36 months, then the forecast with its 95% band.
-        let shown = own.history.len().min(36);
-        let past = &own.history[own.history.len() - shown..];
-        let start = from.ordinal() - shown as i64;
-        let labels: Vec<String> = (start..from.ordinal() + 12)
-            .map(|o| Period::from_ordinal(buurtbeeld_cube::Frequency::Month, o).to_string())
-            .collect();
-        let observed: Vec<Option<f64>> = past
-            .iter()
-            .map(|v| Some(*v))
-            .chain(std::iter::repeat_n(None, 12))
-            .collect();
-        let padded = |values: Vec<f64>| -> Vec<Option<f64>> {
-            std::iter::repeat_n(None, shown - 1)
-                .chain(std::iter::once(past.last().copied()))
-                .chain(values.into_iter().map(Some))
-                .collect()
-        };
-        let expected = padded(result.rows.iter().map(|r| r.forecast).collect());
-        let lower = padded(result.rows.iter().map(|r| r.lower_95).collect());
-        let upper = padded(result.rows.iter().map(|r| r.upper_95).collect());
-        let chart = line_chart(
-            &[
-                Line { name: "Geregistreerd", values: &observed, dashed: false, band: None },
-                Line {
-                    name: "Verwachting (band: 95%-interval)",
-                    values: &expected,
-                    dashed: true,
-                    band: Some((&lower, &upper)),
-                },
-            ],
-            &labels,
-            &format!("{} in {}: verloop en vooruitblik", result.subject_label, result.area_name),
-            "Aantal per maand",
+        let chart = outlook_chart(
+            &result,
+            &outlook_series(&own.history, &result.rows, request.from),
         );
         let choices = selection_fields(&store, &selection, false)?;
         let body = html! {
@@ -1203,105 +1267,331 @@ async fn outlook_page(
                 (result.subject_label) ", verwachting voor de 12 maanden vanaf " (result.from)
                 " met " strong { (method_label(own.method)) } "."
             }
-            p.verdict {
-                @match (own.mae, own.seasonal_naive_mae) {
-                    (Some(mae), Some(naive)) => {
-                        "In een backtest over de 12 maanden vóór " (result.from) " zat deze methode gemiddeld "
-                        (decimal(mae, 1)) " per maand naast de werkelijkheid; ‘zelfde maand vorig jaar’ zat er "
-                        (decimal(naive, 1)) " naast. "
-                        @if own.beats_seasonal_naive { "De methode deed het dus beter dan seizoensnaïef." }
-                        @else { "Geen methode deed het beter dan seizoensnaïef; daarom staat die hier." }
-                        @if let (Some(c80), Some(c95)) = (own.coverage_80, own.coverage_95) {
-                            " Van de werkelijke aantallen viel " (percent_plain(c80)) " binnen het 80%-interval en "
-                            (percent_plain(c95)) " binnen het 95%-interval."
-                        }
-                    }
-                    _ => { "Voor deze reeks was geen backtest mogelijk (te kort); de verwachting is niet getoetst." }
-                }
-            }
+            (outlook_verdict(own, &result.from))
             figure.chart { (PreEscaped(chart)) }
-            table {
-                caption { "Verwachting per maand met 80%- en 95%-interval" }
-                thead { tr {
-                    th scope="col" { "Maand" } th scope="col" { "Verwachting" }
-                    th scope="col" { "80%-interval" } th scope="col" { "95%-interval" }
-                } }
-                tbody {
-                    @for row in &result.rows {
-                        tr {
-                            th scope="row" { (row.month) }
-                            td { (decimal(row.forecast, 1)) }
-                            td { (decimal(row.lower_80, 0)) " – " (decimal(row.upper_80, 0)) }
-                            td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
-                        }
-                    }
-                }
-            }
-            section aria-labelledby="backtest" {
-                h2 #backtest { "Hoe goed voorspelt elke methode hier?" }
-                table {
-                    caption { "Backtest: elke maand van de 12 maanden vóór " (result.from) " als startpunt, tot 12 maanden vooruit" }
-                    thead { tr {
-                        th scope="col" { "Methode" } th scope="col" { "Gemiddelde fout (MAE)" }
-                        th scope="col" { "MASE" } th scope="col" { "Binnen 80%" } th scope="col" { "Binnen 95%" }
-                    } }
-                    tbody {
-                        @for m in &scores.methods {
-                            tr {
-                                th scope="row" { (method_label(m.method)) @if m.method == own.method { " (gekozen)" } }
-                                @if m.areas == 0 {
-                                    td colspan="4" { "niet toepasbaar op deze reeks" }
-                                } @else {
-                                    td { (decimal(m.mae, 2)) }
-                                    td { (m.mase.map_or("–".to_owned(), |v| decimal(v, 2))) }
-                                    td { (percent_plain(m.coverage_80)) }
-                                    td { (percent_plain(m.coverage_95)) }
-                                }
-                            }
-                        }
-                    }
-                }
-                p.note { "MASE onder 1: kleinere fout dan ‘zelfde maand vorig jaar’. Een 80%-interval hoort in ongeveer 80% van de maanden de werkelijkheid te bevatten." }
-            }
+            (forecast_table(&result.rows))
+            (backtest_section(&scores, own, &result.from))
             @if !busiest.is_empty() {
-                section aria-labelledby="buurten" {
-                    h2 #buurten { "Buurten met de hoogste verwachting voor " (result.from) }
-                    table {
-                        caption { "De 10 buurten met de hoogste verwachting, met methode" }
-                        thead { tr {
-                            th scope="col" { "Buurt" } th scope="col" { "Verwachting" }
-                            th scope="col" { "95%-interval" } th.text scope="col" { "Methode" }
-                        } }
-                        tbody {
-                            @for row in &busiest {
-                                tr {
-                                    th scope="row" { a href={"/vooruitblik?gemeente=" (selection.gemeente) "&thema=" (selection.theme) "&gebied=" (row.code)} { (row.name) } " " span.code { (row.code) } }
-                                    td { (decimal(row.forecast, 1)) }
-                                    td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
-                                    td.text { (method_label(row.method)) }
-                                }
-                            }
-                        }
-                    }
-                }
+                (busiest_section(&busiest, &selection, &result.from))
             }
-            @let export = format!("/api/v1/forecasts?area={}&theme={}&from={}", area, selection.theme, result.from);
-            p.downloads {
-                "Download deze vooruitblik: "
-                a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
-                a href=(export) { "JSON" } " · "
-                a href={"/api/v1/backtests?area=" (area) "&theme=" (selection.theme) "&from=" (result.from)} { "backtest (JSON)" }
-            }
+            (outlook_downloads(&area, &selection.theme, &result.from))
             @for note in &result.notes { p.note { (note) } }
             p.note { (result.attribution) }
         };
-        Ok(layout(&format!("Vooruitblik {}", result.area_name), "/vooruitblik", body))
+        Ok(layout(
+            &format!("Vooruitblik {}", result.area_name),
+            "/vooruitblik",
+            body,
+        ))
     })
     .await
     .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
 }
 
+/// The 12-month forecast of `area` from the month after its latest monthly figure, with the
+/// request behind it (the backtest and the busiest buurten reuse it).
+fn outlook_forecast(
+    store: &Store,
+    area: &AreaCode,
+    theme: &str,
+) -> Result<(ForecastRequest, Forecasts), PageError> {
+    let subject = Subject::Theme(theme.to_owned());
+    let history = trend(store, area, &subject)?;
+    let last = history
+        .points
+        .iter()
+        .rev()
+        .find(|p| p.count.is_some())
+        .map(|p| p.period)
+        .filter(|p| matches!(p, Period::Month { .. }))
+        .ok_or_else(|| {
+            bad_request(format!(
+                "Voor {} zijn geen maandcijfers van dit thema; een vooruitblik vraagt maandcijfers.",
+                history.area_name
+            ))
+        })?;
+    let from = Period::from_ordinal(buurtbeeld_cube::Frequency::Month, last.ordinal() + 1);
+    let request = ForecastRequest {
+        area: area.clone(),
+        level: None,
+        subject,
+        from,
+        horizon: 12,
+        method: None,
+        source: None,
+    };
+    let result = forecast(store, &request).map_err(|e| match e {
+        ForecastError::TooShort { months, .. } => bad_request(format!(
+            "Voor {} zijn er {months} maanden cijfers vóór {from}; een vooruitblik vraagt er \
+             minstens 24 (twee jaar), om het seizoen te kunnen schatten en te toetsen.",
+            history.area_name
+        )),
+        other => other.into(),
+    })?;
+    Ok((request, result))
+}
+
+/// The ten buurten of the gemeente with the highest forecast for the first month; none if the
+/// gemeente cannot be forecast per buurt.
+fn busiest_buurten(
+    store: &Store,
+    gemeente: &AreaCode,
+    request: &ForecastRequest,
+) -> Vec<ForecastRow> {
+    let next_month = forecast(
+        store,
+        &ForecastRequest {
+            area: gemeente.clone(),
+            level: Some(AreaLevel::Buurt),
+            horizon: 1,
+            ..request.clone()
+        },
+    );
+    let Ok(next_month) = next_month else {
+        return Vec::new();
+    };
+    let mut rows = next_month.rows;
+    rows.sort_by(|a, b| b.forecast.total_cmp(&a.forecast).then(a.code.cmp(&b.code)));
+    rows.truncate(10);
+    rows
+}
+
+/// The series of the outlook chart on one month axis: the last (up to) 36 months observed,
+/// then the 12 forecast months.
+#[derive(Debug)]
+struct OutlookSeries {
+    labels: Vec<String>,
+    observed: Vec<Option<f64>>,
+    expected: Vec<Option<f64>>,
+    lower: Vec<Option<f64>>,
+    upper: Vec<Option<f64>>,
+}
+
+/// Lays `history` (oldest first, ending the month before `from`) and the forecast `rows` (12,
+/// from `from`) on one axis. The forecast and its band also start at the last observed value,
+/// so that the dashed line joins the observed one instead of starting after a gap.
+fn outlook_series(history: &[f64], rows: &[ForecastRow], from: Period) -> OutlookSeries {
+    let shown = history.len().min(36);
+    let past = &history[history.len() - shown..];
+    let start = from.ordinal() - shown as i64;
+    let labels: Vec<String> = (start..from.ordinal() + 12)
+        .map(|o| Period::from_ordinal(buurtbeeld_cube::Frequency::Month, o).to_string())
+        .collect();
+    let observed: Vec<Option<f64>> = past
+        .iter()
+        .map(|v| Some(*v))
+        .chain(std::iter::repeat_n(None, 12))
+        .collect();
+    let padded = |values: Vec<f64>| -> Vec<Option<f64>> {
+        std::iter::repeat_n(None, shown - 1)
+            .chain(std::iter::once(past.last().copied()))
+            .chain(values.into_iter().map(Some))
+            .collect()
+    };
+    OutlookSeries {
+        labels,
+        observed,
+        expected: padded(rows.iter().map(|r| r.forecast).collect()),
+        lower: padded(rows.iter().map(|r| r.lower_95).collect()),
+        upper: padded(rows.iter().map(|r| r.upper_95).collect()),
+    }
+}
+
+/// The outlook chart: the observed months, then the forecast dashed with its 95% band.
+fn outlook_chart(result: &Forecasts, series: &OutlookSeries) -> String {
+    line_chart(
+        &[
+            Line {
+                name: "Geregistreerd",
+                values: &series.observed,
+                dashed: false,
+                band: None,
+            },
+            Line {
+                name: "Verwachting (band: 95%-interval)",
+                values: &series.expected,
+                dashed: true,
+                band: Some((&series.lower, &series.upper)),
+            },
+        ],
+        &series.labels,
+        &format!(
+            "{} in {}: verloop en vooruitblik",
+            result.subject_label, result.area_name
+        ),
+        "Aantal per maand",
+    )
+}
+
+/// How far the chosen method was off in the backtest, against seasonal naive, and how often
+/// its intervals held.
+fn outlook_verdict(own: &AreaForecast, from: &str) -> Markup {
+    html! {
+        p.verdict {
+            @match (own.mae, own.seasonal_naive_mae) {
+                (Some(mae), Some(naive)) => {
+                    "In een backtest over de 12 maanden vóór " (from) " zat deze methode gemiddeld "
+                    (decimal(mae, 1)) " per maand naast de werkelijkheid; ‘zelfde maand vorig jaar’ zat er "
+                    (decimal(naive, 1)) " naast. "
+                    @if own.beats_seasonal_naive { "De methode deed het dus beter dan seizoensnaïef." }
+                    @else { "Geen methode deed het beter dan seizoensnaïef; daarom staat die hier." }
+                    @if let (Some(c80), Some(c95)) = (own.coverage_80, own.coverage_95) {
+                        " Van de werkelijke aantallen viel " (percent_plain(c80)) " binnen het 80%-interval en "
+                        (percent_plain(c95)) " binnen het 95%-interval."
+                    }
+                }
+                _ => { "Voor deze reeks was geen backtest mogelijk (te kort); de verwachting is niet getoetst." }
+            }
+        }
+    }
+}
+
+/// The forecast per month with its 80% and 95% intervals: the chart as a table.
+fn forecast_table(rows: &[ForecastRow]) -> Markup {
+    html! {
+        table {
+            caption { "Verwachting per maand met 80%- en 95%-interval" }
+            thead { tr {
+                th scope="col" { "Maand" } th scope="col" { "Verwachting" }
+                th scope="col" { "80%-interval" } th scope="col" { "95%-interval" }
+            } }
+            tbody {
+                @for row in rows {
+                    tr {
+                        th scope="row" { (row.month) }
+                        td { (decimal(row.forecast, 1)) }
+                        td { (decimal(row.lower_80, 0)) " – " (decimal(row.upper_80, 0)) }
+                        td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every method's backtest scores on this series, the chosen one marked.
+fn backtest_section(scores: &Backtest, own: &AreaForecast, from: &str) -> Markup {
+    html! {
+        section aria-labelledby="backtest" {
+            h2 #backtest { "Hoe goed voorspelt elke methode hier?" }
+            table {
+                caption { "Backtest: elke maand van de 12 maanden vóór " (from) " als startpunt, tot 12 maanden vooruit" }
+                thead { tr {
+                    th scope="col" { "Methode" } th scope="col" { "Gemiddelde fout (MAE)" }
+                    th scope="col" { "MASE" } th scope="col" { "Binnen 80%" } th scope="col" { "Binnen 95%" }
+                } }
+                tbody {
+                    @for m in &scores.methods {
+                        tr {
+                            th scope="row" { (method_label(m.method)) @if m.method == own.method { " (gekozen)" } }
+                            @if m.areas == 0 {
+                                td colspan="4" { "niet toepasbaar op deze reeks" }
+                            } @else {
+                                td { (decimal(m.mae, 2)) }
+                                td { (m.mase.map_or("–".to_owned(), |v| decimal(v, 2))) }
+                                td { (percent_plain(m.coverage_80)) }
+                                td { (percent_plain(m.coverage_95)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p.note { "MASE onder 1: kleinere fout dan ‘zelfde maand vorig jaar’. Een 80%-interval hoort in ongeveer 80% van de maanden de werkelijkheid te bevatten." }
+        }
+    }
+}
+
+/// The buurten with the highest forecast for the first month, each linked to its own outlook.
+fn busiest_section(busiest: &[ForecastRow], selection: &Selection, from: &str) -> Markup {
+    html! {
+        section aria-labelledby="buurten" {
+            h2 #buurten { "Buurten met de hoogste verwachting voor " (from) }
+            table {
+                caption { "De 10 buurten met de hoogste verwachting, met methode" }
+                thead { tr {
+                    th scope="col" { "Buurt" } th scope="col" { "Verwachting" }
+                    th scope="col" { "95%-interval" } th.text scope="col" { "Methode" }
+                } }
+                tbody {
+                    @for row in busiest {
+                        tr {
+                            th scope="row" { a href={"/vooruitblik?gemeente=" (selection.gemeente) "&thema=" (selection.theme) "&gebied=" (row.code)} { (row.name) } " " span.code { (row.code) } }
+                            td { (decimal(row.forecast, 1)) }
+                            td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
+                            td.text { (method_label(row.method)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Links to this outlook as CSV and JSON, and to its backtest.
+fn outlook_downloads(area: &AreaCode, theme: &str, from: &str) -> Markup {
+    let export = format!("/api/v1/forecasts?area={area}&theme={theme}&from={from}");
+    html! {
+        p.downloads {
+            "Download deze vooruitblik: "
+            a href={(export) "&format=csv"} download { "CSV (Excel)" } " · "
+            a href=(export) { "JSON" } " · "
+            a href={"/api/v1/backtests?area=" (area) "&theme=" (theme) "&from=" (from)} { "backtest (JSON)" }
+        }
+    }
+}
+
 /// A share as a whole percentage: `84%`.
 fn percent_plain(share: f64) -> String {
     format!("{}%", decimal(share * 100.0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A forecast month of Groningen with intervals of ±1 and ±2 around `forecast`.
+    fn forecast_row(forecast: f64) -> ForecastRow {
+        ForecastRow {
+            code: AreaCode::parse("GM0014").unwrap(),
+            name: "Groningen".to_owned(),
+            month: String::new(),
+            forecast,
+            lower_80: forecast - 1.0,
+            upper_80: forecast + 1.0,
+            lower_95: forecast - 2.0,
+            upper_95: forecast + 2.0,
+            method: "seasonal_naive",
+            actual: None,
+        }
+    }
+
+    #[test]
+    fn outlook_series_joins_the_forecast_to_the_last_observed_month() {
+        let history: Vec<f64> = (1..=40).map(f64::from).collect();
+        let rows: Vec<ForecastRow> = (0..12)
+            .map(|i| forecast_row(100.0 + f64::from(i)))
+            .collect();
+        let from = Period::Month {
+            year: 2024,
+            month: 5,
+        };
+        let series = outlook_series(&history, &rows, from);
+
+        // 36 months observed, then 12 forecast.
+        assert_eq!(series.labels.len(), 48);
+        assert_eq!(series.labels[0], "2021-05");
+        assert_eq!(series.labels[36], "2024-05");
+        assert_eq!(series.observed[0], Some(5.0));
+        assert_eq!(series.observed[35], Some(40.0));
+        assert!(series.observed[36..].iter().all(Option::is_none));
+        // The forecast and its band start at the last observed month.
+        assert!(series.expected[..35].iter().all(Option::is_none));
+        assert_eq!(series.expected[35], Some(40.0));
+        assert_eq!(series.lower[35], Some(40.0));
+        assert_eq!(series.upper[35], Some(40.0));
+        assert_eq!(series.expected[36], Some(100.0));
+        assert_eq!(series.lower[36], Some(98.0));
+        assert_eq!(series.upper[47], Some(113.0));
+        assert_eq!(series.expected.len(), 48);
+    }
 }

@@ -160,31 +160,31 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     problem(
         "/api/v1/picture?theme=totaal&year=2023",
         S::BAD_REQUEST,
-        "'area' is required",
+        "'area' is verplicht",
     )
     .await;
     problem(
         "/api/v1/picture?area=GM0014&year=2023",
         S::BAD_REQUEST,
-        "exactly one of 'theme'",
+        "precies één van 'theme'",
     )
     .await;
     problem(
         "/api/v1/picture?area=GM0014&theme=totaal",
         S::BAD_REQUEST,
-        "'year' is required",
+        "'year' is verplicht",
     )
     .await;
     problem(
         "/api/v1/picture?area=GM0014&theme=totaal&year=twenty",
         S::BAD_REQUEST,
-        "not a year",
+        "is geen jaar",
     )
     .await;
     problem(
         "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015&month=2014-01",
         S::BAD_REQUEST,
-        "not a month of 2015",
+        "geen maand van 2015",
     )
     .await;
     problem(
@@ -196,31 +196,31 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     problem(
         "/api/v1/picture?area=GM9999&theme=totaal&year=2023",
         S::NOT_FOUND,
-        "unknown area GM9999",
+        "onbekend gebied GM9999",
     )
     .await;
     problem(
         "/api/v1/picture?area=GM0014&theme=nope&year=2015",
         S::NOT_FOUND,
-        "unknown theme 'nope'",
+        "onbekend thema 'nope'",
     )
     .await;
     problem(
         "/api/v1/picture?area=GM1581&theme=totaal&year=1999",
         S::BAD_REQUEST,
-        "2022-12 to 2023-11",
+        "2022-12 t/m 2023-11",
     )
     .await;
     problem(
         "/api/v1/areas?level=provincie",
         S::BAD_REQUEST,
-        "expected land, gemeente, wijk or buurt",
+        "verwacht land, gemeente, wijk of buurt",
     )
     .await;
     problem(
         "/api/v1/areas/BU99999999",
         S::NOT_FOUND,
-        "unknown area BU99999999",
+        "onbekend gebied BU99999999",
     )
     .await;
     problem("/api/v1/nothing-here", S::NOT_FOUND, "bestaat niet").await;
@@ -296,7 +296,7 @@ async fn the_data_page_lists_every_import_with_attribution() {
         "Importlogboek",
         "47022NED",
         "BVH",
-        "85984NED",
+        "CBS Wijk- en buurtkaart",
         "afgeschermd",
         "Bron: CBS/Politie",
     ] {
@@ -315,12 +315,12 @@ async fn page_errors_are_dutch_html_pages_with_the_right_status() {
         (
             "/?gemeente=GM0014&thema=nope",
             StatusCode::NOT_FOUND,
-            "unknown theme",
+            "onbekend thema",
         ),
         (
             "/?gemeente=GM0014&thema=fietsdiefstal&jaar=1990",
             StatusCode::BAD_REQUEST,
-            "covers",
+            "de bron beslaat",
         ),
     ] {
         let (got, content_type, body) = get(uri).await;
@@ -392,13 +392,13 @@ async fn exports_give_what_the_page_shows_as_csv_and_geojson() {
     problem(
         &format!("{base}&format=xlsx"),
         StatusCode::BAD_REQUEST,
-        "expected json, csv or geojson",
+        "verwacht json, csv of geojson",
     )
     .await;
     problem(
         &format!("{base}&decimal=dot"),
         StatusCode::BAD_REQUEST,
-        "expected comma or point",
+        "verwacht comma of point",
     )
     .await;
 }
@@ -445,13 +445,13 @@ async fn series_and_rankings_answer_for_a_theme() {
     problem(
         "/api/v1/rankings?area=GM0014&theme=fietsdiefstal&year=2015&measure=x",
         StatusCode::BAD_REQUEST,
-        "expected count or per_1000",
+        "verwacht count of per_1000",
     )
     .await;
     problem(
         "/api/v1/series?theme=fietsdiefstal",
         StatusCode::BAD_REQUEST,
-        "'area' is required",
+        "'area' is verplicht",
     )
     .await;
 }
@@ -487,27 +487,27 @@ async fn hotspots_answer_with_verdicts_explanations_and_exports() {
     for (uri, says) in [
         (
             "/api/v1/hotspots?theme=fietsdiefstal&period=2015",
-            "parameter 'area' is required",
+            "parameter 'area' is verplicht",
         ),
         (
             "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal",
-            "parameter 'period' is required",
+            "parameter 'period' is verplicht",
         ),
         (
             "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&weights=king",
-            "not a weights rule",
+            "geen burenregel",
         ),
         (
             "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&permutations=1000000",
-            "out of range",
+            "valt buiten het bereik",
         ),
         (
             "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015&alpha=2",
-            "between 0 and 1",
+            "tussen 0 en 1",
         ),
         (
             "/api/v1/hotspots?area=GM1581&theme=totaal&period=2023",
-            "no boundaries",
+            "geen grenzen",
         ),
     ] {
         problem(uri, StatusCode::BAD_REQUEST, says).await;
@@ -558,23 +558,23 @@ async fn forecasts_and_backtests_answer_with_intervals_and_scores() {
     for (uri, says) in [
         (
             "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal",
-            "parameter 'from' is required",
+            "parameter 'from' is verplicht",
         ),
         (
             "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016",
-            "not a month",
+            "geen maand",
         ),
         (
             "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016-07&horizon=24",
-            "out of range",
+            "valt buiten het bereik",
         ),
         (
             "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2016-07&method=oracle",
-            "unknown method",
+            "onbekende methode",
         ),
         (
             "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal&from=2014-06",
-            "at least 24",
+            "minstens 24",
         ),
     ] {
         problem(uri, StatusCode::BAD_REQUEST, says).await;
@@ -719,7 +719,7 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
     problem(
         "/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=raden",
         StatusCode::BAD_REQUEST,
-        "expected all, before-after, did, synth or displacement",
+        "verwacht all, before-after, did, synth of displacement",
     )
     .await;
     problem(
