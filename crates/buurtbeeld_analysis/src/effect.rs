@@ -161,7 +161,8 @@ struct Panel {
     level: AreaLevel,
 }
 
-/// Measures intervention `id`; `Ok(None)` if there is no such intervention.
+/// Measures intervention `id`; an unknown id is [`EffectError::UnknownIntervention`], naming the
+/// known ones.
 pub fn effect(store: &Store, id: &str, method: EffectMethod) -> Result<EffectReport, EffectError> {
     let Some(intervention) = store.intervention(id)? else {
         let known: Vec<String> = store.interventions()?.into_iter().map(|i| i.id).collect();

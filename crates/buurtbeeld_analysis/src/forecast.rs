@@ -235,6 +235,21 @@ fn panel(
     ))
 }
 
+/// The position of the asked method among `methods`; `None` for automatic choice.
+fn method_index(
+    methods: &[Box<dyn Forecaster>],
+    asked: Option<&str>,
+) -> Result<Option<usize>, ForecastError> {
+    let Some(name) = asked else {
+        return Ok(None);
+    };
+    methods
+        .iter()
+        .position(|m| m.name() == name)
+        .map(Some)
+        .ok_or_else(|| ForecastError::UnknownMethod(name.to_owned(), method_names().join(", ")))
+}
+
 /// Forecasts; see the module docs.
 pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, ForecastError> {
     let (panel, area_name, subject, subject_label, source) = panel(
@@ -247,17 +262,7 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
         request.horizon,
     )?;
     let methods = all_methods();
-    let chosen_index = match &request.method {
-        None => None,
-        Some(name) => Some(
-            methods
-                .iter()
-                .position(|m| m.name() == name)
-                .ok_or_else(|| {
-                    ForecastError::UnknownMethod(name.clone(), method_names().join(", "))
-                })?,
-        ),
-    };
+    let chosen_index = method_index(&methods, request.method.as_deref())?;
     let mut areas = Vec::new();
     let mut rows = Vec::new();
     let mut notes = Vec::new();

@@ -213,7 +213,7 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     })
 }
 
-/// The picture of `subject` in `area` (itself only) for a complete calendar `year`; `None` when
+/// The picture of `subject` in `area` for a complete calendar `year`; `None` when
 /// the store has no figures for it there, or only part of the year. Documents and KPIs use
 /// this: a year of which not every month is published is never shown as that year.
 pub fn complete_year_picture(
