@@ -156,13 +156,10 @@ fn land_area(store: &Store, code: &AreaCode) -> Result<Option<f64>, ForecastErro
 
 fn panel(
     store: &Store,
-    area: &AreaCode,
-    level: Option<AreaLevel>,
-    subject: &Subject,
-    source: Option<&str>,
-    from: Period,
-    horizon: usize,
+    request: &ForecastRequest,
 ) -> Result<(Panel, String, String, String, String), ForecastError> {
+    let (area, level, subject) = (&request.area, request.level, &request.subject);
+    let (source, from, horizon) = (request.source.as_deref(), request.from, request.horizon);
     let info = store
         .area(area)?
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
@@ -252,15 +249,7 @@ fn method_index(
 
 /// Forecasts; see the module docs.
 pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, ForecastError> {
-    let (panel, area_name, subject, subject_label, source) = panel(
-        store,
-        &request.area,
-        request.level,
-        &request.subject,
-        request.source.as_deref(),
-        request.from,
-        request.horizon,
-    )?;
+    let (panel, area_name, subject, subject_label, source) = panel(store, request)?;
     let methods = all_methods();
     let chosen_index = method_index(&methods, request.method.as_deref())?;
     let mut areas = Vec::new();
@@ -416,15 +405,7 @@ pub struct Backtest {
 
 /// Backtests every method on every listed area, with months before `until` only.
 pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest, ForecastError> {
-    let (panel, area_name, _, subject_label, source) = panel(
-        store,
-        &request.area,
-        request.level,
-        &request.subject,
-        request.source.as_deref(),
-        request.from,
-        request.horizon,
-    )?;
+    let (panel, area_name, _, subject_label, source) = panel(store, request)?;
     let methods = all_methods();
     let parent = Some(panel.parent.as_slice());
     let per_area: Vec<(Vec<Option<Scores>>, Option<usize>)> = panel
