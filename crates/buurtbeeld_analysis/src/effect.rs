@@ -55,15 +55,34 @@ pub enum EffectMethod {
 }
 
 impl EffectMethod {
+    const ALL: [EffectMethod; 5] = [
+        EffectMethod::BeforeAfter,
+        EffectMethod::DifferenceInDifferences,
+        EffectMethod::SyntheticControl,
+        EffectMethod::Displacement,
+        EffectMethod::All,
+    ];
+
+    /// By its stable name, e.g. `did`.
     pub fn parse(text: &str) -> Option<EffectMethod> {
-        match text {
-            "before-after" => Some(EffectMethod::BeforeAfter),
-            "did" => Some(EffectMethod::DifferenceInDifferences),
-            "synth" => Some(EffectMethod::SyntheticControl),
-            "displacement" => Some(EffectMethod::Displacement),
-            "all" => Some(EffectMethod::All),
-            _ => None,
+        Self::ALL.into_iter().find(|m| m.name() == text)
+    }
+
+    /// The stable name in JSON, CSV, URLs and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            EffectMethod::BeforeAfter => "before-after",
+            EffectMethod::DifferenceInDifferences => "did",
+            EffectMethod::SyntheticControl => "synth",
+            EffectMethod::Displacement => "displacement",
+            EffectMethod::All => "all",
         }
+    }
+}
+
+impl Serialize for EffectMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -104,8 +123,8 @@ pub struct Displacement {
 /// One estimator's answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectEstimate {
-    /// `before-after`, `did`, `synth` or `displacement`.
-    pub method: &'static str,
+    /// Which estimator (JSON: `before-after`, `did`, `synth` or `displacement`).
+    pub method: EffectMethod,
     /// Dutch name, e.g. `voor/na (seizoensbasislijn)`.
     pub label: &'static str,
     /// What the estimate can and cannot tell, in Dutch.
@@ -449,7 +468,7 @@ fn before_after(
         }
     };
     EffectEstimate {
-        method: "before-after",
+        method: EffectMethod::BeforeAfter,
         label: "voor/na (seizoensbasislijn)",
         caveat: BEFORE_AFTER_CAVEAT,
         pre_fit_rmse: None,
@@ -522,7 +541,7 @@ fn did(
         did_verdict(&focus_series, &comparison_series, &observed, start)
     };
     EffectEstimate {
-        method: "did",
+        method: EffectMethod::DifferenceInDifferences,
         label: "verschil-in-verschillen",
         caveat: DID_CAVEAT,
         verdict,
@@ -613,7 +632,7 @@ fn displacement(
     };
     Displacement {
         estimate: EffectEstimate {
-            method: "displacement",
+            method: EffectMethod::Displacement,
             label: "verplaatsing of uitstraling (aangrenzende gebieden)",
             caveat: DISPLACEMENT_CAVEAT,
             ..did(panel, neighbours, excluded, start, &shortage)
@@ -643,7 +662,7 @@ fn synth(
         .filter(|a| !excluded.contains(&a.0))
         .collect();
     let insufficient = |reason: String| EffectEstimate {
-        method: "synth",
+        method: EffectMethod::SyntheticControl,
         label: "synthetische controle",
         caveat: SYNTH_CAVEAT,
         verdict: Verdict::Insufficient { reason },
@@ -684,7 +703,7 @@ fn synth(
         weight(b).total_cmp(&weight(a)).then(a.code.cmp(&b.code))
     });
     EffectEstimate {
-        method: "synth",
+        method: EffectMethod::SyntheticControl,
         label: "synthetische controle",
         caveat: SYNTH_CAVEAT,
         verdict: Verdict::Estimate {

@@ -9,7 +9,7 @@
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, Series};
 use buurtbeeld_stats::backtest::{all_methods, select, Scores};
-use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, SEASON};
+use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, Method, SEASON};
 use buurtbeeld_store::Store;
 use geo::{Area, MapCoords};
 use rayon::prelude::*;
@@ -54,7 +54,8 @@ pub struct ForecastRow {
     pub upper_80: f64,
     pub lower_95: f64,
     pub upper_95: f64,
-    pub method: &'static str,
+    #[serde(serialize_with = "method_name")]
+    pub method: Method,
     /// What happened, when the month is already in the store.
     pub actual: Option<u64>,
 }
@@ -64,7 +65,8 @@ pub struct ForecastRow {
 pub struct AreaForecast {
     pub code: AreaCode,
     pub name: String,
-    pub method: &'static str,
+    #[serde(serialize_with = "method_name")]
+    pub method: Method,
     /// The chosen method's backtest MAE and MASE.
     pub mae: Option<f64>,
     pub mase: Option<f64>,
@@ -232,6 +234,11 @@ fn panel(
     ))
 }
 
+/// A method in JSON: its stable name, e.g. `seasonal_naive`.
+fn method_name<S: serde::Serializer>(method: &Method, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(method.name())
+}
+
 /// The position of the asked method among `methods`; `None` for automatic choice.
 fn method_index(
     methods: &[Box<dyn Forecaster>],
@@ -292,7 +299,7 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
             }
         };
         let forecast = Forecast::from_point(&point);
-        let method = methods[index].name();
+        let method = methods[index].method();
         let own = scores[index].as_ref();
         let naive = scores[0].as_ref();
         areas.push(AreaForecast {
@@ -338,7 +345,7 @@ fn forecast_rows(
     code: &AreaCode,
     name: &str,
     forecast: &Forecast,
-    method: &'static str,
+    method: Method,
     from: Period,
     actuals: &[Option<u64>],
 ) -> Vec<ForecastRow> {
@@ -363,7 +370,8 @@ fn forecast_rows(
 /// Backtest scores of every method over all listed areas.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MethodScores {
-    pub method: &'static str,
+    #[serde(serialize_with = "method_name")]
+    pub method: Method,
     /// Areas the method could be scored on.
     pub areas: usize,
     /// Means over those areas.
@@ -426,7 +434,7 @@ pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest
             let mean = |f: &dyn Fn(&Scores) -> f64| scored.iter().map(|s| f(s)).sum::<f64>() / k;
             let mases: Vec<f64> = scored.iter().filter_map(|s| s.mase).collect();
             MethodScores {
-                method: method.name(),
+                method: method.method(),
                 areas: scored.len(),
                 mae: mean(&|s| s.mae),
                 rmse: mean(&|s| s.rmse),

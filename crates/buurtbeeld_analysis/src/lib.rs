@@ -18,6 +18,7 @@ mod trend;
 
 pub use areas::{descendants, parse_multipolygon, sum_over};
 pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
+pub use buurtbeeld_stats::forecast::Method as ForecastMethod;
 pub use buurtbeeld_stats::multiple_testing::Correction;
 pub use effect::{
     effect, ComparisonArea, Displacement, EffectEstimate, EffectMethod, EffectReport, Verdict,

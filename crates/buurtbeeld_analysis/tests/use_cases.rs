@@ -498,7 +498,7 @@ fn the_groningen_forecast_rests_on_three_years_and_shows_what_happened() {
     };
     assert_eq!(area.history_start, "2013-01");
     assert_eq!(area.history.len(), 36);
-    assert_eq!(area.method, "pooled_seasonal");
+    assert_eq!(area.method.name(), "pooled_seasonal");
     assert!(area.beats_seasonal_naive);
     let actual: Vec<Option<u64>> = forecasts.rows.iter().map(|r| r.actual).collect();
     assert_eq!(
@@ -528,14 +528,14 @@ fn the_backtest_scores_every_method_starting_with_seasonal_naive() {
     let backtest = run_backtest(&store(), &request).unwrap();
     assert_eq!(backtest.until, "2016-01");
     assert_eq!((backtest.origins, backtest.horizon), (12, 3));
-    assert_eq!(backtest.methods[0].method, "seasonal_naive");
+    assert_eq!(backtest.methods[0].method.name(), "seasonal_naive");
     assert_close(backtest.methods[0].mae, 44.63636363636363);
     assert!(backtest.methods.iter().all(|m| m.areas == 1));
     let chosen: Vec<&str> = backtest
         .methods
         .iter()
         .filter(|m| m.chosen == 1)
-        .map(|m| m.method)
+        .map(|m| m.method.name())
         .collect();
     assert_eq!(chosen, ["pooled_seasonal"]);
     assert_eq!(backtest.ranking, None, "ranking needs at least 10 areas");
@@ -578,7 +578,7 @@ fn a_forecast_must_start_at_a_month_and_name_a_known_method() {
         matches!(error, ForecastError::UnknownMethod(..)),
         "{error:?}"
     );
-    assert_eq!(error.refusal(), Refusal::NotFound);
+    assert_eq!(error.refusal(), Refusal::Invalid);
     assert!(
         error
             .to_string()
@@ -609,7 +609,7 @@ fn the_demo_intervention_has_no_distinguishable_effect_by_difference_in_differen
     let [estimate] = report.estimates.as_slice() else {
         panic!("one estimate: {:?}", report.estimates);
     };
-    assert_eq!(estimate.method, "did");
+    assert_eq!(estimate.method.name(), "did");
     let Verdict::Estimate {
         incidents,
         percent,
@@ -635,7 +635,7 @@ fn the_demo_intervention_has_no_distinguishable_effect_by_difference_in_differen
 #[test]
 fn all_effect_methods_give_four_verdicts_of_which_none_is_distinguishable() {
     let report = effect(&store(), INTERVENTION, EffectMethod::All).unwrap();
-    let methods: Vec<&str> = report.estimates.iter().map(|e| e.method).collect();
+    let methods: Vec<&str> = report.estimates.iter().map(|e| e.method.name()).collect();
     assert_eq!(methods, ["before-after", "did", "synth"]);
     let displacement = report.displacement.expect("asked for with all");
     let verdicts = report

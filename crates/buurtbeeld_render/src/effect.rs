@@ -4,7 +4,7 @@
 
 use crate::picture::{csv_finish, csv_number, csv_writer};
 use crate::svg::{line_chart, Line};
-use buurtbeeld_analysis::{EffectEstimate, EffectReport, Verdict};
+use buurtbeeld_analysis::{EffectEstimate, EffectMethod, EffectReport, Verdict};
 use buurtbeeld_cube::dutch::{decimal, p_phrase, percent};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
@@ -104,7 +104,7 @@ pub fn render_effect_csv(report: &EffectReport, decimal_comma: bool) -> String {
     };
     let displacement = report.displacement.as_ref().map(|d| &d.estimate);
     for estimate in report.estimates.iter().chain(displacement) {
-        let areas = if estimate.method == "displacement" {
+        let areas = if estimate.method == EffectMethod::Displacement {
             codes(&report.neighbours)
         } else {
             codes(&report.treated)
@@ -140,7 +140,7 @@ pub fn render_effect_csv(report: &EffectReport, decimal_comma: bool) -> String {
         };
         let mut record = vec![
             report.intervention.id.clone(),
-            estimate.method.to_owned(),
+            estimate.method.name().to_owned(),
             estimate.label.to_owned(),
             areas,
             status.to_owned(),
@@ -201,7 +201,7 @@ pub fn render_effect(report: &EffectReport) -> String {
             estimate.label,
             verdict_text(estimate, &report.subject_label)
         ));
-        if estimate.method == "displacement" {
+        if estimate.method == EffectMethod::Displacement {
             out.push_str(&format!("  {}\n", displacement_reading(estimate)));
         }
         if !estimate.comparison.is_empty() {

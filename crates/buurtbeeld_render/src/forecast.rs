@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
 use crate::picture::{csv_finish, csv_number, csv_writer};
-use buurtbeeld_analysis::{Backtest, Forecasts};
+use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts};
 use buurtbeeld_cube::dutch::{decimal, integer};
 
 use crate::OutputFormat;
@@ -11,16 +11,15 @@ use crate::OutputFormat;
 const NO_FIGURE: &str = "–";
 
 /// The Dutch name of a method.
-pub fn method_label(method: &str) -> &'static str {
+pub fn method_label(method: ForecastMethod) -> &'static str {
     match method {
-        "seasonal_naive" => "seizoensnaïef (zelfde maand vorig jaar)",
-        "naive" => "naïef (zelfde als vorige maand)",
-        "moving_average" => "voortschrijdend gemiddelde (12 maanden)",
-        "holt_winters" => "Holt-Winters",
-        "pooled_seasonal" => "seizoen van de gemeente",
-        "poisson_regression" => "Poisson-regressie (trend en maand)",
-        "pooled_poisson" => "aandeel in de Poisson-voorspelling van de gemeente",
-        _ => "onbekende methode",
+        ForecastMethod::SeasonalNaive => "seizoensnaïef (zelfde maand vorig jaar)",
+        ForecastMethod::Naive => "naïef (zelfde als vorige maand)",
+        ForecastMethod::MovingAverage => "voortschrijdend gemiddelde (12 maanden)",
+        ForecastMethod::HoltWinters => "Holt-Winters",
+        ForecastMethod::PooledSeasonal => "seizoen van de gemeente",
+        ForecastMethod::PoissonRegression => "Poisson-regressie (trend en maand)",
+        ForecastMethod::PooledPoisson => "aandeel in de Poisson-voorspelling van de gemeente",
     }
 }
 
@@ -139,7 +138,7 @@ pub fn render_forecasts_csv(forecasts: &Forecasts, decimal_comma: bool) -> Strin
             number(row.upper_80, 0),
             number(row.lower_95, 0),
             number(row.upper_95, 0),
-            row.method.to_owned(),
+            row.method.name().to_owned(),
             row.actual.map_or(String::new(), |a| a.to_string()),
             forecasts.subject_label.clone(),
             forecasts.source.clone(),
@@ -167,7 +166,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         ]);
         for m in &backtest.methods {
             let _ = writer.write_record([
-                m.method.to_owned(),
+                m.method.name().to_owned(),
                 m.areas.to_string(),
                 decimal(m.mae, 3),
                 decimal(m.rmse, 3),

@@ -1560,7 +1560,7 @@ mod tests {
             upper_80: forecast + 1.0,
             lower_95: forecast - 2.0,
             upper_95: forecast + 2.0,
-            method: "seasonal_naive",
+            method: buurtbeeld_analysis::ForecastMethod::SeasonalNaive,
             actual: None,
         }
     }

@@ -40,9 +40,40 @@ pub struct PointForecast {
 }
 
 /// A forecasting method.
+/// The forecasting methods, one per file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    SeasonalNaive,
+    Naive,
+    MovingAverage,
+    HoltWinters,
+    PooledSeasonal,
+    PoissonRegression,
+    PooledPoisson,
+}
+
+impl Method {
+    /// A stable machine name, e.g. `seasonal_naive` (JSON, CSV and the command line).
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::SeasonalNaive => "seasonal_naive",
+            Method::Naive => "naive",
+            Method::MovingAverage => "moving_average",
+            Method::HoltWinters => "holt_winters",
+            Method::PooledSeasonal => "pooled_seasonal",
+            Method::PoissonRegression => "poisson_regression",
+            Method::PooledPoisson => "pooled_poisson",
+        }
+    }
+}
+
 pub trait Forecaster: Sync {
+    /// Which method this is.
+    fn method(&self) -> Method;
     /// A stable machine name, e.g. `seasonal_naive`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.method().name()
+    }
     /// Forecasts `horizon` months after `history`; `None` when the method cannot (history too
     /// short, no parent, a degenerate fit).
     fn forecast(

@@ -31,7 +31,7 @@
 //!   initialization_method='known').fit(optimized=False)` reproduces `smooth` for fixed
 //!   parameters; see `tests/oracle/forecast.py`.
 
-use crate::forecast::{Context, Forecaster, PointForecast, SEASON};
+use crate::forecast::{Context, Forecaster, Method, PointForecast, SEASON};
 
 /// Smoothing parameters and initial states.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,8 +135,8 @@ fn sse(y: &[f64], alpha: f64, beta: f64, gamma: f64, start: &(f64, f64, Vec<f64>
 pub struct HoltWinters;
 
 impl Forecaster for HoltWinters {
-    fn name(&self) -> &'static str {
-        "holt_winters"
+    fn method(&self) -> Method {
+        Method::HoltWinters
     }
 
     fn forecast(&self, history: &[f64], _: &Context<'_>, horizon: usize) -> Option<PointForecast> {

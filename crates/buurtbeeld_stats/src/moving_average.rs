@@ -13,14 +13,14 @@
 //! # References
 //! - Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), §5.2.
 
-use crate::forecast::{Context, Forecaster, PointForecast, SEASON};
+use crate::forecast::{Context, Forecaster, Method, PointForecast, SEASON};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MovingAverage;
 
 impl Forecaster for MovingAverage {
-    fn name(&self) -> &'static str {
-        "moving_average"
+    fn method(&self) -> Method {
+        Method::MovingAverage
     }
 
     fn forecast(&self, history: &[f64], _: &Context<'_>, horizon: usize) -> Option<PointForecast> {

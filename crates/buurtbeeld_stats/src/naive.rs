@@ -12,14 +12,14 @@
 //! # References
 //! - Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), §5.2, §5.5.
 
-use crate::forecast::{mean_square, Context, Forecaster, PointForecast};
+use crate::forecast::{mean_square, Context, Forecaster, Method, PointForecast};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Naive;
 
 impl Forecaster for Naive {
-    fn name(&self) -> &'static str {
-        "naive"
+    fn method(&self) -> Method {
+        Method::Naive
     }
 
     fn forecast(&self, history: &[f64], _: &Context<'_>, horizon: usize) -> Option<PointForecast> {

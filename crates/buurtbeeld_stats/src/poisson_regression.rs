@@ -24,7 +24,7 @@
 //!
 //! Written by hand: a 13-parameter IRLS is shorter than a dependency on a linear-algebra crate.
 
-use crate::forecast::{Context, Forecaster, PointForecast, SEASON};
+use crate::forecast::{Context, Forecaster, Method, PointForecast, SEASON};
 
 /// Number of coefficients: intercept, trend, 11 months.
 pub const COEFFICIENTS: usize = 2 + SEASON - 1;
@@ -169,8 +169,8 @@ fn solve(
 pub struct PoissonRegression;
 
 impl Forecaster for PoissonRegression {
-    fn name(&self) -> &'static str {
-        "poisson_regression"
+    fn method(&self) -> Method {
+        Method::PoissonRegression
     }
 
     fn forecast(&self, history: &[f64], _: &Context<'_>, horizon: usize) -> Option<PointForecast> {

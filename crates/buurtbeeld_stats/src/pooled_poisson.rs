@@ -21,15 +21,15 @@
 //! - Gorr, Olligschlaeger & Thompson (2003), "Short-term forecasting of crime", *International
 //!   Journal of Forecasting* 19(4) (pooling small areas with their city).
 
-use crate::forecast::{Context, Forecaster, PointForecast, SEASON};
+use crate::forecast::{Context, Forecaster, Method, PointForecast, SEASON};
 use crate::poisson_regression::fit_poisson;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PooledPoisson;
 
 impl Forecaster for PooledPoisson {
-    fn name(&self) -> &'static str {
-        "pooled_poisson"
+    fn method(&self) -> Method {
+        Method::PooledPoisson
     }
 
     fn forecast(

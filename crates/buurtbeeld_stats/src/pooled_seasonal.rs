@@ -22,7 +22,7 @@
 //! - Gorr, Olligschlaeger & Thompson (2003), "Short-term forecasting of crime", *International
 //!   Journal of Forecasting* 19(4).
 
-use crate::forecast::{mean_square, Context, Forecaster, PointForecast, SEASON};
+use crate::forecast::{mean_square, Context, Forecaster, Method, PointForecast, SEASON};
 
 const ALPHAS: [f64; 8] = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
 
@@ -30,8 +30,8 @@ const ALPHAS: [f64; 8] = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
 pub struct PooledSeasonal;
 
 impl Forecaster for PooledSeasonal {
-    fn name(&self) -> &'static str {
-        "pooled_seasonal"
+    fn method(&self) -> Method {
+        Method::PooledSeasonal
     }
 
     fn forecast(

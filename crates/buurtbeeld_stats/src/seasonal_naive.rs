@@ -15,14 +15,14 @@
 //! - Hyndman & Koehler (2006), "Another look at measures of forecast accuracy", *International
 //!   Journal of Forecasting* 22(4) (MASE).
 
-use crate::forecast::{mean_square, Context, Forecaster, PointForecast, SEASON};
+use crate::forecast::{mean_square, Context, Forecaster, Method, PointForecast, SEASON};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SeasonalNaive;
 
 impl Forecaster for SeasonalNaive {
-    fn name(&self) -> &'static str {
-        "seasonal_naive"
+    fn method(&self) -> Method {
+        Method::SeasonalNaive
     }
 
     fn forecast(&self, history: &[f64], _: &Context<'_>, horizon: usize) -> Option<PointForecast> {
