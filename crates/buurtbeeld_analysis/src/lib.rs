@@ -17,6 +17,8 @@ mod source;
 mod trend;
 
 pub use areas::{descendants, parse_multipolygon, sum_over};
+/// What a question is about; vocabulary of the cube crate, re-exported for the callers.
+pub use buurtbeeld_cube::Subject;
 pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
 pub use buurtbeeld_stats::forecast::Method as ForecastMethod;
 pub use buurtbeeld_stats::multiple_testing::Correction;
@@ -36,8 +38,7 @@ pub use hotspots::{
     WeightsRule, DEFAULT_SEED,
 };
 pub use picture::{
-    complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, Subject,
-    ALPHA,
+    complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, ALPHA,
 };
 pub use plan::{
     complete_years, known_plan_report, plan_report, BbvIndicator, KpiProgress, KpiStatus,

@@ -2,7 +2,7 @@
 //! 1.000 inwoners, change against the same period a year earlier, and whether that change is
 //! more than chance.
 
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Value};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Subject, Value};
 use buurtbeeld_stats::poisson_exact_test;
 use buurtbeeld_store::{AreaInfo, Store};
 
@@ -11,12 +11,6 @@ use crate::{attribution, choose_source, covered_span, descendants, resolve_subje
 /// The significance level of every test and verdict (the change test, the effect verdicts). A
 /// convention, stated in every output.
 pub const ALPHA: f64 = 0.05;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Subject {
-    Theme(String),
-    Category(CategoryCode),
-}
 
 #[derive(Debug, Clone)]
 pub struct PictureRequest {

@@ -29,5 +29,5 @@ pub use plan::{
     ROUNDING_TOLERANCE,
 };
 pub use series::Series;
-pub use theme::Theme;
+pub use theme::{Subject, Theme};
 pub use value::Value;

@@ -16,3 +16,10 @@ pub struct Theme {
     /// The statutory BBV indicator (taakveld Veiligheid) this theme computes, if any.
     pub bbv_indicator: Option<String>,
 }
+
+/// What a question is about: a theme (a group of police categories) or one police category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Theme(String),
+    Category(CategoryCode),
+}
