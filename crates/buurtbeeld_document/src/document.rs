@@ -4,6 +4,8 @@
 //! Every text in a document is data: it is escaped for HTML and drawn as text in the PDF, so
 //! names and descriptions from files can never be read as markup.
 
+use buurtbeeld_render::markup::escape;
+
 /// A document: a title block, then blocks in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -166,11 +168,4 @@ impl DocTable {
         out.push_str("</tbody></table>");
         out
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -7,6 +7,7 @@ pub mod effect;
 pub mod forecast;
 pub mod hotspots;
 pub mod map;
+pub mod markup;
 pub mod picture;
 pub mod plan;
 pub mod svg;
