@@ -4,7 +4,7 @@
 //! Every text in a document is data: it is escaped for HTML and drawn as text in the PDF, so
 //! names and descriptions from files can never be read as markup.
 
-use buurtbeeld_render::markup::escape;
+use buurtbeeld_render::markup::{escape, HtmlFragment, Svg};
 
 /// A document: a title block, then blocks in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +30,7 @@ pub enum Block {
     Table(DocTable),
     /// An SVG from `buurtbeeld_render::svg`, with a caption.
     Figure {
-        svg: String,
+        svg: Svg,
         caption: String,
     },
 }
@@ -136,7 +136,7 @@ pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
 
 impl DocTable {
     /// The table as HTML (escaped; figures right-aligned), for documents and pages.
-    pub fn to_html(&self) -> String {
+    pub fn to_html(&self) -> HtmlFragment {
         let table = self;
         let class = |i: usize| {
             if table.numeric.get(i).copied().unwrap_or(false) {
@@ -166,6 +166,6 @@ impl DocTable {
             out.push_str("</tr>");
         }
         out.push_str("</tbody></table>");
-        out
+        HtmlFragment::from_escaped(out)
     }
 }

@@ -2,6 +2,7 @@
 //! read (incidents and percentage, interval, more than chance or not), what the estimate
 //! cannot tell, and how the counterfactual was made.
 
+use crate::markup::Svg;
 use crate::picture::{csv_finish, csv_number, csv_writer};
 use crate::svg::{line_chart, Line};
 use buurtbeeld_analysis::{EffectEstimate, EffectMethod, EffectReport, Verdict};
@@ -228,12 +229,12 @@ pub fn render_effect(report: &EffectReport) -> String {
 }
 
 /// Registered counts and every estimator's counterfactual per month, as an SVG line chart.
-pub fn effect_chart(report: &EffectReport, title: &str) -> String {
+pub fn effect_chart(report: &EffectReport, title: &str) -> Svg {
     chart(&report.observed, &report.estimates, &report.months, title)
 }
 
 /// The bordering areas' registered counts and what was expected there, if measured.
-pub fn displacement_chart(report: &EffectReport, title: &str) -> Option<String> {
+pub fn displacement_chart(report: &EffectReport, title: &str) -> Option<Svg> {
     let displacement = report.displacement.as_ref()?;
     matches!(displacement.estimate.verdict, Verdict::Estimate { .. }).then(|| {
         chart(
@@ -245,7 +246,7 @@ pub fn displacement_chart(report: &EffectReport, title: &str) -> Option<String> 
     })
 }
 
-fn chart(observed: &[f64], estimates: &[EffectEstimate], months: &[String], title: &str) -> String {
+fn chart(observed: &[f64], estimates: &[EffectEstimate], months: &[String], title: &str) -> Svg {
     let observed: Vec<Option<f64>> = observed.iter().map(|v| Some(*v)).collect();
     let mut lines = vec![Line {
         name: "Geregistreerd",

@@ -4,6 +4,7 @@
 use buurtbeeld_analysis::PictureRow;
 use buurtbeeld_cube::AreaCode;
 
+use crate::markup::Svg;
 use crate::svg::{choropleth, MapArea};
 
 /// What the map colours: counts, or the rate per 1.000 inwoners.
@@ -38,7 +39,7 @@ pub fn picture_map(
     link: impl Fn(&AreaCode) -> Option<String>,
     measure: MapMeasure,
     title: &str,
-) -> Option<String> {
+) -> Option<Svg> {
     let shapes: Vec<(&PictureRow, String)> = rows
         .iter()
         .filter_map(|row| Some((row, geometry(&row.code)?)))

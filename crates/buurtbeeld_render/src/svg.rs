@@ -45,7 +45,7 @@ use std::fmt::Write as _;
 
 use buurtbeeld_cube::dutch::{decimal, integer};
 
-use crate::markup::escape;
+use crate::markup::{escape, Svg};
 
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! w {
@@ -143,12 +143,7 @@ pub struct Line<'a> {
 /// - If any area has an href the root has `role="group"` instead of `role="img"` (an image's
 ///   children are hidden from assistive technology, so its links would be too). An href that
 ///   starts with `javascript:` is dropped.
-pub fn choropleth(
-    areas: &[MapArea<'_>],
-    title: &str,
-    legend_title: &str,
-    decimals: usize,
-) -> String {
+pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decimals: usize) -> Svg {
     // Parse every geometry once; invalid ones are skipped.
     let drawn: Vec<(&MapArea<'_>, Vec<Ring>)> = areas
         .iter()
@@ -260,7 +255,7 @@ pub fn class_map(
     classes: &[MapClass<'_>],
     title: &str,
     legend_title: &str,
-) -> String {
+) -> Svg {
     let drawn: Vec<(&MapArea<'_>, Vec<Ring>)> = areas
         .iter()
         .filter_map(|area| parse_geometry(area.geometry).map(|rings| (area, rings)))
@@ -340,7 +335,7 @@ fn draw_map(
     nodata_last: bool,
     drawn: &[(&MapArea<'_>, Vec<Ring>)],
     paint: impl Fn(&MapArea<'_>) -> (String, &'static str, String),
-) -> String {
+) -> Svg {
     let legend = MapLegend::new(legend_title, rows);
     let (projection, height) = MapProjection::fit(drawn, &legend);
     let linked = drawn.iter().any(|(a, _)| safe_href(a).is_some());
@@ -349,7 +344,7 @@ fn draw_map(
     write_map_areas(&mut out, drawn, &projection, paint);
     write_map_legend(&mut out, &legend, rows, nodata_last);
     out.push_str("</svg>");
-    out
+    Svg::new(out)
 }
 
 /// The size of a map's legend and its title wrapped to that width.
@@ -572,7 +567,7 @@ fn write_map_legend(
 ///   line is dashed) sits below the chart.
 /// - Without x labels or without any value the result is a chart-sized SVG saying
 ///   "Geen gegevens beschikbaar".
-pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label: &str) -> String {
+pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label: &str) -> Svg {
     let id = content_id(
         "bb-chart",
         std::iter::once(title)
@@ -608,7 +603,7 @@ pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label:
     }
     write_chart_legend(&mut out, lines, &legend, plot.bottom);
     out.push_str("</svg>");
-    out
+    Svg::new(out)
 }
 
 /// The value at position `i`, if there is one and it is finite.
@@ -1289,7 +1284,7 @@ fn open_svg(
 }
 
 /// A figure that says there is nothing to show, with the usual title and description.
-fn placeholder(id: &str, title: &str, desc: &str, message: &str, height: f64) -> String {
+fn placeholder(id: &str, title: &str, desc: &str, message: &str, height: f64) -> Svg {
     let mut out = String::new();
     open_svg(&mut out, id, height, "img", "bb-empty", title, desc);
     el!(
@@ -1308,7 +1303,7 @@ fn placeholder(id: &str, title: &str, desc: &str, message: &str, height: f64) ->
         escape(message)
     );
     out.push_str("</svg>");
-    out
+    Svg::new(out)
 }
 
 /// A number for SVG markup (not for people): one decimal, trailing `.0` dropped, no `-0`.

@@ -11,7 +11,7 @@ use buurtbeeld_analysis::{
 };
 use buurtbeeld_cube::dutch::decimal;
 use buurtbeeld_render::{displacement_chart, displacement_reading, effect_chart, verdict_text};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
 use crate::pages::{layout, PageError};
 use crate::{AppError, AppState};
@@ -114,7 +114,7 @@ async fn intervention_page(
             }
             section aria-labelledby="verloop" {
                 h2 #verloop { "Geregistreerd en verwacht zonder interventie" }
-                figure.chart { (PreEscaped(chart)) }
+                figure.chart { (chart) }
                 (month_table(&report.months, report.start_index, &report.observed, &report.estimates))
             }
             @if let Some(displacement) = &report.displacement {
@@ -133,7 +133,7 @@ async fn intervention_page(
                     p.verdict { (displacement_reading(&displacement.estimate)) }
                     (estimate_block(&displacement.estimate, &report.subject_label))
                     @if let Some(svg) = displacement_chart(&report, &format!("{} in de aangrenzende gebieden", report.subject_label)) {
-                        figure.chart { (PreEscaped(svg)) }
+                        figure.chart { (svg) }
                         (month_table(&report.months, report.start_index, &displacement.observed, std::slice::from_ref(&displacement.estimate)))
                     }
                 }

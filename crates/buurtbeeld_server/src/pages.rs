@@ -14,6 +14,7 @@ use buurtbeeld_analysis::{
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 use buurtbeeld_cube::{AreaCode, AreaLevel};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
+use buurtbeeld_render::markup::Svg;
 use buurtbeeld_render::svg::{class_map, line_chart, rolling_mean, Line, MapArea, MapClass};
 use buurtbeeld_render::{emerging_label, method_label, method_line, picture_map, MapMeasure};
 use buurtbeeld_store::{AreaInfo, Store};
@@ -288,7 +289,7 @@ fn buurt_section(
         section aria-labelledby="kaart" {
             h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
             @match &map {
-                Some(svg) => { figure.map { (PreEscaped(svg)) } }
+                Some(svg) => { figure.map { (svg) } }
                 None => { p { "Voor deze gemeente zijn geen buurtgrenzen geïmporteerd; de tabel hieronder geeft de cijfers." } }
             }
             table {
@@ -547,7 +548,7 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
     );
     let years = yearly(&trend.points);
     html! {
-        figure.chart { (PreEscaped(chart)) }
+        figure.chart { (chart) }
         table {
             caption { (trend.subject_label) " in " (trend.area_name) " per jaar (bron " (trend.source) ")" }
             thead { tr {
@@ -1132,7 +1133,7 @@ fn action_map(
     html! {
         section aria-labelledby="kaart" {
             h2 #kaart { "Kaart van hotspots en coldspots" }
-            figure.map { (PreEscaped(svg)) }
+            figure.map { (svg) }
         }
     }
 }
@@ -1268,7 +1269,7 @@ async fn outlook_page(
                 " met " strong { (method_label(own.method)) } "."
             }
             (outlook_verdict(own, &result.from))
-            figure.chart { (PreEscaped(chart)) }
+            figure.chart { (chart) }
             (forecast_table(&result.rows))
             (backtest_section(&scores, own, &result.from))
             @if !busiest.is_empty() {
@@ -1398,7 +1399,7 @@ fn outlook_series(history: &[f64], rows: &[ForecastRow], from: Period) -> Outloo
 }
 
 /// The outlook chart: the observed months, then the forecast dashed with its 95% band.
-fn outlook_chart(result: &Forecasts, series: &OutlookSeries) -> String {
+fn outlook_chart(result: &Forecasts, series: &OutlookSeries) -> Svg {
     line_chart(
         &[
             Line {

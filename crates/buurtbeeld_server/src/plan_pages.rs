@@ -14,7 +14,7 @@ use buurtbeeld_document::{
     BBV_NOTE,
 };
 use buurtbeeld_store::Store;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::pages::{layout, PageError};
@@ -119,7 +119,7 @@ fn plan_tabs(report: &PlanReport, current: &str) -> Markup {
 }
 
 fn table(table: &DocTable) -> Markup {
-    html! { div.scroll { (PreEscaped(table.to_html())) } }
+    html! { div.scroll { (table.to_html()) } }
 }
 
 async fn plan_page(

@@ -25,7 +25,7 @@ const OWNERS: [(&str, &[&str]); 9] = [
     ("encoding_rs", &["buurtbeeld_ingest"]),
     ("axum", &["buurtbeeld_server"]),
     ("tower-http", &["buurtbeeld_server"]),
-    ("maud", &["buurtbeeld_server"]),
+    ("maud", &["buurtbeeld_render", "buurtbeeld_server"]),
     ("krilla", &["buurtbeeld_document"]),
     ("comfy-table", &["buurtbeeld_render"]),
     ("clap", &["buurtbeeld", "buurtbeeld_gen"]),
