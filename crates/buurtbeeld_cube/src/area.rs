@@ -83,8 +83,8 @@ impl fmt::Display for AreaCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "'{}' is not a CBS area code (expected NL00, GM + 4 digits, WK + 6 or BU + 8 \
-             characters, like GM1581, WK158101, BU15810101)",
+            "'{}' is geen CBS-gebiedscode (verwacht NL00, GM + 4 cijfers, WK + 6 of BU + 8 \
+             tekens, zoals GM1581, WK158101, BU15810101)",
             self.text
         )
     }

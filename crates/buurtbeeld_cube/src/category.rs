@@ -20,7 +20,7 @@ impl fmt::Display for CategoryCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "'{}' is not a SoortMisdrijf code (expected three numbers separated by dots, like 1.2.3)",
+            "'{}' is geen SoortMisdrijf-code (verwacht drie getallen gescheiden door punten, zoals 1.2.3)",
             self.text
         )
     }

@@ -46,8 +46,8 @@ impl fmt::Display for PeriodError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "'{}' is not a period (expected a CBS period like 2023MM01 or 2023JJ00, \
-             a month like 2023-01 or '2023 januari', or a year like 2023)",
+            "'{}' is geen periode (verwacht een CBS-periode zoals 2023MM01 of 2023JJ00, \
+             een maand zoals 2023-01 of '2023 januari', of een jaar zoals 2023)",
             self.text
         )
     }

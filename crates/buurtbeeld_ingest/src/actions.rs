@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::plan::{area_code, read_toml, Lines, Words};
 use crate::problem::{ImportError, Problems};
-use crate::{Context, Input, ReadOptions};
+use crate::{text, Context, Input, ReadOptions};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,7 +41,7 @@ const STATUS: Words<ActionStatus> = Words {
     what: "status",
     expected: || {
         format!(
-            "one of: {}",
+            "een van: {}",
             ActionStatus::ALL.map(ActionStatus::label).join(", ")
         )
     },
@@ -57,7 +57,7 @@ pub(crate) fn read(
     let (file, lines): (ActionFile, _) = read_toml(
         input,
         bytes,
-        "plan = \"…\", jaar = YYYY and [[actie]] tables with nummer, themas, gepland, gedaan and \
+        "plan = \"…\", jaar = YYYY en tabellen [[actie]] met nummer, themas, gepland, gedaan en \
          status (docs/plan-files.md)",
     )?;
     let mut problems = Problems::new(input.name);
@@ -87,15 +87,15 @@ pub(crate) fn read(
         problems.add(
             None,
             Some("actie"),
-            "no action points; expected [[actie]] tables",
+            "geen actiepunten; verwacht tabellen [[actie]]",
         );
     }
     actions.sort_by_key(|a| a.number);
     let batch = ImportBatch {
         source: Some(input.source_info("actions-toml", "actions", options, actions.len() as u64)),
         notes: vec![format!(
-            "{} action points of plan '{plan_id}' for {year}",
-            actions.len()
+            "{} van plan '{plan_id}' voor {year}",
+            text::count(actions.len() as u64, "actiepunt", "actiepunten")
         )],
         actions: vec![ActionSet {
             plan: plan_id.clone(),
@@ -122,7 +122,7 @@ fn read_action(
         problems.add(
             at,
             Some("nummer"),
-            format!("action {number} is listed twice (first on line {first})"),
+            format!("actiepunt {number} staat er twee keer in (eerst op regel {first})"),
         );
     }
     check_themes(problems, lines, plan, &entry.themas);
@@ -161,7 +161,7 @@ fn check_themes(
         problems.add(
             lines.of(themes),
             Some("themas"),
-            "no theme; expected at least one theme id of the plan",
+            "geen thema; verwacht minstens één thema-id van het plan",
         );
     }
     let Some(plan) = plan else { return };
@@ -171,7 +171,7 @@ fn check_themes(
                 lines.of(theme),
                 Some("themas"),
                 format!(
-                    "unknown theme '{}'; expected one of the themes of plan '{}': {}",
+                    "onbekend thema '{}'; verwacht een van de thema's van plan '{}': {}",
                     theme.get_ref(),
                     plan.id,
                     known(plan.themes.iter().map(|t| &t.id))
@@ -184,8 +184,8 @@ fn check_themes(
 /// Why a plan id the file refers to is unknown, naming the plans that are known.
 pub(crate) fn unknown_plan(plan_id: &str, context: &Context) -> String {
     format!(
-        "unknown plan '{plan_id}'; import its plan file first (or in the same command); known \
-         plans: {}",
+        "onbekend plan '{plan_id}'; lees eerst het planbestand in (of in dezelfde opdracht); \
+         bekende plannen: {}",
         known(context.plans.keys())
     )
 }
@@ -194,7 +194,7 @@ pub(crate) fn unknown_plan(plan_id: &str, context: &Context) -> String {
 pub(crate) fn outside_plan(plan_id: &str, plan: &Plan, year: i32) -> Option<String> {
     (!(plan.first_year..=plan.last_year).contains(&year)).then(|| {
         format!(
-            "{year} is outside the period of plan '{plan_id}'; expected {}–{}",
+            "{year} valt buiten de periode van plan '{plan_id}'; verwacht {}–{}",
             plan.first_year, plan.last_year
         )
     })
@@ -203,7 +203,7 @@ pub(crate) fn outside_plan(plan_id: &str, plan: &Plan, year: i32) -> Option<Stri
 pub(crate) fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
     let list: Vec<&str> = ids.map(String::as_str).collect();
     if list.is_empty() {
-        "none".to_owned()
+        "geen".to_owned()
     } else {
         list.join(", ")
     }

@@ -40,14 +40,14 @@ pub(crate) fn read_geojson(
     let (collection, declared_rd) = feature_collection(input.name, text)?;
     let mut problems = Problems::new(input.name).with_unit("feature");
     if collection.features.is_empty() {
-        return Err(problems.fatal(None, None, "the FeatureCollection has no features"));
+        return Err(problems.fatal(None, None, "de FeatureCollection heeft geen features"));
     }
     let Some(year) = indeling_year(input.name, options, &collection) else {
         return Err(problems.fatal(
             None,
             None,
-            "cannot tell the year of this wijk- en buurtindeling (no year in the file name, no \
-             JAAR property); pass --year YYYY",
+            "het jaar van deze wijk- en buurtindeling is niet te bepalen (geen jaar in de \
+             bestandsnaam, geen eigenschap JAAR); geef --year YYYY mee",
         ));
     };
     let mut features = Features::new(year, declared_rd);
@@ -73,7 +73,7 @@ fn feature_collection(name: &str, text: &str) -> Result<(FeatureCollection, bool
         Problems::new(name).fatal(
             Some(e.line() as u64),
             None,
-            format!("not valid JSON ({e}); expected a GeoJSON FeatureCollection"),
+            format!("geen geldige JSON ({e}); verwacht een GeoJSON FeatureCollection"),
         )
     })?;
     let declared_rd = json
@@ -85,9 +85,9 @@ fn feature_collection(name: &str, text: &str) -> Result<(FeatureCollection, bool
         Ok(_) => Err(Problems::new(name).fatal(
             None,
             None,
-            "expected a GeoJSON FeatureCollection of areas",
+            "verwacht een GeoJSON FeatureCollection van gebieden",
         )),
-        Err(e) => Err(Problems::new(name).fatal(None, None, format!("not valid GeoJSON: {e}"))),
+        Err(e) => Err(Problems::new(name).fatal(None, None, format!("geen geldige GeoJSON: {e}"))),
     }
 }
 
@@ -144,7 +144,7 @@ impl Features {
             problems.add(
                 number,
                 Some(name_key),
-                format!("no name for {code}: expected a {name_key} property"),
+                format!("geen naam voor {code}: verwacht een eigenschap {name_key}"),
             );
             return false;
         };
@@ -200,7 +200,7 @@ impl Features {
             problems.add(
                 number,
                 None,
-                "no area code: expected a BU_CODE, WK_CODE, GM_CODE or statcode property",
+                "geen gebiedscode: verwacht een eigenschap BU_CODE, WK_CODE, GM_CODE of statcode",
             );
             return None;
         };
@@ -215,7 +215,7 @@ impl Features {
             problems.add(
                 number,
                 Some(code_key),
-                format!("{code} appears more than once; expected one feature per area"),
+                format!("{code} komt meer dan één keer voor; verwacht één feature per gebied"),
             );
             return None;
         }
@@ -296,13 +296,14 @@ fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> 
             .and_then(|r| r.first()),
         other => {
             return Err(format!(
-                "found a {}; expected a Polygon or MultiPolygon, as an area needs a surface",
+                "gevonden: een {}; verwacht een Polygon of MultiPolygon, want een gebied heeft een \
+                 oppervlak nodig",
                 other.type_name()
             ))
         }
     };
     let Some(first) = first.filter(|p| p.len() >= 2) else {
-        return Err("the polygon has no coordinates".to_owned());
+        return Err("de polygoon heeft geen coördinaten".to_owned());
     };
     let crs = if declared_rd || looks_like_rd(first[0], first[1]) {
         Crs::RdNew
@@ -310,8 +311,8 @@ fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> 
         Crs::Wgs84
     } else {
         return Err(format!(
-            "coordinates ({}, {}) are neither RD New (EPSG:28992) metres nor WGS84 degrees in \
-             the Netherlands",
+            "coördinaten ({}, {}) zijn geen RD New-meters (EPSG:28992) en ook geen WGS84-graden \
+             in Nederland",
             first[0], first[1]
         ));
     };
@@ -347,8 +348,8 @@ fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> 
         .find(|p| !looks_like_wgs84_nl(p[0], p[1]));
     if let Some(p) = outside {
         return Err(format!(
-            "a vertex lies outside the Netherlands (lon {:.5}, lat {:.5} after conversion); \
-             expected every coordinate of the area in RD New or in WGS84 within NL",
+            "een hoekpunt ligt buiten Nederland (lon {:.5}, lat {:.5} na omrekening); \
+             verwacht alle coördinaten van het gebied in RD New of in WGS84 binnen Nederland",
             p[0], p[1]
         ));
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use buurtbeeld_cube::dutch::signed;
+use buurtbeeld_cube::dutch::{integer, signed};
 use buurtbeeld_cube::{
     AmountUnit, Amounts, BudgetLine, BudgetYear, ImportBatch, Plan, Taakveld, TotalMismatch,
     ROUNDING_TOLERANCE,
@@ -78,7 +78,7 @@ pub(crate) fn read(
         collected.file(&mut problems, line, before, fields);
     }
     if rows == 0 && problems.is_empty() {
-        problems.add(None, None, "no budget lines after the header");
+        problems.add(None, None, "geen begrotingsregels na de kopregel");
     }
     let (budgets, notes) = collected.finish(&mut problems);
     let batch = ImportBatch {
@@ -111,7 +111,7 @@ impl Collected {
             problems.add(
                 at,
                 Some("deelproduct"),
-                "empty; expected the deelproduct's name",
+                "leeg; verwacht de naam van het deelproduct",
             );
         }
         let is_total = product.eq_ignore_ascii_case(TOTAL);
@@ -143,7 +143,7 @@ impl Collected {
                 problems.add(
                     at,
                     Some("eenheid"),
-                    format!("'{other}' is not a unit; expected euro or x1000"),
+                    format!("'{other}' is geen eenheid; verwacht euro of x1000"),
                 );
                 None
             }
@@ -154,7 +154,7 @@ impl Collected {
                 at,
                 Some("eenheid"),
                 format!(
-                    "{} differs from {} on line {first}; expected one unit for the whole file",
+                    "{} wijkt af van {} op regel {first}; verwacht één eenheid voor het hele bestand",
                     v.file_word(),
                     u.file_word()
                 ),
@@ -173,7 +173,7 @@ impl Collected {
             problems.add(
                 Some(line),
                 Some("deelproduct"),
-                format!("'{product}' appears twice in {year} (first on line {first})"),
+                format!("'{product}' komt twee keer voor in {year} (eerst op regel {first})"),
             );
             return;
         }
@@ -215,7 +215,7 @@ impl Collected {
                     None,
                     Some("deelproduct"),
                     format!(
-                        "{} has a TOTAAL line but no budget lines; expected the deelproducten",
+                        "{} heeft een TOTAAL-regel maar geen begrotingsregels; verwacht de deelproducten",
                         budget.year
                     ),
                 );
@@ -226,8 +226,9 @@ impl Collected {
         notes.insert(
             0,
             format!(
-                "{lines} budget lines over {} years ({})",
-                budgets.len(),
+                "{} over {} jaar ({})",
+                text::count(lines as u64, "begrotingsregel", "begrotingsregels"),
+                integer(budgets.len() as u64),
                 unit.label()
             ),
         );
@@ -258,13 +259,13 @@ fn line_year(
         },
         Err(_) => {
             let found = match raw {
-                "" => "empty".to_owned(),
-                other => format!("'{other}' is not a year"),
+                "" => "leeg".to_owned(),
+                other => format!("'{other}' is geen jaar"),
             };
             problems.add(
                 at,
                 Some("jaar"),
-                format!("{found}; expected a year like 2023"),
+                format!("{found}; verwacht een jaar zoals 2023"),
             );
             None
         }
@@ -293,7 +294,7 @@ fn line_amounts(
         realised: amount(7),
     };
     if !is_total && amounts.budgeted.is_none() && cell(record, 5).is_empty() {
-        problems.add(at, Some("begroot"), "empty; expected the budgeted amount");
+        problems.add(at, Some("begroot"), "leeg; verwacht het begrote bedrag");
     }
     amounts
 }
@@ -306,8 +307,8 @@ fn line_taakveld(problems: &mut Problems, at: Option<u64>, code: &str) -> Option
             at,
             Some("taakveld"),
             format!(
-                "'{code}' is not a taakveld of Veiligheid; expected 1.1 (Crisisbeheersing \
-                 en brandweer) or 1.2 (Openbare orde en veiligheid)"
+                "'{code}' is geen taakveld van Veiligheid; verwacht 1.1 (Crisisbeheersing \
+                 en brandweer) of 1.2 (Openbare orde en veiligheid)"
             ),
         );
     }
@@ -333,7 +334,7 @@ fn line_themes(
                 at,
                 Some("themas"),
                 format!(
-                    "unknown theme '{theme}'; expected themes of plan '{}': {}",
+                    "onbekend thema '{theme}'; verwacht thema's van plan '{}': {}",
                     plan.id,
                     known(plan.themes.iter().map(|t| &t.id))
                 ),
@@ -346,19 +347,19 @@ fn line_themes(
 /// A note on a year whose lines do not add up to its TOTAAL line.
 fn mismatch_note(mismatch: &TotalMismatch) -> String {
     format!(
-        "{} {}: the lines add up to {}, the TOTAAL line says {} ({} {}; more than \
-         {ROUNDING_TOLERANCE} off, so not rounding). Imported as written; the difference \
-         is shown with the budget.",
+        "{} {}: de regels tellen op tot {}, de TOTAAL-regel zegt {} ({} {}; meer dan \
+         {ROUNDING_TOLERANCE} verschil, dus geen afronding). Ingelezen zoals het er staat; het \
+         verschil wordt bij de begroting getoond.",
         mismatch.year,
         mismatch.column.label(),
         signed(mismatch.lines_sum),
         signed(mismatch.stated),
-        if mismatch.lines_sum > mismatch.stated {
-            "over by"
-        } else {
-            "short by"
-        },
         signed((mismatch.lines_sum - mismatch.stated).abs()),
+        if mismatch.lines_sum > mismatch.stated {
+            "te veel"
+        } else {
+            "te weinig"
+        },
     )
 }
 
@@ -375,14 +376,14 @@ fn parse_amount(raw: &str) -> Result<i64, String> {
         .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
     if !(grouped_well && all_digits) {
         return Err(format!(
-            "'{raw}' is not an amount; expected a whole number like 17198 or 17.198 (in the \
-             file's eenheid, no decimals or currency sign)"
+            "'{raw}' is geen bedrag; verwacht een geheel getal zoals 17198 of 17.198 (in de \
+             eenheid van het bestand, zonder decimalen of valutateken)"
         ));
     }
     let value: i64 = groups
         .concat()
         .parse()
-        .map_err(|_| format!("'{raw}' is too large for an amount"))?;
+        .map_err(|_| format!("'{raw}' is te groot voor een bedrag"))?;
     Ok(if raw.starts_with('-') { -value } else { value })
 }
 

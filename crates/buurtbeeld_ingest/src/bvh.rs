@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use buurtbeeld_cube::dutch::{decimal, integer};
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, ImportBatch, Period, Value};
 use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
 
@@ -66,7 +67,7 @@ fn locate(buurten: &[Buurt], point: Point<f64>) -> Option<usize> {
 fn registration_month(raw: &str) -> Result<Period, String> {
     let expected = || {
         format!(
-            "'{raw}' is not a date-time; expected day-month-year hour:minute like 20-9-2017 17:30"
+            "'{raw}' is geen datum-tijd; verwacht dag-maand-jaar uur:minuut zoals 20-9-2017 17:30"
         )
     };
     let date = raw.split_whitespace().next().ok_or_else(expected)?;
@@ -84,7 +85,7 @@ fn registration_month(raw: &str) -> Result<Period, String> {
     let period = Period::month(year, month).ok_or_else(expected)?;
     if day == 0 || day > days_in_month(year, month) {
         return Err(format!(
-            "'{raw}' is not a date: {year}-{month:02} has no day {day}"
+            "'{raw}' is geen datum: {year}-{month:02} heeft geen dag {day}"
         ));
     }
     Ok(period)
@@ -144,7 +145,7 @@ pub(crate) fn read(
         return Err(problems.fatal(
             Some(1),
             None,
-            format!("expected the BVH columns '{CODE}', '{REGISTERED}', '{X}' and '{Y}'"),
+            format!("verwacht de BVH-kolommen '{CODE}', '{REGISTERED}', '{X}' en '{Y}'"),
         ));
     };
     if !problems.is_empty() {
@@ -155,8 +156,8 @@ pub(crate) fn read(
         return Err(problems.fatal(
             None,
             None,
-            "the store has no buurt boundaries to place incidents in: import the CBS wijk- en \
-             buurtkaart (buurt GeoJSON) for this gemeente first",
+            "de opslag heeft geen buurtgrenzen om incidenten in te plaatsen: lees eerst de CBS \
+             wijk- en buurtkaart (buurt-GeoJSON) van deze gemeente in",
         ));
     }
     let categories: HashMap<&str, &CategoryCode> = context
@@ -174,7 +175,11 @@ pub(crate) fn read(
     );
     let (rows, outside) = (tally.rows, tally.outside);
     if rows == 0 && problems.is_empty() {
-        problems.add(None, None, "the export has a header but no incidents");
+        problems.add(
+            None,
+            None,
+            "de export heeft een kopregel maar geen incidenten",
+        );
     }
     if !problems.is_empty() {
         return Err(problems.into_error());
@@ -182,9 +187,12 @@ pub(crate) fn read(
     let mut batch = build_cube(&buurten, &tally.counts, context);
     let placed = rows - outside;
     batch.notes.push(format!(
-        "{placed} of {rows} incidents placed in a buurt ({:.2}%); {outside} outside every buurt \
-         boundary, counted as onbekend ({})",
-        100.0 * placed as f64 / rows as f64,
+        "{} van {} in een buurt geplaatst ({}%); {} buiten alle buurtgrenzen, geteld als \
+         onbekend ({})",
+        integer(placed),
+        text::count(rows, "incident", "incidenten"),
+        decimal(100.0 * placed as f64 / rows as f64, 2),
+        integer(outside),
         AreaCode::unknown(AreaLevel::Buurt)
     ));
     batch.source = Some(input.source_info("bvh-incidents", SOURCE, options, rows));
@@ -219,8 +227,8 @@ fn count_incidents(
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let category = categories.get(field(columns.code)).copied().ok_or_else(|| {
             format!(
-                "unknown incident code '{}': add it with its SoortMisdrijf category to the \
-                 incident code table (buurtbeeld import incident_codes.csv)",
+                "onbekende incidentcode '{}': voeg die met de bijbehorende SoortMisdrijf-categorie \
+                 toe aan de tabel met incidentcodes (buurtbeeld import incident_codes.csv)",
                 field(columns.code)
             )
         });
@@ -259,13 +267,13 @@ fn rd_position(raw_x: &str, raw_y: &str) -> Result<(f64, f64), (&'static str, St
     let coordinate = |raw: &str, name: &str| {
         raw.replace(',', ".")
             .parse::<f64>()
-            .map_err(|_| format!("'{raw}' is not an RD New {name} coordinate in metres"))
+            .map_err(|_| format!("'{raw}' is geen RD New-{name}-coördinaat in meters"))
     };
     match (coordinate(raw_x, X), coordinate(raw_y, Y)) {
         (Ok(x), Ok(y)) if looks_like_rd(x, y) => Ok(rd_to_wgs84(x, y)),
         (Ok(x), Ok(y)) => Err((
             X,
-            format!("({x}, {y}) is not an RD New (EPSG:28992) coordinate in the Netherlands"),
+            format!("({x}, {y}) is geen RD New-coördinaat (EPSG:28992) in Nederland"),
         )),
         (Err(m), _) => Err((X, m)),
         (_, Err(m)) => Err((Y, m)),

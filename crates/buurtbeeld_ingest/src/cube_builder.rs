@@ -66,8 +66,8 @@ impl<'a> CubeBuilder<'a> {
         let code = AreaCode::parse(raw).map_err(|e| e.to_string())?;
         if code_lists().area_name(&code).is_none() && !self.known_areas.contains(&code) {
             return Err(format!(
-                "unknown area code '{code}': not in the 47022NED/47018NED WijkenEnBuurten code \
-                 lists and not imported from a boundary file"
+                "onbekende gebiedscode '{code}': staat niet in de codelijsten WijkenEnBuurten van \
+                 47022NED/47018NED en is niet ingelezen uit een bestand met grenzen"
             ));
         }
         let i = self.areas.len() as u32;
@@ -95,7 +95,7 @@ impl<'a> CubeBuilder<'a> {
         let code = CategoryCode::parse(raw).map_err(|e| e.to_string())?;
         if code_lists().category(code.as_str()).is_none() {
             return Err(format!(
-                "unknown SoortMisdrijf code '{code}': not in the 47022NED/47018NED code list"
+                "onbekende SoortMisdrijf-code '{code}': staat niet in de codelijst van 47022NED/47018NED"
             ));
         }
         Ok(self.intern_category(raw, code))
@@ -130,11 +130,11 @@ impl<'a> CubeBuilder<'a> {
                 return Err(CellProblem {
                     period_at_fault: true,
                     message: format!(
-                        "{} is a {}, but earlier rows are {}s; a file holds months (47022NED) \
-                         or years (47018NED), not both",
+                        "{} is een {}, maar eerdere regels zijn {}; een bestand bevat maanden \
+                         (47022NED) of jaren (47018NED), niet allebei",
                         period.cbs_key(),
-                        frequency.as_str(),
-                        f.as_str()
+                        frequency_words(frequency).0,
+                        frequency_words(f).1
                     ),
                 })
             }
@@ -156,8 +156,8 @@ impl<'a> CubeBuilder<'a> {
             Some(old) if old != value => Err(CellProblem {
                 period_at_fault: false,
                 message: format!(
-                    "duplicate key (area {}, category {}, period {}) with a conflicting value: an \
-                 earlier row says {}, this row says {}",
+                    "dubbele sleutel (gebied {}, categorie {}, periode {}) met een tegenstrijdige \
+                     waarde: een eerdere regel zegt {}, deze regel zegt {}",
                     self.areas[area as usize],
                     self.categories[category as usize],
                     period.cbs_key(),
@@ -239,7 +239,15 @@ impl<'a> CubeBuilder<'a> {
 
 fn describe(value: Value) -> String {
     match value {
-        Value::Count(n) => n.to_string(),
-        Value::Withheld => "withheld (empty)".to_owned(),
+        Value::Count(n) => buurtbeeld_cube::dutch::integer(u64::from(n)),
+        Value::Withheld => "geheimgehouden (leeg)".to_owned(),
+    }
+}
+
+/// A frequency's period in Dutch, singular and plural: `("maand", "maanden")`.
+fn frequency_words(frequency: Frequency) -> (&'static str, &'static str) {
+    match frequency {
+        Frequency::Month => ("maand", "maanden"),
+        Frequency::Year => ("jaar", "jaren"),
     }
 }

@@ -109,9 +109,9 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
             Problems::new(name).fatal(
                 None,
                 None,
-                "JSON, but neither a GeoJSON FeatureCollection nor an OData page of 47022NED, \
-                 47018NED or kerncijfers (no GeregistreerdeMisdrijven or AantalInwoners field); \
-                 pass --kind if it is one of them",
+                "JSON, maar geen GeoJSON FeatureCollection en ook geen OData-pagina van 47022NED, \
+                 47018NED of kerncijfers (geen veld GeregistreerdeMisdrijven of AantalInwoners); \
+                 geef --kind mee als het toch een van deze is",
             )
         });
     }
@@ -148,10 +148,10 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
             Some(1),
             None,
             format!(
-                "cannot tell the format from the header '{}': expected a police table (coded: \
-                 SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1, or the \
-                 portal export), population (…;AantalInwoners_5 or code;year;inhabitants), a BVH \
-                 incident export, or pass --kind",
+                "het formaat is niet te herkennen aan de kopregel '{}': verwacht een politietabel \
+                 (gecodeerd: SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1, of \
+                 de export van het portaal), inwonertallen (…;AantalInwoners_5 of \
+                 code;year;inhabitants) of een BVH-incidentenexport, of geef --kind mee",
                 text::first_line(&text)
                     .chars()
                     .take(200)

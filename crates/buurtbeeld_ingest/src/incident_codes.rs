@@ -37,7 +37,7 @@ pub(crate) fn read(
             problems.add(
                 Some(line),
                 Some("incident_code"),
-                "empty; expected a code like A72",
+                "leeg; verwacht een code zoals A72",
             );
             continue;
         }
@@ -47,7 +47,7 @@ pub(crate) fn read(
                 problems.add(
                     Some(line),
                     Some("category"),
-                    format!("'{c}' is not a SoortMisdrijf detail code of the 47022NED code list"),
+                    format!("'{c}' is geen SoortMisdrijf-detailcode uit de codelijst van 47022NED"),
                 );
                 continue;
             }
@@ -60,7 +60,7 @@ pub(crate) fn read(
             problems.add(
                 Some(line),
                 Some("incident_code"),
-                format!("{code} is mapped twice (first on line {first})"),
+                format!("{code} is twee keer gekoppeld (eerst op regel {first})"),
             );
             continue;
         }

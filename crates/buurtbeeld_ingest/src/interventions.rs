@@ -47,10 +47,10 @@ struct DosageEntry {
 /// The words of an intervention's `soort`.
 const SOORT: Words<InterventionKind> = Words {
     field: "soort",
-    what: "kind of intervention",
+    what: "soort interventie",
     expected: || {
         format!(
-            "one of: {}",
+            "een van: {}",
             InterventionKind::ALL
                 .map(InterventionKind::label)
                 .join(", ")
@@ -68,8 +68,8 @@ pub(crate) fn read(
     let (file, lines): (InterventionFile, _) = read_toml(
         input,
         bytes,
-        "an [interventie] table with id, naam, gemeente, soort, indicator, gebieden and start, \
-         and [[dosering]] tables with maand, hoeveelheid and eenheid (docs/interventions.md)",
+        "een tabel [interventie] met id, naam, gemeente, soort, indicator, gebieden en start, \
+         en tabellen [[dosering]] met maand, hoeveelheid en eenheid (docs/interventions.md)",
     )?;
     let mut problems = Problems::new(input.name);
     let header = file.interventie;
@@ -79,7 +79,7 @@ pub(crate) fn read(
         problems.add(
             lines.of(&header.id),
             Some("id"),
-            format!("'{id}' is not an id; expected lower-case letters, digits and '-'"),
+            format!("'{id}' is geen geldige id; verwacht kleine letters, cijfers en '-'"),
         );
     }
     let municipality = municipality_of(&mut problems, lines, &header.gemeente);
@@ -121,7 +121,7 @@ fn municipality_of(
             problems.add(
                 lines.of(gemeente),
                 Some("gemeente"),
-                format!("{code} is not a gemeente; expected a GM code, e.g. GM0014"),
+                format!("{code} is geen gemeente; verwacht een GM-code, bijvoorbeeld GM0014"),
             );
         }
     }
@@ -142,8 +142,8 @@ fn check_indicator(
             lines.of(indicator),
             Some("indicator"),
             format!(
-                "'{code}' is neither a theme nor a police category; expected a theme id \
-                 ({}) or a category code such as 1.2.3",
+                "'{code}' is geen thema en ook geen politiecategorie; verwacht een thema-id \
+                 ({}) of een categoriecode zoals 1.2.3",
                 known(context.theme_ids.iter())
             ),
         );
@@ -161,7 +161,7 @@ fn read_areas(
         problems.add(
             lines.of(&header.gebieden),
             Some("gebieden"),
-            "no area; expected the buurten or wijken where the intervention applies",
+            "geen gebied; verwacht de buurten of wijken waar de interventie geldt",
         );
     }
     let mut areas: Vec<AreaCode> = Vec::new();
@@ -174,7 +174,7 @@ fn read_areas(
                 lines.of(code),
                 Some("gebieden"),
                 format!(
-                    "{area} does not lie in {}; expected buurten or wijken of that gemeente",
+                    "{area} ligt niet in {}; verwacht buurten of wijken van die gemeente",
                     header.gemeente.get_ref()
                 ),
             );
@@ -199,7 +199,7 @@ fn month(
             problems.add(
                 lines.of(value),
                 Some(field),
-                format!("'{}' is not a month; expected YYYY-MM", value.get_ref()),
+                format!("'{}' is geen maand; verwacht YYYY-MM", value.get_ref()),
             );
             None
         }
@@ -223,7 +223,7 @@ fn period_of(
                 lines.of(spanned),
                 Some("einde"),
                 format!(
-                    "{} is before the start {}; expected a month from the start on",
+                    "{} ligt vóór de start {}; verwacht een maand vanaf de start",
                     month_text(end),
                     month_text(start)
                 ),
@@ -252,7 +252,10 @@ fn read_dosage(
             problems.add(
                 lines.of(&entry.maand),
                 Some("maand"),
-                format!("{} is outside the intervention's period", month_text(when)),
+                format!(
+                    "{} valt buiten de periode van de interventie",
+                    month_text(when)
+                ),
             );
         }
         let amount = *entry.hoeveelheid.get_ref();
@@ -260,14 +263,14 @@ fn read_dosage(
             problems.add(
                 lines.of(&entry.hoeveelheid),
                 Some("hoeveelheid"),
-                format!("{amount} is not an amount; expected a number of at least 0"),
+                format!("{amount} is geen geldige hoeveelheid; verwacht een getal van 0 of meer"),
             );
         }
         if dosage.iter().any(|d: &Dosage| d.month == month_text(when)) {
             problems.add(
                 lines.of(&entry.maand),
                 Some("maand"),
-                format!("{} is listed twice", month_text(when)),
+                format!("{} staat er twee keer in", month_text(when)),
             );
         }
         dosage.push(Dosage {
@@ -289,15 +292,14 @@ fn intervention_batch(
     ImportBatch {
         source: Some(input.source_info("intervention-toml", "intervention", options, 1)),
         notes: vec![format!(
-            "intervention '{}' ({}, {} area(s), from {}{})",
+            "interventie '{}' ({}, {}, {})",
             intervention.id,
             intervention.kind.label(),
-            intervention.areas.len(),
-            intervention.start,
-            intervention
-                .end
-                .as_ref()
-                .map_or_else(|| ", ongoing".to_owned(), |e| format!(" to {e}"))
+            text::count(intervention.areas.len() as u64, "gebied", "gebieden"),
+            intervention.end.as_ref().map_or_else(
+                || format!("vanaf {}, loopt nog", intervention.start),
+                |e| format!("van {} tot en met {e}", intervention.start)
+            )
         )],
         interventions: vec![intervention],
         ..ImportBatch::default()

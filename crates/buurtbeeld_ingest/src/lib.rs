@@ -153,19 +153,20 @@ pub fn read_file(
     context: &Context,
 ) -> Result<ImportBatch, ImportError> {
     let fail = |message: String| problem::Problems::new(name).fatal(None, None, message);
-    let mut file = std::fs::File::open(path).map_err(|e| fail(format!("cannot open: {e}")))?;
+    let mut file =
+        std::fs::File::open(path).map_err(|e| fail(format!("kan het bestand niet openen: {e}")))?;
     let mut head = vec![0; HEAD_BYTES];
     let mut filled = 0;
     while filled < head.len() {
         match file.read(&mut head[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
-            Err(e) => return Err(fail(format!("cannot read: {e}"))),
+            Err(e) => return Err(fail(format!("kan het bestand niet lezen: {e}"))),
         }
     }
     head.truncate(filled);
     if head.iter().all(u8::is_ascii_whitespace) {
-        return Err(fail("the file is empty".to_owned()));
+        return Err(fail("het bestand is leeg".to_owned()));
     }
     let (kind, delimiter) = match options.kind {
         Some(kind) => (kind, detect::delimiter(&head)),
@@ -201,13 +202,13 @@ pub fn read_file(
         let batch = politie::read_coded_csv(&input, &mut reader, options, context)?;
         // Hash any bytes the CSV reader did not need (none for a complete file).
         std::io::copy(&mut reader, &mut std::io::sink())
-            .map_err(|e| fail(format!("cannot read: {e}")))?;
+            .map_err(|e| fail(format!("kan het bestand niet lezen: {e}")))?;
         batch
     } else {
         let mut bytes = Vec::new();
         reader
             .read_to_end(&mut bytes)
-            .map_err(|e| fail(format!("cannot read: {e}")))?;
+            .map_err(|e| fail(format!("kan het bestand niet lezen: {e}")))?;
         match kind {
             InputKind::PolitieCodedCsv => unreachable!("streamed above"),
             InputKind::PolitiePortalCsv => {

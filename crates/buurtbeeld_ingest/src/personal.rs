@@ -54,7 +54,7 @@ pub(crate) fn checked_headers<R: std::io::Read>(
 ) -> Result<Vec<String>, ImportError> {
     let headers: Vec<String> = csv
         .byte_headers()
-        .map_err(|e| Problems::new(file).fatal(Some(1), None, e.to_string()))?
+        .map_err(|e| Problems::new(file).fatal(Some(1), None, format!("onleesbare kopregel: {e}")))?
         .iter()
         .map(|h| {
             String::from_utf8_lossy(crate::text::strip_bom(h))
@@ -98,8 +98,8 @@ pub fn personal_field(column: &str) -> Option<String> {
         || PERSONAL_FRAGMENTS.iter().any(|f| key.contains(f));
     hit.then(|| {
         format!(
-            "column '{column}' looks like personal data; buurtbeeld stores no person-identifying \
-             data: remove the column and import again"
+            "kolom '{column}' lijkt persoonsgegevens te bevatten; buurtbeeld slaat geen gegevens \
+             op die personen herkenbaar maken: verwijder de kolom en importeer opnieuw"
         )
     })
 }

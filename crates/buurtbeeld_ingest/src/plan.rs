@@ -111,7 +111,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
         Problems::new(name).fatal(
             e.span().map(|s| text::line_of(text, s.start)),
             missing,
-            format!("{message}; expected {expected}"),
+            format!("{}; verwacht {expected}", text::toml_message(message)),
         )
     })
 }
@@ -119,9 +119,9 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
 /// A field that holds one of a few words, and what a problem says when it holds another.
 pub(crate) struct Words<T> {
     pub(crate) field: &'static str,
-    /// What a word of the field names, as in "'x' is not a measure".
+    /// What a word of the field names, as in "'x' is geen maat".
     pub(crate) what: &'static str,
-    /// The words the field takes, for "expected …"; a function, as some lists come from the cube.
+    /// The words the field takes, for "verwacht …"; a function, as some lists come from the cube.
     pub(crate) expected: fn() -> String,
     pub(crate) lookup: fn(&str) -> Option<T>,
 }
@@ -140,7 +140,7 @@ impl<T> Words<T> {
                 lines.of(word),
                 Some(self.field),
                 format!(
-                    "'{}' is not a {}; expected {}",
+                    "'{}' is geen {}; verwacht {}",
                     word.get_ref(),
                     self.what,
                     (self.expected)()
@@ -154,8 +154,8 @@ impl<T> Words<T> {
 /// The words of a goal's `maat`.
 const MAAT: Words<KpiMeasure> = Words {
     field: "maat",
-    what: "measure",
-    expected: || "aantal or per_1000".to_owned(),
+    what: "maat",
+    expected: || "aantal of per_1000".to_owned(),
     lookup: |word| match word {
         "aantal" => Some(KpiMeasure::Count),
         "per_1000" => Some(KpiMeasure::Per1000),
@@ -166,8 +166,8 @@ const MAAT: Words<KpiMeasure> = Words {
 /// The words of a goal's `richting`.
 const RICHTING: Words<Direction> = Words {
     field: "richting",
-    what: "direction",
-    expected: || "omlaag or omhoog".to_owned(),
+    what: "richting",
+    expected: || "omlaag of omhoog".to_owned(),
     lookup: |word| match word {
         "omlaag" => Some(Direction::Down),
         "omhoog" => Some(Direction::Up),
@@ -178,8 +178,8 @@ const RICHTING: Words<Direction> = Words {
 /// The words of a change's `soort`.
 const SOORT: Words<ChangeKind> = Words {
     field: "soort",
-    what: "kind of change",
-    expected: || "toegevoegd, vervallen or gewijzigd".to_owned(),
+    what: "soort wijziging",
+    expected: || "toegevoegd, vervallen of gewijzigd".to_owned(),
     lookup: |word| ChangeKind::ALL.into_iter().find(|k| k.label() == word),
 };
 
@@ -200,8 +200,8 @@ pub(crate) fn read(
     let (file, lines): (PlanFile, _) = read_toml(
         input,
         bytes,
-        "a [plan] table (id, naam, gemeente, eerste_jaar, laatste_jaar) with [[thema]], [[doel]] \
-         and [[wijziging]] tables (docs/plan-files.md)",
+        "een tabel [plan] (id, naam, gemeente, eerste_jaar, laatste_jaar) met tabellen [[thema]], \
+         [[doel]] en [[wijziging]] (docs/plan-files.md)",
     )?;
     let mut problems = Problems::new(input.name);
     let header = &file.plan;
@@ -254,7 +254,7 @@ fn check_header(problems: &mut Problems, lines: Lines<'_>, header: &Header) -> O
                 lines.of(year),
                 Some(field),
                 format!(
-                    "{} is not a plan year; expected a year like 2022",
+                    "{} is geen planjaar; verwacht een jaar zoals 2022",
                     year.get_ref()
                 ),
             );
@@ -264,7 +264,7 @@ fn check_header(problems: &mut Problems, lines: Lines<'_>, header: &Header) -> O
         problems.add(
             lines.of(&header.laatste_jaar),
             Some("laatste_jaar"),
-            format!("{last_year} is before eerste_jaar {first_year}"),
+            format!("{last_year} ligt vóór eerste_jaar {first_year}"),
         );
     }
     municipality
@@ -279,7 +279,7 @@ fn read_themes(
     let mut theme_ids = BTreeSet::new();
     let mut themes = Vec::new();
     for entry in entries {
-        check_new_id(problems, lines, &mut theme_ids, &entry.id, "theme");
+        check_new_id(problems, lines, &mut theme_ids, &entry.id, "thema");
         themes.push(PlanTheme {
             id: entry.id.into_inner(),
             name: entry.naam,
@@ -293,7 +293,7 @@ fn read_themes(
         problems.add(
             None,
             Some("thema"),
-            "the plan has no themes; expected at least one [[thema]] table",
+            "het plan heeft geen thema's; verwacht minstens één tabel [[thema]]",
         );
     }
     (themes, theme_ids)
@@ -313,7 +313,7 @@ fn check_new_id(
         problems.add(
             at,
             Some("id"),
-            format!("{what} '{}' is defined twice", id.get_ref()),
+            format!("{what} '{}' is twee keer gedefinieerd", id.get_ref()),
         );
     }
 }
@@ -325,7 +325,7 @@ fn check_theme(problems: &mut Problems, lines: Lines<'_>, frame: &Frame, theme: 
             lines.of(theme),
             Some("thema"),
             format!(
-                "unknown theme '{}'; expected one of the plan's themes: {}",
+                "onbekend thema '{}'; verwacht een van de thema's van het plan: {}",
                 theme.get_ref(),
                 comma_separated(&frame.theme_ids)
             ),
@@ -344,7 +344,7 @@ fn read_goals(
     let mut goal_ids = BTreeSet::new();
     let mut goals = Vec::new();
     for entry in entries {
-        check_new_id(problems, lines, &mut goal_ids, &entry.id, "goal");
+        check_new_id(problems, lines, &mut goal_ids, &entry.id, "doel");
         check_theme(problems, lines, frame, &entry.thema);
         check_indicator(problems, lines, context, &entry.indicator);
         let area = match &entry.gebied {
@@ -386,8 +386,8 @@ fn check_indicator(
             lines.of(indicator),
             Some("indicator"),
             format!(
-                "'{code}' is neither a buurtbeeld theme nor a police category code; \
-                 expected one of {} or a code like 1.1.1",
+                "'{code}' is geen thema van buurtbeeld en ook geen code van een politiecategorie; \
+                 verwacht een van {} of een code zoals 1.1.1",
                 comma_separated(&context.theme_ids)
             ),
         );
@@ -418,7 +418,7 @@ fn target_year_of(
                 lines.of(year),
                 Some("streefjaar"),
                 format!(
-                    "{} is outside the plan period; expected {first_year}–{last_year}",
+                    "{} valt buiten de planperiode; verwacht {first_year}–{last_year}",
                     year.get_ref()
                 ),
             );
@@ -429,7 +429,7 @@ fn target_year_of(
             lines.of(&entry.basisjaar),
             Some("basisjaar"),
             format!(
-                "{} is after the target year {target_year}",
+                "{} ligt na het streefjaar {target_year}",
                 entry.basisjaar.get_ref()
             ),
         );
@@ -474,7 +474,7 @@ fn change_date(
                 lines.of(datum),
                 Some("datum"),
                 format!(
-                    "{} is not a date; expected a TOML date like 2023-03-01",
+                    "{} is geen datum; verwacht een TOML-datum zoals 2023-03-01",
                     datum.get_ref()
                 ),
             );
@@ -488,13 +488,13 @@ fn plan_batch(input: &Input<'_>, options: &ReadOptions, plan: Plan) -> ImportBat
     ImportBatch {
         source: Some(input.source_info("plan-toml", "plan", options, 1)),
         notes: vec![format!(
-            "plan '{}' ({}–{}): {} themes, {} goals, {} changes",
+            "plan '{}' ({}–{}): {}, {}, {}",
             plan.id,
             plan.first_year,
             plan.last_year,
-            plan.themes.len(),
-            plan.goals.len(),
-            plan.changes.len()
+            text::count(plan.themes.len() as u64, "thema", "thema's"),
+            text::count(plan.goals.len() as u64, "doel", "doelen"),
+            text::count(plan.changes.len() as u64, "wijziging", "wijzigingen")
         )],
         plans: vec![plan],
         ..ImportBatch::default()
@@ -512,7 +512,7 @@ pub(crate) fn check_identifier(
             line,
             Some(field),
             format!(
-                "'{}' is not an identifier; expected lowercase letters, digits and '-'",
+                "'{}' is geen geldige id; verwacht kleine letters, cijfers en '-'",
                 id.get_ref()
             ),
         );

@@ -113,8 +113,8 @@ fn coded_header<R: Read>(
             Some(1),
             None,
             format!(
-                "expected a header with the columns SoortMisdrijf, WijkenEnBuurten, Perioden and \
-                 GeregistreerdeMisdrijven_1 separated by '{}', found: {}",
+                "verwacht een kopregel met de kolommen SoortMisdrijf, WijkenEnBuurten, Perioden en \
+                 GeregistreerdeMisdrijven_1 gescheiden door '{}', gevonden: {}",
                 char::from(input.delimiter),
                 headers.join(" | ")
             ),
@@ -308,7 +308,11 @@ fn finish(
 ) -> Result<ImportBatch, ImportError> {
     let mut problems = problems;
     if rows == 0 && problems.is_empty() {
-        problems.add(None, None, "the file has a header but no data rows");
+        problems.add(
+            None,
+            None,
+            "het bestand heeft een kopregel maar geen gegevensregels",
+        );
     }
     let table = options
         .table_id
@@ -368,8 +372,8 @@ pub(crate) fn read_portal_csv(
             Some(1),
             None,
             format!(
-                "expected the portal header \"Soort misdrijf\";\"Perioden\";\"Wijken en buurten\";\
-                 \"Geregistreerde misdrijven (aantal)\", found: {}",
+                "verwacht de kopregel van het portaal \"Soort misdrijf\";\"Perioden\";\"Wijken en buurten\";\
+                 \"Geregistreerde misdrijven (aantal)\", gevonden: {}",
                 headers.join(" | ")
             ),
         ));
@@ -454,8 +458,8 @@ fn add_portal_row(
             (
                 "Soort misdrijf",
                 format!(
-                    "unknown label '{}': expected a SoortMisdrijf title from the code list, \
-                     like 'Totaal misdrijven' or '1.1.1 Diefstal/inbraak woning'",
+                    "onbekende omschrijving '{}': verwacht een titel van een SoortMisdrijf uit de \
+                     codelijst, zoals 'Totaal misdrijven' of '1.1.1 Diefstal/inbraak woning'",
                     row.category
                 ),
             )
@@ -496,8 +500,9 @@ fn resolve_area_names(
         return Err(Problems::new(file).fatal(
             None,
             Some("Wijken en buurten"),
-            "cannot tell which gemeente this export covers: no area name is a gemeente in the \
-             code list; export the gemeente's own rows too, or use the coded CSV",
+            "niet te bepalen over welke gemeente deze export gaat: geen van de gebiedsnamen is een \
+             gemeente in de codelijst; exporteer ook de regels van de gemeente zelf, of gebruik de \
+             gecodeerde CSV",
         ));
     }
     let mut resolved = BTreeMap::new();
@@ -516,15 +521,16 @@ fn resolve_area_names(
         let answer = match candidates.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(format!(
-                "'{name}' is not a gemeente, wijk or buurt of {} in the code list",
+                "'{name}' is geen gemeente, wijk of buurt van {} in de codelijst",
                 gemeenten.iter().copied().collect::<Vec<_>>().join(", ")
             )),
             many => Err(format!(
-                "'{name}' is ambiguous: it names {}; use the coded CSV, which has codes",
+                "'{name}' is niet eenduidig: de naam hoort bij {}; gebruik de gecodeerde CSV, die codes \
+                 heeft",
                 many.iter()
                     .map(|s| s.as_str())
                     .collect::<Vec<_>>()
-                    .join(" and ")
+                    .join(" en ")
             )),
         };
         resolved.insert(name.to_owned(), answer);
@@ -544,14 +550,16 @@ pub(crate) fn read_odata_json(
         Problems::new(input.name).fatal(
             Some(e.line() as u64),
             None,
-            format!("not valid JSON ({e}); expected an OData page saved from the API"),
+            format!(
+                "geen geldige JSON ({e}); verwacht een OData-pagina zoals opgeslagen uit de API"
+            ),
         )
     })?;
     let rows = odata_rows(&document).ok_or_else(|| {
         Problems::new(input.name).fatal(
             None,
             None,
-            "expected an OData JSON page: an object with a \"value\" array (or \"d\".\"results\")",
+            "verwacht een OData-JSON-pagina: een object met een array \"value\" (of \"d\".\"results\")",
         )
     })?;
     let table = odata_table_id(&document);
@@ -561,7 +569,7 @@ pub(crate) fn read_odata_json(
     for (i, row) in rows.iter().enumerate() {
         let record = Some(i as u64 + 1);
         let Some(object) = row.as_object() else {
-            problems.add(record, None, "expected a JSON object per record");
+            problems.add(record, None, "verwacht een JSON-object per record");
             continue;
         };
         report_personal_keys(&mut problems, record, object, &mut reported_columns);
@@ -601,7 +609,7 @@ fn add_odata_record(
             .map(str::trim)
             .ok_or((
                 name,
-                format!("missing; expected the {name} code as a string"),
+                format!("ontbreekt; verwacht de code {name} als tekst"),
             ))
     };
     let count_key = object
@@ -634,11 +642,11 @@ fn odata_count(field: Option<&serde_json::Value>) -> Result<Value, String> {
                 Ok(Value::Count(x as u32))
             }
             _ => Err(format!(
-                "{n} is not a count; expected a whole number of 0 or more"
+                "{n} is geen aantal; verwacht een geheel getal van 0 of meer"
             )),
         },
         Some(other) => Err(format!(
-            "{other} is not a count; expected a number, or null for a withheld figure"
+            "{other} is geen aantal; verwacht een getal, of null voor een geheimgehouden cijfer"
         )),
     }
 }

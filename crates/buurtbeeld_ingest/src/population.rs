@@ -51,7 +51,15 @@ fn parse_inhabitants(raw: &str) -> Result<Option<u32>, String> {
     if cell.starts_with('-') && cell.len() > 2 {
         return Ok(None);
     }
-    text::parse_count(cell).map_err(|m| m.replace("a count", "a number of inhabitants"))
+    text::parse_count(cell).map_err(|m| m.replace("een aantal", "een aantal inwoners"))
+}
+
+/// An inhabitants value as a problem shows it: `1.234`, or a withheld (empty) figure.
+fn inhabitants_text(value: Option<u32>) -> String {
+    value.map_or_else(
+        || "een geheimgehouden (leeg) aantal".to_owned(),
+        |n| buurtbeeld_cube::dutch::integer(u64::from(n)),
+    )
 }
 
 #[derive(Default)]
@@ -82,8 +90,10 @@ impl Collector {
                 Some(line),
                 Some(value_field),
                 format!(
-                    "{area} in {year} already has {old:?} inhabitants on line {first_line}; \
-                     conflicting value {value:?}"
+                    "{area} heeft in {year} al {} inwoners op regel {first_line}; \
+                     tegenstrijdige waarde {}",
+                    inhabitants_text(*old),
+                    inhabitants_text(value)
                 ),
             ),
             Some(_) => {}
@@ -142,8 +152,8 @@ pub(crate) fn read_csv(
             Some(1),
             None,
             format!(
-                "expected an area column ({}) and an inhabitants column (AantalInwoners_5 or \
-                 inhabitants), found: {}",
+                "verwacht een gebiedskolom ({}) en een kolom met inwonertallen (AantalInwoners_5 \
+                 of inhabitants), gevonden: {}",
                 AREA_COLUMNS.join(", "),
                 headers.join(" | ")
             ),
@@ -154,8 +164,8 @@ pub(crate) fn read_csv(
         return Err(problems.fatal(
             None,
             Some("year"),
-            "the file has no year column and its table is not one whose year is known; pass \
-             --year YYYY",
+            "het bestand heeft geen jaarkolom en het jaar van deze tabel is niet bekend; geef \
+             --year YYYY mee",
         ));
     }
     let mut collector = Collector::default();
@@ -179,7 +189,7 @@ pub(crate) fn read_csv(
                         Some(line),
                         Some(&headers[col]),
                         format!(
-                            "'{}' is not a year; expected four digits like 2024",
+                            "'{}' is geen jaar; verwacht vier cijfers zoals 2024",
                             record.get(col).unwrap_or("")
                         ),
                     );
@@ -213,11 +223,19 @@ pub(crate) fn read_odata_json(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Problems::new(input.name).fatal(Some(e.line() as u64), None, format!("not valid JSON: {e}"))
+        Problems::new(input.name).fatal(
+            Some(e.line() as u64),
+            None,
+            format!("geen geldige JSON: {e}"),
+        )
     })?;
     let mut problems = Problems::new(input.name).with_unit("record");
     let rows = odata_rows(&document).ok_or_else(|| {
-        Problems::new(input.name).fatal(None, None, "expected an OData page with a \"value\" array")
+        Problems::new(input.name).fatal(
+            None,
+            None,
+            "verwacht een OData-pagina met een array \"value\"",
+        )
     })?;
     let table = odata_table_id(&document);
     let Some((year, table)) = year_from(options, &[input.name, table.as_deref().unwrap_or("")])
@@ -225,14 +243,14 @@ pub(crate) fn read_odata_json(
         return Err(problems.fatal(
             None,
             Some("year"),
-            "cannot tell the year of this kerncijfers table; pass --year YYYY",
+            "het jaar van deze kerncijferstabel is niet te bepalen; geef --year YYYY mee",
         ));
     };
     let mut collector = Collector::default();
     for (i, row) in rows.iter().enumerate() {
         let record = i as u64 + 1;
         let Some(object) = row.as_object() else {
-            problems.add(Some(record), None, "expected a JSON object per record");
+            problems.add(Some(record), None, "verwacht een JSON-object per record");
             continue;
         };
         for key in object.keys() {
@@ -254,7 +272,7 @@ pub(crate) fn read_odata_json(
         let value = match value {
             serde_json::Value::Null => Ok(None),
             serde_json::Value::Number(n) => parse_inhabitants(&n.to_string()),
-            other => Err(format!("{other} is not a number of inhabitants")),
+            other => Err(format!("{other} is geen aantal inwoners")),
         };
         collector.add(
             &mut problems,

@@ -12,7 +12,7 @@ pub struct Problem {
     pub file: String,
     /// 1-based line (or feature number for GeoJSON, see `unit`).
     pub line: Option<u64>,
-    /// "line" or "feature".
+    /// What `line` counts, as the message names it: "regel", "feature" or "record".
     pub unit: &'static str,
     pub field: Option<String>,
     pub message: String,
@@ -25,7 +25,7 @@ impl fmt::Display for Problem {
             write!(f, ", {} {line}", self.unit)?;
         }
         if let Some(field) = &self.field {
-            write!(f, ", field '{field}'")?;
+            write!(f, ", veld '{field}'")?;
         }
         write!(f, ": {}", self.message)
     }
@@ -50,7 +50,7 @@ impl fmt::Display for ImportError {
         if self.truncated {
             write!(
                 f,
-                "\n(stopped after {MAX_PROBLEMS} problems; fix these and import again)"
+                "\n(gestopt na {MAX_PROBLEMS} problemen; los deze op en importeer opnieuw)"
             )?;
         }
         Ok(())
@@ -72,7 +72,7 @@ impl Problems {
     pub fn new(file: &str) -> Problems {
         Problems {
             file: file.to_owned(),
-            unit: "line",
+            unit: "regel",
             found: Vec::new(),
             truncated: false,
         }
@@ -144,15 +144,15 @@ pub fn csv_problem(error: &csv::Error, delimiter: u8) -> (Option<u64>, String) {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!(
-            "expected {expected_len} fields separated by '{}', found {len} (a wrong separator, \
-             a stray quote, or a truncated line)",
+            "verwacht {expected_len} velden gescheiden door '{}', gevonden {len} (een verkeerd \
+             scheidingsteken, een los aanhalingsteken of een afgebroken regel)",
             char::from(delimiter)
         ),
         csv::ErrorKind::Utf8 { .. } => {
-            "the line is not valid UTF-8; CBS and Politie publish UTF-8: save the file as UTF-8"
+            "de regel is geen geldige UTF-8; CBS en Politie publiceren UTF-8: sla het bestand op als UTF-8"
                 .to_owned()
         }
-        _ => format!("unreadable CSV: {error}"),
+        _ => format!("onleesbare CSV: {error}"),
     };
     (line, message)
 }

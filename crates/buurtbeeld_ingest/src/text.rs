@@ -44,8 +44,8 @@ pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
             Some(line),
             None,
             format!(
-                "the file is not valid UTF-8 (byte 0x{:02X} at offset {}); CBS and Politie \
-                 publish UTF-8: save or download the file again as UTF-8",
+                "het bestand is geen geldige UTF-8 (byte 0x{:02X} op positie {}); CBS en Politie \
+                 publiceren UTF-8: sla het bestand opnieuw op als UTF-8 of download het opnieuw",
                 bytes[e.valid_up_to()],
                 e.valid_up_to()
             ),
@@ -80,13 +80,13 @@ pub fn parse_count(raw: &str) -> Result<Option<u32>, String> {
     let whole = cell.strip_suffix(".0").unwrap_or(cell);
     match whole.parse::<i64>() {
         Ok(n) if n < 0 => Err(format!(
-            "'{raw}' is negative; expected a count (a whole number of 0 or more), or an empty cell for a withheld figure"
+            "'{raw}' is negatief; verwacht een aantal (een geheel getal van 0 of meer), of een lege cel voor een geheimgehouden cijfer"
         )),
         Ok(n) => u32::try_from(n)
             .map(Some)
-            .map_err(|_| format!("'{raw}' is too large for a count")),
+            .map_err(|_| format!("'{raw}' is te groot voor een aantal")),
         Err(_) => Err(format!(
-            "'{raw}' is not a count; expected a whole number of 0 or more, or an empty cell for a withheld figure"
+            "'{raw}' is geen aantal; verwacht een geheel getal van 0 of meer, of een lege cel voor een geheimgehouden cijfer"
         )),
     }
 }
@@ -106,10 +106,63 @@ pub fn csv_builder(delimiter: u8) -> csv::ReaderBuilder {
 /// Explains a line that is not UTF-8, naming the offending byte.
 pub fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> String {
     format!(
-        "the line is not valid UTF-8 (byte 0x{:02X}); CBS and Politie publish UTF-8: save the \
-         file as UTF-8",
+        "de regel is geen geldige UTF-8 (byte 0x{:02X}); CBS en Politie publiceren UTF-8: sla het \
+         bestand op als UTF-8",
         bytes[error.valid_up_to()]
     )
+}
+
+/// A TOML parser's message in Dutch where it is one of serde's usual phrasings (a missing or
+/// unknown field, a value of the wrong type); other (syntax) messages are kept as the parser
+/// wrote them, named as such.
+pub fn toml_message(message: &str) -> String {
+    let message = message.trim_end();
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("veld {rest} ontbreekt");
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let rest = rest
+            .replacen(", expected one of ", ", verwacht een van ", 1)
+            .replacen(", expected ", ", verwacht ", 1)
+            .replacen(", there are no fields", ", hier horen geen velden", 1);
+        return format!("onbekend veld {rest}");
+    }
+    for (english, dutch) in [
+        ("invalid type: ", "ongeldig type: "),
+        ("invalid value: ", "ongeldige waarde: "),
+        ("invalid length ", "ongeldige lengte "),
+    ] {
+        if let Some(rest) = message.strip_prefix(english) {
+            let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, ""));
+            let found = found
+                .replacen("string ", "tekst ", 1)
+                .replacen("integer ", "geheel getal ", 1)
+                .replacen("floating point ", "kommagetal ", 1)
+                .replacen("boolean ", "waar/onwaar ", 1);
+            let expected = match expected {
+                "" => String::new(),
+                "f64" | "f32" => ", verwacht een getal (f64)".to_owned(),
+                "i32" | "i64" | "u32" | "u64" => {
+                    format!(", verwacht een geheel getal ({expected})")
+                }
+                "a string" => ", verwacht een tekst".to_owned(),
+                "a sequence" => ", verwacht een lijst".to_owned(),
+                "a boolean" => ", verwacht true of false".to_owned(),
+                other => format!(", verwacht {other}"),
+            };
+            return format!("{dutch}{found}{expected}");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("duplicate key ") {
+        return format!("sleutel {rest} komt twee keer voor");
+    }
+    format!("fout in de TOML-opmaak ({message})")
+}
+
+/// A number with its noun, singular or plural: `1 gebied`, `12.399 regels`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    let noun = if n == 1 { one } else { many };
+    format!("{} {noun}", buurtbeeld_cube::dutch::integer(n))
 }
 
 /// The 1-based line of a byte offset, for TOML spans.
@@ -136,14 +189,14 @@ pub fn own_csv<'a>(
     let mut csv = csv_builder(delimiter)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
-    let headers = csv
-        .headers()
-        .map_err(|e| Problems::new(name).fatal(Some(1), None, e.to_string()))?;
+    let headers = csv.headers().map_err(|e| {
+        Problems::new(name).fatal(Some(1), None, format!("onleesbare kopregel: {e}"))
+    })?;
     if headers.iter().map(str::trim).ne(expected.iter().copied()) {
         return Err(Problems::new(name).fatal(
             headers.position().map(|p| p.line()),
             None,
-            format!("expected the header {}", expected.join(";")),
+            format!("verwacht de kopregel {}", expected.join(";")),
         ));
     }
     Ok(csv)

@@ -38,9 +38,9 @@ pub(crate) fn read(
             e.span().map(|s| text::line_of(text, s.start)),
             None,
             format!(
-                "{}; expected [[theme]] tables with id, name, description, categories and \
-                 optionally bbv_indicator",
-                e.message()
+                "{}; verwacht tabellen [[theme]] met id, name, description, categories en \
+                 eventueel bbv_indicator",
+                text::toml_message(e.message())
             ),
         )
     })?;
@@ -54,11 +54,15 @@ pub(crate) fn read(
             problems.add(
                 line,
                 Some("id"),
-                format!("'{id}' is not a theme id; expected lowercase letters, digits and '-'"),
+                format!("'{id}' is geen geldige thema-id; verwacht kleine letters, cijfers en '-'"),
             );
         }
         if !ids.insert(id.clone()) {
-            problems.add(line, Some("id"), format!("theme '{id}' is defined twice"));
+            problems.add(
+                line,
+                Some("id"),
+                format!("thema '{id}' is twee keer gedefinieerd"),
+            );
         }
         let mut categories = Vec::new();
         for category in entry.categories {
@@ -69,7 +73,7 @@ pub(crate) fn read(
                 Ok(code) => problems.add(
                     line,
                     Some("categories"),
-                    format!("unknown SoortMisdrijf code '{code}': not in the 47022NED code list"),
+                    format!("onbekende SoortMisdrijf-code '{code}': staat niet in de codelijst van 47022NED"),
                 ),
                 Err(e) => problems.add(line, Some("categories"), e.to_string()),
             }
@@ -78,8 +82,7 @@ pub(crate) fn read(
             problems.add(
                 line,
                 Some("categories"),
-                "the total 0.0.0 cannot be combined with other categories: it already \
-                 contains them",
+                "het totaal 0.0.0 kan niet samen met andere categorieën: het bevat die al",
             );
         }
         themes.push(Theme {

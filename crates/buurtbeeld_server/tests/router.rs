@@ -190,7 +190,7 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     problem(
         "/api/v1/picture?area=XX1&theme=totaal&year=2023",
         S::BAD_REQUEST,
-        "not a CBS area code",
+        "geen CBS-gebiedscode",
     )
     .await;
     problem(
@@ -310,7 +310,7 @@ async fn page_errors_are_dutch_html_pages_with_the_right_status() {
         (
             "/?gemeente=XX",
             StatusCode::BAD_REQUEST,
-            "is not a CBS area code",
+            "is geen CBS-gebiedscode",
         ),
         (
             "/?gemeente=GM0014&thema=nope",

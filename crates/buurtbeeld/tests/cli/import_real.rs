@@ -276,10 +276,10 @@ fn groningen_incidents_land_in_their_buurt_and_match_an_independent_count() {
     ]);
     let placed: Vec<u64> = out
         .lines()
-        .find(|l| l.contains("incidents placed in a buurt"))
+        .find(|l| l.contains("in een buurt geplaatst"))
         .expect("placement note")
         .split_whitespace()
-        .filter_map(|w| w.parse().ok())
+        .filter_map(|w| w.replace('.', "").parse().ok())
         .take(2)
         .collect();
     let share = placed[0] as f64 / placed[1] as f64;
@@ -461,7 +461,7 @@ fn parallel_parsing_gives_the_sequential_store() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr.contains("broken.csv, line 4, field 'GeregistreerdeMisdrijven_1'"),
+        stderr.contains("broken.csv, regel 4, veld 'GeregistreerdeMisdrijven_1'"),
         "{stderr}"
     );
 }

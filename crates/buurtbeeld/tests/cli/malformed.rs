@@ -10,7 +10,7 @@ use crate::harness::{data, fixture, Workspace};
 /// Where the problem must be reported.
 #[derive(Debug, Clone, Copy)]
 enum At {
-    /// `, line N`: CSV, TOML, and JSON that does not parse.
+    /// `, regel N`: CSV, TOML, and JSON that does not parse.
     Line(u64),
     /// `, feature N`: GeoJSON features, 1-based.
     Feature(u64),
@@ -112,17 +112,17 @@ fn assert_unchanged(file: &str, before: &str, after: &str) {
     );
 }
 
-/// `FILE, line N, field 'F': ` as the problem must start (after the directory of FILE).
+/// `FILE, regel N, veld 'F': ` as the problem must start (after the directory of FILE).
 fn problem_prefix(case: &Case) -> String {
     let mut prefix = case.file.to_owned();
     match case.at {
-        At::Line(n) => prefix.push_str(&format!(", line {n}")),
+        At::Line(n) => prefix.push_str(&format!(", regel {n}")),
         At::Feature(n) => prefix.push_str(&format!(", feature {n}")),
         At::Record(n) => prefix.push_str(&format!(", record {n}")),
         At::WholeFile => {}
     }
     if let Some(field) = case.field {
-        prefix.push_str(&format!(", field '{field}'"));
+        prefix.push_str(&format!(", veld '{field}'"));
     }
     prefix.push_str(": ");
     prefix
@@ -178,180 +178,180 @@ use At::{Feature, Line, Record, WholeFile};
 cases! {
     // --- Coded CSV (47022NED/47018NED) -----------------------------------------------------
     coded_truncated_row: "coded_truncated_row.csv", None, NO_SETUP, Line(4), None,
-        ["expected 4 fields separated by ';'", "found 2", "truncated line"];
+        ["verwacht 4 velden gescheiden door ';'", "gevonden 2", "afgebroken regel"];
     coded_wrong_separator: "coded_wrong_separator.csv", None, NO_SETUP, Line(2), None,
-        ["expected 4 fields separated by ';'", "found 1", "wrong separator"];
+        ["verwacht 4 velden gescheiden door ';'", "gevonden 1", "verkeerd scheidingsteken"];
     coded_latin1_labels: "coded_latin1_labels.csv", None, NO_SETUP, Line(2), None,
-        ["not valid UTF-8"];
+        ["geen geldige UTF-8"];
     coded_crlf_unknown_category: "coded_crlf_unknown_category.csv", None, NO_SETUP, Line(3),
-        Some("SoortMisdrijf"), ["unknown SoortMisdrijf code '9.9.9'"];
+        Some("SoortMisdrijf"), ["onbekende SoortMisdrijf-code '9.9.9'"];
     coded_unknown_category: "coded_unknown_category.csv", None, NO_SETUP, Line(3),
-        Some("SoortMisdrijf"), ["unknown SoortMisdrijf code '9.9.9'", "code list"];
+        Some("SoortMisdrijf"), ["onbekende SoortMisdrijf-code '9.9.9'", "codelijst"];
     coded_unknown_area: "coded_unknown_area.csv", None, NO_SETUP, Line(3),
-        Some("WijkenEnBuurten"), ["unknown area code 'GM9999'", "code lists"];
+        Some("WijkenEnBuurten"), ["onbekende gebiedscode 'GM9999'", "codelijsten"];
     coded_malformed_area: "coded_malformed_area.csv", None, NO_SETUP, Line(3),
-        Some("WijkenEnBuurten"), ["'BU1581010' is not a CBS area code", "BU + 8"];
+        Some("WijkenEnBuurten"), ["'BU1581010' is geen CBS-gebiedscode", "BU + 8"];
     coded_negative_count: "coded_negative_count.csv", None, NO_SETUP, Line(3),
-        Some("GeregistreerdeMisdrijven_1"), ["'-2' is negative", "0 or more"];
+        Some("GeregistreerdeMisdrijven_1"), ["'-2' is negatief", "0 of meer"];
     coded_non_numeric_count: "coded_non_numeric_count.csv", None, NO_SETUP, Line(3),
-        Some("GeregistreerdeMisdrijven_1"), ["'twee' is not a count", "whole number"];
+        Some("GeregistreerdeMisdrijven_1"), ["'twee' is geen aantal", "geheel getal"];
     coded_fractional_count: "coded_fractional_count.csv", None, NO_SETUP, Line(3),
-        Some("GeregistreerdeMisdrijven_1"), ["'2.5' is not a count", "whole number"];
+        Some("GeregistreerdeMisdrijven_1"), ["'2.5' is geen aantal", "geheel getal"];
     // The value conflicts with an earlier row for the same key (area, category, period).
     coded_duplicate_conflict: "coded_duplicate_conflict.csv", None, NO_SETUP, Line(4),
         Some("GeregistreerdeMisdrijven_1"),
-        ["duplicate key", "GM1581", "0.0.0", "2023MM01", "says 122", "says 125"];
+        ["dubbele sleutel", "GM1581", "0.0.0", "2023MM01", "zegt 122", "zegt 125"];
     coded_period_month_13: "coded_period_month_13.csv", None, NO_SETUP, Line(3),
-        Some("Perioden"), ["'2023MM13' is not a period", "2023MM01"];
+        Some("Perioden"), ["'2023MM13' is geen periode", "2023MM01"];
     coded_mixed_months_years: "coded_mixed_months_years.csv", None, NO_SETUP, Line(3),
-        Some("Perioden"), ["2023JJ00", "year", "month"];
+        Some("Perioden"), ["2023JJ00", "jaar", "maanden"];
     coded_personal_bsn: "coded_personal_bsn.csv", None, NO_SETUP, Line(1), Some("BSN"),
-        ["looks like personal data", "remove the column"];
+        ["lijkt persoonsgegevens te bevatten", "verwijder de kolom"];
     coded_personal_naam_verdachte: "coded_personal_naam_verdachte.csv", None, NO_SETUP, Line(1),
-        Some("Naam verdachte"), ["looks like personal data"];
+        Some("Naam verdachte"), ["lijkt persoonsgegevens te bevatten"];
     coded_header_only: "coded_header_only.csv", None, NO_SETUP, WholeFile, None,
-        ["header but no data rows"];
+        ["kopregel maar geen gegevensregels"];
     coded_missing_count_column: "coded_missing_count_column.csv", None, NO_SETUP, Line(1), None,
-        ["GeregistreerdeMisdrijven_1", "found: SoortMisdrijf | WijkenEnBuurten | Perioden"];
+        ["GeregistreerdeMisdrijven_1", "gevonden: SoortMisdrijf | WijkenEnBuurten | Perioden"];
 
     // --- Portal CSV export ------------------------------------------------------------------
     portal_unknown_area: "portal_unknown_area.csv", None, NO_SETUP, Line(3),
-        Some("Wijken en buurten"), ["'Atlantis' is not a gemeente, wijk or buurt of GM1581"];
+        Some("Wijken en buurten"), ["'Atlantis' is geen gemeente, wijk of buurt van GM1581"];
     portal_unknown_category: "portal_unknown_category.csv", None, NO_SETUP, Line(3),
-        Some("Soort misdrijf"), ["unknown label 'Fietsendiefstal'", "Totaal misdrijven"];
+        Some("Soort misdrijf"), ["onbekende omschrijving 'Fietsendiefstal'", "Totaal misdrijven"];
     portal_period_smarch: "portal_period_smarch.csv", None, NO_SETUP, Line(3), Some("Perioden"),
-        ["'2023 smarch' is not a period", "'2023 januari'"];
+        ["'2023 smarch' is geen periode", "'2023 januari'"];
     portal_latin1: "portal_latin1.csv", None, NO_SETUP, Line(2), None,
-        ["not valid UTF-8", "0xFA", "as UTF-8"];
+        ["geen geldige UTF-8", "0xFA", "als UTF-8"];
     portal_personal_geboortedatum: "portal_personal_geboortedatum.csv", None, NO_SETUP, Line(1),
-        Some("Geboortedatum"), ["looks like personal data"];
+        Some("Geboortedatum"), ["lijkt persoonsgegevens te bevatten"];
     portal_truncated_row: "portal_truncated_row.csv", None, NO_SETUP, Line(3), None,
-        ["expected 4 fields separated by ';'", "found 2"];
+        ["verwacht 4 velden gescheiden door ';'", "gevonden 2"];
 
     // --- OData JSON -------------------------------------------------------------------------
     odata_truncated: "odata_truncated.json", None, NO_SETUP, Line(14), None,
-        ["not valid JSON", "EOF"];
+        ["geen geldige JSON", "EOF"];
     odata_period_jj01: "odata_period_jj01.json", None, NO_SETUP, Record(2), Some("Perioden"),
-        ["'2023JJ01' is not a period", "2023JJ00"];
+        ["'2023JJ01' is geen periode", "2023JJ00"];
     odata_negative_count: "odata_negative_count.json", None, NO_SETUP, Record(2),
-        Some("GeregistreerdeMisdrijven_1"), ["-2 is not a count", "0 or more"];
+        Some("GeregistreerdeMisdrijven_1"), ["-2 is geen aantal", "0 of meer"];
     odata_string_count: "odata_string_count.json", None, NO_SETUP, Record(2),
-        Some("GeregistreerdeMisdrijven_1"), ["\"2\" is not a count", "expected a number"];
+        Some("GeregistreerdeMisdrijven_1"), ["\"2\" is geen aantal", "verwacht een getal"];
     odata_personal_bsn: "odata_personal_bsn.json", None, NO_SETUP, Record(2), Some("BSN"),
-        ["looks like personal data"];
+        ["lijkt persoonsgegevens te bevatten"];
     odata_not_a_page: "odata_not_a_page.json", None, NO_SETUP, WholeFile, None,
-        ["expected an OData JSON page", "\"value\" array"];
+        ["verwacht een OData-JSON-pagina", "array \"value\""];
     unrecognisable_json: "unrecognisable_json.json", None, NO_SETUP, WholeFile, None,
-        ["neither a GeoJSON FeatureCollection nor an OData page", "pass --kind"];
+        ["geen GeoJSON FeatureCollection en ook geen OData-pagina", "geef --kind mee"];
 
     // --- Population ---------------------------------------------------------------------------
     population_non_numeric: "population_non_numeric.csv", None, NO_SETUP, Line(3),
-        Some("inhabitants"), ["'veel' is not a number of inhabitants", "whole number"];
+        Some("inhabitants"), ["'veel' is geen aantal inwoners", "geheel getal"];
     // -5 is not a CBS secret marker (those are -99999999 and the like): a plain negative count.
     population_negative: "population_negative.csv", None, NO_SETUP, Line(3),
-        Some("inhabitants"), ["'-5' is negative", "0 or more"];
+        Some("inhabitants"), ["'-5' is negatief", "0 of meer"];
     population_missing_year_column: "population_missing_year_column.csv", None, NO_SETUP,
-        WholeFile, Some("year"), ["no year column", "--year YYYY"];
+        WholeFile, Some("year"), ["geen jaarkolom", "--year YYYY"];
     population_empty_year: "population_empty_year.csv", None, NO_SETUP, Line(3), Some("year"),
-        ["'' is not a year", "like 2024"];
+        ["'' is geen jaar", "zoals 2024"];
     population_malformed_code: "population_malformed_code.csv", None, NO_SETUP, Line(3),
-        Some("WijkenEnBuurten"), ["'BU158101' is not a CBS area code"];
+        Some("WijkenEnBuurten"), ["'BU158101' is geen CBS-gebiedscode"];
     population_truncated_row: "population_truncated_row.csv", None, NO_SETUP, Line(3), None,
-        ["expected 3 fields separated by ';'", "found 2"];
+        ["verwacht 3 velden gescheiden door ';'", "gevonden 2"];
 
     // --- GeoJSON boundaries -------------------------------------------------------------------
     areas_without_codes: "areas_without_codes.geojson", None, NO_SETUP, Feature(2), None,
-        ["no area code", "BU_CODE"];
+        ["geen gebiedscode", "BU_CODE"];
     areas_point_geometry: "areas_point_geometry.geojson", None, NO_SETUP, Feature(2),
-        Some("geometry"), ["expected a Polygon or MultiPolygon"];
+        Some("geometry"), ["verwacht een Polygon of MultiPolygon"];
     areas_outside_nl: "areas_outside_nl.geojson", None, NO_SETUP, Feature(2), Some("geometry"),
-        ["(-74.01, 40.7)", "in the Netherlands"];
+        ["(-74.01, 40.7)", "in Nederland"];
     areas_vertex_outside_nl: "areas_vertex_outside_nl.geojson", None, NO_SETUP, Feature(2),
-        Some("geometry"), ["outside the Netherlands", "lon -74.00000"];
+        Some("geometry"), ["buiten Nederland", "lon -74.00000"];
     areas_duplicate_code: "areas_duplicate_code.geojson", None, NO_SETUP, Feature(2),
-        Some("BU_CODE"), ["BU15810101 appears more than once"];
+        Some("BU_CODE"), ["BU15810101 komt meer dan één keer voor"];
     areas_not_feature_collection: "areas_not_feature_collection.geojson", None, NO_SETUP,
-        WholeFile, None, ["expected a GeoJSON FeatureCollection"];
+        WholeFile, None, ["verwacht een GeoJSON FeatureCollection"];
     areas_personal_naam: "areas_personal_naam.geojson", None, NO_SETUP, Feature(2),
-        Some("Naam"), ["looks like personal data"];
+        Some("Naam"), ["lijkt persoonsgegevens te bevatten"];
     areas_truncated: "areas_truncated.geojson", None, NO_SETUP, Line(24), None,
-        ["not valid JSON", "EOF", "FeatureCollection"];
+        ["geen geldige JSON", "EOF", "FeatureCollection"];
 
     // --- BVH incident exports (need buurt boundaries in the store) ---------------------------
     bvh_unknown_incident_code: "bvh_unknown_incident_code.csv", None, BUURTEN_2017, Line(3),
-        Some("Incidentsoort code"), ["unknown incident code 'Z99'", "incident code table"];
+        Some("Incidentsoort code"), ["onbekende incidentcode 'Z99'", "tabel met incidentcodes"];
     bvh_crlf_unknown_incident_code: "bvh_crlf_unknown_incident_code.csv", None, BUURTEN_2017,
-        Line(3), Some("Incidentsoort code"), ["unknown incident code 'Z99'"];
+        Line(3), Some("Incidentsoort code"), ["onbekende incidentcode 'Z99'"];
     bvh_month_13: "bvh_month_13.csv", None, BUURTEN_2017, Line(3),
-        Some("Kennisnamedatum/tijd"), ["'2-13-2016 21:17' is not a date-time", "20-9-2017 17:30"];
+        Some("Kennisnamedatum/tijd"), ["'2-13-2016 21:17' is geen datum-tijd", "20-9-2017 17:30"];
     bvh_february_30: "bvh_february_30.csv", None, BUURTEN_2017, Line(3),
         Some("Kennisnamedatum/tijd"), ["'30-2-2016 21:17'"];
     bvh_wgs84_coordinates: "bvh_wgs84_coordinates.csv", None, BUURTEN_2017, Line(3), Some("X"),
-        ["(6.5612, 53.2068) is not an RD New (EPSG:28992) coordinate"];
+        ["(6.5612, 53.2068) is geen RD New-coördinaat (EPSG:28992)"];
     bvh_without_boundaries: "bvh_without_boundaries.csv", None, NO_SETUP, WholeFile, None,
-        ["no buurt boundaries", "import the CBS wijk- en buurtkaart"];
+        ["geen buurtgrenzen", "lees eerst de CBS wijk- en buurtkaart"];
     bvh_personal_naam_verdachte: "bvh_personal_naam_verdachte.csv", None, BUURTEN_2017,
-        Line(1), Some("Naam verdachte"), ["looks like personal data"];
+        Line(1), Some("Naam verdachte"), ["lijkt persoonsgegevens te bevatten"];
     bvh_truncated_row: "bvh_truncated_row.csv", None, BUURTEN_2017, Line(4), None,
-        ["expected 34 fields separated by ';'", "found 11"];
+        ["verwacht 34 velden gescheiden door ';'", "gevonden 11"];
 
     // --- Themes (TOML) ------------------------------------------------------------------------
     themes_unknown_category: "themes_unknown_category.toml", None, NO_SETUP, Line(11),
-        Some("categories"), ["unknown SoortMisdrijf code '1.2.99'"];
+        Some("categories"), ["onbekende SoortMisdrijf-code '1.2.99'"];
     themes_duplicate_id: "themes_duplicate_id.toml", None, NO_SETUP, Line(8), Some("id"),
-        ["theme 'woninginbraak' is defined twice"];
+        ["thema 'woninginbraak' is twee keer gedefinieerd"];
     themes_syntax_error: "themes_syntax_error.toml", None, NO_SETUP, Line(8), None,
-        ["invalid basic string", "[[theme]]"];
+        ["fout in de TOML-opmaak", "invalid basic string", "[[theme]]"];
 
     // --- Plan, action and budget files (docs/plan-files.md) ---------------------------------
     plan_unknown_theme: "plan_unknown_theme.toml", None, NO_SETUP, Line(17), Some("thema"),
-        ["unknown theme 'fietsparkeren'", "veilige-wijken"];
+        ["onbekend thema 'fietsparkeren'", "veilige-wijken"];
     actions_bad_status: "actions_bad_status.toml", None, PLAN, Line(16), Some("status"),
-        ["'klaar' is not a status", "gerealiseerd, deels, niet gerealiseerd"];
+        ["'klaar' is geen status", "gerealiseerd, deels, niet gerealiseerd"];
     actions_unknown_theme: "actions_unknown_theme.toml", None, PLAN, Line(6), Some("themas"),
-        ["unknown theme 'verkeersveiligheid'", "veilige-wijken"];
+        ["onbekend thema 'verkeersveiligheid'", "veilige-wijken"];
     actions_missing_year: "actions_missing_year.toml", None, PLAN, Line(1), Some("jaar"),
-        ["missing field `jaar`", "jaar = YYYY"];
+        ["veld `jaar` ontbreekt", "jaar = YYYY"];
     actions_unknown_plan: "actions_unknown_plan.toml", None, NO_SETUP, Line(1), Some("plan"),
-        ["unknown plan 'veiligheidsplan-2030'", "import its plan file first"];
+        ["onbekend plan 'veiligheidsplan-2030'", "lees eerst het planbestand in"];
     budget_text_amount: "budget_text_amount.csv", None, PLAN, Line(3), Some("begroot"),
-        ["'zeshonderd' is not an amount", "whole number like 17198 or 17.198"];
+        ["'zeshonderd' is geen bedrag", "geheel getal zoals 17198 of 17.198"];
     budget_duplicate_deelproduct: "budget_duplicate_deelproduct.csv", None, PLAN, Line(4),
-        Some("deelproduct"), ["'Veilige wijken' appears twice in 2015", "first on line 2"];
+        Some("deelproduct"), ["'Veilige wijken' komt twee keer voor in 2015", "eerst op regel 2"];
     budget_missing_year: "budget_missing_year.csv", None, PLAN, Line(3), Some("jaar"),
-        ["empty", "expected a year like 2023"];
+        ["leeg", "verwacht een jaar zoals 2023"];
     budget_unknown_taakveld: "budget_unknown_taakveld.csv", None, PLAN, Line(3),
-        Some("taakveld"), ["'1.3' is not a taakveld of Veiligheid", "1.1", "1.2"];
+        Some("taakveld"), ["'1.3' is geen taakveld van Veiligheid", "1.1", "1.2"];
 
     // --- Intervention files (docs/interventions.md) ---------------------------------------------
     intervention_unknown_kind: "intervention_unknown_kind.toml", None, NO_SETUP, Line(5),
-        Some("soort"), ["'handhaving' is not a kind of intervention", "preventief, repressief"];
+        Some("soort"), ["'handhaving' is geen soort interventie", "preventief, repressief"];
     intervention_end_before_start: "intervention_end_before_start.toml", None, NO_SETUP,
-        Line(9), Some("einde"), ["2015-01 is before the start 2015-03"];
+        Line(9), Some("einde"), ["2015-01 ligt vóór de start 2015-03"];
     intervention_area_outside_gemeente: "intervention_area_outside_gemeente.toml", None,
-        NO_SETUP, Line(7), Some("gebieden"), ["BU03630000 does not lie in GM0014"];
+        NO_SETUP, Line(7), Some("gebieden"), ["BU03630000 ligt niet in GM0014"];
     intervention_person_field: "intervention_person_field.toml", None, NO_SETUP, Line(10), None,
-        ["unknown field `contactpersoon`", "expected one of `id`"];
+        ["onbekend veld `contactpersoon`", "verwacht een van `id`"];
     intervention_dosage_outside_period: "intervention_dosage_outside_period.toml", None,
-        NO_SETUP, Line(12), Some("maand"), ["2016-02 is outside the intervention's period"];
+        NO_SETUP, Line(12), Some("maand"), ["2016-02 valt buiten de periode van de interventie"];
     intervention_start_not_a_month: "intervention_start_not_a_month.toml", None, NO_SETUP,
-        Line(8), Some("start"), ["'maart 2015' is not a month", "YYYY-MM"];
+        Line(8), Some("start"), ["'maart 2015' is geen maand", "YYYY-MM"];
     intervention_text_amount: "intervention_text_amount.toml", None, NO_SETUP, Line(13), None,
-        ["invalid type: string \"veel\"", "expected f64"];
+        ["ongeldig type: tekst \"veel\"", "verwacht een getal"];
 
     // --- Incident codes -----------------------------------------------------------------------
     incident_codes_unknown_category: "incident_codes_unknown_category.csv", None, NO_SETUP,
-        Line(4), Some("category"), ["'1.2.33' is not a SoortMisdrijf detail code"];
+        Line(4), Some("category"), ["'1.2.33' is geen SoortMisdrijf-detailcode"];
     incident_codes_truncated_row: "incident_codes_truncated_row.csv", None, NO_SETUP, Line(3),
-        None, ["expected 3 fields separated by ';'", "found 2"];
+        None, ["verwacht 3 velden gescheiden door ';'", "gevonden 2"];
 
     // --- Whole-file problems ------------------------------------------------------------------
-    empty: "empty.csv", None, NO_SETUP, WholeFile, None, ["the file is empty"];
+    empty: "empty.csv", None, NO_SETUP, WholeFile, None, ["het bestand is leeg"];
     unrecognisable_header: "unrecognisable_header.csv", None, NO_SETUP, Line(1), None,
-        ["cannot tell the format from the header 'Datum;Plaats;Aantal'", "pass --kind"];
+        ["het formaat is niet te herkennen aan de kopregel 'Datum;Plaats;Aantal'", "geef --kind mee"];
     unrecognisable_header_as_coded_csv: "unrecognisable_header.csv", Some("politie-coded-csv"),
         NO_SETUP, Line(1), None,
-        ["expected a header with the columns SoortMisdrijf", "found: Datum | Plaats | Aantal"];
+        ["verwacht een kopregel met de kolommen SoortMisdrijf", "gevonden: Datum | Plaats | Aantal"];
 }
 
 #[test]
@@ -361,21 +361,21 @@ fn stops_after_50_problems() {
     let stderr = refused_import(&workspace, MANY_BAD_ROWS, None);
     let problems: Vec<&str> = stderr
         .lines()
-        .filter(|l| l.contains(&format!("{MANY_BAD_ROWS}, line ")))
+        .filter(|l| l.contains(&format!("{MANY_BAD_ROWS}, regel ")))
         .collect();
     assert_eq!(problems.len(), 50, "expected 50 problems listed:\n{stderr}");
     assert!(
-        problems[0].contains(", line 2, field 'GeregistreerdeMisdrijven_1': '-1' is negative"),
+        problems[0].contains(", regel 2, veld 'GeregistreerdeMisdrijven_1': '-1' is negatief"),
         "first problem: {}",
         problems[0]
     );
     assert!(
-        problems[49].contains(", line 51, field 'GeregistreerdeMisdrijven_1': '-50' is negative"),
+        problems[49].contains(", regel 51, veld 'GeregistreerdeMisdrijven_1': '-50' is negatief"),
         "last problem: {}",
         problems[49]
     );
     assert!(
-        stderr.contains("(stopped after 50 problems; fix these and import again)"),
+        stderr.contains("(gestopt na 50 problemen; los deze op en importeer opnieuw)"),
         "no 'stopped after 50 problems':\n{stderr}"
     );
     let after = workspace.dump();

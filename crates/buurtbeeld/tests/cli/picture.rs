@@ -20,7 +20,7 @@ fn the_demo_shows_a_dutch_crime_picture_and_is_idempotent() {
         "Periode 2015 vergeleken met 2014",
         "3.572",
         "+5,9%",
-        "12384 of 12399 incidents placed in a buurt (99.88%)",
+        "12.384 van 12.399 incidenten in een buurt geplaatst (99,88%)",
         "Criminaliteitsbeeld Utrechtse Heuvelrug (GM1581): Totaal misdrijven",
         "Bron: CBS/Politie",
     ] {
@@ -103,7 +103,7 @@ fn picture_refuses_what_it_cannot_answer_and_says_why() {
     // A malformed code is a usage error (exit 2), named by clap with our reason.
     let output = w.run(&with(&["--area", "GM15"]));
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a CBS area code"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is geen CBS-gebiedscode"));
     let err = refused(
         &w,
         &[

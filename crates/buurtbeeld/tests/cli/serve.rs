@@ -144,12 +144,8 @@ fn serve_stops_gracefully_on_sigterm() {
     let w = Workspace::new();
     let mut server = Server::start(&w);
     assert_eq!(server.get("/gegevens").0, 200);
-    let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    let pid = rustix::process::Pid::from_raw(server.child.id() as i32).expect("a child's pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM sent");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Some(status) = server.child.try_wait().unwrap() {
