@@ -10,7 +10,7 @@ use buurtbeeld_analysis::{
     PictureError, PictureRequest, PlanError, Refusal, Subject,
 };
 use buurtbeeld_cube::dutch::integer;
-use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
+use buurtbeeld_cube::{AreaCode, CategoryCode, ImportBatch, Period};
 use buurtbeeld_document::{
     document_bytes, write_document, DocumentError, DocumentFormat, DocumentKind, DocumentRequest,
 };
@@ -171,24 +171,7 @@ pub fn import(
         bar.finish_and_clear();
         match result {
             Ok(batch) => {
-                // A boundary file serves an incident export of the same command.
-                for area in &batch.areas {
-                    context.known_areas.insert(area.code.clone());
-                    if let (buurtbeeld_cube::AreaLevel::Buurt, Some(geometry)) =
-                        (area.level, &area.geometry)
-                    {
-                        context
-                            .buurt_geometries
-                            .push((area.code.clone(), geometry.clone()));
-                    }
-                }
-                // A plan file serves action and budget files.
-                for plan in &batch.plans {
-                    context.plans.insert(plan.id.clone(), plan.clone());
-                }
-                if let Some(themes) = &batch.themes {
-                    context.theme_ids = themes.iter().map(|t| t.id.clone()).collect();
-                }
+                learn_from(&mut context, &batch);
                 batches.push(batch);
             }
             Err(error) => refused.push(error),
@@ -228,6 +211,25 @@ pub fn import(
         print_outcome(outcome);
     }
     Ok(())
+}
+
+/// What a file read earlier in the same command tells the files after it: a boundary file
+/// serves an incident export, a plan file its action and budget files, a themes file a plan.
+fn learn_from(context: &mut Context, batch: &ImportBatch) {
+    for area in &batch.areas {
+        context.known_areas.insert(area.code.clone());
+        if let (buurtbeeld_cube::AreaLevel::Buurt, Some(geometry)) = (area.level, &area.geometry) {
+            context
+                .buurt_geometries
+                .push((area.code.clone(), geometry.clone()));
+        }
+    }
+    for plan in &batch.plans {
+        context.plans.insert(plan.id.clone(), plan.clone());
+    }
+    if let Some(themes) = &batch.themes {
+        context.theme_ids = themes.iter().map(|t| t.id.clone()).collect();
+    }
 }
 
 /// `1 regel`, `12.399 regels`.
