@@ -139,6 +139,14 @@ fn credit_line(sources: &[String]) -> String {
     }
 }
 
+/// Bundled files whose licence asks for more than the source's credit, by their SHA-256 (the
+/// exact published bytes; see each folder's SOURCE.md under `data/`).
+const BUNDLED_CREDITS: [(&str, &str); 1] = [(
+    "6418e733db0142ac73f09f5b554501d3fe5b838aae7d71b67a82cbb86b75d836",
+    "Fietsdiefstallen Groningen: Politie (BVH), gegevens van de Gemeente Groningen \
+     (CC BY-SA 3.0 NL).",
+)];
+
 /// Every source in the store with its credit and licence, for the data page: the crime tables
 /// present, population and boundaries when imported.
 pub fn store_credits(store: &Store) -> Result<Vec<String>, StoreError> {
@@ -166,7 +174,13 @@ pub fn store_credits(store: &Store) -> Result<Vec<String>, StoreError> {
             attribution("BVH")
         ));
     }
-    let kinds: Vec<String> = store.imports()?.into_iter().map(|i| i.kind).collect();
+    let imports = store.imports()?;
+    for (checksum, credit) in BUNDLED_CREDITS {
+        if imports.iter().any(|i| i.checksum == checksum) {
+            credits.push(credit.to_owned());
+        }
+    }
+    let kinds: Vec<String> = imports.into_iter().map(|i| i.kind).collect();
     if kinds.iter().any(|k| k.starts_with("population")) {
         credits.push("Inwoners: CBS, kerncijfers wijken en buurten (CC BY 4.0).".to_owned());
     }

@@ -756,6 +756,9 @@ fn the_store_credits_every_source_it_holds() {
             "Bron: CBS/Politie (CC BY 4.0), tabel 47022NED.",
             "Bron: Politie (BVH-registraties, via de gemeente): incidenten zonder \
              persoonsgegevens, geteld per buurt en maand.",
+            // The bundled Groningen export, recognised by its checksum, with its own licence.
+            "Fietsdiefstallen Groningen: Politie (BVH), gegevens van de Gemeente Groningen \
+             (CC BY-SA 3.0 NL).",
             "Inwoners: CBS, kerncijfers wijken en buurten (CC BY 4.0).",
             "Wijk- en buurtgrenzen: CBS Wijk- en buurtkaart (CC BY 4.0).",
         ]
