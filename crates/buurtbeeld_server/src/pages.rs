@@ -8,8 +8,8 @@ use axum::Router;
 use buurtbeeld_analysis::{
     forecast, hotspots, picture, run_backtest, store_credits, trend, years_with_data, AreaForecast,
     Backtest, ForecastError, ForecastRequest, ForecastRow, Forecasts, HotspotClass, HotspotError,
-    HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureRequest, PictureRow, Subject,
-    WeightsRule,
+    HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureError, PictureRequest,
+    PictureRow, Subject, WeightsRule,
 };
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 use buurtbeeld_cube::{AreaCode, AreaLevel};
@@ -631,7 +631,7 @@ async fn area_page(
         let code = AreaCode::parse(&code).map_err(|e| AppError::BadRequest(e.to_string()))?;
         let area = store
             .area(&code)?
-            .ok_or_else(|| AppError::NotFound(format!("unknown area {code}")))?;
+            .ok_or_else(|| AppError::from(PictureError::UnknownArea(code.clone())))?;
         let gemeente = code.gemeente().unwrap_or_else(|| code.clone());
         let (year, rows) = area_themes(&store, &code, &gemeente, query.jaar)?;
         let children = store.children(&code)?;
