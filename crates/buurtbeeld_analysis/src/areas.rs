@@ -1,9 +1,8 @@
-//! The areas a question covers and their figures: descendants in the hierarchy, totals over
-//! periods, and boundaries as shapes.
+//! The areas a question covers and their figures: descendants in the hierarchy and totals over
+//! periods.
 
 use buurtbeeld_cube::{AreaLevel, Series, Value};
 use buurtbeeld_store::{AreaInfo, Store};
-use geo::MultiPolygon;
 
 use crate::PictureError;
 
@@ -44,14 +43,4 @@ pub fn sum_over(series: &[Series], ordinals: &[i64]) -> Option<u64> {
         }
     }
     Some(total)
-}
-
-/// A GeoJSON Polygon or MultiPolygon as a geo shape; None for anything else.
-pub fn parse_multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
-    let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
-    match geo::Geometry::<f64>::try_from(geometry).ok()? {
-        geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),
-        geo::Geometry::MultiPolygon(m) => Some(m),
-        _ => None,
-    }
 }

@@ -32,8 +32,8 @@ use serde::Serialize;
 
 use crate::plan::subject_of;
 use crate::{
-    attribution, choose_source, descendants, parse_multipolygon, resolve_subject, sum_over,
-    EffectError, PictureError, ALPHA,
+    attribution, choose_source, descendants, resolve_subject, sum_over, EffectError, PictureError,
+    ALPHA,
 };
 
 /// Months before the start an estimate needs at least (one full seasonal cycle).
@@ -324,12 +324,7 @@ fn read_panel(store: &Store, intervention: &Intervention) -> Result<Panel, Effec
     let mut series: Vec<Vec<Series>> = Vec::new();
     let mut shapes = Vec::new();
     for area in descendants(store, &info, Some(level))? {
-        shapes.push(
-            store
-                .area_geometry(&area.code)?
-                .as_deref()
-                .and_then(parse_multipolygon),
-        );
+        shapes.push(store.area_shape(&area.code)?);
         let own: Vec<Series> = categories
             .iter()
             .map(|c| {

@@ -15,8 +15,8 @@ use geo::{Area, MapCoords};
 use rayon::prelude::*;
 
 use crate::{
-    attribution, choose_source, descendants, parse_multipolygon, resolve_subject, source_frequency,
-    sum_over, ForecastError, PictureError, Subject,
+    attribution, choose_source, descendants, resolve_subject, source_frequency, sum_over,
+    ForecastError, PictureError, Subject,
 };
 
 /// Months of rolling origins in the backtest.
@@ -142,18 +142,14 @@ fn history_axis(
 
 /// The area's land surface in square metres (RD New), if the store has its boundary.
 fn land_area(store: &Store, code: &AreaCode) -> Result<Option<f64>, ForecastError> {
-    Ok(store
-        .area_geometry(code)?
-        .as_deref()
-        .and_then(parse_multipolygon)
-        .map(|shape| {
-            shape
-                .map_coords(|c| {
-                    let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
-                    geo::Coord { x, y }
-                })
-                .unsigned_area()
-        }))
+    Ok(store.area_shape(code)?.map(|shape| {
+        shape
+            .map_coords(|c| {
+                let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
+                geo::Coord { x, y }
+            })
+            .unsigned_area()
+    }))
 }
 
 fn panel(

@@ -27,8 +27,8 @@ use buurtbeeld_store::{AreaInfo, Store};
 use geo::{Centroid, MapCoords, MultiPolygon};
 
 use crate::{
-    attribution, choose_source, covered_span, descendants, parse_multipolygon, resolve_subject,
-    source_frequency, sum_over, HotspotError, PictureError, Subject,
+    attribution, choose_source, covered_span, descendants, resolve_subject, source_frequency,
+    sum_over, HotspotError, PictureError, Subject,
 };
 use buurtbeeld_cube::dutch::{decimal, p_phrase};
 
@@ -413,10 +413,7 @@ fn read_panel(
     let mut members = Vec::new();
     let mut without_shape = Vec::new();
     for info in descendants(store, &scope.area, Some(request.level))? {
-        let shape = store
-            .area_geometry(&info.code)?
-            .as_deref()
-            .and_then(parse_multipolygon);
+        let shape = store.area_shape(&info.code)?;
         let Some(shape) = shape else {
             without_shape.push(info.code.to_string());
             continue;

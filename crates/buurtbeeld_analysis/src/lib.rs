@@ -16,7 +16,7 @@ mod plan;
 mod source;
 mod trend;
 
-pub use areas::{descendants, parse_multipolygon, sum_over};
+pub use areas::{descendants, sum_over};
 /// What a question is about; vocabulary of the cube crate, re-exported for the callers.
 pub use buurtbeeld_cube::Subject;
 pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};

@@ -1,6 +1,7 @@
 //! Read queries, answered in cube types.
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Series, Theme};
+use geo::MultiPolygon;
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::codec::decode_cells;
@@ -89,6 +90,13 @@ impl Store {
             )
             .optional()?
             .flatten())
+    }
+
+    /// The area's boundary as a shape (WGS84 lon/lat), for computing with it: neighbours,
+    /// centroids, surface. `None` without a boundary or with one that is not a (multi)polygon.
+    /// Pages and the API, which pass the geometry on as it is, read [`Store::area_geometry`].
+    pub fn area_shape(&self, code: &AreaCode) -> Result<Option<MultiPolygon<f64>>> {
+        Ok(self.area_geometry(code)?.as_deref().and_then(multipolygon))
     }
 
     /// Direct children in code order.
@@ -312,5 +320,14 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+/// A GeoJSON Polygon or MultiPolygon as a shape; `None` for anything else.
+fn multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
+    let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
+    match geo::Geometry::<f64>::try_from(geometry).ok()? {
+        geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),
+        geo::Geometry::MultiPolygon(m) => Some(m),
+        _ => None,
     }
 }
