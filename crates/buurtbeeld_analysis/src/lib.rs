@@ -16,7 +16,7 @@ mod plan;
 mod source;
 mod trend;
 
-pub use areas::{descendants, sum_over};
+pub(crate) use areas::{descendants, sum_over};
 /// What a question is about; vocabulary of the cube crate, re-exported for the callers.
 pub use buurtbeeld_cube::Subject;
 pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
@@ -44,8 +44,6 @@ pub use plan::{
     complete_years, known_plan_report, plan_report, BbvIndicator, KpiProgress, KpiStatus,
     PlanReport,
 };
-pub use source::{
-    area_attribution, attribution, choose_source, covered_span, resolve_subject, source_frequency,
-    store_credits, ATTRIBUTION,
-};
+pub use source::{area_attribution, attribution, store_credits, ATTRIBUTION};
+pub(crate) use source::{choose_source, covered_span, resolve_subject, source_frequency};
 pub use trend::{trend, Trend, TrendPoint};
