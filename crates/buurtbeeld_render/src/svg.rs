@@ -922,32 +922,25 @@ type Ring = Vec<(f64, f64)>;
 /// show without telling outer and inner rings apart). None if the text is not such a geometry
 /// or has no ring with at least 3 valid positions.
 fn parse_geometry(text: &str) -> Option<Vec<Ring>> {
-    let geometry: serde_json::Value = serde_json::from_str(text).ok()?;
-    let coordinates = geometry.get("coordinates")?.as_array()?;
-    let polygons: Vec<&serde_json::Value> = match geometry.get("type")?.as_str()? {
-        "Polygon" => vec![geometry.get("coordinates")?],
-        "MultiPolygon" => coordinates.iter().collect(),
+    let polygons = match text.parse::<geojson::Geometry>().ok()?.value {
+        geojson::Value::Polygon(rings) => vec![rings],
+        geojson::Value::MultiPolygon(polygons) => polygons,
         _ => return None,
     };
-    let mut rings = Vec::new();
-    for polygon in polygons {
-        for ring in polygon.as_array()? {
-            let points: Ring = ring
-                .as_array()?
-                .iter()
+    let rings: Vec<Ring> = polygons
+        .iter()
+        .flatten()
+        .map(|ring| {
+            ring.iter()
                 .filter_map(|position| {
-                    let position = position.as_array()?;
-                    let lon = position.first()?.as_f64()?;
-                    let lat = position.get(1)?.as_f64()?;
+                    let (lon, lat) = (*position.first()?, *position.get(1)?);
                     ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
                         .then_some((lon, lat))
                 })
-                .collect();
-            if points.len() >= 3 {
-                rings.push(points);
-            }
-        }
-    }
+                .collect::<Ring>()
+        })
+        .filter(|points| points.len() >= 3)
+        .collect();
     (!rings.is_empty()).then_some(rings)
 }
 
