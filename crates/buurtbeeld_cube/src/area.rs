@@ -95,8 +95,10 @@ impl std::error::Error for AreaCodeError {}
 impl AreaCode {
     pub fn parse(text: &str) -> Result<AreaCode, AreaCodeError> {
         let code = text.trim();
+        // Codes are ASCII; checking first makes every byte index below a character boundary.
         let shaped = |n: usize| {
-            code.len() == 2 + n
+            code.is_ascii()
+                && code.len() == 2 + n
                 && code[2..6].bytes().all(|b| b.is_ascii_digit())
                 && code[6..]
                     .bytes()
@@ -191,6 +193,29 @@ mod tests {
         assert_eq!(buurt.gemeente().unwrap().as_str(), "GM1581");
         let gemeente = AreaCode::parse("GM1581    ").unwrap();
         assert_eq!(gemeente.as_str(), "GM1581");
+    }
+
+    #[test]
+    fn non_ascii_codes_are_refused_not_a_panic() {
+        // Multi-byte letters where digits belong once panicked on a byte slice (#16).
+        for text in [
+            "WK001é1",
+            "WK158é1",
+            "GMé14",
+            "BU0014000é",
+            "WK00140é",
+            "NL0é",
+        ] {
+            assert!(AreaCode::parse(text).is_err(), "{text}");
+        }
+        for c in ['é', 'ß', '€', '𝄞'] {
+            for at in 0..=10 {
+                let mut text: String = "BU00140008".chars().take(at).collect();
+                text.push(c);
+                text.extend("BU00140008".chars().skip(at));
+                assert!(AreaCode::parse(&text).is_err(), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -277,11 +277,12 @@ fn year_in_name(name: &str) -> Option<i32> {
     let file = std::path::Path::new(name).file_name()?.to_str()?;
     let bytes = file.as_bytes();
     (0..bytes.len().saturating_sub(3)).find_map(|i| {
-        let window = &file[i..i + 4];
-        let digits = window.bytes().all(|b| b.is_ascii_digit());
+        // Bytes, not a `str` slice: a name like `Súdwest-Fryslân_2017` has multi-byte letters.
+        let window = &bytes[i..i + 4];
+        let digits = window.iter().all(u8::is_ascii_digit);
         let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
             && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit());
-        let year: i32 = window.parse().ok()?;
+        let year: i32 = std::str::from_utf8(window).ok()?.parse().ok()?;
         (digits && bounded && (1990..=2100).contains(&year)).then_some(year)
     })
 }
@@ -367,5 +368,15 @@ mod tests {
         );
         assert_eq!(super::year_in_name("gemeenten.json"), None);
         assert_eq!(super::year_in_name("x/20171.json"), None);
+    }
+
+    #[test]
+    fn a_file_name_with_frisian_letters_is_read_not_a_panic() {
+        // `str` slicing at a byte inside "ú" panicked before (#16).
+        assert_eq!(
+            super::year_in_name("Súdwest-Fryslân_wijken_2017.geojson"),
+            Some(2017)
+        );
+        assert_eq!(super::year_in_name("ééé.geojson"), None);
     }
 }

@@ -223,6 +223,19 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
         "onbekend gebied BU99999999",
     )
     .await;
+    // A multi-byte letter in a code dropped the connection before (#16).
+    problem(
+        "/api/v1/areas/WK001%C3%A91",
+        S::BAD_REQUEST,
+        "geen CBS-gebiedscode",
+    )
+    .await;
+    problem(
+        "/api/v1/picture?area=WK001%C3%A91&theme=totaal&year=2023",
+        S::BAD_REQUEST,
+        "geen CBS-gebiedscode",
+    )
+    .await;
     problem("/api/v1/nothing-here", S::NOT_FOUND, "bestaat niet").await;
 }
 
