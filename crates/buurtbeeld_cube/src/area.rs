@@ -175,6 +175,31 @@ impl AreaCode {
     }
 }
 
+/// The longest area name accepted. The longest CBS buurt name has under 80 characters; a limit
+/// keeps a broken or hostile file from putting megabytes into every page, header and legend.
+pub const MAX_AREA_NAME_CHARS: usize = 200;
+
+/// Why `name` cannot be an area's name, if it cannot: empty, longer than
+/// `MAX_AREA_NAME_CHARS`, or holding control characters (a newline in a name would end up in
+/// HTTP headers and CSV rows).
+pub fn area_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    if name.trim().is_empty() {
+        Some("de naam is leeg; verwacht de naam van het gebied".to_owned())
+    } else if length > MAX_AREA_NAME_CHARS {
+        Some(format!(
+            "de naam is {length} tekens lang; verwacht ten hoogste {MAX_AREA_NAME_CHARS}"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some(
+            "de naam bevat een stuurteken (zoals een regeleinde of tab); verwacht één regel tekst"
+                .to_owned(),
+        )
+    } else {
+        None
+    }
+}
+
 impl fmt::Display for AreaCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -15,7 +15,7 @@ mod series;
 mod theme;
 mod value;
 
-pub use area::{AreaCode, AreaCodeError, AreaLevel};
+pub use area::{area_name_problem, AreaCode, AreaCodeError, AreaLevel, MAX_AREA_NAME_CHARS};
 pub use batch::{
     AreaRecord, CategoryRecord, ImportBatch, IncidentCodeRecord, PopulationRecord, SeriesKey,
     SourceInfo,

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use buurtbeeld_cube::{AreaCode, AreaLevel, AreaRecord, ImportBatch, PopulationRecord};
+use buurtbeeld_cube::{
+    area_name_problem, AreaCode, AreaLevel, AreaRecord, ImportBatch, PopulationRecord,
+};
 use geojson::{Feature, FeatureCollection, GeoJson, Geometry, JsonObject, Value as Shape};
 
 use crate::codelists::code_lists;
@@ -11,19 +13,49 @@ use crate::problem::{ImportError, Problems};
 use crate::rd::{looks_like_rd, looks_like_wgs84_nl, rd_to_wgs84};
 use crate::{text, Input, ReadOptions};
 
-/// Property names that carry the area code, most specific first; CBS maps put the parents'
-/// codes on every feature, so the first present one is the feature's own.
-const CODE_PROPERTIES: [(&str, &str); 7] = [
-    ("BU_CODE", "BU_NAAM"),
-    ("buurtcode", "buurtnaam"),
-    ("WK_CODE", "WK_NAAM"),
-    ("wijkcode", "wijknaam"),
-    ("GM_CODE", "GM_NAAM"),
-    ("gemeentecode", "gemeentenaam"),
-    ("statcode", "statnaam"),
+/// Property names that carry the area code, most specific first, with the property naming the
+/// area and the level the code must have (`None`: any level). CBS maps put the parents' codes on
+/// every feature (a buurt has `BU_CODE`, `WK_CODE` and `GM_CODE`), so a file's own code property
+/// is the most specific one any of its features has; see `own_code_property`.
+const CODE_PROPERTIES: [CodeProperty; 8] = [
+    CodeProperty::new("BU_CODE", "BU_NAAM", Some(AreaLevel::Buurt)),
+    CodeProperty::new("buurtcode", "buurtnaam", Some(AreaLevel::Buurt)),
+    CodeProperty::new("WK_CODE", "WK_NAAM", Some(AreaLevel::Wijk)),
+    CodeProperty::new("wijkcode", "wijknaam", Some(AreaLevel::Wijk)),
+    CodeProperty::new("GM_CODE", "GM_NAAM", Some(AreaLevel::Gemeente)),
+    CodeProperty::new("gemeentecode", "gemeentenaam", Some(AreaLevel::Gemeente)),
+    CodeProperty::new("statcode", "statnaam", None),
+    // Gemeente Groningen's own buurtindeling uses `CODE`/`NAAM`.
+    CodeProperty::new("CODE", "NAAM", None),
 ];
-/// Gemeente Groningen's own buurtindeling uses `CODE`/`NAAM`.
-const GENERIC_CODE: (&str, &str) = ("CODE", "NAAM");
+
+/// A property that holds an area's code, and the one that holds its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CodeProperty {
+    code: &'static str,
+    name: &'static str,
+    level: Option<AreaLevel>,
+}
+
+impl CodeProperty {
+    const fn new(code: &'static str, name: &'static str, level: Option<AreaLevel>) -> Self {
+        CodeProperty { code, name, level }
+    }
+}
+
+/// The property that holds the features' own codes: the most specific code property any feature
+/// has. Every feature must then have it. Taking the first property present per feature instead
+/// let a buurt without `BU_CODE` fall through to its wijk's `WK_CODE` and overwrite the wijk's
+/// boundary and population (#16).
+fn own_code_property(collection: &FeatureCollection) -> Option<CodeProperty> {
+    CODE_PROPERTIES.into_iter().find(|property| {
+        collection.features.iter().any(|f| {
+            f.properties
+                .as_ref()
+                .is_some_and(|p| p.contains_key(property.code))
+        })
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Crs {
@@ -42,15 +74,30 @@ pub(crate) fn read_geojson(
     if collection.features.is_empty() {
         return Err(problems.fatal(None, None, "de FeatureCollection heeft geen features"));
     }
-    let Some(year) = indeling_year(input.name, options, &collection) else {
-        return Err(problems.fatal(
+    let code_property = own_code_property(&collection);
+    if code_property.is_none() {
+        problems.add(
+            None,
+            None,
+            "geen enkele feature heeft een gebiedscode: verwacht een eigenschap BU_CODE, \
+             WK_CODE, GM_CODE, statcode of CODE",
+        );
+    }
+    let year = indeling_year(input.name, options, &collection);
+    // Reading goes on without a year, so that one run lists every problem of the file; the
+    // recorded problem keeps the placeholder year from ever being stored.
+    if year.is_none() {
+        problems.add(
             None,
             None,
             "het jaar van deze wijk- en buurtindeling is niet te bepalen (geen jaar in de \
              bestandsnaam, geen eigenschap JAAR); geef --year YYYY mee",
-        ));
+        );
+    }
+    let Some(code_property) = code_property else {
+        return Err(problems.into_error());
     };
-    let mut features = Features::new(year, declared_rd);
+    let mut features = Features::new(year.unwrap_or_default(), declared_rd, code_property);
     for (i, feature) in collection.features.iter().enumerate() {
         let taken = features.add(&mut problems, Some(i as u64 + 1), feature);
         if taken && problems.is_full() {
@@ -108,6 +155,7 @@ fn indeling_year(name: &str, options: &ReadOptions, collection: &FeatureCollecti
 struct Features {
     year: i32,
     declared_rd: bool,
+    code_property: CodeProperty,
     batch: ImportBatch,
     /// Codes of the features read so far, so an area has one feature.
     seen: BTreeSet<AreaCode>,
@@ -119,10 +167,11 @@ struct Features {
 
 impl Features {
     /// No features read yet, of an indeling of `year`.
-    fn new(year: i32, declared_rd: bool) -> Features {
+    fn new(year: i32, declared_rd: bool, code_property: CodeProperty) -> Features {
         Features {
             year,
             declared_rd,
+            code_property,
             batch: ImportBatch::default(),
             seen: BTreeSet::new(),
             personal_reported: BTreeSet::new(),
@@ -134,9 +183,10 @@ impl Features {
     fn add(&mut self, problems: &mut Problems, number: Option<u64>, feature: &Feature) -> bool {
         let properties = feature.properties.clone().unwrap_or_default();
         report_personal_keys(problems, number, &properties, &mut self.personal_reported);
-        let Some((code, name_key)) = self.new_code(problems, number, &properties) else {
+        let Some(code) = self.new_code(problems, number, &properties) else {
             return false;
         };
+        let name_key = self.code_property.name;
         let name = string_property(&properties, name_key)
             .map(str::to_owned)
             .or_else(|| code_lists().area_name(&code).map(|(n, _)| n.to_owned()));
@@ -148,6 +198,10 @@ impl Features {
             );
             return false;
         };
+        if let Some(problem) = area_name_problem(&name) {
+            problems.add(number, Some(name_key), problem);
+            return false;
+        }
         let geometry = match feature
             .geometry
             .as_ref()
@@ -169,7 +223,7 @@ impl Features {
                 source: "CBS wijk- en buurtkaart".to_owned(),
             });
         }
-        self.note_parents(&code, &properties);
+        self.note_parents(problems, number, &code, &properties);
         self.batch.areas.push(AreaRecord {
             level: code.level(),
             parent: code.parent(),
@@ -182,48 +236,64 @@ impl Features {
         true
     }
 
-    /// The feature's own area code and the property that names it, or None (with its problem
-    /// recorded) if the code is missing, malformed or already seen.
+    /// The feature's own area code, or None (with its problem recorded) if the code is missing,
+    /// malformed, of another level than the file's code property, or already seen.
     fn new_code(
         &mut self,
         problems: &mut Problems,
         number: Option<u64>,
         properties: &JsonObject,
-    ) -> Option<(AreaCode, &'static str)> {
-        let found = CODE_PROPERTIES
-            .iter()
-            .chain(std::iter::once(&GENERIC_CODE))
-            .find_map(|(code_key, name_key)| {
-                string_property(properties, code_key).map(|c| (*code_key, c, *name_key))
-            });
-        let Some((code_key, raw_code, name_key)) = found else {
+    ) -> Option<AreaCode> {
+        let key = self.code_property.code;
+        let Some(raw_code) = string_property(properties, key) else {
             problems.add(
                 number,
-                None,
-                "geen gebiedscode: verwacht een eigenschap BU_CODE, WK_CODE, GM_CODE of statcode",
+                Some(key),
+                format!(
+                    "geen gebiedscode: andere features van dit bestand hebben een eigenschap \
+                     {key}, deze niet (of leeg, of geen tekst); verwacht de code van dit gebied \
+                     in {key}"
+                ),
             );
             return None;
         };
         let code = match AreaCode::parse(raw_code) {
             Ok(c) => c,
             Err(e) => {
-                problems.add(number, Some(code_key), e.to_string());
+                problems.add(number, Some(key), e.to_string());
                 return None;
             }
         };
+        if let Some(level) = self.code_property.level.filter(|l| *l != code.level()) {
+            problems.add(
+                number,
+                Some(key),
+                format!(
+                    "{code} is een {}code; verwacht in {key} een {level}code",
+                    code.level()
+                ),
+            );
+            return None;
+        }
         if !self.seen.insert(code.clone()) {
             problems.add(
                 number,
-                Some(code_key),
+                Some(key),
                 format!("{code} komt meer dan één keer voor; verwacht één feature per gebied"),
             );
             return None;
         }
-        Some((code, name_key))
+        Some(code)
     }
 
     /// Remembers the wijk and gemeente a feature below them names, with the names it gives.
-    fn note_parents(&mut self, code: &AreaCode, properties: &JsonObject) {
+    fn note_parents(
+        &mut self,
+        problems: &mut Problems,
+        number: Option<u64>,
+        code: &AreaCode,
+        properties: &JsonObject,
+    ) {
         for (code_key, name_key, level) in [
             ("WK_CODE", "WK_NAAM", AreaLevel::Wijk),
             ("GM_CODE", "GM_NAAM", AreaLevel::Gemeente),
@@ -233,6 +303,10 @@ impl Features {
                     string_property(properties, code_key).and_then(|c| AreaCode::parse(c).ok())
                 {
                     let name = string_property(properties, name_key).map(str::to_owned);
+                    if let Some(problem) = name.as_deref().and_then(area_name_problem) {
+                        problems.add(number, Some(name_key), problem);
+                        continue;
+                    }
                     self.parents.insert((parent, name));
                 }
             }
@@ -287,6 +361,60 @@ fn year_in_name(name: &str) -> Option<i32> {
     })
 }
 
+/// Refuses rings that cannot bound an area, so that a broken feature never replaces a valid
+/// boundary: every position needs two finite coordinates, and every ring at least four
+/// positions, closed (the last equal to the first, as GeoJSON requires), enclosing a surface.
+fn check_rings(geometry: &Geometry) -> Result<(), String> {
+    let polygons = match &geometry.value {
+        Shape::Polygon(rings) => std::slice::from_ref(rings),
+        Shape::MultiPolygon(polygons) => polygons.as_slice(),
+        _ => return Ok(()),
+    };
+    for (p, polygon) in polygons.iter().enumerate() {
+        if polygon.is_empty() {
+            return Err(format!("polygoon {} heeft geen ringen", p + 1));
+        }
+        for (r, ring) in polygon.iter().enumerate() {
+            let at = format!("polygoon {}, ring {}", p + 1, r + 1);
+            if let Some(position) = ring
+                .iter()
+                .find(|q| q.len() < 2 || !q[0].is_finite() || !q[1].is_finite())
+            {
+                return Err(format!(
+                    "{at}: de positie {position:?} is geen paar eindige getallen; verwacht \
+                     [x, y]"
+                ));
+            }
+            if ring.len() < 4 {
+                return Err(format!(
+                    "{at} heeft {} posities; verwacht ten minste 4 (een gesloten ring om een \
+                     oppervlak)",
+                    ring.len()
+                ));
+            }
+            if ring.first().map(|q| &q[..2]) != ring.last().map(|q| &q[..2]) {
+                return Err(format!(
+                    "{at} is niet gesloten; verwacht dat de laatste positie gelijk is aan de \
+                     eerste"
+                ));
+            }
+            if shoelace_area(ring) == 0.0 {
+                return Err(format!(
+                    "{at} omsluit geen oppervlak (alle punten op één lijn)"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Twice the signed area of a closed ring; zero when its points are collinear or repeated.
+fn shoelace_area(ring: &[Vec<f64>]) -> f64 {
+    ring.windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum()
+}
+
 /// Converts a (multi)polygon to WGS84, detecting RD New from the declared CRS or the numbers.
 fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> {
     let first = match &geometry.value {
@@ -303,9 +431,10 @@ fn to_wgs84(geometry: &Geometry, declared_rd: bool) -> Result<Geometry, String> 
             ))
         }
     };
-    let Some(first) = first.filter(|p| p.len() >= 2) else {
+    let Some(first) = first else {
         return Err("de polygoon heeft geen coördinaten".to_owned());
     };
+    check_rings(geometry)?;
     let crs = if declared_rd || looks_like_rd(first[0], first[1]) {
         Crs::RdNew
     } else if looks_like_wgs84_nl(first[0], first[1]) {

@@ -3,7 +3,7 @@
 //! cannot tell, and how the counterfactual was made.
 
 use crate::markup::Svg;
-use crate::picture::{csv_finish, csv_number, csv_writer};
+use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use crate::svg::{line_chart, Line};
 use buurtbeeld_analysis::{EffectEstimate, EffectMethod, EffectReport, Verdict};
 use buurtbeeld_cube::dutch::{decimal, p_phrase, percent};
@@ -77,24 +77,27 @@ fn names(areas: &[(buurtbeeld_cube::AreaCode, String)]) -> String {
 /// attribution is the last line.
 pub fn render_effect_csv(report: &EffectReport, decimal_comma: bool) -> String {
     let mut writer = csv_writer();
-    let _ = writer.write_record([
-        "interventie",
-        "methode",
-        "omschrijving",
-        "gebieden",
-        "uitkomst",
-        "incidenten",
-        "procent",
-        "ondergrens_95_pct",
-        "bovengrens_95_pct",
-        "p_waarde",
-        "meer_dan_toeval",
-        "aansluiting_voor_start",
-        "vergelijkingsgebieden",
-        "reden",
-        "onderwerp",
-        "bron",
-    ]);
+    csv_row(
+        &mut writer,
+        [
+            "interventie",
+            "methode",
+            "omschrijving",
+            "gebieden",
+            "uitkomst",
+            "incidenten",
+            "procent",
+            "ondergrens_95_pct",
+            "bovengrens_95_pct",
+            "p_waarde",
+            "meer_dan_toeval",
+            "aansluiting_voor_start",
+            "vergelijkingsgebieden",
+            "reden",
+            "onderwerp",
+            "bron",
+        ],
+    );
     let number = |v: Option<f64>, places: usize| csv_number(v, places, decimal_comma);
     let codes = |areas: &[(buurtbeeld_cube::AreaCode, String)]| {
         areas
@@ -154,7 +157,7 @@ pub fn render_effect_csv(report: &EffectReport, decimal_comma: bool) -> String {
             report.subject_label.clone(),
             report.source.clone(),
         ]);
-        let _ = writer.write_record(record);
+        csv_row(&mut writer, record);
     }
     csv_finish(writer, &report.attribution)
 }

@@ -2,7 +2,7 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
-use crate::picture::{csv_finish, csv_number, csv_writer};
+use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts};
 use buurtbeeld_cube::dutch::{decimal, integer};
 
@@ -113,36 +113,42 @@ fn forecast_table(forecasts: &Forecasts) -> String {
 /// One line per area and month, `;` and decimal commas (or points).
 pub fn render_forecasts_csv(forecasts: &Forecasts, decimal_comma: bool) -> String {
     let mut writer = csv_writer();
-    let _ = writer.write_record([
-        "code",
-        "naam",
-        "maand",
-        "verwachting",
-        "ondergrens_80",
-        "bovengrens_80",
-        "ondergrens_95",
-        "bovengrens_95",
-        "methode",
-        "werkelijk",
-        "onderwerp",
-        "bron",
-    ]);
+    csv_row(
+        &mut writer,
+        [
+            "code",
+            "naam",
+            "maand",
+            "verwachting",
+            "ondergrens_80",
+            "bovengrens_80",
+            "ondergrens_95",
+            "bovengrens_95",
+            "methode",
+            "werkelijk",
+            "onderwerp",
+            "bron",
+        ],
+    );
     let number = |v: f64, places: usize| csv_number(Some(v), places, decimal_comma);
     for row in &forecasts.rows {
-        let _ = writer.write_record([
-            row.code.to_string(),
-            row.name.clone(),
-            row.month.clone(),
-            number(row.forecast, 2),
-            number(row.lower_80, 0),
-            number(row.upper_80, 0),
-            number(row.lower_95, 0),
-            number(row.upper_95, 0),
-            row.method.name().to_owned(),
-            row.actual.map_or(String::new(), |a| a.to_string()),
-            forecasts.subject_label.clone(),
-            forecasts.source.clone(),
-        ]);
+        csv_row(
+            &mut writer,
+            [
+                row.code.to_string(),
+                row.name.clone(),
+                row.month.clone(),
+                number(row.forecast, 2),
+                number(row.lower_80, 0),
+                number(row.upper_80, 0),
+                number(row.lower_95, 0),
+                number(row.upper_95, 0),
+                row.method.name().to_owned(),
+                row.actual.map_or(String::new(), |a| a.to_string()),
+                forecasts.subject_label.clone(),
+                forecasts.source.clone(),
+            ],
+        );
     }
     csv_finish(writer, &forecasts.attribution)
 }
@@ -154,27 +160,33 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
     let pct = |x: f64| format!("{}%", decimal(x * 100.0, 0));
     if format == OutputFormat::Csv {
         let mut writer = csv_writer();
-        let _ = writer.write_record([
-            "methode",
-            "gebieden",
-            "mae",
-            "rmse",
-            "mase",
-            "dekking_80",
-            "dekking_95",
-            "gekozen",
-        ]);
+        csv_row(
+            &mut writer,
+            [
+                "methode",
+                "gebieden",
+                "mae",
+                "rmse",
+                "mase",
+                "dekking_80",
+                "dekking_95",
+                "gekozen",
+            ],
+        );
         for m in &backtest.methods {
-            let _ = writer.write_record([
-                m.method.name().to_owned(),
-                m.areas.to_string(),
-                decimal(m.mae, 3),
-                decimal(m.rmse, 3),
-                m.mase.map_or(String::new(), |v| decimal(v, 3)),
-                decimal(m.coverage_80, 3),
-                decimal(m.coverage_95, 3),
-                m.chosen.to_string(),
-            ]);
+            csv_row(
+                &mut writer,
+                [
+                    m.method.name().to_owned(),
+                    m.areas.to_string(),
+                    decimal(m.mae, 3),
+                    decimal(m.rmse, 3),
+                    m.mase.map_or(String::new(), |v| decimal(v, 3)),
+                    decimal(m.coverage_80, 3),
+                    decimal(m.coverage_95, 3),
+                    m.chosen.to_string(),
+                ],
+            );
         }
         return csv_finish(writer, &backtest.attribution);
     }

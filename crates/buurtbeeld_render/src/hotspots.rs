@@ -2,7 +2,7 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
-use crate::picture::{csv_finish, csv_number, csv_writer};
+use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Correction, EmergingClass, HotspotClass, Hotspots, Measure, Pattern};
 use buurtbeeld_cube::dutch::{decimal, integer, p_value};
 
@@ -156,63 +156,69 @@ fn count(hotspots: &Hotspots, class: HotspotClass) -> usize {
 /// Semicolon-separated with decimal commas (or points); the attribution is the last line.
 pub fn render_hotspots_csv(hotspots: &Hotspots, decimal_comma: bool) -> String {
     let mut writer = csv_writer();
-    let _ = writer.write_record([
-        "code",
-        "naam",
-        "waarde",
-        "aantal",
-        "inwoners",
-        "buren",
-        "buren_gemiddeld",
-        "gi_star_z",
-        "gi_star_p",
-        "gi_star_p_sim",
-        "p_gecorrigeerd",
-        "klasse",
-        "lisa_kwadrant",
-        "lisa_p_sim",
-        "lisa_p_gecorrigeerd",
-        "lisa_significant",
-        "ontwikkeling",
-        "verwacht",
-        "piek_p",
-        "piek_p_gecorrigeerd",
-        "piek",
-        "periode",
-        "onderwerp",
-        "bron",
-    ]);
+    csv_row(
+        &mut writer,
+        [
+            "code",
+            "naam",
+            "waarde",
+            "aantal",
+            "inwoners",
+            "buren",
+            "buren_gemiddeld",
+            "gi_star_z",
+            "gi_star_p",
+            "gi_star_p_sim",
+            "p_gecorrigeerd",
+            "klasse",
+            "lisa_kwadrant",
+            "lisa_p_sim",
+            "lisa_p_gecorrigeerd",
+            "lisa_significant",
+            "ontwikkeling",
+            "verwacht",
+            "piek_p",
+            "piek_p_gecorrigeerd",
+            "piek",
+            "periode",
+            "onderwerp",
+            "bron",
+        ],
+    );
     let separator = if decimal_comma { "," } else { "." };
     let number = |x: Option<f64>, places: usize| csv_number(x, places, decimal_comma);
     let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:e}").replace('.', separator));
     let yes_no = |b: bool| if b { "ja" } else { "nee" }.to_owned();
     for row in &hotspots.rows {
-        let _ = writer.write_record([
-            row.code.to_string(),
-            row.name.clone(),
-            number(Some(row.value), 4),
-            row.count.to_string(),
-            row.population.map_or(String::new(), |n| n.to_string()),
-            row.neighbours.to_string(),
-            number(row.neighbours_mean, 4),
-            number(row.gi_star_z, 4),
-            p(row.gi_star_p),
-            number(row.gi_star_p_sim, 4),
-            p(row.p_adjusted),
-            row.class.label().to_owned(),
-            row.lisa_quadrant.unwrap_or_default().to_owned(),
-            number(row.lisa_p_sim, 4),
-            number(row.lisa_p_adjusted, 4),
-            yes_no(row.lisa_significant),
-            row.emerging_class.map(emerging_label).unwrap_or_default(),
-            number(row.expected, 2),
-            p(row.spike_p),
-            p(row.spike_p_adjusted),
-            yes_no(row.spike),
-            hotspots.period.clone(),
-            hotspots.subject_label.clone(),
-            hotspots.source.clone(),
-        ]);
+        csv_row(
+            &mut writer,
+            [
+                row.code.to_string(),
+                row.name.clone(),
+                number(Some(row.value), 4),
+                row.count.to_string(),
+                row.population.map_or(String::new(), |n| n.to_string()),
+                row.neighbours.to_string(),
+                number(row.neighbours_mean, 4),
+                number(row.gi_star_z, 4),
+                p(row.gi_star_p),
+                number(row.gi_star_p_sim, 4),
+                p(row.p_adjusted),
+                row.class.label().to_owned(),
+                row.lisa_quadrant.unwrap_or_default().to_owned(),
+                number(row.lisa_p_sim, 4),
+                number(row.lisa_p_adjusted, 4),
+                yes_no(row.lisa_significant),
+                row.emerging_class.map(emerging_label).unwrap_or_default(),
+                number(row.expected, 2),
+                p(row.spike_p),
+                p(row.spike_p_adjusted),
+                yes_no(row.spike),
+                hotspots.period.clone(),
+                hotspots.subject_label.clone(),
+                hotspots.source.clone(),
+            ],
+        );
     }
     csv_finish(writer, &hotspots.attribution)
 }

@@ -103,43 +103,49 @@ fn table(picture: &Picture) -> String {
 /// is the last line.
 pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
     let mut writer = csv_writer();
-    let _ = writer.write_record([
-        "code",
-        "naam",
-        "niveau",
-        "aantal",
-        "inwoners",
-        "per_1000",
-        "vorig_jaar",
-        "verschil_pct",
-        "p_waarde",
-        "significant",
-        "afgeschermd",
-        "periode",
-        "vorige_periode",
-        "onderwerp",
-        "bron",
-    ]);
+    csv_row(
+        &mut writer,
+        [
+            "code",
+            "naam",
+            "niveau",
+            "aantal",
+            "inwoners",
+            "per_1000",
+            "vorig_jaar",
+            "verschil_pct",
+            "p_waarde",
+            "significant",
+            "afgeschermd",
+            "periode",
+            "vorige_periode",
+            "onderwerp",
+            "bron",
+        ],
+    );
     let plain = |x: Option<f64>, places: usize| csv_number(x, places, decimal_comma);
     for row in &picture.rows {
-        let _ = writer.write_record([
-            row.code.to_string(),
-            row.name.clone(),
-            level_text(row).to_owned(),
-            row.count.map_or(String::new(), |n| n.to_string()),
-            row.population.map_or(String::new(), |n| n.to_string()),
-            plain(row.per_1000, 3),
-            row.previous_count.map_or(String::new(), |n| n.to_string()),
-            plain(row.change_pct, 1),
-            plain(row.p_value, 6),
-            row.significant
-                .map_or(String::new(), |s| if s { "ja" } else { "nee" }.to_owned()),
-            if row.withheld { "ja" } else { "nee" }.to_owned(),
-            picture.period.clone(),
-            picture.previous_period.clone(),
-            picture.subject_label.clone(),
-            picture.source.clone(),
-        ]);
+        csv_row(
+            &mut writer,
+            [
+                row.code.to_string(),
+                row.name.clone(),
+                level_text(row).to_owned(),
+                row.count.map_or(String::new(), |n| n.to_string()),
+                row.population.map_or(String::new(), |n| n.to_string()),
+                plain(row.per_1000, 3),
+                row.previous_count.map_or(String::new(), |n| n.to_string()),
+                plain(row.change_pct, 1),
+                plain(row.p_value, 6),
+                row.significant
+                    .map_or(String::new(), |s| if s { "ja" } else { "nee" }.to_owned()),
+                if row.withheld { "ja" } else { "nee" }.to_owned(),
+                picture.period.clone(),
+                picture.previous_period.clone(),
+                picture.subject_label.clone(),
+                picture.source.clone(),
+            ],
+        );
     }
     csv_finish(writer, &picture.attribution)
 }
@@ -160,10 +166,65 @@ pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
+/// Writes one row, each text field made safe for spreadsheets: a field that Excel or LibreOffice
+/// would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return, as an area
+/// name from a hostile boundary file could) gets a leading `'`, as OWASP advises for CSV
+/// injection. Numbers, negative ones included, are written as they are.
+pub(crate) fn csv_row<I>(writer: &mut csv::Writer<Vec<u8>>, record: I)
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    let fields: Vec<String> = record
+        .into_iter()
+        .map(|field| spreadsheet_safe(field.as_ref()).into_owned())
+        .collect();
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(&fields);
+}
+
+/// `field`, or `'field` when a spreadsheet would read it as a formula.
+fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    let formula_start = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = field.replace(',', ".").parse::<f64>().is_ok();
+    if formula_start && !number {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
+
 /// The written CSV with the attribution as its last line.
 pub(crate) fn csv_finish(writer: csv::Writer<Vec<u8>>, attribution: &str) -> String {
     let mut out = String::from_utf8(writer.into_inner().expect("writing to memory"))
         .expect("UTF-8 in, UTF-8 out");
     out.push_str(&format!("# {attribution}\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{csv_finish, csv_row, csv_writer};
+
+    #[test]
+    fn an_area_name_that_spreadsheets_would_run_as_a_formula_is_written_as_text() {
+        let mut writer = csv_writer();
+        csv_row(
+            &mut writer,
+            [
+                "=HYPERLINK(\"x\")",
+                "+1",
+                "@SUM(A1)",
+                "-17,2",
+                "-3",
+                "Zernike",
+                "-",
+            ],
+        );
+        let csv = csv_finish(writer, "Bron: CBS/Politie");
+        assert_eq!(
+            csv.lines().next().unwrap(),
+            "\"'=HYPERLINK(\"\"x\"\")\";+1;'@SUM(A1);-17,2;-3;Zernike;'-"
+        );
+    }
 }

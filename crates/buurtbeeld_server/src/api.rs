@@ -2,7 +2,7 @@
 //! nouns, JSON (GeoJSON for geometry), errors as problem+json, an OpenAPI 3 document.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -13,6 +13,7 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
 use buurtbeeld_store::Store;
 use serde::Deserialize;
 
+use crate::download::{content_disposition, Disposition};
 use crate::{AppError, AppState};
 
 /// The full API version, sent with every API response (Dutch API Design Rules, API-57).
@@ -295,10 +296,13 @@ fn output_format(param: Option<&str>) -> Result<&'static str, AppError> {
 fn attachment(media_type: &str, file: &str, body: String) -> Response {
     (
         [
-            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(media_type).expect("our own media types"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
+                content_disposition(Disposition::Attachment, file),
             ),
         ],
         body,

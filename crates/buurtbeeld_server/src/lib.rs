@@ -5,6 +5,7 @@
 //! restart and without failed requests (SQLite WAL readers see the last committed import).
 
 mod api;
+mod download;
 mod effect_pages;
 mod error;
 mod pages;

@@ -2,7 +2,7 @@
 //! the Veiligheidsbrief, as PDF and HTML, written from the same tables as the document.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -17,6 +17,7 @@ use buurtbeeld_store::Store;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::download::{content_disposition, Disposition};
 use crate::pages::{layout, PageError};
 use crate::{AppError, AppState};
 
@@ -330,10 +331,13 @@ async fn document(
         );
         Ok((
             [
-                (header::CONTENT_TYPE, format.media_type().to_owned()),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(format.media_type()),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("inline; filename=\"{name}\""),
+                    content_disposition(Disposition::Inline, &name),
                 ),
             ],
             bytes,

@@ -667,7 +667,8 @@ async fn the_veiligheidsbrief_downloads_as_pdf_and_html() {
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert_eq!(
         response.headers()["content-disposition"],
-        "inline; filename=\"veiligheidsbrief-2015.pdf\""
+        "inline; filename=\"veiligheidsbrief-2015.pdf\"; \
+         filename*=UTF-8''veiligheidsbrief-2015.pdf"
     );
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     assert!(bytes.starts_with(b"%PDF-"));

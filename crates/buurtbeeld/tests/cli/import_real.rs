@@ -465,3 +465,29 @@ fn parallel_parsing_gives_the_sequential_store() {
         "{stderr}"
     );
 }
+
+/// The reproduction of #16's silent corruption: a wijk of the real 2017 map without its own
+/// `WK_CODE` used to be read as its gemeente (through `GM_CODE`), giving GM0014 that wijk's
+/// boundary and population. It is refused now, and the store keeps its gemeente.
+#[test]
+fn a_wijk_without_its_own_code_is_refused_not_read_as_its_gemeente() {
+    let workspace = Workspace::new();
+    let wijken = data("cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson");
+    workspace.import(&[&wijken]);
+    let before = workspace.dump();
+
+    let mut map: Json = serde_json::from_slice(&std::fs::read(&wijken).unwrap()).unwrap();
+    let properties = map["features"][3]["properties"].as_object_mut().unwrap();
+    assert!(properties.remove("WK_CODE").is_some());
+    assert!(properties.contains_key("GM_CODE"));
+    let broken = workspace.write("wijk2017.geojson", &serde_json::to_vec(&map).unwrap());
+
+    let output = workspace.run(&["import", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("wijk2017.geojson, feature 4, veld 'WK_CODE': geen gebiedscode"),
+        "{stderr}"
+    );
+    assert_eq!(workspace.dump(), before);
+}

@@ -260,8 +260,24 @@ cases! {
         ["verwacht 3 velden gescheiden door ';'", "gevonden 2"];
 
     // --- GeoJSON boundaries -------------------------------------------------------------------
-    areas_without_codes: "areas_without_codes.geojson", None, NO_SETUP, Feature(2), None,
-        ["geen gebiedscode", "BU_CODE"];
+    areas_without_codes: "areas_without_codes.geojson", None, NO_SETUP, Feature(2),
+        Some("BU_CODE"), ["geen gebiedscode", "andere features van dit bestand"];
+    // Before #16 an empty BU_CODE fell through to the feature's WK_CODE, and the buurt's
+    // boundary and population silently replaced its wijk's.
+    areas_empty_own_code: "areas_empty_own_code.geojson", None, NO_SETUP, Feature(2),
+        Some("BU_CODE"), ["geen gebiedscode", "verwacht de code van dit gebied in BU_CODE"];
+    areas_code_of_wrong_level: "areas_code_of_wrong_level.geojson", None, NO_SETUP,
+        Feature(2), Some("BU_CODE"), ["WK158101 is een wijkcode", "verwacht in BU_CODE een buurtcode"];
+    areas_no_codes_no_year: "areas_no_codes_no_year.geojson", None, NO_SETUP, WholeFile, None,
+        ["geen enkele feature heeft een gebiedscode"];
+    areas_no_codes_no_year_also_says_the_year: "areas_no_codes_no_year.geojson", None, NO_SETUP,
+        WholeFile, None, ["het jaar van deze wijk- en buurtindeling is niet te bepalen"];
+    areas_one_point_ring: "areas_one_point_ring.geojson", None, NO_SETUP, Feature(2),
+        Some("geometry"), ["polygoon 1, ring 1 heeft 1 posities", "ten minste 4"];
+    areas_name_with_newline: "areas_name_with_newline.geojson", None, NO_SETUP, Feature(2),
+        Some("BU_NAAM"), ["stuurteken", "één regel tekst"];
+    areas_name_too_long: "areas_name_too_long.geojson", None, NO_SETUP, Feature(2),
+        Some("BU_NAAM"), ["300 tekens lang", "ten hoogste 200"];
     areas_point_geometry: "areas_point_geometry.geojson", None, NO_SETUP, Feature(2),
         Some("geometry"), ["verwacht een Polygon of MultiPolygon"];
     areas_outside_nl: "areas_outside_nl.geojson", None, NO_SETUP, Feature(2), Some("geometry"),
