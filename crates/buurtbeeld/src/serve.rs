@@ -29,9 +29,7 @@ pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         println!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
-        let state = buurtbeeld_server::AppState {
-            data_dir: data_dir.to_owned(),
-        };
+        let state = buurtbeeld_server::AppState::new(data_dir.to_owned());
         buurtbeeld_server::serve(listener, state)
             .await
             .context("serving")?;

@@ -95,7 +95,7 @@ impl Document {
         format!(
             "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title}</title><style>{STYLE}</style></head><body><header>\
+             <title>{title}</title><style>{HTML_STYLE}</style></head><body><header>\
              <h1>{title}</h1><p class=\"subtitle\">{subtitle}</p><p class=\"date\">{date}</p>\
              </header><main>{body}</main><footer>{attribution}</footer></body></html>\n",
             title = escape(&self.title),
@@ -106,7 +106,9 @@ impl Document {
     }
 }
 
-const STYLE: &str =
+/// The stylesheet of the HTML documents; public so that the server can allow exactly this text
+/// in its Content-Security-Policy.
+pub const HTML_STYLE: &str =
     "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:60rem;margin:2rem \
 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}h1,h2,h3{color:#01689b}table{border-collapse:\
 collapse;width:100%;margin:1rem 0}th{text-align:left;border-bottom:2px solid #01689b}td,th{padding:\

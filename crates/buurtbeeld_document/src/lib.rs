@@ -13,7 +13,7 @@ mod request;
 mod veiligheidsbrief;
 mod wijkprofiel;
 
-pub use document::{Block, DocTable, Document};
+pub use document::{Block, DocTable, Document, HTML_STYLE};
 pub use error::DocumentError;
 pub use pdf::{render_pdf, PdfError, RenderedPdf};
 pub use programma::programma;

@@ -62,6 +62,12 @@ macro_rules! el {
     }};
 }
 
+/// The stylesheet inside every map: outlines the area under the pointer or focus. Public so
+/// that the server can allow exactly this text in its Content-Security-Policy.
+pub const MAP_STYLE: &str =
+    ".bb-map .bb-area:hover,.bb-map a:hover .bb-area,.bb-map a:focus .bb-area\
+     {stroke:#000;stroke-width:2px}";
+
 /// Width of every figure, in px (user units equal px).
 const WIDTH: f64 = 640.0;
 /// Height of a line chart.
@@ -451,11 +457,7 @@ fn open_map_svg(out: &mut String, id: &str, height: f64, linked: bool, title: &s
         title,
         desc,
     );
-    el!(
-        out,
-        "<style>.bb-map .bb-area:hover,.bb-map a:hover .bb-area,.bb-map a:focus .bb-area\
-         {{stroke:#000;stroke-width:2px}}</style>"
-    );
+    el!(out, "<style>{MAP_STYLE}</style>");
     el!(
         out,
         "<defs><pattern id=\"{id}-nd\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" \

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`, following the Dutch API Design Rules: resources with plural
 //! nouns, JSON (GeoJSON for geometry), errors as problem+json, an OpenAPI 3 document.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,6 +14,8 @@ use buurtbeeld_store::Store;
 use serde::Deserialize;
 
 use crate::download::{content_disposition, Disposition};
+use crate::error::Params;
+use crate::public::{public_plan, PublicImport};
 use crate::{AppError, AppState};
 
 /// The full API version, sent with every API response (Dutch API Design Rules, API-57).
@@ -71,7 +73,7 @@ struct AreasQuery {
 
 async fn areas(
     State(state): State<AppState>,
-    Query(query): Query<AreasQuery>,
+    Params(query): Params<AreasQuery>,
 ) -> Result<Response, AppError> {
     let level = match query.level.as_deref() {
         None => None,
@@ -149,6 +151,7 @@ async fn categories(State(state): State<AppState>) -> Result<Response, AppError>
 
 async fn imports(State(state): State<AppState>) -> Result<Response, AppError> {
     let list = with_store(state, |store| Ok(store.imports()?)).await?;
+    let list: Vec<PublicImport> = list.into_iter().map(PublicImport::from).collect();
     Ok(Json(list).into_response())
 }
 
@@ -159,7 +162,9 @@ async fn plans(State(state): State<AppState>) -> Result<Response, AppError> {
 
 async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     let report = with_store(state, move |store| {
-        Ok(buurtbeeld_analysis::known_plan_report(store, &id)?)
+        Ok(public_plan(buurtbeeld_analysis::known_plan_report(
+            store, &id,
+        )?))
     })
     .await?;
     Ok(Json(report).into_response())
@@ -179,7 +184,7 @@ pub(crate) struct EffectQuery {
 async fn intervention_effect(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<EffectQuery>,
+    Params(query): Params<EffectQuery>,
 ) -> Result<Response, AppError> {
     let method = query.method.as_deref().unwrap_or("all");
     let method = buurtbeeld_analysis::EffectMethod::parse(method).ok_or_else(|| {
@@ -254,19 +259,53 @@ impl PictureQuery {
     }
 }
 
-/// The subject from `theme` or `category` (exactly one).
+/// The subject from `theme` or `category`. Given both, the subject is the category, which must
+/// belong to the theme (checked by [`category_in_theme`]): the OpenAPI document cannot say
+/// "exactly one of", so a request naming both is answered rather than refused.
 fn subject_param(theme: Option<&str>, category: Option<&str>) -> Result<Subject, AppError> {
     match (theme, category) {
         (Some(theme), None) => Ok(Subject::Theme(theme.to_owned())),
-        (None, Some(category)) => Ok(Subject::Category(
+        (_, Some(category)) => Ok(Subject::Category(
             CategoryCode::parse(category).map_err(|e| AppError::BadRequest(e.to_string()))?,
         )),
-        _ => Err(AppError::BadRequest(
-            "geef precies één van 'theme' (bijvoorbeeld theme=fietsdiefstal) of 'category' \
-             (bijvoorbeeld category=1.2.3)"
+        (None, None) => Err(AppError::BadRequest(
+            "geef 'theme' (bijvoorbeeld theme=fietsdiefstal) of 'category' (bijvoorbeeld \
+             category=1.2.3)"
                 .to_owned(),
         )),
     }
+}
+
+/// With both `theme` and `category`: 404 unless the theme exists and counts the category.
+async fn category_in_theme(
+    state: &AppState,
+    theme: Option<&str>,
+    category: Option<&str>,
+) -> Result<(), AppError> {
+    let (Some(theme), Some(category)) = (theme, category) else {
+        return Ok(());
+    };
+    let (theme, category) = (theme.to_owned(), category.to_owned());
+    with_store(state.clone(), move |store| {
+        let themes = store.themes()?;
+        let Some(known) = themes.iter().find(|t| t.id == theme) else {
+            let ids: Vec<&str> = themes.iter().map(|t| t.id.as_str()).collect();
+            return Err(AppError::NotFound(format!(
+                "thema '{theme}' bestaat niet; bekende thema's: {}",
+                ids.join(", ")
+            )));
+        };
+        if known.categories.iter().any(|c| c.as_str() == category) {
+            return Ok(());
+        }
+        let counted: Vec<&str> = known.categories.iter().map(CategoryCode::as_str).collect();
+        Err(AppError::NotFound(format!(
+            "categorie {category} hoort niet bij thema '{theme}' (dat telt {}); geef een \
+             categorie van dat thema, of alleen 'theme' of alleen 'category'",
+            counted.join(", ")
+        )))
+    })
+    .await
 }
 
 /// `decimal=comma` (default) or `decimal=point`.
@@ -429,9 +468,10 @@ impl HotspotQuery {
 /// Hotspots as JSON, CSV or GeoJSON (the analysed areas with their verdicts).
 async fn hotspots(
     State(state): State<AppState>,
-    Query(query): Query<HotspotQuery>,
+    Params(query): Params<HotspotQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
     let format = output_format(query.format.as_deref())?;
     let (hotspots, geometries) = with_store(state, move |store| {
@@ -534,9 +574,10 @@ impl ForecastQuery {
 /// Forecasts per area and month with their intervals and backtest, as JSON or CSV.
 async fn forecasts(
     State(state): State<AppState>,
-    Query(query): Query<ForecastQuery>,
+    Params(query): Params<ForecastQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
     let format = match query.format.as_deref() {
         None | Some("json") => "json",
@@ -567,9 +608,10 @@ async fn forecasts(
 /// Backtest scores of every method over the listed areas.
 async fn backtests(
     State(state): State<AppState>,
-    Query(query): Query<ForecastQuery>,
+    Params(query): Params<ForecastQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let result = with_store(state, move |store| {
         Ok(buurtbeeld_analysis::run_backtest(store, &request)?)
     })
@@ -581,9 +623,10 @@ async fn backtests(
 /// FeatureCollection of the listed areas that have a geometry.
 async fn picture(
     State(state): State<AppState>,
-    Query(query): Query<PictureQuery>,
+    Params(query): Params<PictureQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
     let format = output_format(query.format.as_deref())?;
     let (picture, geometries) = with_store(state, move |store| {
@@ -666,8 +709,9 @@ struct SeriesQuery {
 /// Every published period of a theme or category in an area.
 async fn series(
     State(state): State<AppState>,
-    Query(query): Query<SeriesQuery>,
+    Params(query): Params<SeriesQuery>,
 ) -> Result<Response, AppError> {
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let subject = PictureQuery {
         area: query.area,
         theme: query.theme,
@@ -702,9 +746,11 @@ struct RankingsQuery {
 /// The areas below an area ranked by count or rate, highest first: where to look first.
 async fn rankings(
     State(state): State<AppState>,
-    Query(query): Query<RankingsQuery>,
+    Params(query): Params<RankingsQuery>,
 ) -> Result<Response, AppError> {
     let request = query.picture.request()?;
+    let (theme, category) = (&query.picture.theme, &query.picture.category);
+    category_in_theme(&state, theme.as_deref(), category.as_deref()).await?;
     let by_rate = match query.measure.as_deref() {
         None | Some("count") => false,
         Some("per_1000") => true,

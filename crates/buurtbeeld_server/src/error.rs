@@ -1,6 +1,8 @@
 //! One error type for every handler, answered as `application/problem+json` (RFC 9457), as the
 //! Dutch API Design Rules require.
 
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use buurtbeeld_analysis::{
@@ -8,6 +10,7 @@ use buurtbeeld_analysis::{
 };
 use buurtbeeld_document::DocumentError;
 use buurtbeeld_store::StoreError;
+use serde::de::DeserializeOwned;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -100,5 +103,36 @@ impl IntoResponse for AppError {
             body.to_string(),
         )
             .into_response()
+    }
+}
+
+/// The query string as `T`, refused as an [`AppError`]: a malformed or repeated parameter
+/// (`permutations=abc`, `method=a&method=b`) is a problem+json 400 like every other refusal,
+/// not axum's text/plain one.
+#[derive(Debug)]
+pub(crate) struct Params<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Params<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Params<T>, AppError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Params(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                // serde's own words name the parameter and what was wrong with it.
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                Err(AppError::BadRequest(format!(
+                    "de parameters van dit verzoek zijn niet te lezen ({detail}); zie \
+                     /api/v1/openapi.json voor wat elke parameter verwacht"
+                )))
+            }
+        }
     }
 }

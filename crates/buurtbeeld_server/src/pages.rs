@@ -1,7 +1,7 @@
 //! The Dutch pages of the dashboard, rendered on the server: they work without JavaScript, and
 //! every chart and map has a table beside it.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
@@ -21,6 +21,8 @@ use buurtbeeld_store::{AreaInfo, Store};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 
+use crate::error::Params;
+use crate::public::file_name;
 use crate::{AppError, AppState};
 
 /// An error on a page is answered as a Dutch HTML page with the right status; the API answers
@@ -45,6 +47,26 @@ impl axum::response::IntoResponse for PageError {
     }
 }
 
+/// [`Params`] for pages: a malformed query string is a Dutch error page.
+#[derive(Debug)]
+pub(crate) struct PageParams<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PageParams<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<PageParams<T>, PageError> {
+        let Params(value) = Params::from_request_parts(parts, state).await?;
+        Ok(PageParams(value))
+    }
+}
+
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(overview))
@@ -55,7 +77,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/vooruitblik", get(outlook_page))
 }
 
-const STYLE: &str = include_str!("style.css");
+pub(crate) const STYLE: &str = include_str!("style.css");
 
 pub(crate) fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
     let nav = [
@@ -350,7 +372,7 @@ fn count_text(count: Option<u64>, withheld: bool) -> String {
 
 async fn overview(
     State(state): State<AppState>,
-    Query(query): Query<OverviewQuery>,
+    PageParams(query): PageParams<OverviewQuery>,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
@@ -457,7 +479,7 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                 @for entry in &imports {
                     tr {
                         td { (entry.id) }
-                        td.file { (entry.file) }
+                        td.file { (file_name(&entry.file)) }
                         td { (entry.kind) }
                         td { (entry.table_id) }
                         td { @if entry.release.is_empty() { "–" } @else { (entry.release) } }
@@ -580,7 +602,7 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
 async fn theme_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(mut query): Query<OverviewQuery>,
+    PageParams(mut query): PageParams<OverviewQuery>,
 ) -> Result<Html<String>, PageError> {
     query.thema = Some(id);
     tokio::task::spawn_blocking(move || {
@@ -624,7 +646,7 @@ pub(crate) struct AreaQuery {
 async fn area_page(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(query): Query<AreaQuery>,
+    PageParams(query): PageParams<AreaQuery>,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
@@ -839,7 +861,7 @@ fn class_index(class: HotspotClass) -> usize {
 /// explained.
 async fn action_page(
     State(state): State<AppState>,
-    Query(query): Query<ActionQuery>,
+    PageParams(query): PageParams<ActionQuery>,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
@@ -1232,7 +1254,7 @@ pub(crate) struct OutlookQuery {
 /// and the buurten expected to be busiest next month.
 async fn outlook_page(
     State(state): State<AppState>,
-    Query(query): Query<OutlookQuery>,
+    PageParams(query): PageParams<OutlookQuery>,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;

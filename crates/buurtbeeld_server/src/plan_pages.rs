@@ -1,7 +1,7 @@
 //! The pages of the safety plan (goals and KPIs, action points, budget) and the downloads of
 //! the Veiligheidsbrief, as PDF and HTML, written from the same tables as the document.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +18,8 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::download::{content_disposition, Disposition};
-use crate::pages::{layout, PageError};
+use crate::pages::{layout, PageError, PageParams};
+use crate::public::public_plan;
 use crate::{AppError, AppState};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -42,7 +43,7 @@ fn chosen_report(store: &Store, query: &PlanQuery) -> Result<Option<PlanReport>,
     let Some(id) = chosen_plan(store, query)? else {
         return Ok(None);
     };
-    Ok(Some(known_plan_report(store, &id)?))
+    Ok(Some(public_plan(known_plan_report(store, &id)?)))
 }
 
 /// The id in `?plan=`, or the first plan in the store; `None` when the store holds no plan.
@@ -125,7 +126,7 @@ fn table(table: &DocTable) -> Markup {
 
 async fn plan_page(
     State(state): State<AppState>,
-    Query(query): Query<PlanQuery>,
+    PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Html<String>, PageError> {
     plan_page_with(state, query, "/plan", |report, _| {
         let plan = &report.plan;
@@ -191,16 +192,15 @@ async fn plan_page(
             }
             section aria-labelledby="versies" {
                 h2 #versies { "Versies" }
-                p { "Elk ingelezen bestand van het plan, met wie en wanneer." }
+                p { "Elk ingelezen bestand van het plan, en wanneer." }
                 div.scroll { table {
-                    thead { tr { th scope="col" { "Onderdeel" } th scope="col" { "Jaar" } th scope="col" { "Bestand" } th scope="col" { "Door" } th scope="col" { "Tijdstip (UTC)" } } }
+                    thead { tr { th scope="col" { "Onderdeel" } th scope="col" { "Jaar" } th scope="col" { "Bestand" } th scope="col" { "Tijdstip (UTC)" } } }
                     tbody {
                         @for version in &report.history {
                             tr {
                                 td { (version.kind) }
                                 td { @if version.year == 0 { "–" } @else { (version.year) } }
                                 td { (version.file) }
-                                td { (version.imported_by) }
                                 td { (version.imported_at.get(..19).unwrap_or(&version.imported_at).replace('T', " ")) }
                             }
                         }
@@ -231,7 +231,7 @@ fn year_links(path: &str, report: &PlanReport, years: &[i32], chosen: i32) -> Ma
 
 async fn actions_page(
     State(state): State<AppState>,
-    Query(query): Query<PlanQuery>,
+    PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Html<String>, PageError> {
     plan_page_with(state, query, "/plan/acties", |report, query| {
         let years: Vec<i32> = report.actions.iter().map(|s| s.year).collect();
@@ -258,7 +258,7 @@ async fn actions_page(
 
 async fn budget_page(
     State(state): State<AppState>,
-    Query(query): Query<PlanQuery>,
+    PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Html<String>, PageError> {
     plan_page_with(state, query, "/plan/begroting", |report, query| {
         let years: Vec<i32> = report.budget.iter().map(|b| b.year).collect();
@@ -298,7 +298,7 @@ fn chosen_year(years: &[i32], wanted: Option<i32>) -> Option<i32> {
 async fn document(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    Query(query): Query<PlanQuery>,
+    PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Response, AppError> {
     let unknown = || AppError::NotFound(format!("Er is geen document '{file}'."));
     let (kind, extension) = file.rsplit_once('.').ok_or_else(unknown)?;

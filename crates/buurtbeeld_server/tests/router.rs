@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use buurtbeeld_ingest::{read_file, Context, ReadOptions};
-use buurtbeeld_server::{app, AppState};
+use buurtbeeld_server::{app, serve_with, AppState, Limits};
 use buurtbeeld_store::Store;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -52,9 +52,7 @@ fn state() -> AppState {
         }
         dir
     });
-    AppState {
-        data_dir: dir.path().to_owned(),
-    }
+    AppState::new(dir.path().to_owned())
 }
 
 async fn get(uri: &str) -> (StatusCode, String, String) {
@@ -166,7 +164,7 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     problem(
         "/api/v1/picture?area=GM0014&year=2023",
         S::BAD_REQUEST,
-        "precies één van 'theme'",
+        "geef 'theme'",
     )
     .await;
     problem(
@@ -744,4 +742,286 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
     .await;
     let (status, _, _) = get("/interventie/bestaat-niet").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Every page, every API endpoint (with the OpenAPI document's examples), a 404, a 400 and a
+/// 304: each answer carries the security headers, and the policy allows no script.
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let doc = json("/api/v1/openapi.json").await;
+    let mut uris: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(path, item)| {
+            let mut path = format!("/api/v1{path}");
+            let mut query = Vec::new();
+            for parameter in item["get"]["parameters"].as_array().into_iter().flatten() {
+                let example = parameter["example"].as_str().unwrap_or("x");
+                let name = parameter["name"].as_str().unwrap();
+                if parameter["in"] == "path" {
+                    path = path.replace(&format!("{{{name}}}"), example);
+                } else if parameter["required"] == true {
+                    query.push(format!("{name}={example}"));
+                }
+            }
+            format!("{path}?{}", query.join("&"))
+        })
+        .collect();
+    uris.extend(
+        [
+            "/",
+            "/gegevens",
+            "/thema/fietsdiefstal",
+            "/gebied/GM0014",
+            "/actie",
+            "/vooruitblik",
+            "/plan",
+            "/plan/acties",
+            "/plan/begroting",
+            "/interventies",
+            "/interventie/stationsgebied-2015",
+            "/documenten/veiligheidsbrief.html",
+            "/bestaat-niet",
+            "/api/v1/picture?area=GM0014",
+            "/actie?jaar=veel",
+        ]
+        .map(str::to_owned),
+    );
+    let state = state();
+    for uri in &uris {
+        let response = app(state.clone())
+            .oneshot(Request::get(uri.as_str()).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let headers = response.headers();
+        let policy = headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{uri}: no Content-Security-Policy"))
+            .to_str()
+            .unwrap();
+        assert!(
+            policy.starts_with("default-src 'none'; style-src 'sha256-"),
+            "{uri}: {policy}"
+        );
+        assert!(policy.contains("frame-ancestors 'none'"), "{uri}: {policy}");
+        assert!(!policy.contains("script"), "{uri}: {policy}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{uri}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY", "{uri}");
+    }
+    let themes = app(state.clone())
+        .oneshot(Request::get("/api/v1/themes").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let tag = themes.headers()["etag"].clone();
+    let not_modified = app(state)
+        .oneshot(
+            Request::get("/api/v1/themes")
+                .header("if-none-match", tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert!(not_modified
+        .headers()
+        .contains_key("content-security-policy"));
+}
+
+/// The page's own stylesheet is allowed by its hash, so the CSP does not strip the dashboard's
+/// layout; a changed style.css changes the hash with it.
+#[tokio::test]
+async fn the_policy_allows_exactly_the_stylesheets_buurtbeeld_writes() {
+    let response = app(state())
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let mut styles = 0;
+    for block in html.split("<style>").skip(1) {
+        let css = block.split("</style>").next().unwrap();
+        use base64::prelude::{Engine as _, BASE64_STANDARD};
+        use sha2::Digest;
+        let hash = BASE64_STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
+        assert!(
+            policy.contains(&format!("'sha256-{hash}'")),
+            "a <style> the policy blocks"
+        );
+        styles += 1;
+    }
+    assert!(styles >= 2, "the page style and the map style");
+}
+
+/// axum's own rejection of a malformed or repeated parameter was text/plain (#16).
+#[tokio::test]
+async fn a_malformed_or_repeated_parameter_is_a_problem_not_plain_text() {
+    problem(
+        "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&year=2015&permutations=veel",
+        StatusCode::BAD_REQUEST,
+        "permutations",
+    )
+    .await;
+    problem(
+        "/api/v1/interventions/stationsgebied-2015/effect?method=null&method=null",
+        StatusCode::BAD_REQUEST,
+        "niet te lezen",
+    )
+    .await;
+    let (status, content_type, body) = get("/actie?jaar=veel").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(body.contains("niet te lezen"), "{body}");
+}
+
+/// The import log and the plan's history name files, not the server's directories, and not who
+/// imported: nobody signs in yet, so every visitor is the public.
+#[tokio::test]
+async fn the_public_sees_file_names_not_server_paths_or_importers() {
+    let imports = json("/api/v1/imports").await;
+    for entry in imports.as_array().unwrap() {
+        let file = entry["file"].as_str().unwrap();
+        assert!(!file.contains('/') && !file.contains('\\'), "{file}");
+        assert!(!entry["summary"].as_str().unwrap().contains('/'), "{entry}");
+        assert!(entry.get("imported_by").is_none(), "{entry}");
+    }
+    let plan = json("/api/v1/plans/voorbeeldplan-groningen-2014-2017").await;
+    for version in plan["history"].as_array().unwrap() {
+        assert!(
+            !version["file"].as_str().unwrap().contains('/'),
+            "{version}"
+        );
+        assert!(version.get("imported_by").is_none(), "{version}");
+    }
+    assert!(!page("/gegevens").await.contains("/data/"));
+}
+
+/// A repeated request is answered from memory, and the first request after an import's commit
+/// shows the new data.
+#[tokio::test]
+async fn answers_are_kept_until_an_import_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
+        .unwrap();
+    let state = AppState::new(dir.path().to_owned());
+    let imports = |state: AppState| async move {
+        let response = app(state)
+            .oneshot(Request::get("/api/v1/imports").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let tag = response.headers()["etag"].clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let list: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        (tag, list.as_array().unwrap().len())
+    };
+    let (first_tag, before) = imports(state.clone()).await;
+    let (second_tag, again) = imports(state.clone()).await;
+    assert_eq!((second_tag.clone(), again), (first_tag, before));
+
+    let file = "cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson";
+    let batch = read_file(
+        &data(file),
+        file,
+        &ReadOptions::default(),
+        &Context::default(),
+    )
+    .unwrap();
+    store.import(&[batch], &()).unwrap();
+    let (third_tag, after) = imports(state).await;
+    assert_eq!(after, before + 1);
+    assert_ne!(third_tag, second_tag);
+}
+
+/// A slowloris client trickles its request headers to hold a connection open; it is cut off
+/// once the header-read timeout passes (10 s by default; 1 s here to keep the test short).
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_disconnected() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    assert!(Limits::default().header_read_timeout <= Duration::from_secs(30));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let limits = Limits {
+        header_read_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_with(listener, state(), limits, async {
+        let _ = stopped.await;
+    }));
+
+    let started = Instant::now();
+    let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut closed = false;
+    while started.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if client.write_all(b"X-a: b\r\n").await.is_err() {
+            closed = true;
+            break;
+        }
+        let mut buffer = [0u8; 512];
+        let read = tokio::time::timeout(Duration::from_millis(10), client.read(&mut buffer));
+        if let Ok(Ok(0) | Err(_)) = read.await {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "still open after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A well-behaved client is still served, and the server stops when told.
+    let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
+    client
+        .write_all(b"GET /api/v1/themes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    client.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+/// The OpenAPI document cannot say "theme or category, not both", so both are answered: the
+/// category, if the theme counts it (schemathesis found the old 400 a broken contract, #16).
+#[tokio::test]
+async fn theme_and_category_together_answer_for_the_category_of_that_theme() {
+    let both =
+        json("/api/v1/picture?area=GM0014&theme=fietsdiefstal&category=1.2.3&year=2015").await;
+    let alone = json("/api/v1/picture?area=GM0014&category=1.2.3&year=2015").await;
+    assert_eq!(both, alone);
+    problem(
+        "/api/v1/picture?area=GM0014&theme=fietsdiefstal&category=1.1.1&year=2015",
+        StatusCode::NOT_FOUND,
+        "categorie 1.1.1 hoort niet bij thema 'fietsdiefstal' (dat telt 1.2.3)",
+    )
+    .await;
 }

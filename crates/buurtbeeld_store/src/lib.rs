@@ -107,4 +107,13 @@ impl Store {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// A number that changes whenever another connection commits to the store (SQLite's
+    /// `PRAGMA data_version`): how a long-lived reader learns, in a microsecond, that what it
+    /// derived from the store is out of date.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
 }

@@ -16,6 +16,8 @@ pub struct PlanVersion {
     pub import_id: i64,
     pub file: String,
     pub imported_at: String,
+    /// Who imported it; left out of JSON when not shown (the server's public view).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub imported_by: String,
 }
 

@@ -19,12 +19,15 @@ const LAYERS: [&str; 9] = [
 ];
 
 /// Outside libraries that only one layer may use (normal dependencies, not dev-dependencies).
-const OWNERS: [(&str, &[&str]); 9] = [
+const OWNERS: [(&str, &[&str]); 12] = [
     ("rusqlite", &["buurtbeeld_store"]),
     ("rusqlite_migration", &["buurtbeeld_store"]),
     ("encoding_rs", &["buurtbeeld_ingest"]),
     ("axum", &["buurtbeeld_server"]),
     ("tower-http", &["buurtbeeld_server"]),
+    ("hyper", &["buurtbeeld_server"]),
+    ("hyper-util", &["buurtbeeld_server"]),
+    ("quick_cache", &["buurtbeeld_server"]),
     ("maud", &["buurtbeeld_render", "buurtbeeld_server"]),
     ("krilla", &["buurtbeeld_document"]),
     ("comfy-table", &["buurtbeeld_render"]),
