@@ -79,10 +79,10 @@ impl AnswerError for PictureError {
             PictureError::UnknownArea(_)
             | PictureError::UnknownTheme(..)
             | PictureError::UnknownCategory(_)
-            | PictureError::NoData { .. } => Refusal::NotFound,
-            PictureError::ThemeWithoutCategories(_) | PictureError::PeriodNotCovered { .. } => {
-                Refusal::Invalid
-            }
+            | PictureError::NoData { .. }
+            // No figures for that period: the picture asked for does not exist.
+            | PictureError::PeriodNotCovered { .. } => Refusal::NotFound,
+            PictureError::ThemeWithoutCategories(_) => Refusal::Invalid,
         }
     }
 }
@@ -97,6 +97,11 @@ pub enum HotspotError {
          en buurtkaart"
     )]
     NoBoundaries { area: AreaCode, level: AreaLevel },
+    #[error(
+        "{area} is zelf een {}: er liggen geen gebieden op niveau {level} binnen; kies een \
+         niveau onder {}", area.level(), area.level()
+    )]
+    LevelNotBelow { area: AreaCode, level: AreaLevel },
     #[error(
         "geen inwonertallen voor de gebieden van {0}: importeer eerst de CBS-kerncijfers, of \
          vergelijk aantallen in plaats van cijfers per 1.000 inwoners"
@@ -114,7 +119,10 @@ impl AnswerError for HotspotError {
     fn refusal(&self) -> Refusal {
         match self {
             HotspotError::Picture(e) => e.refusal(),
-            HotspotError::NoBoundaries { .. } | HotspotError::NoPopulation(_) => Refusal::Invalid,
+            // The map asked for does not exist (yet): no areas there, or no data for them.
+            HotspotError::NoBoundaries { .. }
+            | HotspotError::NoPopulation(_)
+            | HotspotError::LevelNotBelow { .. } => Refusal::NotFound,
         }
     }
 }
@@ -144,9 +152,9 @@ impl AnswerError for ForecastError {
     fn refusal(&self) -> Refusal {
         match self {
             ForecastError::Picture(e) => e.refusal(),
-            ForecastError::UnknownMethod(..)
-            | ForecastError::NotAMonth(_)
-            | ForecastError::TooShort { .. } => Refusal::Invalid,
+            ForecastError::UnknownMethod(..) | ForecastError::NotAMonth(_) => Refusal::Invalid,
+            // Too little history: like missing figures, the forecast asked for does not exist.
+            ForecastError::TooShort { .. } => Refusal::NotFound,
         }
     }
 }

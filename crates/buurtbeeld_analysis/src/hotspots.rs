@@ -310,6 +310,12 @@ struct Panel {
 
 /// Runs the analysis; see the module docs.
 pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, HotspotError> {
+    if request.level <= request.area.level() {
+        return Err(HotspotError::LevelNotBelow {
+            area: request.area.clone(),
+            level: request.level,
+        });
+    }
     let scope = scope(store, request)?;
     let mut panel = read_panel(store, request, &scope)?;
     keep_areas_with_a_figure(request, &scope, &mut panel)?;

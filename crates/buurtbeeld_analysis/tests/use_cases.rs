@@ -235,7 +235,7 @@ fn a_picture_of_an_unknown_area_is_not_found() {
 }
 
 #[test]
-fn a_picture_of_a_year_the_source_does_not_cover_is_invalid() {
+fn a_picture_of_a_year_the_source_does_not_cover_is_not_found() {
     let error = picture(&store(), &picture_request("GM0014", 2020)).unwrap_err();
     let PictureError::PeriodNotCovered {
         period,
@@ -248,7 +248,7 @@ fn a_picture_of_a_year_the_source_does_not_cover_is_invalid() {
     };
     assert_eq!((period.as_str(), source_table.as_str()), ("2020", "BVH"));
     assert_eq!(covered, "2013-01 t/m 2016-06");
-    assert_eq!(error.refusal(), Refusal::Invalid);
+    assert_eq!(error.refusal(), Refusal::NotFound);
     assert_eq!(
         error.to_string(),
         "geen cijfers voor GM0014 over 2020 in bron BVH; de bron beslaat 2013-01 t/m 2016-06"
@@ -443,7 +443,7 @@ fn hotspots_of_an_area_without_boundaries_are_refused() {
             if area.as_str() == "GM1581"),
         "{error:?}"
     );
-    assert_eq!(error.refusal(), Refusal::Invalid);
+    assert_eq!(error.refusal(), Refusal::NotFound);
     assert!(
         error
             .to_string()
@@ -549,7 +549,7 @@ fn a_forecast_with_less_than_two_years_of_history_is_too_short() {
         matches!(&error, ForecastError::TooShort { area, months: 23 } if area.as_str() == "GM0014"),
         "{error:?}"
     );
-    assert_eq!(error.refusal(), Refusal::Invalid);
+    assert_eq!(error.refusal(), Refusal::NotFound);
     assert_eq!(
         error.to_string(),
         "GM0014 heeft 23 maanden historie vóór de voorspelling; nodig zijn er minstens 24"
@@ -762,5 +762,20 @@ fn the_store_credits_every_source_it_holds() {
             "Inwoners: CBS, kerncijfers wijken en buurten (CC BY 4.0).",
             "Wijk- en buurtgrenzen: CBS Wijk- en buurtkaart (CC BY 4.0).",
         ]
+    );
+}
+
+#[test]
+fn hotspots_at_or_above_the_area_level_are_not_found_with_the_reason() {
+    let request = HotspotRequest {
+        level: AreaLevel::Gemeente,
+        ..hotspot_request("GM0014", month(2015, 10))
+    };
+    let error = hotspots(&store(), &request).unwrap_err();
+    assert_eq!(error.refusal(), Refusal::NotFound);
+    assert_eq!(
+        error.to_string(),
+        "GM0014 is zelf een gemeente: er liggen geen gebieden op niveau gemeente binnen; kies \
+         een niveau onder gemeente"
     );
 }

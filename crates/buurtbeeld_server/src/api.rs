@@ -233,6 +233,13 @@ impl PictureQuery {
             None => None,
             Some(text) => match Period::parse_iso(text) {
                 Ok(Period::Month { year: y, month }) if y == year => Some(month),
+                // A well-formed month of another year names a picture that does not exist.
+                Ok(Period::Month { .. }) => {
+                    return Err(AppError::NotFound(format!(
+                        "maand {text} valt niet in het jaar {year}; geef een maand van {year}, \
+                         zoals {year}-03"
+                    )))
+                }
                 _ => {
                     return Err(bad(format!(
                         "month '{text}' is geen maand van {year} zoals {year}-03"
@@ -259,7 +266,10 @@ impl PictureQuery {
     }
 }
 
-/// The subject from `theme` or `category`. Given both, the subject is the category, which must
+/// The theme of all crime, the subject when neither `theme` nor `category` is given.
+const TOTAL_THEME: &str = "totaal";
+
+/// The subject from `theme` or `category`, by default all crime. Given both, the subject is the category, which must
 /// belong to the theme (checked by [`category_in_theme`]): the OpenAPI document cannot say
 /// "exactly one of", so a request naming both is answered rather than refused.
 fn subject_param(theme: Option<&str>, category: Option<&str>) -> Result<Subject, AppError> {
@@ -268,11 +278,8 @@ fn subject_param(theme: Option<&str>, category: Option<&str>) -> Result<Subject,
         (_, Some(category)) => Ok(Subject::Category(
             CategoryCode::parse(category).map_err(|e| AppError::BadRequest(e.to_string()))?,
         )),
-        (None, None) => Err(AppError::BadRequest(
-            "geef 'theme' (bijvoorbeeld theme=fietsdiefstal) of 'category' (bijvoorbeeld \
-             category=1.2.3)"
-                .to_owned(),
-        )),
+        // All crime, as the dashboard's first screen shows.
+        (None, None) => Ok(Subject::Theme(TOTAL_THEME.to_owned())),
     }
 }
 
