@@ -207,7 +207,7 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     .await;
     problem(
         "/api/v1/picture?area=GM1581&theme=totaal&year=1999",
-        S::BAD_REQUEST,
+        S::NOT_FOUND,
         "2022-12 t/m 2023-11",
     )
     .await;
