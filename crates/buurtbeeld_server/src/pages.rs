@@ -429,12 +429,13 @@ fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, Page
             "/thema/{}?gemeente={}&jaar={}",
             theme.id, selection.gemeente, selection.year
         );
+        // A theme without figures is no link: its page would only say there are none.
         tiles.push(html! {
             li.tile.current[theme.id == selection.theme] {
-                a href=(link) {
-                    span.name { (theme.name) }
-                    @match row {
-                        Some(row) => {
+                @match row {
+                    Some(row) => {
+                        a href=(link) {
+                            span.name { (theme.name) }
                             span.figure { (count_text(row.count, row.withheld)) }
                             span.change {
                                 @match row.change_pct {
@@ -450,7 +451,12 @@ fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, Page
                                 }
                             }
                         }
-                        None => { span.figure.empty { "geen gegevens" } }
+                    }
+                    None => {
+                        div.body {
+                            span.name { (theme.name) }
+                            span.figure.empty { "geen gegevens over " (selection.year) }
+                        }
                     }
                 }
             }

@@ -1047,3 +1047,25 @@ async fn missing_data_is_not_found_not_a_bad_request() {
         problem(uri, StatusCode::NOT_FOUND, says).await;
     }
 }
+
+/// A theme tile without figures is not a link to a page that would only refuse (#16).
+#[tokio::test]
+async fn every_theme_tile_link_leads_to_a_page() {
+    let overview = page("/?gemeente=GM0014&jaar=2015").await;
+    let links: Vec<String> = overview
+        .split("href=\"/thema/")
+        .skip(1)
+        .map(|rest| {
+            format!(
+                "/thema/{}",
+                rest.split('"').next().unwrap().replace("&amp;", "&")
+            )
+        })
+        .collect();
+    assert!(!links.is_empty());
+    for link in &links {
+        let (status, _, _) = get(link).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+    }
+    assert!(overview.contains("geen gegevens over 2015"));
+}
