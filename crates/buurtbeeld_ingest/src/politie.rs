@@ -666,9 +666,29 @@ pub(crate) fn odata_table_id(document: &serde_json::Value) -> Option<String> {
         .as_str()?;
     url.split('/')
         .find(|part| {
+            // Bytes, not a `str` slice: byte 5 may fall inside a letter like `é`.
             part.len() >= 8
                 && part.ends_with("NED")
-                && part[..5].bytes().all(|b| b.is_ascii_digit())
+                && part.as_bytes()[..5].iter().all(u8::is_ascii_digit)
         })
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::odata_table_id;
+
+    #[test]
+    fn a_metadata_url_with_a_multi_byte_letter_is_no_table_id_not_a_panic() {
+        // Slicing `1234éNED` at byte 5, inside "é", panicked (#16, found by the fuzz campaign).
+        let page = |url: &str| serde_json::json!({ "odata.metadata": url, "value": [] });
+        assert_eq!(
+            odata_table_id(&page("https://x/ODataApi/OData/1234éNED/$metadata")),
+            None
+        );
+        assert_eq!(
+            odata_table_id(&page("https://x/ODataApi/OData/47022NED/$metadata#T")),
+            Some("47022NED".to_owned())
+        );
+    }
 }
