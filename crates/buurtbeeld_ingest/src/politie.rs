@@ -638,7 +638,7 @@ fn odata_count(field: Option<&serde_json::Value>) -> Result<Value, String> {
     match field {
         None | Some(serde_json::Value::Null) => Ok(Value::Withheld),
         Some(serde_json::Value::Number(n)) => match n.as_f64() {
-            Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX) => {
+            Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(text::MAX_COUNT) => {
                 Ok(Value::Count(x as u32))
             }
             _ => Err(format!(
@@ -676,7 +676,19 @@ pub(crate) fn odata_table_id(document: &serde_json::Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::odata_table_id;
+    use super::{odata_count, odata_table_id, text, Value};
+
+    #[test]
+    fn a_count_too_large_for_a_series_is_refused_not_clamped() {
+        // Series cells are i32: 4294967295 was accepted and kept as 2147483647 (#16, found by
+        // comparing accepted fuzzed files with an independent reading).
+        assert_eq!(text::parse_count("2147483647"), Ok(Some(2_147_483_647)));
+        assert!(text::parse_count("2147483648").is_err());
+        assert!(text::parse_count("4294967295").is_err());
+        let count = |n: u64| odata_count(Some(&serde_json::json!(n)));
+        assert_eq!(count(2_147_483_647), Ok(Value::Count(2_147_483_647)));
+        assert!(count(2_147_483_648).is_err());
+    }
 
     #[test]
     fn a_metadata_url_with_a_multi_byte_letter_is_no_table_id_not_a_panic() {
