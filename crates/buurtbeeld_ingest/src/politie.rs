@@ -94,6 +94,8 @@ struct CodedColumns {
     period: usize,
     count: usize,
     count_name: String,
+    /// How many fields the header has, and so every line.
+    fields: usize,
 }
 
 fn coded_header<R: Read>(
@@ -126,6 +128,7 @@ fn coded_header<R: Read>(
         period,
         count,
         count_name: headers[count].clone(),
+        fields: headers.len(),
     })
 }
 
@@ -161,6 +164,24 @@ fn parse_coded_rows<R: Read>(
         }
         rows += 1;
         let line = record.position().map(|p| p.line());
+        // The csv crate compares a line's fields with its first record's; the second half of a
+        // file read by two threads has no header, so lines are counted against it here.
+        if record.len() != columns.fields {
+            problems.add(
+                line,
+                None,
+                format!(
+                    "verwacht {} velden gescheiden door '{}', gevonden {}",
+                    columns.fields,
+                    char::from(delimiter),
+                    record.len()
+                ),
+            );
+            if problems.is_full() {
+                break;
+            }
+            continue;
+        }
         if let Err(e) = std::str::from_utf8(record.as_slice()) {
             problems.add(line, None, text::not_utf8(record.as_slice(), &e));
             if problems.is_full() {
@@ -676,7 +697,31 @@ pub(crate) fn odata_table_id(document: &serde_json::Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{odata_count, odata_table_id, text, Value};
+    use super::{odata_count, odata_table_id, read_coded_csv_parallel, text, Value};
+    use crate::{Context, Input, InputKind, ReadOptions};
+
+    #[test]
+    fn the_two_thread_path_refuses_lines_shorter_than_the_header() {
+        // The second half is read without the header, and the csv crate measured its lines
+        // against its own first line: a short last line was accepted by the two-thread path and
+        // refused by the sequential reader (#16, found by the fuzz campaign's --parallel).
+        let text = "SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1;\
+                    SoortMisdrijf_label;WijkenEnBuurten_label\n0.0.0;GM1581;2022MM12;";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("coded.csv");
+        std::fs::write(&path, text).unwrap();
+        let input = Input {
+            name: "coded.csv",
+            kind: InputKind::PolitieCodedCsv,
+            delimiter: b';',
+        };
+        let (options, context) = (ReadOptions::default(), Context::default());
+        let parallel = read_coded_csv_parallel(&input, &path, text.as_bytes(), &options, &context);
+        assert!(
+            parallel.is_none(),
+            "the two-thread path accepted a short line"
+        );
+    }
 
     #[test]
     fn a_count_too_large_for_a_series_is_refused_not_clamped() {
