@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use buurtbeeld_cube::dutch::{integer, signed};
 use buurtbeeld_cube::{
-    AmountUnit, Amounts, BudgetLine, BudgetYear, ImportBatch, Plan, Taakveld, TotalMismatch,
-    ROUNDING_TOLERANCE,
+    AmountUnit, Amounts, BudgetColumn, BudgetLine, BudgetYear, ImportBatch, Plan, Taakveld,
+    TotalMismatch, ROUNDING_TOLERANCE,
 };
 use csv::StringRecord;
 
@@ -28,6 +28,14 @@ pub(crate) const HEADER: [&str; 9] = [
 
 /// The deelproduct name of a line that states a year's total.
 const TOTAL: &str = "TOTAAL";
+
+/// The largest amount a line may state, in the file's unit: far beyond any municipal budget
+/// (10^15 thousand euro), and small enough that a year's sums fit an `i64` with room.
+const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// The largest a year's lines may add up to at any step of their sum, so that the sum and its
+/// difference with the TOTAAL line fit an `i64`.
+const MAX_SUM: i64 = 1_000 * MAX_AMOUNT;
 
 /// The budget years read so far, and what later lines are checked against.
 #[derive(Default)]
@@ -220,6 +228,19 @@ impl Collected {
                     ),
                 );
             }
+            if let Some(column) = overflowing_column(budget) {
+                problems.add(
+                    None,
+                    Some(HEADER[5 + column]),
+                    format!(
+                        "de regels van {} tellen op tot meer dan {}; verwacht de bedragen van de \
+                         begroting",
+                        budget.year,
+                        integer(MAX_SUM.unsigned_abs())
+                    ),
+                );
+                continue;
+            }
             notes.extend(budget.mismatches().iter().map(mismatch_note));
         }
         let lines: usize = budgets.iter().map(|b| b.lines.len()).sum();
@@ -234,6 +255,22 @@ impl Collected {
         );
         (budgets, notes)
     }
+}
+
+/// The first column (0 begroot, 1 begroot na wijziging, 2 realisatie) whose lines add up beyond
+/// `MAX_SUM` at some step, adding them in the order `BudgetYear::sum` does.
+fn overflowing_column(budget: &BudgetYear) -> Option<usize> {
+    BudgetColumn::ALL.into_iter().position(|column| {
+        budget
+            .lines
+            .iter()
+            .filter_map(|l| l.amounts.get(column))
+            .try_fold(0i64, |sum, amount| {
+                sum.checked_add(amount)
+                    .filter(|s| s.unsigned_abs() <= MAX_SUM.unsigned_abs())
+            })
+            .is_none()
+    })
 }
 
 /// The trimmed field in a column, empty where the line is short.
@@ -383,7 +420,9 @@ fn parse_amount(raw: &str) -> Result<i64, String> {
     let value: i64 = groups
         .concat()
         .parse()
-        .map_err(|_| format!("'{raw}' is te groot voor een bedrag"))?;
+        .ok()
+        .filter(|v| *v <= MAX_AMOUNT)
+        .ok_or_else(|| format!("'{raw}' is te groot voor een bedrag"))?;
     Ok(if raw.starts_with('-') { -value } else { value })
 }
 
@@ -397,8 +436,44 @@ mod tests {
         assert_eq!(parse_amount("-71"), Ok(-71));
         assert_eq!(parse_amount("4736"), Ok(4_736));
         assert_eq!(parse_amount("1.234.567"), Ok(1_234_567));
+        assert_eq!(
+            parse_amount("-1.000.000.000.000.000"),
+            Ok(-1_000_000_000_000_000)
+        );
         for bad in ["17,5", "1.23", "€ 12", "twaalf", "12.3456", ".123", "-"] {
             assert!(parse_amount(bad).is_err(), "{bad}");
         }
+        // An amount whose sum with the others overflowed an i64 panicked (#16, fuzzing).
+        for too_large in [
+            "9223372036854775807",
+            "1.000.000.000.000.001",
+            "-9223372036854775808",
+        ] {
+            assert!(parse_amount(too_large).is_err(), "{too_large}");
+        }
+    }
+
+    #[test]
+    fn a_sum_beyond_any_budget_is_found_before_it_overflows() {
+        let line = |amount: i64| BudgetLine {
+            product: "Brandweerzorg".to_owned(),
+            taakveld: Taakveld::Crisisbeheersing,
+            themes: Vec::new(),
+            amounts: Amounts {
+                budgeted: Some(1),
+                amended: None,
+                realised: Some(amount),
+            },
+        };
+        let mut year = BudgetYear {
+            plan: "p".to_owned(),
+            year: 2024,
+            unit: AmountUnit::Thousand,
+            lines: vec![line(MAX_AMOUNT); 1_000],
+            stated_total: None,
+        };
+        assert_eq!(overflowing_column(&year), None);
+        year.lines.push(line(1));
+        assert_eq!(overflowing_column(&year), Some(2));
     }
 }

@@ -169,7 +169,7 @@ pub fn read_file(
         return Err(fail("het bestand is leeg".to_owned()));
     }
     let (kind, delimiter) = match options.kind {
-        Some(kind) => (kind, detect::delimiter(&head)),
+        Some(kind) => (kind, detect::header_delimiter(&head)),
         None => detect::detect(name, path, &head)?,
     };
     let input = Input {

@@ -59,7 +59,7 @@ struct GoalEntry {
     gebied: Option<Spanned<String>>,
     maat: Spanned<String>,
     basisjaar: Spanned<i32>,
-    streefwaarde: f64,
+    streefwaarde: Spanned<f64>,
     streefjaar: Option<Spanned<i32>>,
     richting: Spanned<String>,
 }
@@ -354,7 +354,10 @@ fn read_goals(
         let measure = MAAT.of(problems, lines, &entry.maat);
         let direction = RICHTING.of(problems, lines, &entry.richting);
         let target_year = target_year_of(problems, lines, frame, &entry);
-        if let (Some(area), Some(measure), Some(direction)) = (area, measure, direction) {
+        let target = target_of(problems, lines, &entry.streefwaarde);
+        if let (Some(area), Some(measure), Some(direction), Some(target)) =
+            (area, measure, direction, target)
+        {
             goals.push(Goal {
                 id: entry.id.into_inner(),
                 theme: entry.thema.into_inner(),
@@ -363,13 +366,27 @@ fn read_goals(
                 area,
                 measure,
                 baseline_year: entry.basisjaar.into_inner(),
-                target: entry.streefwaarde,
+                target,
                 target_year,
                 direction,
             });
         }
     }
     goals
+}
+
+/// The goal's target value, or None (with its problem recorded) if it is `nan` or `inf`: TOML
+/// has those, but the stored plan (JSON) has no way to write them and would not read back.
+fn target_of(problems: &mut Problems, lines: Lines<'_>, target: &Spanned<f64>) -> Option<f64> {
+    let value = *target.get_ref();
+    if !value.is_finite() {
+        problems.add(
+            lines.of(target),
+            Some("streefwaarde"),
+            format!("{value} is geen streefwaarde; verwacht een getal zoals 3300 of 16.5"),
+        );
+    }
+    value.is_finite().then_some(value)
 }
 
 /// Records an indicator that is neither a buurtbeeld theme nor a police category.
@@ -529,4 +546,38 @@ pub(crate) fn area_code(
     AreaCode::parse(code.get_ref())
         .map_err(|e| problems.add(lines.of(code), Some(field), e.to_string()))
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_of_nan_or_inf_is_refused_on_its_line() {
+        // `streefwaarde = nan` was accepted and stored as JSON null; the store could then not
+        // read its plans back, and every later import failed (#16, found by fuzzing).
+        let plan = include_str!("../../../data/plan/voorbeeldplan_groningen_2014_2017.toml");
+        let context = Context {
+            theme_ids: ["fietsdiefstal".to_owned()].into(),
+            ..Context::default()
+        };
+        let input = Input {
+            name: "plan.toml",
+            kind: crate::InputKind::PlanToml,
+            delimiter: b';',
+        };
+        let options = ReadOptions::default();
+        assert!(read(&input, plan.as_bytes(), &options, &context).is_ok());
+        for word in ["nan", "-inf"] {
+            let broken = plan.replacen("streefwaarde = 3300", &format!("streefwaarde = {word}"), 1);
+            let error = read(&input, broken.as_bytes(), &options, &context).unwrap_err();
+            let line = broken
+                .lines()
+                .position(|l| l.starts_with(&format!("streefwaarde = {word}")))
+                .map(|i| i as u64 + 1);
+            assert_eq!(error.problems.len(), 1, "{error}");
+            assert_eq!(error.problems[0].line, line, "{error}");
+            assert_eq!(error.problems[0].field.as_deref(), Some("streefwaarde"));
+        }
+    }
 }

@@ -94,6 +94,8 @@ struct CodedColumns {
     period: usize,
     count: usize,
     count_name: String,
+    /// How many fields the header has, and so every line.
+    fields: usize,
 }
 
 fn coded_header<R: Read>(
@@ -126,6 +128,7 @@ fn coded_header<R: Read>(
         period,
         count,
         count_name: headers[count].clone(),
+        fields: headers.len(),
     })
 }
 
@@ -161,6 +164,24 @@ fn parse_coded_rows<R: Read>(
         }
         rows += 1;
         let line = record.position().map(|p| p.line());
+        // The csv crate compares a line's fields with its first record's; the second half of a
+        // file read by two threads has no header, so lines are counted against it here.
+        if record.len() != columns.fields {
+            problems.add(
+                line,
+                None,
+                format!(
+                    "verwacht {} velden gescheiden door '{}', gevonden {}",
+                    columns.fields,
+                    char::from(delimiter),
+                    record.len()
+                ),
+            );
+            if problems.is_full() {
+                break;
+            }
+            continue;
+        }
         if let Err(e) = std::str::from_utf8(record.as_slice()) {
             problems.add(line, None, text::not_utf8(record.as_slice(), &e));
             if problems.is_full() {
@@ -638,7 +659,7 @@ fn odata_count(field: Option<&serde_json::Value>) -> Result<Value, String> {
     match field {
         None | Some(serde_json::Value::Null) => Ok(Value::Withheld),
         Some(serde_json::Value::Number(n)) => match n.as_f64() {
-            Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX) => {
+            Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= f64::from(text::MAX_COUNT) => {
                 Ok(Value::Count(x as u32))
             }
             _ => Err(format!(
@@ -666,9 +687,65 @@ pub(crate) fn odata_table_id(document: &serde_json::Value) -> Option<String> {
         .as_str()?;
     url.split('/')
         .find(|part| {
+            // Bytes, not a `str` slice: byte 5 may fall inside a letter like `é`.
             part.len() >= 8
                 && part.ends_with("NED")
-                && part[..5].bytes().all(|b| b.is_ascii_digit())
+                && part.as_bytes()[..5].iter().all(u8::is_ascii_digit)
         })
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{odata_count, odata_table_id, read_coded_csv_parallel, text, Value};
+    use crate::{Context, Input, InputKind, ReadOptions};
+
+    #[test]
+    fn the_two_thread_path_refuses_lines_shorter_than_the_header() {
+        // The second half is read without the header, and the csv crate measured its lines
+        // against its own first line: a short last line was accepted by the two-thread path and
+        // refused by the sequential reader (#16, found by the fuzz campaign's --parallel).
+        let text = "SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1;\
+                    SoortMisdrijf_label;WijkenEnBuurten_label\n0.0.0;GM1581;2022MM12;";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("coded.csv");
+        std::fs::write(&path, text).unwrap();
+        let input = Input {
+            name: "coded.csv",
+            kind: InputKind::PolitieCodedCsv,
+            delimiter: b';',
+        };
+        let (options, context) = (ReadOptions::default(), Context::default());
+        let parallel = read_coded_csv_parallel(&input, &path, text.as_bytes(), &options, &context);
+        assert!(
+            parallel.is_none(),
+            "the two-thread path accepted a short line"
+        );
+    }
+
+    #[test]
+    fn a_count_too_large_for_a_series_is_refused_not_clamped() {
+        // Series cells are i32: 4294967295 was accepted and kept as 2147483647 (#16, found by
+        // comparing accepted fuzzed files with an independent reading).
+        assert_eq!(text::parse_count("2147483647"), Ok(Some(2_147_483_647)));
+        assert!(text::parse_count("2147483648").is_err());
+        assert!(text::parse_count("4294967295").is_err());
+        let count = |n: u64| odata_count(Some(&serde_json::json!(n)));
+        assert_eq!(count(2_147_483_647), Ok(Value::Count(2_147_483_647)));
+        assert!(count(2_147_483_648).is_err());
+    }
+
+    #[test]
+    fn a_metadata_url_with_a_multi_byte_letter_is_no_table_id_not_a_panic() {
+        // Slicing `1234éNED` at byte 5, inside "é", panicked (#16, found by the fuzz campaign).
+        let page = |url: &str| serde_json::json!({ "odata.metadata": url, "value": [] });
+        assert_eq!(
+            odata_table_id(&page("https://x/ODataApi/OData/1234éNED/$metadata")),
+            None
+        );
+        assert_eq!(
+            odata_table_id(&page("https://x/ODataApi/OData/47022NED/$metadata#T")),
+            Some("47022NED".to_owned())
+        );
+    }
 }

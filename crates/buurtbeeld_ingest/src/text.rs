@@ -71,6 +71,10 @@ pub fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
+/// The largest count a series cell holds: cells are packed as `i32` (`cube::Series` and the
+/// store's blobs), so a larger count would be kept as another number.
+pub const MAX_COUNT: u32 = i32::MAX as u32;
+
 /// Parses a count cell: empty means withheld; whole numbers, also written as `37.0`.
 pub fn parse_count(raw: &str) -> Result<Option<u32>, String> {
     let cell = raw.trim();
@@ -83,8 +87,10 @@ pub fn parse_count(raw: &str) -> Result<Option<u32>, String> {
             "'{raw}' is negatief; verwacht een aantal (een geheel getal van 0 of meer), of een lege cel voor een geheimgehouden cijfer"
         )),
         Ok(n) => u32::try_from(n)
+            .ok()
+            .filter(|&n| n <= MAX_COUNT)
             .map(Some)
-            .map_err(|_| format!("'{raw}' is te groot voor een aantal")),
+            .ok_or_else(|| format!("'{raw}' is te groot voor een aantal")),
         Err(_) => Err(format!(
             "'{raw}' is geen aantal; verwacht een geheel getal van 0 of meer, of een lege cel voor een geheimgehouden cijfer"
         )),
