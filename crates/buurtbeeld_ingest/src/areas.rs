@@ -182,7 +182,13 @@ impl Features {
     /// Whether the feature was taken as an area; if not, its problem is recorded.
     fn add(&mut self, problems: &mut Problems, number: Option<u64>, feature: &Feature) -> bool {
         let properties = feature.properties.clone().unwrap_or_default();
-        report_personal_keys(problems, number, &properties, &mut self.personal_reported);
+        report_personal_keys(
+            problems,
+            number,
+            &properties,
+            &mut self.personal_reported,
+            crate::personal::AREA_NAME_PROPERTIES,
+        );
         let Some(code) = self.new_code(problems, number, &properties) else {
             return false;
         };

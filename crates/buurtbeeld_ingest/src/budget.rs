@@ -11,6 +11,7 @@ use buurtbeeld_cube::{
 use csv::StringRecord;
 
 use crate::actions::{known, outside_plan, unknown_plan};
+use crate::personal::ContentScan;
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, ReadOptions};
 
@@ -69,6 +70,11 @@ pub(crate) fn read(
     let mut problems = Problems::new(input.name);
     let mut csv = text::own_csv(input.name, text, input.delimiter, &HEADER)?;
     let mut collected = Collected::default();
+    // Of the fixed columns only the deelproduct is free text; the others are parsed.
+    let parsed: Vec<usize> = (0..HEADER.len())
+        .filter(|&i| HEADER[i] != "deelproduct")
+        .collect();
+    let mut scan = ContentScan::new(&HEADER.map(str::to_owned), &parsed);
     let mut rows = 0u64;
     for result in csv.records() {
         let record = match result {
@@ -80,6 +86,7 @@ pub(crate) fn read(
             }
         };
         rows += 1;
+        scan.observe_record(&record);
         let line = record.position().map_or(0, |p| p.line());
         let before = problems.len();
         let fields = collected.read_line(&mut problems, context, &record, line);
@@ -89,6 +96,7 @@ pub(crate) fn read(
         problems.add(None, None, "geen begrotingsregels na de kopregel");
     }
     let (budgets, notes) = collected.finish(&mut problems);
+    scan.report_first(&mut problems, None);
     let batch = ImportBatch {
         source: Some(input.source_info("budget-csv", "budget", options, rows)),
         notes,

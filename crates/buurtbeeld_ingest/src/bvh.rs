@@ -1,7 +1,8 @@
 //! Police incident exports (BVH) as municipalities receive them: each incident placed in its CBS
 //! buurt by point-in-polygon, mapped to a `SoortMisdrijf` category, counted per buurt, category
 //! and month of registration. Only those counts are kept; every other field, including street,
-//! house number and postcode, is dropped on reading.
+//! house number and postcode, is dropped on reading, after it has been checked for personal data
+//! (`personal.rs`: a column that holds some refuses the export).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,7 +12,7 @@ use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
 
 use crate::codelists::code_lists;
 use crate::cube_builder::CubeBuilder;
-use crate::personal::checked_headers;
+use crate::personal::{checked_headers, ContentScan};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::rd::{looks_like_rd, rd_to_wgs84};
 use crate::{text, Context, Input, ReadOptions};
@@ -83,21 +84,12 @@ fn registration_month(raw: &str) -> Result<Period, String> {
         return Err(expected());
     };
     let period = Period::month(year, month).ok_or_else(expected)?;
-    if day == 0 || day > days_in_month(year, month) {
+    if day == 0 || day > text::days_in_month(year, month) {
         return Err(format!(
             "'{raw}' is geen datum: {year}-{month:02} heeft geen dag {day}"
         ));
     }
     Ok(period)
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// Where the export keeps the columns buurtbeeld reads.
@@ -129,6 +121,14 @@ struct Tally {
     rows: u64,
     /// Incidents outside every buurt boundary.
     outside: u64,
+}
+
+impl Tally {
+    /// The year of the first registration counted, where the export's period starts.
+    fn first_year(&self) -> Option<i32> {
+        let first = self.counts.keys().map(|(_, _, month)| *month).min()?;
+        Some(Period::from_ordinal(buurtbeeld_cube::Frequency::Month, first).calendar_year())
+    }
 }
 
 pub(crate) fn read(
@@ -165,14 +165,20 @@ pub(crate) fn read(
         .iter()
         .map(|(code, category)| (code.as_str(), category))
         .collect();
+    // Every column but the four read is dropped, so each is checked for personal data.
+    let mut scan = ContentScan::new(
+        &headers,
+        &[columns.code, columns.registered, columns.x, columns.y],
+    );
     let tally = count_incidents(
         &mut csv,
         input.delimiter,
         &columns,
         &categories,
         &buurten,
-        &mut problems,
+        (&mut problems, &mut scan),
     );
+    scan.report_first(&mut problems, tally.first_year());
     let (rows, outside) = (tally.rows, tally.outside);
     if rows == 0 && problems.is_empty() {
         problems.add(
@@ -200,14 +206,14 @@ pub(crate) fn read(
 }
 
 /// The incidents of the export counted per buurt, category and month; a row with a problem is
-/// recorded instead.
+/// recorded instead. Every row read is shown to the personal-data scan.
 fn count_incidents(
     csv: &mut csv::Reader<&[u8]>,
     delimiter: u8,
     columns: &Columns,
     categories: &HashMap<&str, &CategoryCode>,
     buurten: &[Buurt],
-    problems: &mut Problems,
+    (problems, scan): (&mut Problems, &mut ContentScan),
 ) -> Tally {
     let mut tally = Tally::default();
     for result in csv.records() {
@@ -223,6 +229,7 @@ fn count_incidents(
             }
         };
         tally.rows += 1;
+        scan.observe_record(&record);
         let line = record.position().map(|p| p.line());
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let category = categories.get(field(columns.code)).copied().ok_or_else(|| {

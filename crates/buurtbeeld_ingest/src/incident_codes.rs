@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use buurtbeeld_cube::{CategoryCode, ImportBatch, IncidentCodeRecord};
 
 use crate::codelists::code_lists;
+use crate::personal::ContentScan;
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Input, ReadOptions};
 
@@ -15,12 +16,10 @@ pub(crate) fn read(
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
     let mut problems = Problems::new(input.name);
-    let mut csv = text::own_csv(
-        input.name,
-        text,
-        input.delimiter,
-        &["incident_code", "label", "category"],
-    )?;
+    let header = ["incident_code", "label", "category"];
+    let mut csv = text::own_csv(input.name, text, input.delimiter, &header)?;
+    // The label is the one free-text column; code and category are parsed.
+    let mut scan = ContentScan::new(&header.map(str::to_owned), &[0, 2]);
     let mut records: BTreeMap<String, (u64, IncidentCodeRecord)> = BTreeMap::new();
     for result in csv.records() {
         let record = match result {
@@ -31,6 +30,7 @@ pub(crate) fn read(
                 continue;
             }
         };
+        scan.observe_record(&record);
         let line = record.position().map_or(0, |p| p.line());
         let code = record.get(0).unwrap_or("").trim().to_owned();
         if code.is_empty() {
@@ -77,6 +77,7 @@ pub(crate) fn read(
             ),
         );
     }
+    scan.report_first(&mut problems, None);
     let rows = records.len() as u64;
     let batch = ImportBatch {
         source: Some(input.source_info("incident-codes-csv", "incident-codes", options, rows)),

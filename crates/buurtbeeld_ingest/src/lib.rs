@@ -19,6 +19,7 @@ mod export;
 mod incident_codes;
 mod interventions;
 mod personal;
+mod personal_values;
 mod plan;
 mod politie;
 mod population;

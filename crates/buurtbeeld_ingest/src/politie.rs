@@ -10,7 +10,7 @@ use buurtbeeld_cube::{Frequency, ImportBatch, Period, Value};
 
 use crate::codelists::{code_lists, RegionList};
 use crate::cube_builder::CubeBuilder;
-use crate::personal::{checked_headers, report_personal_keys};
+use crate::personal::{checked_headers, report_personal_keys, ContentScan};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, InputKind, ReadOptions};
 
@@ -94,8 +94,18 @@ struct CodedColumns {
     period: usize,
     count: usize,
     count_name: String,
-    /// How many fields the header has, and so every line.
-    fields: usize,
+    /// The header's columns; every line has as many fields.
+    headers: Vec<String>,
+}
+
+impl CodedColumns {
+    /// A personal-data scan of the columns not read (labels, and whatever else a file adds).
+    fn content_scan(&self) -> ContentScan {
+        ContentScan::new(
+            &self.headers,
+            &[self.category, self.area, self.period, self.count],
+        )
+    }
 }
 
 fn coded_header<R: Read>(
@@ -128,18 +138,18 @@ fn coded_header<R: Read>(
         period,
         count,
         count_name: headers[count].clone(),
-        fields: headers.len(),
+        headers,
     })
 }
 
-/// Reads data rows into the cube until the input ends or the problem list is full; returns the
-/// number of rows read.
+/// Reads data rows into the cube until the input ends or the problem list is full, showing them
+/// to the personal-data scan; returns the number of rows read.
 fn parse_coded_rows<R: Read>(
     csv: &mut csv::Reader<R>,
     columns: &CodedColumns,
     delimiter: u8,
     cube: &mut CubeBuilder<'_>,
-    problems: &mut Problems,
+    (problems, scan): (&mut Problems, &mut ContentScan),
 ) -> u64 {
     let mut record = csv::ByteRecord::new();
     let mut rows = 0u64;
@@ -166,13 +176,13 @@ fn parse_coded_rows<R: Read>(
         let line = record.position().map(|p| p.line());
         // The csv crate compares a line's fields with its first record's; the second half of a
         // file read by two threads has no header, so lines are counted against it here.
-        if record.len() != columns.fields {
+        if record.len() != columns.headers.len() {
             problems.add(
                 line,
                 None,
                 format!(
                     "verwacht {} velden gescheiden door '{}', gevonden {}",
-                    columns.fields,
+                    columns.headers.len(),
                     char::from(delimiter),
                     record.len()
                 ),
@@ -189,6 +199,7 @@ fn parse_coded_rows<R: Read>(
             }
             continue;
         }
+        scan.observe_bytes(&record);
         let field = |i: usize| {
             let raw = record.get(i).unwrap_or(b"");
             (raw, std::str::from_utf8(raw).unwrap_or("").trim())
@@ -235,13 +246,15 @@ pub(crate) fn read_coded_csv(
     let columns = coded_header(input, &mut csv)?;
     let mut problems = Problems::new(input.name);
     let mut cube = CubeBuilder::new(&context.known_areas);
+    let mut scan = columns.content_scan();
     let rows = parse_coded_rows(
         &mut csv,
         &columns,
         input.delimiter,
         &mut cube,
-        &mut problems,
+        (&mut problems, &mut scan),
     );
+    scan.report_first(&mut problems, None);
     finish(input, options, problems, cube, rows, "politie-coded-csv")
 }
 
@@ -276,6 +289,9 @@ pub(crate) fn read_coded_csv_parallel(
         let n = file.read(&mut buffer).ok()?;
         length / 2 + buffer[..n].iter().position(|&b| b == b'\n')? as u64 + 1
     };
+    // Each half is scanned for personal data (the sequential reader scans the first
+    // `SCAN_ROWS` rows, which the first half holds unless a test lowered the threshold); what a
+    // scan finds counts as a problem, so the sequential reader then decides and reports it.
     let parse = |range: std::ops::Range<u64>, has_headers: bool| {
         let mut file = File::open(path).ok()?;
         file.seek(SeekFrom::Start(range.start)).ok()?;
@@ -284,13 +300,15 @@ pub(crate) fn read_coded_csv_parallel(
             .from_reader(file.take(range.end - range.start));
         let mut cube = CubeBuilder::new(&context.known_areas);
         let mut problems = Problems::new(input.name);
+        let mut scan = columns.content_scan();
         let rows = parse_coded_rows(
             &mut csv,
             &columns,
             input.delimiter,
             &mut cube,
-            &mut problems,
+            (&mut problems, &mut scan),
         );
+        scan.report(&mut problems, None);
         problems.is_empty().then_some((cube, rows))
     };
     let (checksum, first, second) = std::thread::scope(|scope| {
@@ -399,7 +417,22 @@ pub(crate) fn read_portal_csv(
             ),
         ));
     };
-    let rows = portal_rows(&mut csv, input.delimiter, &columns, &mut problems);
+    let mut scan = ContentScan::new(
+        &headers,
+        &[
+            columns.category,
+            columns.period,
+            columns.area,
+            columns.count,
+        ],
+    );
+    let rows = portal_rows(
+        &mut csv,
+        input.delimiter,
+        &columns,
+        (&mut problems, &mut scan),
+    );
+    scan.report_first(&mut problems, None);
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
@@ -435,23 +468,27 @@ pub(crate) fn read_portal_csv(
     )
 }
 
-/// The export's data rows with their fields as written; unreadable lines are recorded instead.
+/// The export's data rows with their fields as written, each shown to the personal-data scan;
+/// unreadable lines are recorded instead.
 fn portal_rows(
     csv: &mut csv::Reader<&[u8]>,
     delimiter: u8,
     columns: &PortalColumns,
-    problems: &mut Problems,
+    (problems, scan): (&mut Problems, &mut ContentScan),
 ) -> Vec<PortalRow> {
     let mut rows = Vec::new();
     for result in csv.records() {
         match result {
-            Ok(record) => rows.push(PortalRow {
-                line: record.position().map_or(0, |p| p.line()),
-                category: record.get(columns.category).unwrap_or("").trim().to_owned(),
-                period: record.get(columns.period).unwrap_or("").trim().to_owned(),
-                area: record.get(columns.area).unwrap_or("").trim().to_owned(),
-                count: record.get(columns.count).unwrap_or("").to_owned(),
-            }),
+            Ok(record) => {
+                scan.observe_record(&record);
+                rows.push(PortalRow {
+                    line: record.position().map_or(0, |p| p.line()),
+                    category: record.get(columns.category).unwrap_or("").trim().to_owned(),
+                    period: record.get(columns.period).unwrap_or("").trim().to_owned(),
+                    area: record.get(columns.area).unwrap_or("").trim().to_owned(),
+                    count: record.get(columns.count).unwrap_or("").to_owned(),
+                });
+            }
             Err(e) => {
                 let (line, message) = csv_problem(&e, delimiter);
                 problems.add(line, None, message);
@@ -593,7 +630,7 @@ pub(crate) fn read_odata_json(
             problems.add(record, None, "verwacht een JSON-object per record");
             continue;
         };
-        report_personal_keys(&mut problems, record, object, &mut reported_columns);
+        report_personal_keys(&mut problems, record, object, &mut reported_columns, &[]);
         add_odata_record(&mut cube, &mut problems, record, object);
         if problems.is_full() {
             break;

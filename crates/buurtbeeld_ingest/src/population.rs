@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use buurtbeeld_cube::{AreaCode, ImportBatch, PopulationRecord};
 
-use crate::personal::{checked_headers, personal_field};
+use crate::personal::{checked_headers, report_personal_keys, ContentScan};
 use crate::politie::{odata_rows, odata_table_id};
 use crate::problem::{csv_problem, ImportError, Problems};
 use crate::{text, Context, Input, ReadOptions};
@@ -168,6 +168,11 @@ pub(crate) fn read_csv(
              --year YYYY mee",
         ));
     }
+    let parsed: Vec<usize> = [Some(area_col), Some(count_col), year_col]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut scan = ContentScan::new(&headers, &parsed);
     let mut collector = Collector::default();
     let mut rows = 0;
     for result in csv.records() {
@@ -180,6 +185,7 @@ pub(crate) fn read_csv(
             }
         };
         rows += 1;
+        scan.observe_record(&record);
         let line = record.position().map_or(0, |p| p.line());
         let year = match year_col {
             Some(col) => match record.get(col).unwrap_or("").trim().parse::<i32>() {
@@ -210,6 +216,7 @@ pub(crate) fn read_csv(
             break;
         }
     }
+    scan.report_first(&mut problems, None);
     let table = fixed_year.map_or_else(|| "population-csv".to_owned(), |(_, t)| t);
     let batch = collector.into_batch(input, "population-csv", &table, options, rows);
     problems.finish(batch)
@@ -247,17 +254,14 @@ pub(crate) fn read_odata_json(
         ));
     };
     let mut collector = Collector::default();
+    let mut reported_keys = std::collections::BTreeSet::new();
     for (i, row) in rows.iter().enumerate() {
         let record = i as u64 + 1;
         let Some(object) = row.as_object() else {
             problems.add(Some(record), None, "verwacht een JSON-object per record");
             continue;
         };
-        for key in object.keys() {
-            if let Some(why) = personal_field(key) {
-                problems.add(Some(record), Some(key), why);
-            }
-        }
+        report_personal_keys(&mut problems, Some(record), object, &mut reported_keys, &[]);
         let area = object
             .get("WijkenEnBuurten")
             .or_else(|| object.get("Codering_3"))

@@ -108,6 +108,25 @@ impl Problems {
         self.into_error()
     }
 
+    /// An empty collection for the same file, counting lines the same way.
+    pub fn fresh(&self) -> Problems {
+        Problems::new(&self.file).with_unit(self.unit)
+    }
+
+    /// Puts `first` (problems of the same file) before the problems collected so far, keeping
+    /// the limit: the later ones are dropped first.
+    pub fn prepend(&mut self, first: Problems) {
+        let later = std::mem::replace(&mut self.found, first.found);
+        self.truncated |= first.truncated;
+        for problem in later {
+            if self.found.len() >= MAX_PROBLEMS {
+                self.truncated = true;
+                break;
+            }
+            self.found.push(problem);
+        }
+    }
+
     pub fn is_full(&self) -> bool {
         self.truncated
     }

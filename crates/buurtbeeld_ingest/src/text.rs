@@ -75,6 +75,16 @@ pub fn first_line(text: &str) -> &str {
 /// store's blobs), so a larger count would be kept as another number.
 pub const MAX_COUNT: u32 = i32::MAX as u32;
 
+/// The days of a month in the Gregorian calendar, for checking the dates exports write.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// Parses a count cell: empty means withheld; whole numbers, also written as `37.0`.
 pub fn parse_count(raw: &str) -> Result<Option<u32>, String> {
     let cell = raw.trim();
