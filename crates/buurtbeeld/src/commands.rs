@@ -239,13 +239,13 @@ fn rows(n: u64) -> String {
 
 fn print_outcome(outcome: &ImportOutcome) {
     match outcome.import_id {
-        None => println!("{}: al eerder ingelezen, niets veranderd", outcome.file),
+        None => outln!("{}: al eerder ingelezen, niets veranderd", outcome.file),
         Some(id)
             if outcome.cells_new + outcome.cells_changed + outcome.cells_unchanged == 0
                 && outcome.areas == 0
                 && outcome.population_rows == 0 =>
         {
-            println!(
+            outln!(
                 "{}: ingelezen als #{id} ({}): {}",
                 outcome.file,
                 outcome.table_id,
@@ -253,7 +253,7 @@ fn print_outcome(outcome: &ImportOutcome) {
             );
         }
         Some(id) => {
-            println!(
+            outln!(
                 "{}: ingelezen als #{id} ({}): {}, {} nieuwe cellen, {} gewijzigd, {} ongewijzigd, \
                  {} gebieden, {} inwonertallen",
                 outcome.file,
@@ -268,7 +268,7 @@ fn print_outcome(outcome: &ImportOutcome) {
         }
     }
     for note in &outcome.notes {
-        println!("  {note}");
+        outln!("  {note}");
     }
 }
 
@@ -306,7 +306,7 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
         level: None,
     };
     let picture = buurtbeeld_analysis::picture(&store, &request)?;
-    print!("{}", buurtbeeld_render::render(&picture, args.format));
+    out!("{}", buurtbeeld_render::render(&picture, args.format));
     Ok(())
 }
 
@@ -323,7 +323,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     request.source = args.source;
     let store = open_store(data_dir)?;
     let hotspots = buurtbeeld_analysis::hotspots(&store, &request)?;
-    print!(
+    out!(
         "{}",
         buurtbeeld_render::render_hotspots(&hotspots, args.format.into())
     );
@@ -354,7 +354,7 @@ pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Out
             format,
         )
     };
-    print!("{text}");
+    out!("{text}");
     Ok(())
 }
 
@@ -371,12 +371,12 @@ pub fn themes(data_dir: &Path, as_toml: bool) -> Outcome {
     let store = open_store(data_dir)?;
     let themes = store.themes()?;
     if as_toml {
-        print!("{}", buurtbeeld_ingest::themes_to_toml(&themes));
+        out!("{}", buurtbeeld_ingest::themes_to_toml(&themes));
         return Ok(());
     }
     for theme in themes {
         let codes: Vec<&str> = theme.categories.iter().map(CategoryCode::as_str).collect();
-        println!(
+        outln!(
             "{:<28} {:<40} {}{}",
             theme.id,
             theme.name,
@@ -412,7 +412,7 @@ pub fn log(data_dir: &Path) -> Outcome {
             .get(..19)
             .unwrap_or(&entry.imported_at)
             .replace('T', " ");
-        println!(
+        outln!(
             "#{:<4} {time} UTC  {:<by$}  {:<kind$}  {:<table$}  versie '{}'  {}  sha256 {}…  {}",
             entry.id,
             entry.imported_by,
@@ -462,10 +462,10 @@ pub fn effect(
     let Some(id) = id else {
         let interventions = store.interventions()?;
         if interventions.is_empty() {
-            println!("Geen interventies ingelezen (docs/interventions.md).");
+            outln!("Geen interventies ingelezen (docs/interventions.md).");
         }
         for i in &interventions {
-            println!(
+            outln!(
                 "{}\t{}\t{}\t{} vanaf {}",
                 i.id,
                 i.name,
@@ -478,12 +478,12 @@ pub fn effect(
     };
     let report = buurtbeeld_analysis::effect(&store, id, method)?;
     match format {
-        OutputFormat::Json => println!(
+        OutputFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the effect")?
         ),
-        OutputFormat::Csv => print!("{}", buurtbeeld_render::render_effect_csv(&report, true)),
-        OutputFormat::Table => print!("{}", buurtbeeld_render::render_effect(&report)),
+        OutputFormat::Csv => out!("{}", buurtbeeld_render::render_effect_csv(&report, true)),
+        OutputFormat::Table => out!("{}", buurtbeeld_render::render_effect(&report)),
     }
     Ok(())
 }
@@ -513,7 +513,7 @@ pub fn export_plan(data_dir: &Path, id: Option<&str>, dir: &Path) -> Outcome {
     for (name, text) in &files {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        println!("{}", path.display());
+        outln!("{}", path.display());
     }
     Ok(())
 }
@@ -573,24 +573,24 @@ pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome 
     let id = choose_plan(&store, id)?;
     let report = buurtbeeld_analysis::known_plan_report(&store, &id)?;
     match format {
-        OutputFormat::Json => println!(
+        OutputFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the plan")?
         ),
-        _ => print!("{}", buurtbeeld_render::render_plan(&report)),
+        _ => out!("{}", buurtbeeld_render::render_plan(&report)),
     }
     Ok(())
 }
 
 pub fn formats() -> Outcome {
     for kind in kinds() {
-        println!("{kind}");
+        outln!("{kind}");
     }
     Ok(())
 }
 
 pub fn dump(data_dir: &Path) -> Outcome {
     let store = open_store(data_dir)?;
-    print!("{}", store.dump()?);
+    out!("{}", store.dump()?);
     Ok(())
 }

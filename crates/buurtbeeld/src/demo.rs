@@ -63,7 +63,7 @@ const DEMO_FILES: [(&str, &[u8]); 10] = [
 
 pub fn run(data_dir: &Path) -> Outcome {
     load(data_dir)?;
-    println!();
+    outln!();
     for (area, theme, year) in [
         ("GM0014", "fietsdiefstal", 2015),
         ("GM1581", "totaal", 2023),
@@ -82,9 +82,9 @@ pub fn run(data_dir: &Path) -> Outcome {
                 format: buurtbeeld_render::OutputFormat::Table,
             },
         )?;
-        println!();
+        outln!();
     }
-    println!(
+    outln!(
         "Probeer: buurtbeeld picture --area WK001400 --theme fietsdiefstal --year 2015\n         \
          buurtbeeld picture --area GM1581 --theme woninginbraak --year 2023 --format json\n         \
          buurtbeeld serve"
@@ -105,7 +105,7 @@ pub fn load(data_dir: &Path) -> Outcome {
         }
         paths.push(path);
     }
-    println!(
+    outln!(
         "Demogegevens (echt; Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
         demo_dir.display()
     );

@@ -3,6 +3,28 @@
 //! Exit codes: 0 success; 1 the input or request was refused (bad file, unknown area, …), with
 //! the reasons on stderr; 2 usage errors and failures of the machine (disk, store).
 
+/// `print!`/`println!` for everything the commands write to stdout. When the reader has gone
+/// (`buurtbeeld demo | head`), the standard macros panic; ours end the program quietly with
+/// exit code 0, as `head` expects of a writer. An import has committed before it is reported,
+/// so stopping here loses nothing.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = write!(std::io::stdout(), $($arg)*) {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            panic!("failed printing to stdout: {error}");
+        }
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => { out!("{}\n", format_args!($($arg)*)) };
+}
+
 mod cli;
 mod commands;
 mod demo;

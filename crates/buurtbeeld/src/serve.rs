@@ -19,7 +19,7 @@ pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
     // Only the shipped defaults so far: give the first visit something to look at.
     if store.imports()?.len() <= 1 {
         drop(store);
-        println!("De database is leeg: de demogegevens worden geladen.");
+        outln!("De database is leeg: de demogegevens worden geladen.");
         demo::load(data_dir)?;
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -28,7 +28,7 @@ pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
-        println!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
+        outln!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
         let state = buurtbeeld_server::AppState::new(data_dir.to_owned());
         buurtbeeld_server::serve(listener, state)
             .await

@@ -491,3 +491,32 @@ fn a_wijk_without_its_own_code_is_refused_not_read_as_its_gemeente() {
     );
     assert_eq!(workspace.dump(), before);
 }
+
+/// `buurtbeeld demo | head -1`: once the reader has gone, the rest of the output is dropped and
+/// the program ends with 0, not a panic (exit 101); the import itself has committed.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_not_the_import() {
+    use std::io::Read as _;
+    let workspace = Workspace::new();
+    let mut child =
+        <std::process::Command as assert_cmd::cargo::CommandCargoExt>::cargo_bin("buurtbeeld")
+            .unwrap()
+            .arg("--data-dir")
+            .arg(workspace.data_dir())
+            .arg("demo")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(workspace
+        .ok(&["log"])
+        .contains("voorbeeld_interventie_stationsgebied_2015.toml"));
+}
