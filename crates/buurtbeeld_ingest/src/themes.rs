@@ -69,6 +69,12 @@ pub(crate) fn read(
             let line = Some(text::line_of(text, category.span().start));
             let raw = category.into_inner();
             match CategoryCode::parse(&raw) {
+                // The store keeps a theme's categories as a set; a repeat would fail the import.
+                Ok(code) if categories.contains(&code) => problems.add(
+                    line,
+                    Some("categories"),
+                    format!("'{code}' staat twee keer in thema '{id}'"),
+                ),
                 Ok(code) if code_lists().category(code.as_str()).is_some() => categories.push(code),
                 Ok(code) => problems.add(
                     line,
@@ -118,4 +124,26 @@ pub fn themes_to_toml(themes: &[Theme]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_category_listed_twice_in_a_theme_is_refused_on_its_line() {
+        // The reader accepted it and the store refused the import with an SQL error about
+        // theme_categories (exit code 2, in English) (#16).
+        let toml = "[[theme]]\nid = \"fiets\"\nname = \"Fiets\"\n\
+                    categories = [\"1.2.3\",\n  \" 1.2.3\"]\n";
+        let input = Input {
+            name: "themes.toml",
+            kind: crate::InputKind::ThemesToml,
+            delimiter: b';',
+        };
+        let error = read(&input, toml.as_bytes(), &ReadOptions::default()).unwrap_err();
+        assert_eq!(error.problems.len(), 1, "{error}");
+        assert_eq!(error.problems[0].line, Some(5), "{error}");
+        assert_eq!(error.problems[0].field.as_deref(), Some("categories"));
+    }
 }

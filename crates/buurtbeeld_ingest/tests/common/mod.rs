@@ -293,11 +293,19 @@ pub enum Mutation {
         nasty: u8,
         quoted: bool,
     },
+    /// Copies a field (as above) over a field `offset` further on: in delimited text the same
+    /// column of a later line, in JSON and TOML a later literal. The copy is valid somewhere,
+    /// and so reaches the checks between fields: a code repeated, a year out of order.
+    CopyField {
+        line: u32,
+        field: u32,
+        offset: u8,
+    },
 }
 
-/// How many kinds of mutation `from_parts` chooses from; field replacement is drawn more often,
-/// as it reaches the checks behind the parsers.
-pub const MUTATION_CHOICES: u8 = 12;
+/// How many kinds of mutation `from_parts` chooses from; field replacement and copying are
+/// drawn more often, as they reach the checks behind the parsers.
+pub const MUTATION_CHOICES: u8 = 14;
 
 impl Mutation {
     /// The mutation that four random numbers choose.
@@ -314,11 +322,16 @@ impl Mutation {
             5 => Mutation::DuplicateLine { line: a },
             6 => Mutation::DeleteLine { line: a },
             7 => Mutation::SwapLines { a, b },
-            _ => Mutation::ReplaceField {
+            8..=11 => Mutation::ReplaceField {
                 line: a,
                 field: b,
                 nasty: c,
                 quoted: (a ^ b) & 1 == 1,
+            },
+            _ => Mutation::CopyField {
+                line: a,
+                field: b,
+                offset: c % 16 + 1,
             },
         }
     }
@@ -367,21 +380,46 @@ impl Mutation {
                 quoted,
             } => {
                 let value = nasty(n);
-                let range = match syntax {
-                    Syntax::Delimited(delimiter) => delimited_field(input, delimiter, line, field),
-                    Syntax::Json | Syntax::Toml => {
-                        let literals = literals(input);
-                        (!literals.is_empty()).then(|| {
-                            literals[(line as usize).wrapping_add(field as usize) % literals.len()]
-                                .clone()
-                        })
-                    }
-                };
-                if let Some(range) = range {
+                if let Some(range) = field_range(input, syntax, line, field) {
                     let replacement = if quoted { quote(&value, syntax) } else { value };
                     input.splice(range, replacement);
                 }
             }
+            Mutation::CopyField {
+                line,
+                field,
+                offset,
+            } => {
+                let (line_to, field_to) = match syntax {
+                    Syntax::Delimited(_) => (line.wrapping_add(u32::from(offset)), field),
+                    Syntax::Json | Syntax::Toml => (line, field.wrapping_add(u32::from(offset))),
+                };
+                let source = field_range(input, syntax, line, field);
+                let target = field_range(input, syntax, line_to, field_to);
+                if let (Some(source), Some(target)) = (source, target) {
+                    let copy = input[source].to_vec();
+                    input.splice(target, copy);
+                }
+            }
+        }
+    }
+}
+
+/// The byte range of a field: in delimited text field `field` of line `line`, in JSON and TOML
+/// literal `line + field` of the file.
+fn field_range(
+    input: &[u8],
+    syntax: Syntax,
+    line: u32,
+    field: u32,
+) -> Option<std::ops::Range<usize>> {
+    match syntax {
+        Syntax::Delimited(delimiter) => delimited_field(input, delimiter, line, field),
+        Syntax::Json | Syntax::Toml => {
+            let literals = literals(input);
+            (!literals.is_empty()).then(|| {
+                literals[(line as usize).wrapping_add(field as usize) % literals.len()].clone()
+            })
         }
     }
 }
