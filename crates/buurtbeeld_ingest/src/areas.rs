@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use buurtbeeld_cube::{
     area_name_problem, AreaCode, AreaLevel, AreaRecord, ImportBatch, PopulationRecord,
 };
-use geojson::{Feature, FeatureCollection, GeoJson, Geometry, JsonObject, Value as Shape};
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as Shape};
 
 use crate::codelists::code_lists;
 use crate::personal::report_personal_keys;
@@ -115,6 +115,9 @@ pub(crate) fn read_geojson(
 }
 
 /// The file's FeatureCollection, and whether it declares RD New (EPSG:28992) as its CRS.
+/// Features are converted one by one, so that a feature the geojson crate cannot read (a
+/// position with one number, a geometry without `type`) is refused with its number, and every
+/// such feature is listed in one run.
 fn feature_collection(name: &str, text: &str) -> Result<(FeatureCollection, bool), ImportError> {
     let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         Problems::new(name).fatal(
@@ -127,15 +130,44 @@ fn feature_collection(name: &str, text: &str) -> Result<(FeatureCollection, bool
         .pointer("/crs/properties/name")
         .and_then(|n| n.as_str())
         .is_some_and(|n| n.contains("28992"));
-    match GeoJson::from_json_value(json) {
-        Ok(GeoJson::FeatureCollection(c)) => Ok((c, declared_rd)),
-        Ok(_) => Err(Problems::new(name).fatal(
+    let not_a_collection = || {
+        Problems::new(name).fatal(
             None,
             None,
             "verwacht een GeoJSON FeatureCollection van gebieden",
-        )),
-        Err(e) => Err(Problems::new(name).fatal(None, None, format!("geen geldige GeoJSON: {e}"))),
+        )
+    };
+    let serde_json::Value::Object(mut object) = json else {
+        return Err(not_a_collection());
+    };
+    if object.get("type").and_then(|t| t.as_str()) != Some("FeatureCollection") {
+        return Err(not_a_collection());
     }
+    let Some(serde_json::Value::Array(raw_features)) = object.remove("features") else {
+        return Err(Problems::new(name).fatal(
+            None,
+            Some("features"),
+            "de FeatureCollection heeft geen lijst 'features'",
+        ));
+    };
+    let mut problems = Problems::new(name).with_unit("feature");
+    let mut features = Vec::with_capacity(raw_features.len());
+    for (i, raw) in raw_features.into_iter().enumerate() {
+        match Feature::from_json_value(raw) {
+            Ok(feature) => features.push(feature),
+            Err(e) => problems.add(
+                Some(i as u64 + 1),
+                None,
+                format!("geen geldige GeoJSON-feature: {e}"),
+            ),
+        }
+    }
+    let collection = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    problems.finish((collection, declared_rd))
 }
 
 /// The year of the indeling: as passed, else in the file name, else the first feature's JAAR.

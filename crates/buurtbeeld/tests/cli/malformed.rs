@@ -272,6 +272,9 @@ cases! {
         ["geen enkele feature heeft een gebiedscode"];
     areas_no_codes_no_year_also_says_the_year: "areas_no_codes_no_year.geojson", None, NO_SETUP,
         WholeFile, None, ["het jaar van deze wijk- en buurtindeling is niet te bepalen"];
+    // The geojson crate's own error named no feature before (the fuzz campaign's known gap).
+    areas_one_number_position: "areas_one_number_position.geojson", None, NO_SETUP, Feature(2),
+        None, ["geen geldige GeoJSON-feature", "two or more elements"];
     areas_one_point_ring: "areas_one_point_ring.geojson", None, NO_SETUP, Feature(2),
         Some("geometry"), ["polygoon 1, ring 1 heeft 1 posities", "ten minste 4"];
     areas_name_with_newline: "areas_name_with_newline.geojson", None, NO_SETUP, Feature(2),
