@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use buurtbeeld_cube::{
     area_name_problem, AreaCode, AreaLevel, AreaRecord, ImportBatch, PopulationRecord,
 };
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as Shape};
+use geojson::{Feature, FeatureCollection, GeoJson, Geometry, JsonObject, Value as Shape};
 
 use crate::codelists::code_lists;
 use crate::personal::report_personal_keys;
@@ -150,6 +150,16 @@ fn feature_collection(name: &str, text: &str) -> Result<(FeatureCollection, bool
             "de FeatureCollection heeft geen lijst 'features'",
         ));
     };
+    // The collection's own members (bbox, crs, foreign members) are checked as the geojson crate
+    // reads them, with the features left out: they are read one by one below.
+    object.insert("features".to_owned(), serde_json::Value::Array(Vec::new()));
+    if let Err(e) = GeoJson::from_json_value(serde_json::Value::Object(object)) {
+        return Err(Problems::new(name).fatal(
+            None,
+            None,
+            format!("verwacht een GeoJSON FeatureCollection van gebieden: {e}"),
+        ));
+    }
     let mut problems = Problems::new(name).with_unit("feature");
     let mut features = Vec::with_capacity(raw_features.len());
     for (i, raw) in raw_features.into_iter().enumerate() {

@@ -652,6 +652,10 @@ pub const WHOLE_FILE_REFUSALS: &[(&str, &str)] = &[
     ),
     // What the file does not say anywhere.
     (
+        "geen enkele feature heeft een gebiedscode",
+        "a boundary file without any code property",
+    ),
+    (
         "het jaar van deze wijk- en buurtindeling is niet te bepalen",
         "a boundary file without a year",
     ),
