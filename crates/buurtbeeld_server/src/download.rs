@@ -7,6 +7,7 @@
 //! in `filename*` (RFC 8187), which every current browser prefers.
 
 use axum::http::HeaderValue;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Whether the browser should show the file (`Inline`) or save it (`Attachment`).
 #[derive(Debug, Clone, Copy)]
@@ -30,24 +31,26 @@ pub(crate) fn content_disposition(disposition: Disposition, file_name: &str) -> 
         .collect();
     let value = format!(
         "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        percent_encoded(file_name)
+        utf8_percent_encode(file_name, NOT_ATTR_CHAR)
     );
     HeaderValue::from_str(&value).expect("only visible ASCII is written")
 }
 
-/// RFC 8187 `value-chars`: letters, digits and ``!#$&+-.^_`|~`` as they are, every other byte
-/// of the UTF-8 encoding as `%XX`.
-fn percent_encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => char::from(b).to_string(),
-            b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+/// RFC 8187 `attr-char`: letters, digits and ``!#$&+-.^_`|~`` as they are, every other byte of
+/// the UTF-8 encoding as `%XX`.
+const NOT_ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {
