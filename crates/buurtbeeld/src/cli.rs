@@ -21,6 +21,88 @@ pub struct Cli {
     pub command: Command,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Serve the public view only: nobody signs in, small counts are protected, drafts stay
+    /// hidden. Needed to listen beyond loopback without accounts.
+    #[arg(long)]
+    pub public_only: bool,
+    /// Counts below this are not shown in the public view.
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub threshold: u64,
+    /// OpenID Connect issuer URL of the municipality's sign-in (Entra ID, ADFS, Keycloak).
+    #[arg(long, env = "BUURTBEELD_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_redirect_url"])]
+    pub oidc_issuer: Option<String>,
+    #[arg(long, env = "BUURTBEELD_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Read from the environment only, so it is not in the process list.
+    #[arg(long, env = "BUURTBEELD_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Where the provider sends users back: `https://<host>/aanmelden/oidc/terug`.
+    #[arg(long, env = "BUURTBEELD_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+    /// The provider's name on the sign-in page.
+    #[arg(long, env = "BUURTBEELD_OIDC_LABEL", default_value = "uw organisatie")]
+    pub oidc_label: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add an account. Without --password-stdin it signs in through OpenID Connect only.
+    Add {
+        /// The e-mail address the person signs in with.
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The name shown on the pages (default: the login).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change an account's role.
+    Role {
+        login: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Stop an account from signing in; its sessions end at once.
+    Disable { login: String },
+    /// Let a disabled account sign in again.
+    Enable { login: String },
+    /// Set a new password (from standard input); its sessions end.
+    Password { login: String },
+    /// Every account with its role.
+    List,
+    /// The audit log: sign-ins, imports, edits, account and role changes.
+    Audit {
+        /// How many lines, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Lezer,
+    Analist,
+    Beheerder,
+}
+
+impl From<RoleArg> for buurtbeeld_cube::Role {
+    fn from(role: RoleArg) -> buurtbeeld_cube::Role {
+        match role {
+            RoleArg::Lezer => buurtbeeld_cube::Role::Lezer,
+            RoleArg::Analist => buurtbeeld_cube::Role::Analist,
+            RoleArg::Beheerder => buurtbeeld_cube::Role::Beheerder,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import files (police tables, population, boundaries, BVH exports, themes) in one
@@ -71,10 +153,25 @@ pub enum Command {
     /// Load the bundled demo data (real CBS/Politie and Groningen data) and show its picture.
     Demo,
     /// Serve the dashboard and the JSON API. An empty store first gets the demo data.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
+    ///
+    /// Without accounts (`buurtbeeld user add`) the server listens on a loopback address only,
+    /// unless told `--public-only`. TLS is the reverse proxy's job (docs/accounts.md).
+    Serve(ServeArgs),
+    /// Accounts: add one, change its role, disable or enable it, list them.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Copy the whole store to a new file, consistently, also while the server runs.
+    Backup {
+        /// The backup file to write (must not exist yet).
+        #[arg(value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the store by a backup, after checking that the backup is whole.
+    Restore {
+        #[arg(value_name = "FILE")]
+        backup: PathBuf,
     },
     /// The safety plan against the data: KPI progress, BBV indicators, action points, budget.
     Plan {

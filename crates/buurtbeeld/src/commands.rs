@@ -5,16 +5,17 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use buurtbeeld_analysis::EffectMethod;
+use buurtbeeld_analysis::{read_files, ImportFailure, ImportFile};
 use buurtbeeld_analysis::{
     AnswerError, EffectError, ForecastError, ForecastRequest, HotspotError, HotspotRequest,
     PictureError, PictureRequest, PlanError, Refusal, Subject,
 };
 use buurtbeeld_cube::dutch::integer;
-use buurtbeeld_cube::{AreaCode, CategoryCode, ImportBatch, Period};
+use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
 use buurtbeeld_document::{
     document_bytes, write_document, DocumentError, DocumentFormat, DocumentKind, DocumentRequest,
 };
-use buurtbeeld_ingest::{Context, ImportError, InputKind, ReadOptions};
+use buurtbeeld_ingest::{InputKind, ReadOptions};
 use buurtbeeld_render::OutputFormat;
 use buurtbeeld_store::{ImportLogEntry, ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
@@ -92,29 +93,6 @@ pub fn open_store(data_dir: &Path) -> Result<Store, Failure> {
     Ok(store)
 }
 
-fn context(store: &Store) -> Result<Context, Failure> {
-    let mut known_areas = std::collections::BTreeSet::new();
-    for level in [
-        buurtbeeld_cube::AreaLevel::Land,
-        buurtbeeld_cube::AreaLevel::Gemeente,
-        buurtbeeld_cube::AreaLevel::Wijk,
-        buurtbeeld_cube::AreaLevel::Buurt,
-    ] {
-        known_areas.extend(store.areas_at(level)?.into_iter().map(|a| a.code));
-    }
-    Ok(Context {
-        known_areas,
-        buurt_geometries: store.buurt_geometries()?,
-        incident_codes: store.incident_codes()?,
-        theme_ids: store.themes()?.into_iter().map(|t| t.id).collect(),
-        plans: store
-            .plans()?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect(),
-    })
-}
-
 struct Bar(ProgressBar);
 
 impl Progress for Bar {
@@ -156,35 +134,30 @@ pub fn import(
             .unwrap_or_default(),
     };
     let mut store = open_store(data_dir)?;
-    let mut context = context(&store)?;
-    let mut batches = Vec::new();
-    let mut refused: Vec<ImportError> = Vec::new();
-    // Files that others refer to come first, whatever order they were named in.
-    let mut files = files.to_vec();
-    files.sort_by_key(|path| {
-        !buurtbeeld_ingest::detect_kind(path, &options).is_some_and(InputKind::is_reference)
-    });
-    for path in &files {
-        let name = path.display().to_string();
-        let bar = spinner(format!("lezen: {name}"));
-        let result = buurtbeeld_ingest::read_file(path, &name, &options, &context);
-        bar.finish_and_clear();
-        match result {
-            Ok(batch) => {
-                learn_from(&mut context, &batch);
-                batches.push(batch);
+    let files: Vec<ImportFile> = files
+        .iter()
+        .map(|path| ImportFile {
+            path: path.clone(),
+            name: path.display().to_string(),
+        })
+        .collect();
+    let mut bar: Option<ProgressBar> = None;
+    let batches = read_files(&store, &files, &options, &mut |name, done| {
+        if done {
+            if let Some(bar) = bar.take() {
+                bar.finish_and_clear();
             }
-            Err(error) => refused.push(error),
+        } else {
+            bar = Some(spinner(format!("lezen: {name}")));
         }
-    }
-    if !refused.is_empty() {
-        let listing: Vec<String> = refused.iter().map(ToString::to_string).collect();
-        return Err(Failure::Refused(format!(
-            "{}\nimport geweigerd: er is niets veranderd in {}",
-            listing.join("\n"),
+    })
+    .map_err(|failure| match failure {
+        ImportFailure::Refused(_) => Failure::Refused(format!(
+            "{failure}\nimport geweigerd: er is niets veranderd in {}",
             store.path().display()
-        )));
-    }
+        )),
+        ImportFailure::Store(error) => Failure::from(error),
+    })?;
     let cells: u64 = batches.iter().map(|b| b.cell_count() as u64).sum();
     let dutch = |n: u64| buurtbeeld_cube::dutch::integer(n);
     let bar = ProgressBar::new(cells).with_style(
@@ -211,25 +184,6 @@ pub fn import(
         print_outcome(outcome);
     }
     Ok(())
-}
-
-/// What a file read earlier in the same command tells the files after it: a boundary file
-/// serves an incident export, a plan file its action and budget files, a themes file a plan.
-fn learn_from(context: &mut Context, batch: &ImportBatch) {
-    for area in &batch.areas {
-        context.known_areas.insert(area.code.clone());
-        if let (buurtbeeld_cube::AreaLevel::Buurt, Some(geometry)) = (area.level, &area.geometry) {
-            context
-                .buurt_geometries
-                .push((area.code.clone(), geometry.clone()));
-        }
-    }
-    for plan in &batch.plans {
-        context.plans.insert(plan.id.clone(), plan.clone());
-    }
-    if let Some(themes) = &batch.themes {
-        context.theme_ids = themes.iter().map(|t| t.id.clone()).collect();
-    }
 }
 
 /// `1 regel`, `12.399 regels`.

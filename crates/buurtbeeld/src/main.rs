@@ -25,6 +25,7 @@ macro_rules! outln {
     ($($arg:tt)*) => { out!("{}\n", format_args!($($arg)*)) };
 }
 
+mod accounts;
 mod cli;
 mod commands;
 mod demo;
@@ -72,7 +73,10 @@ fn main() -> ExitCode {
         Command::Forecast(args) => commands::forecast(&data_dir, args, false),
         Command::Backtest(args) => commands::forecast(&data_dir, args, true),
         Command::Demo => demo::run(&data_dir),
-        Command::Serve { addr } => serve::serve(&data_dir, addr),
+        Command::Serve(args) => serve::serve(&data_dir, args),
+        Command::User { action } => accounts::user(&data_dir, action),
+        Command::Backup { out } => accounts::backup(&data_dir, &out),
+        Command::Restore { backup } => accounts::restore(&data_dir, &backup),
         Command::Themes { toml } => commands::themes(&data_dir, toml),
         Command::Log => commands::log(&data_dir),
         Command::Plan {

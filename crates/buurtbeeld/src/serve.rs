@@ -5,10 +5,12 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::commands::{open_store, Outcome};
+use crate::cli::ServeArgs;
+use crate::commands::{open_store, Failure, Outcome};
 use crate::demo;
 
-pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
+pub fn serve(data_dir: &Path, args: ServeArgs) -> Outcome {
+    let addr = args.addr;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -16,6 +18,15 @@ pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
         )
         .init();
     let store = open_store(data_dir)?;
+    // Beyond loopback, a server without accounts would show everything to everyone; refuse
+    // unless it is meant to be public only.
+    if !addr.ip().is_loopback() && !args.public_only && !store.has_enabled_users()? {
+        return Err(Failure::Refused(format!(
+            "{addr} is bereikbaar van buiten deze machine, en er is geen account: iedereen zou \
+             alles zien. Maak eerst een account (buurtbeeld user add <e-mail> --role beheerder \
+             --password-stdin) of start met --public-only."
+        )));
+    }
     // Only the shipped defaults so far: give the first visit something to look at.
     if store.imports()?.len() <= 1 {
         drop(store);
@@ -29,7 +40,10 @@ pub fn serve(data_dir: &Path, addr: std::net::SocketAddr) -> Outcome {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         outln!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
-        let state = buurtbeeld_server::AppState::new(data_dir.to_owned());
+        let mut state = buurtbeeld_server::AppState::new(data_dir.to_owned());
+        state.public_only = args.public_only;
+        state.loopback = bound.ip().is_loopback();
+        state.disclosure_threshold = args.threshold;
         buurtbeeld_server::serve(listener, state)
             .await
             .context("serving")?;

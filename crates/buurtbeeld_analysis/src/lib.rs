@@ -11,8 +11,10 @@ mod effect;
 mod error;
 mod forecast;
 mod hotspots;
+mod import;
 mod picture;
 mod plan;
+mod public;
 mod source;
 mod trend;
 
@@ -37,6 +39,7 @@ pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
     WeightsRule, DEFAULT_SEED,
 };
+pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
 pub use picture::{
     complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, ALPHA,
 };
@@ -44,6 +47,7 @@ pub use plan::{
     complete_years, known_plan_report, plan_report, BbvIndicator, KpiProgress, KpiStatus,
     PlanReport,
 };
+pub use public::{public_counts, public_picture, PublicCount, PublicCounts};
 pub use source::{area_attribution, attribution, store_credits, ATTRIBUTION};
 pub(crate) use source::{choose_source, covered_span, resolve_subject, source_frequency};
 pub use trend::{trend, Trend, TrendPoint};

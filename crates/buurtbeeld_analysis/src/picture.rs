@@ -60,6 +60,9 @@ pub struct PictureRow {
     /// published part only, a lower bound, and the test compares only the categories published
     /// in both periods (`None` if there are none).
     pub withheld: bool,
+    /// The public view does not show this count: it is below the threshold, or would give such
+    /// a count away (`public.rs`). Always false for accounts.
+    pub suppressed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -449,5 +452,6 @@ fn row(
         p_value,
         significant: p_value.map(|p| p < ALPHA),
         withheld: sums.withheld,
+        suppressed: false,
     })
 }

@@ -3,6 +3,7 @@
 //!
 //! This crate does no IO and knows no file format: it is the language the other crates speak.
 
+mod access;
 mod area;
 mod batch;
 mod category;
@@ -15,6 +16,7 @@ mod series;
 mod theme;
 mod value;
 
+pub use access::Role;
 pub use area::{area_name_problem, AreaCode, AreaCodeError, AreaLevel, MAX_AREA_NAME_CHARS};
 pub use batch::{
     AreaRecord, CategoryRecord, ImportBatch, IncidentCodeRecord, PopulationRecord, SeriesKey,

@@ -21,8 +21,13 @@ pub fn render(picture: &Picture, format: OutputFormat) -> String {
 }
 
 const NO_FIGURE: &str = "–";
+/// A count the public view does not show (CBS writes × for "geheim").
+pub const HIDDEN_FIGURE: &str = "×";
 
 fn count_text(row: &PictureRow, count: Option<u64>) -> String {
+    if row.suppressed && count.is_none() {
+        return HIDDEN_FIGURE.to_owned();
+    }
     match (count, row.withheld) {
         (Some(n), true) => format!("≥ {}", integer(n)),
         (Some(n), false) => integer(n),
@@ -131,7 +136,11 @@ pub fn render_csv(picture: &Picture, decimal_comma: bool) -> String {
                 row.code.to_string(),
                 row.name.clone(),
                 level_text(row).to_owned(),
-                row.count.map_or(String::new(), |n| n.to_string()),
+                match (row.count, row.suppressed) {
+                    (Some(n), _) => n.to_string(),
+                    (None, true) => HIDDEN_FIGURE.to_owned(),
+                    (None, false) => String::new(),
+                },
                 row.population.map_or(String::new(), |n| n.to_string()),
                 plain(row.per_1000, 3),
                 row.previous_count.map_or(String::new(), |n| n.to_string()),

@@ -28,6 +28,7 @@ fn row(
         p_value: change_pct.map(|_| 0.0123),
         significant: change_pct.map(|_| true),
         withheld: count.is_none(),
+        suppressed: false,
     }
 }
 

@@ -4,7 +4,6 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use buurtbeeld_analysis::{
     ForecastRequest, HotspotRequest, Measure, PictureRequest, Subject, WeightsRule,
@@ -13,6 +12,7 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
 use buurtbeeld_store::Store;
 use serde::Deserialize;
 
+use crate::auth::{self, Endpoint, Viewer};
 use crate::download::{content_disposition, Disposition};
 use crate::error::Params;
 use crate::public::{public_plan, PublicImport};
@@ -21,24 +21,31 @@ use crate::{AppError, AppState};
 /// The full API version, sent with every API response (Dutch API Design Rules, API-57).
 const API_VERSION: &str = "1.0.0";
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/areas", get(areas))
-        .route("/areas/{code}", get(area))
-        .route("/themes", get(themes))
-        .route("/categories", get(categories))
-        .route("/picture", get(picture))
-        .route("/series", get(series))
-        .route("/rankings", get(rankings))
-        .route("/hotspots", get(hotspots))
-        .route("/forecasts", get(forecasts))
-        .route("/backtests", get(backtests))
-        .route("/imports", get(imports))
-        .route("/plans", get(plans))
-        .route("/plans/{id}", get(plan))
-        .route("/interventions", get(interventions))
-        .route("/interventions/{id}/effect", get(intervention_effect))
+/// The API's endpoints, under `/api/v1`.
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    vec![
+        auth::get("/openapi.json", openapi),
+        auth::get("/areas", areas),
+        auth::get("/areas/{code}", area),
+        auth::get("/themes", themes),
+        auth::get("/categories", categories),
+        auth::get("/picture", picture),
+        auth::get("/series", series),
+        auth::get("/rankings", rankings),
+        auth::get("/hotspots", hotspots),
+        auth::get("/forecasts", forecasts),
+        auth::get("/backtests", backtests),
+        auth::get("/imports", imports),
+        auth::get("/plans", plans),
+        auth::get("/plans/{id}", plan),
+        auth::get("/interventions", interventions),
+        auth::get("/interventions/{id}/effect", intervention_effect),
+    ]
+}
+
+/// The API's own layers around its routes.
+pub(crate) fn router(routes: Router<AppState>) -> Router<AppState> {
+    routes
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("api-version"),
             header::HeaderValue::from_static(API_VERSION),
@@ -155,19 +162,40 @@ async fn imports(State(state): State<AppState>) -> Result<Response, AppError> {
     Ok(Json(list).into_response())
 }
 
-async fn plans(State(state): State<AppState>) -> Result<Response, AppError> {
-    let list = with_store(state, |store| Ok(store.plans()?)).await?;
+/// The plans; the public gets the public ones only.
+async fn plans(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    let list = with_store(state, move |store| {
+        let mut plans = store.plans()?;
+        if viewer.is_public() {
+            let public = store.public_plans()?;
+            plans.retain(|plan| public.contains(&plan.id));
+        }
+        Ok(plans)
+    })
+    .await?;
     Ok(Json(list).into_response())
 }
 
-async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let report = with_store(state, move |store| {
-        Ok(public_plan(buurtbeeld_analysis::known_plan_report(
-            store, &id,
-        )?))
+/// One plan measured; the public gets a public plan itself (its goals and themes), not its
+/// progress, action points or budget.
+async fn plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let answer = with_store(state, move |store| {
+        if viewer.is_public() {
+            let plan = store
+                .plan(&id)?
+                .filter(|_| store.public_plans().is_ok_and(|p| p.contains(&id)))
+                .ok_or_else(|| AppError::NotFound(format!("er is geen openbaar plan '{id}'")))?;
+            return serde_json::to_value(plan).map_err(|e| AppError::Internal(e.to_string()));
+        }
+        let report = public_plan(buurtbeeld_analysis::known_plan_report(store, &id)?);
+        serde_json::to_value(report).map_err(|e| AppError::Internal(e.to_string()))
     })
     .await?;
-    Ok(Json(report).into_response())
+    Ok(Json(answer).into_response())
 }
 
 async fn interventions(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -630,14 +658,23 @@ async fn backtests(
 /// FeatureCollection of the listed areas that have a geometry.
 async fn picture(
     State(state): State<AppState>,
+    viewer: Viewer,
     Params(query): Params<PictureQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
     category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
     let format = output_format(query.format.as_deref())?;
+    if viewer.is_public() {
+        crate::public_view::public_request(&request)?;
+    }
+    let threshold = state.disclosure_threshold;
     let (picture, geometries) = with_store(state, move |store| {
-        let picture = buurtbeeld_analysis::picture(store, &request)?;
+        let picture = if viewer.is_public() {
+            crate::public_view::picture(store, &request, threshold)?
+        } else {
+            buurtbeeld_analysis::picture(store, &request)?
+        };
         let geometries = geometries_for(store, picture.rows.iter().map(|r| &r.code), format)?;
         Ok((picture, geometries))
     })

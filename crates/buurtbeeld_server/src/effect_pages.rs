@@ -4,8 +4,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::Html;
-use axum::routing::get;
-use axum::Router;
 use buurtbeeld_analysis::{
     effect, AnswerError, EffectEstimate, EffectMethod, EffectReport, Refusal, Verdict,
 };
@@ -13,13 +11,15 @@ use buurtbeeld_cube::dutch::decimal;
 use buurtbeeld_render::{displacement_chart, displacement_reading, effect_chart, verdict_text};
 use maud::{html, Markup};
 
-use crate::pages::{layout, PageError};
+use crate::auth::{self, Endpoint};
+use crate::page::{layout, PageError};
 use crate::{AppError, AppState};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/interventies", get(list_page))
-        .route("/interventie/{id}", get(intervention_page))
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    vec![
+        auth::get("/interventies", list_page),
+        auth::get("/interventie/{id}", intervention_page),
+    ]
 }
 
 async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
@@ -63,7 +63,7 @@ async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                 } }
             }
         };
-        Ok(layout("Heeft het geholpen?", "/interventies", body))
+        Ok(layout("Heeft het geholpen?", body))
     })
     .await
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
@@ -153,7 +153,7 @@ async fn intervention_page(
             }
             p.note { (report.attribution) }
         };
-        Ok(layout(&intervention.name, "/interventies", body))
+        Ok(layout(&intervention.name, body))
     })
     .await
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))

@@ -16,8 +16,14 @@ use serde::de::DeserializeOwned;
 pub enum AppError {
     /// A parameter is missing or malformed (400).
     BadRequest(String),
+    /// Not signed in, and this needs an account (401).
+    Unauthorized(String),
+    /// Signed in, but the role does not allow it, or a form's CSRF token is wrong (403).
+    Forbidden(String),
     /// The resource does not exist (404).
     NotFound(String),
+    /// Too many failed sign-ins; try again after this many seconds (429).
+    TooManyRequests(u64),
     /// The store could not answer (500); details go to the log, not to the client.
     Store(StoreError),
     /// Anything else that broke (500).
@@ -67,7 +73,17 @@ impl AppError {
     pub(crate) fn parts(self) -> (StatusCode, &'static str, String) {
         match self {
             AppError::BadRequest(detail) => (StatusCode::BAD_REQUEST, "Ongeldig verzoek", detail),
+            AppError::Unauthorized(detail) => (StatusCode::UNAUTHORIZED, "Niet aangemeld", detail),
+            AppError::Forbidden(detail) => (StatusCode::FORBIDDEN, "Geen toegang", detail),
             AppError::NotFound(detail) => (StatusCode::NOT_FOUND, "Niet gevonden", detail),
+            AppError::TooManyRequests(seconds) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Te veel pogingen",
+                format!(
+                    "Te veel mislukte aanmeldpogingen. Probeer het over {} minuten opnieuw.",
+                    seconds.div_ceil(60)
+                ),
+            ),
             AppError::Store(error) => {
                 tracing::error!(%error, "store failure");
                 (

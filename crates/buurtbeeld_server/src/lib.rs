@@ -5,14 +5,21 @@
 //! failed requests (SQLite WAL readers see the last committed import); successful answers are
 //! kept per data version (`cache`), so a repeated request costs a lookup.
 
+mod account_pages;
 mod api;
+mod auth;
 mod cache;
 mod download;
 mod effect_pages;
 mod error;
+mod oidc_pages;
+mod page;
 mod pages;
 mod plan_pages;
 mod public;
+mod public_pages;
+mod public_view;
+mod work_pages;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,32 +36,72 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use sha2::{Digest, Sha256};
 use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::ServiceExt as _;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use auth::hash_password;
 pub use error::AppError;
 
-/// What every handler needs: where the store is, and the answers kept from it.
+/// What every handler needs: where the store is, the answers kept from it, and how people sign
+/// in.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub data_dir: PathBuf,
+    /// Nobody signs in: every request gets the public view (`serve --public-only`).
+    pub public_only: bool,
+    /// The server listens on a loopback address only. Then, as long as there is no account,
+    /// whoever opens it on this machine works as a local beheerder: the first start shows the
+    /// whole dashboard, and nothing is reachable from elsewhere.
+    pub loopback: bool,
+    /// Counts below this are not shown in the public view (default 5).
+    pub disclosure_threshold: u64,
+    /// Sign-in through OpenID Connect, when configured.
+    pub oidc: Option<Arc<oidc_pages::OidcSignIn>>,
+    /// The CSRF token of local use without accounts (one per server process).
+    local_csrf_token: String,
     cache: Arc<cache::ResponseCache>,
+    sign_in_limiter: Arc<auth::SignInLimiter>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> AppState {
         AppState {
             data_dir,
+            public_only: false,
+            loopback: false,
+            local_csrf_token: auth::random_token(),
+            disclosure_threshold: DEFAULT_DISCLOSURE_THRESHOLD,
+            oidc: None,
             cache: Arc::new(cache::ResponseCache::new()),
+            sign_in_limiter: Arc::new(auth::SignInLimiter::default()),
         }
+    }
+
+    /// A writable store, for sign-ins, edits and imports.
+    pub(crate) fn store_for_writing(&self) -> Result<Store, AppError> {
+        Store::open(&self.data_dir).map_err(AppError::from)
     }
 
     pub(crate) fn store(&self) -> Result<Store, AppError> {
         Store::open_read_only(&self.data_dir).map_err(AppError::from)
     }
 }
+
+/// The authorisation matrix: every endpoint (method, path) and the least role that may use
+/// it. Every route of [`app`] is in it; see docs/accounts.md.
+pub fn authorisation_matrix() -> Vec<(axum::http::Method, &'static str, buurtbeeld_cube::Role)> {
+    auth::RULES
+        .iter()
+        .map(|rule| (rule.method.clone(), rule.path, rule.least))
+        .collect()
+}
+
+/// The public view's default threshold: CBS and the police publish no count below 5 of
+/// persons; the same rule protects the public view of buurtbeeld.
+pub const DEFAULT_DISCLOSURE_THRESHOLD: u64 = 5;
 
 /// How much the server takes on, and for how long. The defaults suit one municipality's
 /// analysts and the public on a small machine; each limit protects the others' requests from a
@@ -83,21 +130,39 @@ impl Default for Limits {
     }
 }
 
-/// The whole application: API and pages, with request tracing, security headers, the response
-/// cache and the request limits.
+/// The whole application: API and pages, with request tracing, security headers, the
+/// authorisation layer, the response cache and the request limits.
+///
+/// # Panics
+/// When a route has no rule in the authorisation matrix or a rule no route (see `auth`).
 pub fn app(state: AppState) -> Router {
     app_with(state, Limits::default())
 }
 
 /// [`app`] with chosen limits.
 pub fn app_with(state: AppState, limits: Limits) -> Router {
+    let pages = [
+        pages::endpoints(),
+        plan_pages::endpoints(),
+        effect_pages::endpoints(),
+        account_pages::endpoints(),
+        oidc_pages::endpoints(),
+        work_pages::endpoints(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    let api = api::endpoints();
+    auth::assert_every_rule_is_routed(&[("", &pages), ("/api/v1", &api)]);
     let routes = Router::new()
-        .merge(pages::router())
-        .merge(plan_pages::router())
-        .merge(effect_pages::router())
-        .nest("/api/v1", api::router())
+        .merge(auth::routes("", pages))
+        .nest("/api/v1", api::router(auth::routes("/api/v1", api)))
         .fallback(|| async { AppError::NotFound("Deze pagina bestaat niet.".to_owned()) })
         .layer(middleware::from_fn_with_state(state.clone(), cache::cached))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorize,
+        ))
         .layer(GlobalConcurrencyLimitLayer::new(
             limits.max_concurrent_requests,
         ))
@@ -125,7 +190,7 @@ pub fn app_with(state: AppState, limits: Limits) -> Router {
 /// writes (the page's, the maps', the HTML documents'), by hash.
 pub(crate) fn security_headers() -> Vec<(HeaderName, HeaderValue)> {
     let style_hashes: Vec<String> = [
-        pages::STYLE,
+        page::STYLE,
         buurtbeeld_render::svg::MAP_STYLE,
         buurtbeeld_document::HTML_STYLE,
     ]
@@ -191,7 +256,7 @@ pub async fn serve_with(
             }
             () = &mut shutdown => break,
         };
-        let (stream, _) = tokio::select! {
+        let (stream, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
@@ -203,7 +268,13 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let client = auth::ClientAddress(client.ip());
+        let service = hyper_util::service::TowerToHyperService::new(app.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(client);
+                request
+            },
+        ));
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();

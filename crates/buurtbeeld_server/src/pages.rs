@@ -3,8 +3,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::Html;
-use axum::routing::get;
-use axum::Router;
 use buurtbeeld_analysis::{
     forecast, hotspots, picture, run_backtest, store_credits, trend, years_with_data, AreaForecast,
     Backtest, ForecastError, ForecastRequest, ForecastRow, Forecasts, HotspotClass, HotspotError,
@@ -18,122 +16,25 @@ use buurtbeeld_render::markup::Svg;
 use buurtbeeld_render::svg::{class_map, line_chart, rolling_mean, Line, MapArea, MapClass};
 use buurtbeeld_render::{emerging_label, method_label, method_line, picture_map, MapMeasure};
 use buurtbeeld_store::{AreaInfo, Store};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::error::Params;
+use crate::auth::Viewer;
+use crate::auth::{self, Endpoint};
+use crate::page::{layout, PageError, PageParams};
 use crate::public::file_name;
+use crate::public_pages::{self, PublicQuery};
 use crate::{AppError, AppState};
 
-/// An error on a page is answered as a Dutch HTML page with the right status; the API answers
-/// problem+json instead.
-pub(crate) struct PageError(AppError);
-
-impl<E: Into<AppError>> From<E> for PageError {
-    fn from(error: E) -> PageError {
-        PageError(error.into())
-    }
-}
-
-impl axum::response::IntoResponse for PageError {
-    fn into_response(self) -> axum::response::Response {
-        let (status, title, detail) = self.0.parts();
-        let body = html! {
-            h1 { (title) }
-            p { (detail) }
-            p { a href="/" { "Terug naar het overzicht" } }
-        };
-        (status, layout(title, "", body)).into_response()
-    }
-}
-
-/// [`Params`] for pages: a malformed query string is a Dutch error page.
-#[derive(Debug)]
-pub(crate) struct PageParams<T>(pub T);
-
-impl<T, S> axum::extract::FromRequestParts<S> for PageParams<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = PageError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<PageParams<T>, PageError> {
-        let Params(value) = Params::from_request_parts(parts, state).await?;
-        Ok(PageParams(value))
-    }
-}
-
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(overview))
-        .route("/gegevens", get(data_page))
-        .route("/thema/{id}", get(theme_page))
-        .route("/gebied/{code}", get(area_page))
-        .route("/actie", get(action_page))
-        .route("/vooruitblik", get(outlook_page))
-}
-
-pub(crate) const STYLE: &str = include_str!("style.css");
-
-pub(crate) fn layout(title: &str, current: &str, body: Markup) -> Html<String> {
-    let nav = [
-        ("/", "Overzicht"),
-        ("/actie", "Waar is actie nodig?"),
-        ("/vooruitblik", "Vooruitblik"),
-        ("/plan", "Veiligheidsplan"),
-        ("/interventies", "Heeft het geholpen?"),
-        ("/gegevens", "Gegevens"),
-        ("/api/v1/openapi.json", "API"),
-    ];
-    Html(
-        html! {
-            (DOCTYPE)
-            html lang="nl" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    // No favicon request, so a browser logs no 404.
-                    link rel="icon" href="data:,";
-                    title { (title) " · buurtbeeld" }
-                    style { (PreEscaped(STYLE)) }
-                }
-                body {
-                    a.skip href="#inhoud" { "Naar de inhoud" }
-                    header.site {
-                        div.wrap {
-                            span.brand { "buurtbeeld" }
-                            span.tagline { "Veiligheidsbeeld per buurt" }
-                            nav aria-label="Hoofdmenu" {
-                                ul {
-                                    @for (href, label) in nav {
-                                        li {
-                                            @if href == current {
-                                                a href=(href) aria-current="page" { (label) }
-                                            } @else {
-                                                a href=(href) { (label) }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    main #inhoud .wrap { (body) }
-                    footer.site {
-                        div.wrap {
-                            p { "De bron van elk cijfer staat bij de tabel of grafiek; alle bronnen en licenties op " a href="/gegevens" { "Gegevens" } "." }
-                            p { "buurtbeeld is open source (EUPL-1.2)." }
-                        }
-                    }
-                }
-            }
-        }
-        .into_string(),
-    )
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    vec![
+        auth::get("/", overview),
+        auth::get("/gegevens", data_page),
+        auth::get("/thema/{id}", theme_page),
+        auth::get("/gebied/{code}", area_page),
+        auth::get("/actie", action_page),
+        auth::get("/vooruitblik", outlook_page),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +43,16 @@ pub(crate) struct OverviewQuery {
     thema: Option<String>,
     jaar: Option<i32>,
     maat: Option<String>,
+}
+
+impl OverviewQuery {
+    fn public(&self) -> PublicQuery {
+        PublicQuery {
+            gemeente: self.gemeente.clone(),
+            thema: self.thema.clone(),
+            jaar: self.jaar,
+        }
+    }
 }
 
 /// What the overview shows: resolved from the query, with sensible defaults for a first visit.
@@ -372,8 +283,12 @@ fn count_text(count: Option<u64>, withheld: bool) -> String {
 
 async fn overview(
     State(state): State<AppState>,
+    viewer: Viewer,
     PageParams(query): PageParams<OverviewQuery>,
 ) -> Result<Html<String>, PageError> {
+    if viewer.is_public() {
+        return public_pages::overview(state, query.public()).await;
+    }
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
         let selection = select(&store, &query)?;
@@ -401,10 +316,10 @@ async fn overview(
             }
             (buurten)
         };
-        Ok(layout(&format!("Veiligheidsbeeld {}", main.area_name), "/", body))
+        Ok(layout(&format!("Veiligheidsbeeld {}", main.area_name), body))
     })
     .await
-    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
 /// One tile per theme with police categories: the latest figure, the change and whether it is
@@ -511,7 +426,7 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
             ul { @for credit in &credits { li { (credit) } } }
         }
     };
-    Ok(layout("Gegevens", "/gegevens", body))
+    Ok(layout("Gegevens", body))
 }
 
 /// Yearly totals from a trend: (year, count, months published, any withheld).
@@ -607,9 +522,13 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
 
 async fn theme_page(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
     PageParams(mut query): PageParams<OverviewQuery>,
 ) -> Result<Html<String>, PageError> {
+    if viewer.is_public() {
+        return public_pages::theme(state, id, query.public()).await;
+    }
     query.thema = Some(id);
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
@@ -637,10 +556,10 @@ async fn theme_page(
             }
             (buurt_section(&store, &selection, &main)?)
         };
-        Ok(layout(&format!("{} in {}", main.subject_label, main.area_name), "", body))
+        Ok(layout(&format!("{} in {}", main.subject_label, main.area_name), body))
     })
     .await
-    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
 #[derive(Debug, Deserialize)]
@@ -651,9 +570,17 @@ pub(crate) struct AreaQuery {
 /// One area: every theme against the gemeente, the course of the first theme, and its parts.
 async fn area_page(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(code): Path<String>,
     PageParams(query): PageParams<AreaQuery>,
 ) -> Result<Html<String>, PageError> {
+    if viewer.is_public() {
+        let query = PublicQuery {
+            jaar: query.jaar,
+            ..PublicQuery::default()
+        };
+        return public_pages::area(state, code, query).await;
+    }
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
         let code = AreaCode::parse(&code).map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -681,10 +608,10 @@ async fn area_page(
                 (area_children(&children))
             }
         };
-        Ok(layout(&area.name, "", body))
+        Ok(layout(&area.name, body))
     })
     .await
-    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
 /// A theme on an area's page: the area's figures and the gemeente's, of one year.
@@ -907,15 +834,15 @@ async fn action_page(
             (action_downloads(&result, &choice))
             (action_method(&result))
         };
-        Ok(layout(&format!("Waar is actie nodig? {}", result.area_name), "/actie", body))
+        Ok(layout(&format!("Waar is actie nodig? {}", result.area_name), body))
     })
     .await
-    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
 /// An invalid choice on a page, answered with its Dutch explanation.
 fn bad_request(message: String) -> PageError {
-    PageError(AppError::BadRequest(message))
+    PageError::from(AppError::BadRequest(message))
 }
 
 /// What the action page analyses besides the gemeente, theme and year.
@@ -1307,14 +1234,10 @@ async fn outlook_page(
             @for note in &result.notes { p.note { (note) } }
             p.note { (result.attribution) }
         };
-        Ok(layout(
-            &format!("Vooruitblik {}", result.area_name),
-            "/vooruitblik",
-            body,
-        ))
+        Ok(layout(&format!("Vooruitblik {}", result.area_name), body))
     })
     .await
-    .unwrap_or_else(|e| Err(PageError(AppError::Internal(e.to_string()))))
+    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
 /// The 12-month forecast of `area` from the month after its latest monthly figure, with the

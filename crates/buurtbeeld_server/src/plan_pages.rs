@@ -4,10 +4,9 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use buurtbeeld_analysis::{known_plan_report, PlanReport};
 use buurtbeeld_cube::AreaCode;
+use buurtbeeld_cube::Role;
 use buurtbeeld_document::{
     action_summary, action_table, bbv_table, budget_table, document_bytes, dutch_date, goals_table,
     mismatch_notes, write_document, DocTable, DocumentFormat, DocumentKind, DocumentRequest,
@@ -17,17 +16,19 @@ use buurtbeeld_store::Store;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::auth::{self, Endpoint, Viewer};
 use crate::download::{content_disposition, Disposition};
-use crate::pages::{layout, PageError, PageParams};
+use crate::page::{layout, PageError, PageParams};
 use crate::public::public_plan;
 use crate::{AppError, AppState};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/plan", get(plan_page))
-        .route("/plan/acties", get(actions_page))
-        .route("/plan/begroting", get(budget_page))
-        .route("/documenten/{file}", get(document))
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    vec![
+        auth::get("/plan", plan_page),
+        auth::get("/plan/acties", actions_page),
+        auth::get("/plan/begroting", budget_page),
+        auth::get("/documenten/{file}", document),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,46 +39,74 @@ pub(crate) struct PlanQuery {
     gebied: Option<String>,
 }
 
-/// The plan asked for, or the only (first) one; `None` when the store holds no plan.
-fn chosen_report(store: &Store, query: &PlanQuery) -> Result<Option<PlanReport>, PageError> {
-    let Some(id) = chosen_plan(store, query)? else {
+/// The plan asked for, or the only (first) one; `None` when the store holds no plan (the
+/// public: no public plan).
+fn chosen_report(
+    store: &Store,
+    query: &PlanQuery,
+    role: Role,
+) -> Result<Option<PlanReport>, PageError> {
+    let Some(id) = chosen_plan(store, query, role)? else {
         return Ok(None);
     };
     Ok(Some(public_plan(known_plan_report(store, &id)?)))
 }
 
 /// The id in `?plan=`, or the first plan in the store; `None` when the store holds no plan.
-fn chosen_plan(store: &Store, query: &PlanQuery) -> Result<Option<String>, AppError> {
+/// The public sees only the plans the beheerder made public.
+fn chosen_plan(store: &Store, query: &PlanQuery, role: Role) -> Result<Option<String>, AppError> {
+    let visible = if role == Role::Publiek {
+        store.public_plans()?
+    } else {
+        store.plans()?.into_iter().map(|p| p.id).collect()
+    };
     match &query.plan {
+        Some(id) if visible.contains(id) => Ok(Some(id.clone())),
+        Some(id) if role == Role::Publiek => Err(AppError::NotFound(format!(
+            "er is geen openbaar plan '{id}'"
+        ))),
         Some(id) => Ok(Some(id.clone())),
-        None => Ok(store.plans()?.into_iter().next().map(|p| p.id)),
+        None => Ok(visible.into_iter().next()),
     }
 }
 
-/// A plan page's title and body.
-type PlanPage = fn(&PlanReport, &PlanQuery) -> Result<(String, Markup), PageError>;
+/// A plan page's title and body, for a viewer of `Role`.
+type PlanPage = fn(&PlanReport, &PlanQuery, Role) -> Result<(String, Markup), PageError>;
 
 /// Runs a page body on the blocking pool, with the plan chosen; a store without a plan gets a
 /// page that says how to add one.
 async fn plan_page_with(
     state: AppState,
+    role: Role,
     query: PlanQuery,
     current: &'static str,
     page: PlanPage,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
-        let Some(report) = chosen_report(&store, &query)? else {
+        let Some(report) = chosen_report(&store, &query, role)? else {
+            if role == Role::Publiek {
+                let body = html! {
+                    h1 { "Veiligheidsplan" }
+                    p { "Er is (nog) geen openbaar veiligheidsplan. Met een account ziet u de plannen in bewerking." }
+                };
+                return Ok(layout("Veiligheidsplan", body));
+            }
             let body = html! {
                 h1 { "Veiligheidsplan" }
                 p { "Er is nog geen veiligheidsplan ingelezen. Lees een plan, actiepunten en een begroting in met "
                     code { "buurtbeeld import" } " (zie docs/plan-files.md), of laad het voorbeeld met "
                     code { "buurtbeeld demo" } "." }
             };
-            return Ok(layout("Veiligheidsplan", current, body));
+            return Ok(layout("Veiligheidsplan", body));
         };
-        let (title, body) = page(&report, &query)?;
+        let (title, body) = page(&report, &query, role)?;
         let plans = store.plans()?;
+        let public = store.public_plans()?;
+        let plans: Vec<_> = plans
+            .into_iter()
+            .filter(|p| role != Role::Publiek || public.contains(&p.id))
+            .collect();
         let body = html! {
             @if plans.len() > 1 {
                 nav.choose aria-label="Plannen" {
@@ -91,10 +120,10 @@ async fn plan_page_with(
                     }
                 }
             }
-            (plan_tabs(&report, current))
+            @if role != Role::Publiek { (plan_tabs(&report, current)) }
             (body)
         };
-        Ok(layout(&title, "/plan", body))
+        Ok(layout(&title, body))
     })
     .await
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
@@ -105,6 +134,7 @@ fn plan_tabs(report: &PlanReport, current: &str) -> Markup {
         ("/plan", "Doelen"),
         ("/plan/acties", "Actiepunten"),
         ("/plan/begroting", "Begroting"),
+        ("/plan/geschiedenis", "Geschiedenis"),
     ];
     html! {
         nav.tabs aria-label="Onderdelen van het plan" {
@@ -126,9 +156,13 @@ fn table(table: &DocTable) -> Markup {
 
 async fn plan_page(
     State(state): State<AppState>,
+    viewer: Viewer,
     PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Html<String>, PageError> {
-    plan_page_with(state, query, "/plan", |report, _| {
+    plan_page_with(state, viewer.role, query, "/plan", |report, _, role| {
+        if role == Role::Publiek {
+            return Ok(public_plan_page(report));
+        }
         let plan = &report.plan;
         let year = report.complete_years.last().copied();
         let body = html! {
@@ -213,6 +247,31 @@ async fn plan_page(
     .await
 }
 
+/// A public plan as the public sees it: its name, period, themes and ambitions. Progress in
+/// figures is left to accounts and the council documents, because a plan's goals may measure
+/// counts the public view does not show.
+fn public_plan_page(report: &PlanReport) -> (String, Markup) {
+    let plan = &report.plan;
+    let body = html! {
+        h1 { (plan.name) }
+        p { (report.municipality_name) ", " (plan.first_year) "–" (plan.last_year) "."
+            @if let Some(source) = &plan.source { " " (source) } }
+        section aria-labelledby="themas" {
+            h2 #themas { "Thema's" }
+            ul.themes {
+                @for theme in &plan.themes {
+                    li {
+                        strong { (theme.name) } @if theme.priority { " (prioriteit)" }
+                        @if !theme.ambitie.is_empty() { br; "Ambitie: " (theme.ambitie) }
+                    }
+                }
+            }
+        }
+        p.note { "De voortgang in cijfers staat in de Veiligheidsbrief aan de gemeenteraad." }
+    };
+    (plan.name.clone(), body)
+}
+
 /// The year links of a page over action sets or budget years.
 fn year_links(path: &str, report: &PlanReport, years: &[i32], chosen: i32) -> Markup {
     html! {
@@ -231,9 +290,10 @@ fn year_links(path: &str, report: &PlanReport, years: &[i32], chosen: i32) -> Ma
 
 async fn actions_page(
     State(state): State<AppState>,
+    viewer: Viewer,
     PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Html<String>, PageError> {
-    plan_page_with(state, query, "/plan/acties", |report, query| {
+    plan_page_with(state, viewer.role, query, "/plan/acties", |report, query, role| {
         let years: Vec<i32> = report.actions.iter().map(|s| s.year).collect();
         let title = format!("Actiepunten {}", report.plan.name);
         let Some(set) = chosen_year(&years, query.jaar)
@@ -248,6 +308,9 @@ async fn actions_page(
         let body = html! {
             h1 { "Actiepunten " (set.year) }
             (year_links("/plan/acties", report, &years, set.year))
+            @if role.may(Role::Analist) {
+                p { a href={ "/plan/acties/bewerken?plan=" (report.plan.id) "&jaar=" (set.year) } { "Actiepunten " (set.year) " bewerken" } }
+            }
             p { (action_summary(set)) }
             (table(&action_table(report, set)))
         };
@@ -258,9 +321,10 @@ async fn actions_page(
 
 async fn budget_page(
     State(state): State<AppState>,
+    viewer: Viewer,
     PageParams(query): PageParams<PlanQuery>,
 ) -> Result<Html<String>, PageError> {
-    plan_page_with(state, query, "/plan/begroting", |report, query| {
+    plan_page_with(state, viewer.role, query, "/plan/begroting", |report, query, role| {
         let years: Vec<i32> = report.budget.iter().map(|b| b.year).collect();
         let title = format!("Begroting {}", report.plan.name);
         let Some(budget) = chosen_year(&years, query.jaar)
@@ -276,6 +340,9 @@ async fn budget_page(
         let body = html! {
             h1 { "Begroting " (budget.year) }
             (year_links("/plan/begroting", report, &years, budget.year))
+            @if role.may(Role::Analist) {
+                p { a href={ "/plan/begroting/bewerken?plan=" (report.plan.id) "&jaar=" (budget.year) } { "Begroting " (budget.year) " bewerken" } }
+            }
             p { "Begroot, begroot na wijziging en realisatie per deelproduct, " (budget.unit.label()) ". De regels staan zoals aangeleverd; een TOTAAL-regel die niet gelijk is aan de som van de regels wordt gemeld, niet gecorrigeerd." }
             (table(&budget_table(report, budget)))
             @for note in &notes { p.warning role="note" { (note) } }
@@ -316,7 +383,7 @@ async fn document(
         };
         let request = DocumentRequest {
             kind,
-            plan: chosen_plan(&store, &query)?,
+            plan: chosen_plan(&store, &query, Role::Lezer)?,
             area,
             year: query.jaar,
             date: dutch_date(today.year(), today.month().into(), today.day()),

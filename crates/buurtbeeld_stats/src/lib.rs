@@ -22,6 +22,7 @@ pub mod backtest;
 pub mod conditional_permutation;
 pub mod contiguity;
 pub mod difference_in_differences;
+pub mod disclosure;
 pub mod distance_band;
 pub mod emerging_hotspot;
 pub mod empirical_bayes;

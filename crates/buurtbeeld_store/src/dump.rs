@@ -24,6 +24,10 @@ impl Store {
                 "revisions",
                 "source, area, category, frequency, period, new_import",
             ),
+            ("users", "id"),
+            ("sessions", "token_hash"),
+            ("audit_log", "id"),
+            ("public_plans", "plan_id"),
         ] {
             let mut stmt = self
                 .conn

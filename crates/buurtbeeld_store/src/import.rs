@@ -118,6 +118,13 @@ fn import_batch(
     )?;
     let import_id = tx.last_insert_rowid();
     outcome.import_id = Some(import_id);
+    crate::accounts::append_audit(
+        tx,
+        &source.imported_by,
+        "import",
+        &source.file,
+        &format!("{} ({} regels)", source.kind, source.rows),
+    )?;
 
     write_areas(tx, batch, import_id)?;
     outcome.areas = batch.areas.len();

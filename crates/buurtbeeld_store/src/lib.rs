@@ -1,9 +1,11 @@
 //! The embedded store of buurtbeeld: one SQLite file holding areas, categories, themes,
 //! population, count series with their revisions, the safety plan's versions, and the import
-//! log.
+//! log; accounts, sessions and the audit log.
 //!
 //! Every import is one transaction: it lands whole or not at all. Readers get plain cube types.
 
+mod accounts;
+mod backup;
 mod codec;
 mod dump;
 mod import;
@@ -15,8 +17,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use accounts::{AccountError, AuditEntry, Session, User, UserChange};
+pub use backup::BackupError;
 pub use import::{ImportOutcome, Progress};
-pub use plan::PlanVersion;
+pub use plan::{DocumentVersion, PlanVersion};
 pub use query::{AreaInfo, CategoryInfo, ImportLogEntry, PopulationFigure};
 
 /// The file name of the store inside the data directory.

@@ -21,6 +21,13 @@ pub struct PlanVersion {
     pub imported_by: String,
 }
 
+/// One version of a plan document with its body (JSON of the cube type), for history and diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentVersion {
+    pub version: PlanVersion,
+    pub body: String,
+}
+
 /// The newest document per (kind, plan, year).
 const CURRENT: &str = "SELECT body FROM plan_documents d
      WHERE kind = ?1 AND (?2 IS NULL OR plan_id = ?2) AND id = (
@@ -79,6 +86,42 @@ impl Store {
     /// A plan's current budget per year, oldest first.
     pub fn budget(&self, plan: &str) -> Result<Vec<BudgetYear>> {
         self.current("budget", Some(plan))
+    }
+
+    /// The version of a plan's `kind` document of `year` that import `import_id` wrote, and
+    /// the version before it (`None` for the first).
+    pub fn document_version(
+        &self,
+        plan: &str,
+        kind: &str,
+        year: i32,
+        import_id: i64,
+    ) -> Result<Option<(DocumentVersion, Option<DocumentVersion>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.kind, d.year, d.import_id, i.file, i.imported_at, i.imported_by, d.body
+             FROM plan_documents d JOIN imports i ON i.id = d.import_id
+             WHERE d.plan_id = ?1 AND d.kind = ?2 AND d.year = ?3 AND d.id <= (
+                 SELECT max(id) FROM plan_documents
+                 WHERE plan_id = ?1 AND kind = ?2 AND year = ?3 AND import_id = ?4)
+             ORDER BY d.id DESC LIMIT 2",
+        )?;
+        let mut versions = stmt
+            .query_map(params![plan, kind, year, import_id], |row| {
+                Ok(DocumentVersion {
+                    version: PlanVersion {
+                        kind: row.get(0)?,
+                        year: row.get(1)?,
+                        import_id: row.get(2)?,
+                        file: row.get(3)?,
+                        imported_at: row.get(4)?,
+                        imported_by: row.get(5)?,
+                    },
+                    body: row.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter();
+        Ok(versions.next().map(|this| (this, versions.next())))
     }
 
     /// Every imported version of a plan's documents, newest first.

@@ -131,13 +131,68 @@ ALTER TABLE plan_documents_new RENAME TO plan_documents;
 CREATE INDEX plan_documents_key ON plan_documents (kind, plan_id, year, id);
 "#;
 
+/// Migration 4, accounts: users with their role, sessions (only a hash of each session's token
+/// is kept, so a copy of the store opens no session), the append-only audit log, and which
+/// plans the beheerder made public.
+const ACCOUNTS: &str = r#"
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    login         TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('lezer', 'analist', 'beheerder')),
+    -- An argon2id PHC string; NULL for an account that signs in through OpenID Connect only.
+    password_hash TEXT,
+    enabled       INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_hash  BLOB PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    csrf_token  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail  TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE public_plans (
+    plan_id    TEXT PRIMARY KEY,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+"#;
+
 /// Every migration, in the order they are applied.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
+    Migrations::new(all())
+}
+
+/// How many migrations this version knows: a store with a higher `user_version` was written by
+/// a newer buurtbeeld.
+pub(crate) fn migrations_count() -> usize {
+    all().len()
+}
+
+fn all() -> Vec<M<'static>> {
+    vec![
         M::up(STATISTICS),
         M::up(PLAN_DOCUMENTS),
         M::up(INTERVENTION_DOCUMENTS),
-    ])
+        M::up(ACCOUNTS),
+    ]
 }
 
 #[cfg(test)]
