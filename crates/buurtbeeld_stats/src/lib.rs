@@ -17,11 +17,14 @@
 //!   (rolling-origin scores and selection).
 //! - Effects of interventions: [`difference_in_differences`], [`synthetic_control`] (with
 //!   placebo tests in space).
+//! - Publishing counts: [`disclosure`] (small-count and secondary suppression, with an exact
+//!   audit).
 
 pub mod backtest;
 pub mod conditional_permutation;
 pub mod contiguity;
 pub mod difference_in_differences;
+pub mod disclosure;
 pub mod distance_band;
 pub mod emerging_hotspot;
 pub mod empirical_bayes;
