@@ -17,6 +17,8 @@
 //!   (rolling-origin scores and selection).
 //! - Effects of interventions: [`difference_in_differences`], [`synthetic_control`] (with
 //!   placebo tests in space).
+//! - Publishing counts: [`disclosure`] (small-count and secondary suppression, with an exact
+//!   audit).
 
 pub mod backtest;
 pub mod conditional_permutation;
