@@ -10,6 +10,7 @@ mod cache;
 mod download;
 mod effect_pages;
 mod error;
+mod oidc;
 mod pages;
 mod plan_pages;
 mod public;
@@ -35,6 +36,10 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::AppError;
+pub use oidc::{
+    OidcConfig, OidcError, OidcIdentity, OidcProvider, PendingSignIn,
+    SIGN_IN_MAX_AGE as OIDC_SIGN_IN_MAX_AGE,
+};
 
 /// What every handler needs: where the store is, and the answers kept from it.
 #[derive(Debug, Clone)]
