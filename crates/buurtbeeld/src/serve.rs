@@ -39,15 +39,32 @@ pub fn serve(data_dir: &Path, args: ServeArgs) -> Outcome {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
-        outln!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
         let mut state = buurtbeeld_server::AppState::new(data_dir.to_owned());
         state.public_only = args.public_only;
+        if let (Some(issuer), Some(client_id), Some(redirect_url)) = (
+            args.oidc_issuer.clone(),
+            args.oidc_client_id.clone(),
+            args.oidc_redirect_url.clone(),
+        ) {
+            let config = buurtbeeld_server::OidcConfig {
+                issuer,
+                client_id,
+                client_secret: args.oidc_client_secret.clone(),
+                redirect_url,
+            };
+            let sign_in = buurtbeeld_server::OidcSignIn::discover(&config, args.oidc_label.clone())
+                .await
+                .map_err(|e| Failure::Refused(format!("OpenID Connect: {e}")))?;
+            state.oidc = Some(std::sync::Arc::new(sign_in));
+        }
         state.loopback = bound.ip().is_loopback();
         state.disclosure_threshold = args.threshold;
+        outln!("buurtbeeld draait op http://{bound}/  (stoppen: Ctrl-C)");
         buurtbeeld_server::serve(listener, state)
             .await
-            .context("serving")?;
-        Ok::<(), anyhow::Error>(())
+            .context("serving")
+            .map_err(Failure::from)?;
+        Ok::<(), Failure>(())
     })?;
     Ok(())
 }

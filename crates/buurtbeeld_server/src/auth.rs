@@ -294,7 +294,7 @@ pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
 }
 
 /// The value of one cookie of the request.
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -306,7 +306,7 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// Whether the request came to a loopback name (a local test server over http): only there is
 /// the session cookie sent without `Secure`.
-fn to_loopback(headers: &HeaderMap) -> bool {
+pub(crate) fn to_loopback(headers: &HeaderMap) -> bool {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -409,9 +409,10 @@ pub(crate) async fn authorize(
         .get::<MatchedPath>()
         .map(|path| path.as_str().to_owned());
     let is_api = request.uri().path().starts_with("/api/");
-    if let Some(path) = &matched {
-        // Routes are built from RULES (see `routes`), so a matched route always has one.
-        let least = rule_for(request.method(), path).map_or(Role::Beheerder, |rule| rule.least);
+    // Handlers exist only for the rules (see `routes`): a method without a rule on a known
+    // path reaches no handler, and the router answers 405.
+    if let Some(rule) = matched.and_then(|path| rule_for(request.method(), &path)) {
+        let least = rule.least;
         if !viewer.role.may(least) {
             let error = if viewer.is_public() {
                 AppError::Unauthorized(

@@ -12,6 +12,7 @@ mod cache;
 mod download;
 mod effect_pages;
 mod error;
+mod oidc;
 mod oidc_pages;
 mod page;
 mod pages;
@@ -44,6 +45,11 @@ use tracing::Level;
 
 pub use auth::hash_password;
 pub use error::AppError;
+pub use oidc::{
+    OidcConfig, OidcError, OidcIdentity, OidcProvider, PendingSignIn,
+    SIGN_IN_MAX_AGE as OIDC_SIGN_IN_MAX_AGE,
+};
+pub use oidc_pages::OidcSignIn;
 
 /// What every handler needs: where the store is, the answers kept from it, and how people sign
 /// in.
