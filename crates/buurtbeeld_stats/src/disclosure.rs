@@ -786,6 +786,8 @@ mod tests {
             .collect()
     }
 
+    /// The big-integer answer itself is checked against sympy: this is the fixture's
+    /// `dense_40_big_integers` case (`tests/oracle.rs`).
     #[test]
     fn the_audit_falls_back_to_big_integers() {
         let n = 40;
