@@ -83,15 +83,25 @@
 //! # Measured behaviour
 //! On a Groningen-sized year (`examples/disclosure_bench.rs`: 1 gemeente, 10 wijken, 100
 //! buurten, 60 categories, 10 overlapping themes; 1,110 cells over 6,000 atoms, 3,223 of them
-//! zero, 10,734 incidents): 297 primary and 111 secondary suppressions, all at buurt level;
-//! `protect` takes 15.4 ms (median of 51 runs, release, this project's 2-core machine), of which
-//! the audit is about half. Command:
+//! zero, 10,734 incidents): 297 primary and 110 secondary suppressions (the secondary cells sum
+//! to 2,075 incidents), all at buurt level; `protect` takes **4.8 ms** (median of 51 runs,
+//! release, this project's 2-core machine), the audit of the full table alone 2.0 ms. Command:
 //! `cargo run --release -p buurtbeeld_stats --example disclosure_bench`.
 //!
+//! The hypercubes pay: with single atoms and pairs only, the same table gets 247 secondary
+//! suppressions summing to 7,403 (7 of them wijk cells); with single atoms only, 353 summing
+//! to 64,011 (85 wijk cells).
+//!
+//! The search for a direction scans the published cells of an atom, and the gemeente's hold
+//! every atom, so time grows about with the square of the table: with `--scale 5` (an
+//! Amsterdam-sized gemeente: 50 wijken, 500 buurten, 5,510 cells over 30,000 atoms; 1,490
+//! primary and 525 secondary) `protect` takes 60 ms.
+//!
 //! `tests/disclosure.rs` runs `protect` on 10,000 random cubes (1–4 wijken of 1–6 buurten, 1–6
-//! categories, overlapping themes; 30 cells on average, at most 140) and checks the guarantee
-//! with an exact audit of its own: 3.4–3.8 s on one core in the test profile (the crate is built
-//! at opt-level 2 there, see the workspace `Cargo.toml`).
+//! categories, the all-categories theme plus up to three random and a union; 30 cells on
+//! average, at most 140; counts mostly 0 and 1–4) and checks the guarantee with an exact audit
+//! of its own: 2.6 s on one core in the test profile (the crate is built at opt-level 2 there,
+//! see the workspace `Cargo.toml`), 12 s for the whole file at opt-level 0.
 //!
 //! # References
 //! - Hundepool, Domingo-Ferrer, Franconi, Giessing, Nordholt, Spicer & de Wolf (2012),
@@ -386,6 +396,7 @@ trait Scalar: Clone {
     /// The non-negative greatest common divisor.
     fn gcd(&self, other: &Self) -> Result<Self, Overflow>;
     fn is_one(&self) -> bool;
+    fn is_minus_one(&self) -> bool;
     fn div_exact(&self, divisor: &Self) -> Self;
 }
 
@@ -410,6 +421,9 @@ impl Scalar for i128 {
     }
     fn is_one(&self) -> bool {
         *self == 1
+    }
+    fn is_minus_one(&self) -> bool {
+        *self == -1
     }
     fn div_exact(&self, divisor: &Self) -> Self {
         self / divisor
@@ -438,6 +452,9 @@ impl Scalar for BigInt {
     fn is_one(&self) -> bool {
         *self == BigInt::from(1)
     }
+    fn is_minus_one(&self) -> bool {
+        *self == BigInt::from(-1)
+    }
     fn div_exact(&self, divisor: &Self) -> Self {
         self / divisor
     }
@@ -453,6 +470,10 @@ struct Echelon<S> {
     pivots: Vec<u32>,
     /// The row whose pivot each column is, or `u32::MAX`.
     row_of_col: Vec<u32>,
+    /// The vector being reduced, dense, with the columns it has touched.
+    dense: Vec<S>,
+    touched: Vec<u32>,
+    is_touched: Vec<bool>,
 }
 
 impl<S: Scalar> Echelon<S> {
@@ -461,19 +482,29 @@ impl<S: Scalar> Echelon<S> {
             rows: Vec::new(),
             pivots: Vec::new(),
             row_of_col: vec![u32::MAX; col_count],
+            dense: vec![S::from_i64(0); col_count],
+            touched: Vec::new(),
+            is_touched: vec![false; col_count],
         }
     }
 
     fn insert(&mut self, vector: Vec<(u32, S)>) -> Result<(), Overflow> {
-        let row = self.reduce(vector)?;
+        let mut row = self.reduce(vector)?;
         if row.is_empty() {
             return Ok(());
         }
-        let pivot = row
+        // A pivot of ±1 (made +1) keeps reductions by this row free of multiplications of
+        // the whole vector; rows of 0/1 cells nearly always have one.
+        let at = row
             .iter()
-            .find(|(_, value)| value.is_one())
-            .unwrap_or(&row[0])
-            .0;
+            .position(|(_, value)| value.is_one() || value.is_minus_one())
+            .unwrap_or(0);
+        if row[at].1.is_minus_one() {
+            for (_, value) in row.iter_mut() {
+                *value = S::mul_sub(&S::from_i64(0), value, &S::from_i64(1), value)?;
+            }
+        }
+        let pivot = row[at].0;
         self.row_of_col[pivot as usize] = self.rows.len() as u32;
         self.pivots.push(pivot);
         self.rows.push(row);
@@ -481,64 +512,79 @@ impl<S: Scalar> Echelon<S> {
     }
 
     /// The vector with every pivot column eliminated, divided by the gcd of its entries.
-    fn reduce(&self, mut vector: Vec<(u32, S)>) -> Result<Vec<(u32, S)>, Overflow> {
-        let mut pending: BTreeSet<u32> = vector
-            .iter()
-            .map(|&(col, _)| self.row_of_col[col as usize])
-            .filter(|&row| row != u32::MAX)
-            .collect();
+    fn reduce(&mut self, vector: Vec<(u32, S)>) -> Result<Vec<(u32, S)>, Overflow> {
+        let result = self.reduce_dense(vector);
+        let mut out = Vec::new();
+        self.touched.sort_unstable();
+        for &col in &self.touched {
+            let value = std::mem::replace(&mut self.dense[col as usize], S::from_i64(0));
+            if result.is_ok() && !value.is_zero() {
+                out.push((col, value));
+            }
+            self.is_touched[col as usize] = false;
+        }
+        self.touched.clear();
+        result?;
+        primitive(&mut out)?;
+        Ok(out)
+    }
+
+    /// Reduces into `dense`; the caller collects and clears it.
+    fn reduce_dense(&mut self, vector: Vec<(u32, S)>) -> Result<(), Overflow> {
+        let mut pending = BTreeSet::new();
+        for (col, value) in vector {
+            self.touch(col);
+            self.dense[col as usize] = value;
+            let row = self.row_of_col[col as usize];
+            if row != u32::MAX {
+                pending.insert(row);
+            }
+        }
+        let one = S::from_i64(1);
         while let Some(index) = pending.pop_first() {
             let row = &self.rows[index as usize];
             let pivot = self.pivots[index as usize];
-            let Ok(at) = vector.binary_search_by_key(&pivot, |&(col, _)| col) else {
+            let theirs = self.dense[pivot as usize].clone();
+            if theirs.is_zero() {
                 continue;
-            };
+            }
             let own = &row[row.binary_search_by_key(&pivot, |&(col, _)| col).unwrap()].1;
-            let theirs = vector[at].1.clone();
-            let common = own.gcd(&theirs)?;
-            let (a, b) = (own.div_exact(&common), theirs.div_exact(&common));
-            vector = combine(&a, &vector, &b, row)?;
-            for &(col, _) in row {
-                let other = self.row_of_col[col as usize];
+            let (a, b) = if own.is_one() {
+                (one.clone(), theirs)
+            } else {
+                let common = own.gcd(&theirs)?;
+                (own.div_exact(&common), theirs.div_exact(&common))
+            };
+            // v ← a·v − b·row; a is 1 unless the row's pivot is not ±1.
+            if !a.is_one() {
+                for &col in &self.touched {
+                    let value = &self.dense[col as usize];
+                    self.dense[col as usize] = S::mul_sub(&a, value, &S::from_i64(0), value)?;
+                }
+            }
+            for (col, value) in row {
+                let current = &self.dense[*col as usize];
+                let next = S::mul_sub(&one, current, &b, value)?;
+                self.dense[*col as usize] = next;
+                if !self.is_touched[*col as usize] {
+                    self.is_touched[*col as usize] = true;
+                    self.touched.push(*col);
+                }
+                let other = self.row_of_col[*col as usize];
                 if other != u32::MAX && other > index {
                     pending.insert(other);
                 }
             }
         }
-        primitive(&mut vector)?;
-        Ok(vector)
+        Ok(())
     }
-}
 
-/// `a·x − b·y` on sorted sparse vectors, zeros dropped.
-fn combine<S: Scalar>(
-    a: &S,
-    x: &[(u32, S)],
-    b: &S,
-    y: &[(u32, S)],
-) -> Result<Vec<(u32, S)>, Overflow> {
-    let zero = S::from_i64(0);
-    let mut out = Vec::with_capacity(x.len() + y.len());
-    let (mut i, mut j) = (0, 0);
-    while i < x.len() || j < y.len() {
-        let col_x = x.get(i).map_or(u32::MAX, |e| e.0);
-        let col_y = y.get(j).map_or(u32::MAX, |e| e.0);
-        let (col, value) = if col_x < col_y {
-            i += 1;
-            (col_x, S::mul_sub(a, &x[i - 1].1, b, &zero)?)
-        } else if col_y < col_x {
-            j += 1;
-            (col_y, S::mul_sub(a, &zero, b, &y[j - 1].1)?)
-        } else {
-            i += 1;
-            j += 1;
-            (col_x, S::mul_sub(a, &x[i - 1].1, b, &y[j - 1].1)?)
-        };
-        if !value.is_zero() {
-            out.push((col, value));
+    fn touch(&mut self, col: u32) {
+        if !self.is_touched[col as usize] {
+            self.is_touched[col as usize] = true;
+            self.touched.push(col);
         }
     }
-    Ok(out)
 }
 
 /// Divides a vector by the gcd of its entries, which keeps the integers small.
@@ -680,13 +726,13 @@ impl<'a> Search<'a> {
             self.in_target[col as usize] = true;
         }
         let mut best: Option<(u128, Direction)> = None;
-        let mut consider = |cost: u128, direction: Direction| {
+        let mut consider = |cost: u128, direction: &[(u32, i32)]| {
             if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                best = Some((cost, direction));
+                best = Some((cost, direction.to_vec()));
             }
         };
         for &i in target_cols {
-            consider(self.col_cost[i as usize], vec![(i, 1)]);
+            consider(self.col_cost[i as usize], &[(i, 1)]);
 
             // Pairs e_i − e_j: cost(i) + cost(j) − 2·cost(shared published groups). A j that
             // shares no published group costs at least as much as e_i alone.
@@ -715,14 +761,19 @@ impl<'a> Search<'a> {
             for &j in &shared {
                 self.overlap[j as usize] = 0;
             }
+            // Only the cheapest few are needed, in order (ties by column).
+            if pairs.len() > PAIRS_EXTENDED {
+                pairs.select_nth_unstable(PAIRS_EXTENDED);
+                pairs.truncate(PAIRS_EXTENDED);
+            }
             pairs.sort_unstable();
-            for &(cost, j) in &pairs {
-                consider(cost, vec![(i, 1), (j, -1)]);
+            if let Some(&(cost, j)) = pairs.first() {
+                consider(cost, &[(i, 1), (j, -1)]);
             }
 
             // 2 × 2 hypercubes on the cheapest pairs: cancel the most expensive published
             // group the pair raises (with e_p, p in it) and the one it lowers (with e_q).
-            for &(pair_cost, j) in pairs.iter().take(PAIRS_EXTENDED) {
+            for &(pair_cost, j) in &pairs {
                 let pair = [(i, 1), (j, -1)];
                 let touched = self.add(&pair, 1);
                 let heaviest = |sign: i32| {
@@ -745,7 +796,7 @@ impl<'a> Search<'a> {
                                     continue;
                                 }
                                 let cost = pair_cost as i128 + p_delta + self.delta(q, 1);
-                                consider(cost as u128, vec![(i, 1), (j, -1), (p, -1), (q, 1)]);
+                                consider(cost as u128, &[(i, 1), (j, -1), (p, -1), (q, 1)]);
                             }
                             for &group in &p_touched {
                                 self.signed[group as usize] += 1;
