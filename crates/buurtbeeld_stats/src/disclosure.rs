@@ -12,9 +12,10 @@
 //!
 //! [`protect`] returns a [`Disclosure`] per cell:
 //! - **Primary**: `0 < value < threshold`. Zero is published: a zero describes no incident and
-//!   so no person, it is the most common and least sensitive answer, and hiding it would not
-//!   help either, because an attacker who sees a zero learns only that every atom under it is
-//!   zero, and the guarantee below already assumes the attacker knows every zero atom.
+//!   so no person (the threshold protects the few people behind a count of 1–4), it is the
+//!   most common and least sensitive answer, and hiding zeros would protect nothing here: the
+//!   guarantee below holds against an attacker who knows every zero atom anyway, so a zero
+//!   cell is never needed as a partner.
 //! - **Secondary**: published values would otherwise reveal a suppressed one.
 //! - **Published**: the rest.
 //!
@@ -38,8 +39,9 @@
 //! 1. Atoms that lie in exactly the same cells are merged (this changes no span), atoms with
 //!    count 0 are left out of the directions, and cells with the same atoms form one group.
 //! 2. Primary suppression by the threshold.
-//! 3. Secondary suppression, in the spirit of the hypercube method (De Wolf 2002; Giessing &
-//!    Repsilber 2002): for each suppressed group not yet protected, in table order, the cheapest
+//! 3. Secondary suppression, after the hypercube method (Giessing & Repsilber 2002; one of
+//!    τ-ARGUS's methods, and the one CBS's HiTaS applies to the subtables of a hierarchy, De
+//!    Wolf 2002), generalised from the corners of a box to any linked table: for each suppressed group not yet protected, in table order, the cheapest
 //!    direction among three small families is chosen and every published cell it changes is
 //!    suppressed: a single atom `e_i`, a pair `e_i − e_j` (for the cube: the same category in
 //!    two buurten), and a 2 × 2 "hypercube" `e_i − e_j − e_p + e_q` that cancels the most
@@ -48,8 +50,8 @@
 //!    the cell to protect. Every cell a direction changes is protected by it, and it stays a
 //!    valid direction when more cells are suppressed later (there are fewer published cells to
 //!    keep constant), so one direction per group suffices. The cost of a direction is the sum
-//!    of the values of the published cells it suppresses (τ-ARGUS's default cost, the cell
-//!    value: small partners first), then their number; a cell that sums every non-zero atom
+//!    of the values of the published cells it suppresses (the cell value, τ-ARGUS's usual
+//!    cost: small partners first), then their number; a cell that sums every non-zero atom
 //!    (the gemeente's total) costs more than any combination of other cells, so it is
 //!    suppressed only when nothing else protects.
 //! 4. Exact audit ([`recoverable`] on the table without its zero atoms): a suppressed cell is
@@ -61,9 +63,9 @@
 //!    ever (a bug), the cells it names are protected by single atoms and the audit is repeated
 //!    until it finds nothing, and a debug build stops instead.
 //!
-//! No maintained Rust crate does cell suppression (the established tools are τ-ARGUS, in Java
-//! and C++, and the R package sdcTable), hence this module; the audit is checked against sympy's
-//! exact rank (`tests/oracle/disclosure_audit.py`).
+//! No maintained Rust crate does cell suppression (the established tools are τ-ARGUS, CBS's
+//! Java and C++ program, and the R package sdcTable), hence this module; the audit is checked
+//! against sympy's exact rank (`tests/oracle/disclosure_audit.py`).
 //!
 //! # Assumptions
 //! Atoms are non-negative integer counts, and each published cell is a plain sum of a set of
@@ -105,15 +107,17 @@
 //!
 //! # References
 //! - Hundepool, Domingo-Ferrer, Franconi, Giessing, Nordholt, Spicer & de Wolf (2012),
-//!   *Statistical Disclosure Control*, Wiley, ch. 4 (magnitude tables: primary and secondary
-//!   suppression, linked tables, the attacker's intervals and audit).
+//!   *Statistical Disclosure Control*, Wiley, ch. 4 (secondary cell suppression, linked
+//!   tables, the attacker's feasibility intervals and the audit) and ch. 5 (frequency tables
+//!   and the threshold rule).
 //! - De Wolf (2002), "HiTaS: a heuristic approach to cell suppression in hierarchical tables",
 //!   in *Inference Control in Statistical Databases*, LNCS 2316 (τ-ARGUS's method at CBS).
 //! - Giessing & Repsilber (2002), "Tools and strategies to protect multiple tables with the
 //!   GHQUAR cell suppression engine", LNCS 2316 (the hypercube method).
 //! - Kelly, Golden & Assad (1992), "Cell suppression: disclosure protection for sensitive
 //!   tabular data", *Networks* 22(4).
-//! - Oracle: sympy `Matrix.rank()` (exact over the rationals), `tests/oracle/disclosure_audit.py`.
+//! - Oracle: sympy's exact rank over the rationals (`DomainMatrix` over `QQ`, and
+//!   `Matrix.rank()` where it finishes), `tests/oracle/disclosure_audit.py`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -232,7 +236,12 @@ pub fn protect(table: &LinkedTable, threshold: u64) -> Vec<Disclosure> {
             }
         }
         if search.suppressed.iter().filter(|s| **s).count() == before {
-            for group in 0..structure.group_cols.len() {
+            let groups = structure.group_cols.len();
+            assert!(
+                (0..groups).any(|g| !search.suppressed[g] && !structure.group_cols[g].is_empty()),
+                "the audit recovers a cell from zero cells alone"
+            );
+            for group in 0..groups {
                 if !structure.group_cols[group].is_empty() {
                     search.suppress(group);
                 }
