@@ -4,14 +4,14 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use buurtbeeld_store::User;
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
 use crate::auth::{
-    self, random_token, session_cookie, token_hash, unix_now, verify_password, ClientAddress,
-    Endpoint, Viewer, SESSION_LIFETIME,
+    self, random_token, session_cookie, token_hash, unix_now, verify_password, Endpoint, Viewer,
+    SESSION_LIFETIME,
 };
 use crate::page::CSRF_MARKER;
 use crate::page::{layout, PageError, PageParams};
@@ -105,7 +105,6 @@ const NO_ACCOUNT_HASH: &str =
 
 async fn sign_in(
     State(state): State<AppState>,
-    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     Form(form): Form<SignIn>,
 ) -> Result<Response, PageError> {
@@ -113,10 +112,9 @@ async fn sign_in(
         return Err(AppError::NotFound("Aanmelden kan hier niet.".to_owned()).into());
     }
     let login = form.login.trim().to_lowercase();
-    let mut keys = vec![format!("login:{login}")];
-    if let Some(Extension(ClientAddress(address))) = client {
-        keys.push(format!("adres:{address}"));
-    }
+    // Per account name only: behind the municipality's reverse proxy every request comes from
+    // the proxy's address, and a limit per address would lock everyone out at once.
+    let keys = [format!("login:{login}")];
     if let Some(wait) = state.sign_in_limiter.wait(&keys) {
         return Err(AppError::TooManyRequests(wait.as_secs()).into());
     }

@@ -198,11 +198,6 @@ pub(crate) fn assert_every_rule_is_routed(groups: &[(&str, &[Endpoint])]) {
     }
 }
 
-/// The address of the client of a connection, put in every request by `serve_with` (tests
-/// through `oneshot` have none).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ClientAddress(pub std::net::IpAddr);
-
 /// The signed-in account of a request.
 #[derive(Debug, Clone)]
 pub(crate) struct Account {
@@ -553,10 +548,9 @@ fn menu(viewer: &Viewer, path: &str) -> String {
     .into_string()
 }
 
-/// Failed sign-ins per account name and per client address, in a sliding window: after
-/// [`MAX_FAILURES`] in [`FAILURE_WINDOW`], further attempts are refused (429) until the oldest
-/// failure leaves the window. A correct password does not reset the count of the address, so
-/// one account cannot be used to probe others.
+/// Failed sign-ins per account name, in a sliding window: after [`MAX_FAILURES`] in
+/// [`FAILURE_WINDOW`], further attempts on that name are refused (429) until the oldest failure
+/// leaves the window. A correct password does not reset the count.
 #[derive(Debug, Default)]
 pub(crate) struct SignInLimiter {
     failures: Mutex<BTreeMap<String, Vec<Instant>>>,

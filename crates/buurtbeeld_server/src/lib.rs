@@ -37,7 +37,6 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use sha2::{Digest, Sha256};
 use tower::limit::GlobalConcurrencyLimitLayer;
-use tower::ServiceExt as _;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -262,7 +261,7 @@ pub async fn serve_with(
             }
             () = &mut shutdown => break,
         };
-        let (stream, client) = tokio::select! {
+        let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
@@ -274,13 +273,7 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
-        let client = auth::ClientAddress(client.ip());
-        let service = hyper_util::service::TowerToHyperService::new(app.clone().map_request(
-            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(client);
-                request
-            },
-        ));
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();

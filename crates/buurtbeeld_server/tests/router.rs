@@ -1225,3 +1225,101 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         }
     }
 }
+
+/// The public view of the demo: no count below 5 is shown, and none that is hidden can be
+/// worked out from what is shown. The audit is rebuilt here from the public answers alone (a
+/// wijk is the sum of its buurten, the gemeente of all of them), not from the server's table.
+#[tokio::test]
+async fn the_public_view_shows_no_small_count_and_none_that_can_be_worked_out() {
+    use buurtbeeld_stats::disclosure::{recoverable, LinkedTable};
+    let rows = |level: &'static str| async move {
+        let uri =
+            format!("/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015&level={level}");
+        let (status, _, body) = get_as(Role::Publiek, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        let picture: serde_json::Value = serde_json::from_str(&body).unwrap();
+        picture["rows"].as_array().unwrap().clone()
+    };
+    let (buurten, wijken) = (rows("buurt").await, rows("wijk").await);
+    let mut shown = std::collections::BTreeMap::new();
+    for row in buurten.iter().chain(&wijken) {
+        let count = row["count"].as_u64();
+        if let Some(n) = count {
+            assert!(n == 0 || n >= 5, "{row} shows a count below 5");
+        }
+        assert_eq!(
+            count.is_none(),
+            row["suppressed"].as_bool().unwrap(),
+            "{row}"
+        );
+        assert!(
+            count.is_some() || row["per_1000"].is_null() && row["p_value"].is_null(),
+            "{row}"
+        );
+        shown.insert(row["code"].as_str().unwrap().to_owned(), count.is_some());
+    }
+    let buurt_codes: Vec<&String> = shown.keys().filter(|c| c.starts_with("BU")).collect();
+    assert!(buurt_codes.len() > 90, "{} buurten", buurt_codes.len());
+    let hidden = shown.values().filter(|s| !**s).count();
+    assert!(hidden > 0, "a city of 100 buurten has small counts");
+    // Atoms: one per buurt. Cells: every area shown or hidden on the pages, as sums of buurten.
+    let mut cells = Vec::new();
+    let mut is_shown = Vec::new();
+    for (code, visible) in &shown {
+        let atoms: Vec<usize> = buurt_codes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| match &code[..2] {
+                "BU" => **b == code,
+                "WK" => b[2..8] == code[2..8],
+                _ => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        cells.push(atoms);
+        is_shown.push(*visible);
+    }
+    let table = LinkedTable {
+        atoms: vec![1; buurt_codes.len()],
+        cells,
+    };
+    let leaks = recoverable(&table, &is_shown);
+    assert!(
+        leaks.is_empty(),
+        "recoverable: {:?}",
+        leaks
+            .iter()
+            .map(|i| shown.keys().nth(*i))
+            .collect::<Vec<_>>()
+    );
+    // The giveaway the issue names: one hidden buurt in a shown wijk whose other buurten show.
+    for wijk in shown.keys().filter(|c| c.starts_with("WK") && shown[*c]) {
+        let hidden_in_wijk = buurt_codes
+            .iter()
+            .filter(|b| b[2..8] == wijk[2..8] && !shown[**b])
+            .count();
+        assert_ne!(hidden_in_wijk, 1, "{wijk} shows, with one hidden buurt");
+    }
+}
+
+/// docs/accounts.md lists the authorisation matrix; it must be the code's, row for row.
+#[test]
+fn the_documented_matrix_is_the_code_s() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/accounts.md"),
+    )
+    .unwrap();
+    let documented: Vec<&str> = doc
+        .lines()
+        .filter(|l| l.starts_with("| GET |") || l.starts_with("| POST |"))
+        .collect();
+    let matrix = buurtbeeld_server::authorisation_matrix();
+    let expected: Vec<String> = matrix
+        .iter()
+        .map(|(method, path, role)| format!("| {method} | `{path}` | {role} |"))
+        .collect();
+    assert_eq!(
+        documented, expected,
+        "docs/accounts.md and auth::RULES differ"
+    );
+}

@@ -19,7 +19,7 @@ const LAYERS: [&str; 9] = [
 ];
 
 /// Outside libraries that only one layer may use (normal dependencies, not dev-dependencies).
-const OWNERS: [(&str, &[&str]); 12] = [
+const OWNERS: [(&str, &[&str]); 15] = [
     ("rusqlite", &["buurtbeeld_store"]),
     ("rusqlite_migration", &["buurtbeeld_store"]),
     ("encoding_rs", &["buurtbeeld_ingest"]),
@@ -28,6 +28,9 @@ const OWNERS: [(&str, &[&str]); 12] = [
     ("hyper", &["buurtbeeld_server"]),
     ("hyper-util", &["buurtbeeld_server"]),
     ("quick_cache", &["buurtbeeld_server"]),
+    ("argon2", &["buurtbeeld_server"]),
+    ("openidconnect", &["buurtbeeld_server"]),
+    ("reqwest", &["buurtbeeld_server"]),
     ("maud", &["buurtbeeld_render", "buurtbeeld_server"]),
     ("krilla", &["buurtbeeld_document"]),
     ("comfy-table", &["buurtbeeld_render"]),

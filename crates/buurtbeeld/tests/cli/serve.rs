@@ -36,26 +36,46 @@ impl Server {
         Server { child, address }
     }
 
+    /// A handle on a server another test thread started (nothing to stop when dropped).
+    pub(crate) fn attach(address: String) -> Attached {
+        Attached { address }
+    }
+
     /// GET over a plain HTTP/1.1 connection: (status, body).
     pub(crate) fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.address
-        )
+        get(&self.address, path)
+    }
+}
+
+/// GET over a plain HTTP/1.1 connection: (status, body).
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
-        let body = text
-            .split_once("\r\n\r\n")
-            .map_or(String::new(), |(_, b)| b.to_owned());
-        (status, body)
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_owned());
+    (status, body)
+}
+
+/// A running server reached from another thread.
+pub(crate) struct Attached {
+    address: String,
+}
+
+impl Attached {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
+        get(&self.address, path)
     }
 }
 
@@ -155,4 +175,59 @@ fn serve_stops_gracefully_on_sigterm() {
         assert!(Instant::now() < deadline, "server did not stop within 10 s");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `backup` while the server answers a stream of requests, then `restore` into an empty data
+/// directory: the restored store dumps exactly as the original, plus the audit line of the
+/// restore itself. (bench/backup_under_load.sh does the same under a wrk load.)
+#[test]
+fn a_backup_taken_while_serving_restores_to_the_same_store() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    let w = Workspace::new();
+    w.import(&[
+        &crate::harness::data("cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson"),
+        &crate::harness::data("cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"),
+        &crate::harness::data(
+            "groningen-fietsdiefstallen-politie-2013-2017/fietsdiefstallen_groningen_BVH_2013-2017.csv",
+        ),
+    ]);
+    w.ok(&["user", "add", "beheer@gemeente.nl", "--role", "beheerder"]);
+    let server = Server::start(&w);
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicU64::new(0));
+    let load: Vec<_> = (0..4)
+        .map(|i| {
+            let (stop, answered) = (Arc::clone(&stop), Arc::clone(&answered));
+            let address = server.address.clone();
+            std::thread::spawn(move || {
+                let server = Server::attach(address);
+                let paths = ["/", "/thema/fietsdiefstal?gemeente=GM0014", "/api/v1/areas"];
+                while !stop.load(Ordering::Relaxed) {
+                    let (status, _) = server.get(paths[i % paths.len()]);
+                    assert_eq!(status, 200);
+                    answered.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let backup = w.dir.path().join("backup.sqlite");
+    w.ok(&["backup", backup.to_str().unwrap()]);
+    let during = answered.load(Ordering::Relaxed);
+    stop.store(true, Ordering::Relaxed);
+    for thread in load {
+        thread.join().unwrap();
+    }
+    assert!(during > 0, "the load ran while the backup was taken");
+    let original = w.dump();
+    let restored = Workspace::new();
+    restored.ok(&["restore", backup.to_str().unwrap()]);
+    let dump = restored.dump();
+    let is_restore_line =
+        |line: &&str| line.starts_with("audit_log\t") && line.contains("\"herstel\"");
+    let (restore, rest): (Vec<&str>, Vec<&str>) = dump.lines().partition(is_restore_line);
+    assert_eq!(restore.len(), 1, "the restore is in the audit log");
+    assert_eq!(rest, original.lines().collect::<Vec<_>>());
 }
