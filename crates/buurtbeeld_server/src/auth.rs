@@ -106,6 +106,10 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::POST, "/plan/acties/bewerken", Analist),
     rule(Method::GET, "/plan/begroting/bewerken", Analist),
     rule(Method::POST, "/plan/begroting/bewerken", Analist),
+    rule(Method::GET, "/plan/doelen/bewerken", Analist),
+    rule(Method::POST, "/plan/doelen/bewerken", Analist),
+    rule(Method::GET, "/interventies/bewerken", Analist),
+    rule(Method::POST, "/interventies/bewerken", Analist),
     // The beheerder: accounts (read), the audit log, which plans are public.
     rule(Method::GET, "/beheer", Beheerder),
     rule(Method::POST, "/beheer/openbaar", Beheerder),

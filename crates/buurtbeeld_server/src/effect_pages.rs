@@ -11,9 +11,10 @@ use buurtbeeld_cube::dutch::decimal;
 use buurtbeeld_render::{displacement_chart, displacement_reading, effect_chart, verdict_text};
 use maud::{html, Markup};
 
-use crate::auth::{self, Endpoint};
+use crate::auth::{self, Endpoint, Viewer};
 use crate::page::{layout, PageError};
 use crate::{AppError, AppState};
+use buurtbeeld_cube::Role;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -86,6 +87,7 @@ fn strongest_verdict(report: &EffectReport) -> String {
 
 async fn intervention_page(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
@@ -99,6 +101,13 @@ async fn intervention_page(
         let body = html! {
             p.crumbs { a href="/interventies" { "Interventies" } " › " (intervention.name) }
             h1 { (intervention.name) }
+            @if viewer.role.may(Role::Analist) {
+                p {
+                    a href={ "/interventies/bewerken?id=" (intervention.id) } { "Naam, omschrijving en looptijd bewerken" }
+                    " · "
+                    a href={ "/plan/geschiedenis?plan=" (intervention.id) } { "Versies" }
+                }
+            }
             p.lead {
                 (intervention.kind.label()) " · " (report.subject_label) " · "
                 (intervention.start) " tot " (intervention.end_text()) " · gebieden: "

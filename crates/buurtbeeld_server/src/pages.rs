@@ -380,16 +380,26 @@ fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, Page
     Ok(tiles)
 }
 
-async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+async fn data_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, PageError> {
     let (imports, credits) = tokio::task::spawn_blocking(move || {
         let store = state.store()?;
         Ok::<_, AppError>((store.imports()?, store_credits(&store)?))
     })
     .await
     .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))?;
+    // The import log is for accounts; the public sees where the figures come from.
     let body = html! {
         h1 { "Gegevens" }
+        @if viewer.is_public() {
+            p { "De cijfers komen van de bronnen hieronder. Het logboek van wat wanneer is ingelezen is er voor accounts." }
+        } @else {
         p { "Alle bestanden die in buurtbeeld zijn ingelezen, met bron, tabel, versie en omvang. Een import komt in zijn geheel binnen of helemaal niet; hetzelfde bestand nogmaals inlezen verandert niets." }
+        @if viewer.role.may(buurtbeeld_cube::Role::Analist) {
+            p { a href="/gegevens/importeren" { "Bestanden inlezen" } }
+        }
         table.log {
             caption { "Importlogboek" }
             thead { tr {
@@ -417,6 +427,7 @@ async fn data_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
             }
         }
         p.downloads { "Het logboek als " a href="/api/v1/imports" { "JSON" } "; alle gegevens via de " a href="/api/v1/openapi.json" { "API" } "." }
+        }
         h2 { "Afgeschermde cijfers" }
         p { "CBS en Politie publiceren sommige aantallen niet, om te voorkomen dat personen herkenbaar worden (bijvoorbeeld zedenmisdrijven en kinderporno, in elke buurt en elke maand). Zo'n cel is leeg in de bron. buurtbeeld toont haar als " em { "afgeschermd" } ", nooit als 0. Het totaal (0.0.0) bevat deze misdrijven wél; het wordt overgenomen zoals gepubliceerd en nooit opgeteld uit de onderdelen. Een thema met een afgeschermde categorie toont een ondergrens (≥)." }
         h2 { "Bronvermelding" }

@@ -189,6 +189,9 @@ async fn plan_page(
             }
             section aria-labelledby="doelen" {
                 h2 #doelen { "Doelen en voortgang" }
+                @if role.may(Role::Analist) && !plan.goals.is_empty() {
+                    p { a href={ "/plan/doelen/bewerken?plan=" (plan.id) } { "Doelen bewerken" } }
+                }
                 @if report.kpis.is_empty() {
                     p { "Het plan bevat geen meetbare doelen." }
                 } @else {

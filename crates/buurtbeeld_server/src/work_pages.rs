@@ -8,7 +8,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use buurtbeeld_analysis::{import_files, ImportFailure, ImportFile};
 use buurtbeeld_cube::dutch::{integer, signed};
-use buurtbeeld_cube::{ActionSet, ActionStatus, BudgetYear, ImportBatch, SourceInfo};
+use buurtbeeld_cube::{
+    ActionSet, ActionStatus, BudgetYear, ImportBatch, Intervention, Period, Plan, SourceInfo,
+};
 use buurtbeeld_ingest::ReadOptions;
 use buurtbeeld_store::{DocumentVersion, ImportOutcome, Store};
 use maud::{html, Markup, PreEscaped};
@@ -34,6 +36,10 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         auth::post("/plan/acties/bewerken", save_action),
         auth::get("/plan/begroting/bewerken", budget_form),
         auth::post("/plan/begroting/bewerken", save_budget_line),
+        auth::get("/plan/doelen/bewerken", goals_form),
+        auth::post("/plan/doelen/bewerken", save_goal),
+        auth::get("/interventies/bewerken", intervention_form),
+        auth::post("/interventies/bewerken", save_intervention),
         auth::get("/plan/geschiedenis", history_page),
         auth::get("/plan/verschil", diff_page),
     ]
@@ -283,13 +289,7 @@ async fn save_action(
             ActionStatus::ALL.map(ActionStatus::label).join(", ")
         ))
     })?;
-    let done = edit.gedaan.trim().replace("\r\n", "\n");
-    if done.chars().count() > 4000 || done.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::BadRequest(
-            "'wat hebben we gedaan' is langer dan 4000 tekens of bevat stuurtekens".to_owned(),
-        )
-        .into());
-    }
+    let done = text_field(&edit.gedaan, "wat hebben we gedaan", 4000, true)?;
     let back = format!("/plan/acties?plan={}&jaar={}", edit.plan, edit.jaar);
     blocking(move || {
         let mut store = state.store_for_writing()?;
@@ -445,11 +445,243 @@ struct PlanOnly {
     plan: String,
 }
 
+fn known_plan(store: &Store, id: &str) -> Result<Plan, AppError> {
+    store
+        .plan(id)?
+        .ok_or_else(|| AppError::NotFound(format!("er is geen plan '{id}'")))
+}
+
+async fn goals_form(
+    State(state): State<AppState>,
+    PageParams(query): PageParams<PlanOnly>,
+) -> Result<Html<String>, PageError> {
+    blocking(move || {
+        let plan = known_plan(&state.store()?, &query.plan)?;
+        let body = html! {
+            h1 { "Doelen van " (plan.name) " bewerken" }
+            p { "De streefwaarde en het doeljaar per doel; elke opgeslagen wijziging is een nieuwe versie van het plan (zie " a href={ "/plan/geschiedenis?plan=" (plan.id) } { "de geschiedenis" } ")." }
+            @for (index, goal) in plan.goals.iter().enumerate() {
+                section.edit aria-labelledby={ "doel-" (index) } {
+                    h2 #{ "doel-" (index) } { (goal.description) }
+                    form.stacked method="post" action="/plan/doelen/bewerken" {
+                        (PreEscaped(CSRF_MARKER))
+                        input type="hidden" name="plan" value=(plan.id);
+                        input type="hidden" name="doel" value=(goal.id);
+                        label for={ "streefwaarde-" (index) } { "Streefwaarde" }
+                        input #{ "streefwaarde-" (index) } type="text" inputmode="decimal" name="streefwaarde"
+                            value=(buurtbeeld_cube::dutch::decimal(goal.target, 1)) required;
+                        label for={ "doeljaar-" (index) } { "Doeljaar" }
+                        input #{ "doeljaar-" (index) } type="text" inputmode="numeric" name="doeljaar"
+                            value=(goal.target_year) pattern="[0-9]{4}" required;
+                        button type="submit" { "Opslaan" span.visually-hidden { ": " (goal.description) } }
+                    }
+                }
+            }
+        };
+        Ok(layout(&format!("Doelen {} bewerken", plan.name), body))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct GoalEdit {
+    csrf: String,
+    plan: String,
+    doel: String,
+    streefwaarde: String,
+    doeljaar: String,
+}
+
+async fn save_goal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(edit): Form<GoalEdit>,
+) -> Result<Response, PageError> {
+    let login = viewer.check_csrf(&edit.csrf)?.login.clone();
+    let target: f64 = edit
+        .streefwaarde
+        .trim()
+        .replace('.', "")
+        .replace(',', ".")
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x >= 0.0)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "de streefwaarde moet een getal van 0 of meer zijn (zoals 16,5), niet '{}'",
+                edit.streefwaarde.trim()
+            ))
+        })?;
+    let year: i32 = edit
+        .doeljaar
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "het doeljaar moet een jaartal zijn (zoals 2026), niet '{}'",
+                edit.doeljaar.trim()
+            ))
+        })?;
+    let back = format!("/plan?plan={}", edit.plan);
+    blocking(move || {
+        let mut store = state.store_for_writing()?;
+        let mut plan = known_plan(&store, &edit.plan)?;
+        let goal = plan
+            .goals
+            .iter_mut()
+            .find(|g| g.id == edit.doel)
+            .ok_or_else(|| AppError::NotFound(format!("er is geen doel '{}'", edit.doel)))?;
+        if goal.target_year < goal.baseline_year || year <= goal.baseline_year {
+            return Err(AppError::BadRequest(format!(
+                "het doeljaar moet na het basisjaar {} liggen",
+                goal.baseline_year
+            )));
+        }
+        if goal.target == target && goal.target_year == year {
+            return Ok(());
+        }
+        goal.target = target;
+        goal.target_year = year;
+        let description = format!("doel '{}' in de browser", edit.doel);
+        let batch = ImportBatch {
+            plans: vec![plan],
+            ..ImportBatch::default()
+        };
+        save_version(&mut store, batch, "plan", &description, &login)
+    })
+    .await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct InterventionOnly {
+    id: String,
+}
+
+fn known_intervention(store: &Store, id: &str) -> Result<Intervention, AppError> {
+    store
+        .intervention(id)?
+        .ok_or_else(|| AppError::NotFound(format!("er is geen interventie '{id}'")))
+}
+
+async fn intervention_form(
+    State(state): State<AppState>,
+    PageParams(query): PageParams<InterventionOnly>,
+) -> Result<Html<String>, PageError> {
+    blocking(move || {
+        let intervention = known_intervention(&state.store()?, &query.id)?;
+        let body = html! {
+            h1 { (intervention.name) " bewerken" }
+            p { "Naam, omschrijving en looptijd; gebieden en inzet per maand wijzigt u met een nieuw interventiebestand (docs/interventions.md). Elke opgeslagen wijziging is een nieuwe versie (zie " a href={ "/plan/geschiedenis?plan=" (intervention.id) } { "de geschiedenis" } ")." }
+            form.stacked method="post" action="/interventies/bewerken" {
+                (PreEscaped(CSRF_MARKER))
+                input type="hidden" name="id" value=(intervention.id);
+                label for="naam" { "Naam" }
+                input #naam type="text" name="naam" value=(intervention.name) maxlength="200" required;
+                label for="omschrijving" { "Omschrijving" }
+                textarea #omschrijving name="omschrijving" rows="4" maxlength="4000" { (intervention.description.as_deref().unwrap_or("")) }
+                label for="start" { "Eerste maand (JJJJ-MM)" }
+                input #start type="text" name="start" value=(intervention.start) pattern="[0-9]{4}-[0-9]{2}" required;
+                label for="einde" { "Laatste maand (JJJJ-MM; leeg zolang de interventie loopt)" }
+                input #einde type="text" name="einde" value=[intervention.end.map(|e| e.to_string())] pattern="([0-9]{4}-[0-9]{2})?";
+                button type="submit" { "Opslaan" }
+            }
+        };
+        Ok(layout(&format!("{} bewerken", intervention.name), body))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct InterventionEdit {
+    csrf: String,
+    id: String,
+    naam: String,
+    omschrijving: String,
+    start: String,
+    einde: String,
+}
+
+/// A month as `YYYY-MM`, for a form field named `label`.
+fn month_field(text: &str, label: &str) -> Result<Period, AppError> {
+    match Period::parse_iso(text.trim()) {
+        Ok(month @ Period::Month { .. }) => Ok(month),
+        _ => Err(AppError::BadRequest(format!(
+            "'{label}' moet een maand zijn zoals 2015-03, niet '{}'",
+            text.trim()
+        ))),
+    }
+}
+
+/// A one-line text of at most `max` characters without control characters, for `label`.
+fn text_field(text: &str, label: &str, max: usize, lines: bool) -> Result<String, AppError> {
+    let text = text.trim().replace("\r\n", "\n");
+    if text.chars().count() > max
+        || text
+            .chars()
+            .any(|c| c.is_control() && !(lines && c == '\n'))
+    {
+        return Err(AppError::BadRequest(format!(
+            "'{label}' is langer dan {max} tekens of bevat stuurtekens"
+        )));
+    }
+    Ok(text)
+}
+
+async fn save_intervention(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(edit): Form<InterventionEdit>,
+) -> Result<Response, PageError> {
+    let login = viewer.check_csrf(&edit.csrf)?.login.clone();
+    let name = text_field(&edit.naam, "naam", 200, false)?;
+    if name.is_empty() {
+        return Err(AppError::BadRequest("een interventie heeft een naam".to_owned()).into());
+    }
+    let description = text_field(&edit.omschrijving, "omschrijving", 4000, true)?;
+    let start = month_field(&edit.start, "eerste maand")?;
+    let end = match edit.einde.trim() {
+        "" => None,
+        text => Some(month_field(text, "laatste maand")?),
+    };
+    if end.is_some_and(|end| end < start) {
+        return Err(AppError::BadRequest("de laatste maand ligt vóór de eerste".to_owned()).into());
+    }
+    let back = format!("/interventie/{}", edit.id);
+    blocking(move || {
+        let mut store = state.store_for_writing()?;
+        let mut intervention = known_intervention(&store, &edit.id)?;
+        let description = (!description.is_empty()).then_some(description);
+        if intervention.name == name
+            && intervention.description == description
+            && intervention.start == start
+            && intervention.end == end
+        {
+            return Ok(());
+        }
+        intervention.name = name;
+        intervention.description = description;
+        intervention.start = start;
+        intervention.end = end;
+        let what = format!("interventie '{}' in de browser", edit.id);
+        let batch = ImportBatch {
+            interventions: vec![intervention],
+            ..ImportBatch::default()
+        };
+        save_version(&mut store, batch, "intervention", &what, &login)
+    })
+    .await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
 fn kind_label(kind: &str) -> &str {
     match kind {
         "plan" => "plan",
         "actions" => "actiepunten",
         "budget" => "begroting",
+        "intervention" => "interventie",
         other => other,
     }
 }
@@ -460,12 +692,17 @@ async fn history_page(
 ) -> Result<Html<String>, PageError> {
     blocking(move || {
         let store = state.store()?;
-        let plan = store
-            .plan(&query.plan)?
-            .ok_or_else(|| AppError::NotFound(format!("er is geen plan '{}'", query.plan)))?;
-        let history = store.plan_history(&plan.id)?;
+        // A plan's documents, or an intervention's (both are versioned the same way).
+        let name = match store.plan(&query.plan)? {
+            Some(plan) => plan.name,
+            None => known_intervention(&store, &query.plan)
+                .map_err(|_| AppError::NotFound(format!("er is geen plan '{}'", query.plan)))?
+                .name,
+        };
+        let history = store.plan_history(&query.plan)?;
+        let plan_id = &query.plan;
         let body = html! {
-            h1 { "Geschiedenis van " (plan.name) }
+            h1 { "Geschiedenis van " (name) }
             p { "Elke import en elke bewerking in de browser is een versie; niets wordt overschreven. Kies een versie om te zien wat er veranderde ten opzichte van de versie ervoor." }
             div.scroll {
                 table {
@@ -479,14 +716,14 @@ async fn history_page(
                                 td { (kind_label(&version.kind)) }
                                 td { @if version.year > 0 { (version.year) } }
                                 td { (version.file) }
-                                td { a href={ "/plan/verschil?plan=" (plan.id) "&onderdeel=" (version.kind) "&jaar=" (version.year) "&versie=" (version.import_id) } { "bekijk" span.visually-hidden { " versie " (version.import_id) } } }
+                                td { a href={ "/plan/verschil?plan=" (plan_id) "&onderdeel=" (version.kind) "&jaar=" (version.year) "&versie=" (version.import_id) } { "bekijk" span.visually-hidden { " versie " (version.import_id) } } }
                             }
                         }
                     }
                 }
             }
         };
-        Ok(layout(&format!("Geschiedenis {}", plan.name), body))
+        Ok(layout(&format!("Geschiedenis {name}"), body))
     })
     .await
 }

@@ -1323,3 +1323,164 @@ fn the_documented_matrix_is_the_code_s() {
         "docs/accounts.md and auth::RULES differ"
     );
 }
+
+/// An analyst's edits in the browser: each a new version through the import, with its line in
+/// the history and a diff; bad values are refused with what was expected; a lezer may not.
+#[tokio::test]
+async fn edits_in_the_browser_are_new_versions_with_history_and_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
+        .unwrap();
+    for file in [
+        "cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson",
+        "cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson",
+        "plan/voorbeeldplan_groningen_2014_2017.toml",
+        "plan/voorbeeldplan_acties_2016.toml",
+        "plan/voorbeeldplan_begroting_2014_2017.csv",
+        "plan/voorbeeld_interventie_stationsgebied_2015.toml",
+    ] {
+        let context = buurtbeeld_analysis::import_context(&store).unwrap();
+        let batch = read_file(&data(file), file, &ReadOptions::default(), &context).unwrap();
+        store.import(&[batch], &()).unwrap();
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for role in [Role::Lezer, Role::Analist] {
+        let user = store
+            .add_user(
+                &format!("{role}@gemeente.example"),
+                "Test",
+                role,
+                None,
+                "test",
+            )
+            .unwrap();
+        let hash: [u8; 32] = Sha256::digest(session_token(role).as_bytes()).into();
+        store
+            .start_session(&user, &hash, &csrf_token(role), now, now + 3600, "test")
+            .unwrap();
+    }
+    drop(store);
+    let state = AppState::new(dir.path().to_owned());
+    let post = |role: Role, uri: &'static str, form: String| {
+        let state = state.clone();
+        async move {
+            let request = request_as(role, Request::post(uri))
+                .header("origin", "http://localhost")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={}&{form}", csrf_token(role))))
+                .unwrap();
+            let response = app(state).oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let plan = "plan=voorbeeldplan-groningen-2014-2017";
+    let cases = [
+        ("/plan/acties/bewerken", format!("{plan}&jaar=2016&nummer=2&status=deels&gedaan=Eerste+wijkteam+gestart")),
+        ("/plan/begroting/bewerken", format!("{plan}&jaar=2015&regel=0&begroot=700&gewijzigd=&realisatie=650")),
+        ("/plan/doelen/bewerken", format!("{plan}&doel=minder-fietsdiefstal-stad&streefwaarde=3.250&doeljaar=2016")),
+        ("/interventies/bewerken", "id=lokfietsen-stationsgebied-2015&naam=Lokfietsen&omschrijving=&start=2015-03&einde=2016-02".to_owned()),
+    ];
+    for (uri, form) in &cases {
+        let (status, body) = post(Role::Lezer, uri, form.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri} as lezer: {body}");
+        let (status, body) = post(Role::Analist, uri, form.clone()).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{uri}: {body}");
+    }
+    let store = Store::open_read_only(dir.path()).unwrap();
+    let set = store
+        .action_sets("voorbeeldplan-groningen-2014-2017")
+        .unwrap();
+    let action = &set.iter().find(|s| s.year == 2016).unwrap().actions[1];
+    assert_eq!(
+        (action.done.as_str(), action.status.label()),
+        ("Eerste wijkteam gestart", "deels")
+    );
+    let goal = store
+        .plan("voorbeeldplan-groningen-2014-2017")
+        .unwrap()
+        .unwrap()
+        .goals[0]
+        .clone();
+    assert_eq!((goal.target, goal.target_year), (3250.0, 2016));
+    let intervention = store
+        .intervention("lokfietsen-stationsgebied-2015")
+        .unwrap()
+        .unwrap();
+    assert_eq!(intervention.end.unwrap().to_string(), "2016-02");
+    let history = store
+        .plan_history("voorbeeldplan-groningen-2014-2017")
+        .unwrap();
+    let edit = history
+        .iter()
+        .find(|v| v.file.contains("actiepunt 2 (2016)"))
+        .unwrap();
+    assert_eq!(edit.imported_by, "analist@gemeente.example");
+    let log = store.audit_log(20).unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.actor == "analist@gemeente.example" && e.subject.contains("actiepunt 2")));
+
+    let diff = format!(
+        "/plan/verschil?{plan}&onderdeel=actions&jaar=2016&versie={}",
+        edit.import_id
+    );
+    let response = app(state.clone())
+        .oneshot(
+            request_as(Role::Lezer, Request::get(&diff))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        body.contains("+ Actiepunt 2 · wat hebben we gedaan: Eerste wijkteam gestart"),
+        "{body}"
+    );
+    assert!(
+        body.contains("− Actiepunt 2 · status: doorlopend")
+            || body.contains("− Actiepunt 2 · status:"),
+        "{body}"
+    );
+
+    for (uri, form, says) in [
+        (
+            "/plan/begroting/bewerken",
+            format!("{plan}&jaar=2015&regel=0&begroot=12,5&gewijzigd=&realisatie="),
+            "heel getal",
+        ),
+        (
+            "/plan/doelen/bewerken",
+            format!("{plan}&doel=minder-fietsdiefstal-stad&streefwaarde=veel&doeljaar=2016"),
+            "streefwaarde",
+        ),
+        (
+            "/interventies/bewerken",
+            "id=lokfietsen-stationsgebied-2015&naam=L&omschrijving=&start=2015-03&einde=2014-01"
+                .to_owned(),
+            "vóór de eerste",
+        ),
+        (
+            "/plan/acties/bewerken",
+            format!("{plan}&jaar=2016&nummer=2&status=klaar&gedaan="),
+            "geen status",
+        ),
+    ] {
+        let (status, body) = post(Role::Analist, uri, form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert!(body.contains(says), "{uri}: {body}");
+    }
+}
