@@ -14,7 +14,7 @@ use crate::auth::{
     SESSION_LIFETIME,
 };
 use crate::page::CSRF_MARKER;
-use crate::page::{layout, PageError, PageParams};
+use crate::page::{blocking, layout, PageError, PageParams};
 use crate::{AppError, AppState};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
@@ -120,7 +120,7 @@ async fn sign_in(
     }
     let worker = state.clone();
     let password = form.wachtwoord;
-    let user = tokio::task::spawn_blocking(move || -> Result<Option<User>, AppError> {
+    let user = blocking(move || -> Result<Option<User>, AppError> {
         let user = worker.store()?.user(&login)?;
         let hash = user
             .as_ref()
@@ -129,20 +129,18 @@ async fn sign_in(
         let verified = verify_password(&password, hash);
         Ok(user.filter(|u| verified && u.enabled && u.password_hash.is_some()))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    .await?;
     let Some(user) = user else {
         state.sign_in_limiter.failed(&keys);
         let subject = form.login.trim().to_lowercase();
         let writer = state.clone();
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             writer
                 .store_for_writing()?
                 .audit("publiek", "aanmelden mislukt", &subject, "wachtwoord")
                 .map_err(AppError::from)
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+        .await?;
         let page = sign_in_form(
             &state,
             form.terug.as_deref(),
@@ -167,7 +165,7 @@ pub(crate) async fn start_session(
     let token = random_token();
     let hash = token_hash(&token);
     let writer = state.clone();
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         let now = unix_now();
         writer.store_for_writing()?.start_session(
             &user,
@@ -179,8 +177,7 @@ pub(crate) async fn start_session(
         )?;
         Ok::<_, AppError>(())
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    .await?;
     let mut response = Redirect::to(&safe_return(terug)).into_response();
     response
         .headers_mut()
@@ -200,14 +197,13 @@ async fn sign_out(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     let account = viewer.check_csrf(&form.csrf)?.clone();
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         state
             .store_for_writing()?
             .end_session(&account.token_hash, &account.login)
             .map_err(AppError::from)
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    .await?;
     let mut response = Redirect::to("/").into_response();
     response
         .headers_mut()
@@ -216,7 +212,7 @@ async fn sign_out(
 }
 
 async fn admin_page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         let store = state.store()?;
         let users = store.users()?;
         let log = store.audit_log(200)?;
@@ -229,7 +225,7 @@ async fn admin_page(State(state): State<AppState>) -> Result<Html<String>, PageE
             @if plans.is_empty() {
                 p { "Er is nog geen plan ingelezen." }
             }
-            table {
+            table.log {
                 caption { "Plannen en of ze openbaar zijn" }
                 thead { tr { th scope="col" { "Plan" } th scope="col" { "Openbaar" } th scope="col" { "Wijzigen" } } }
                 tbody {
@@ -258,7 +254,7 @@ async fn admin_page(State(state): State<AppState>) -> Result<Html<String>, PageE
             (users_table(&users))
             h2 { "Auditlog" }
             p { "Aanmeldingen, imports, bewerkingen en wijzigingen van accounts en rollen; de nieuwste 200. Het log kan niet worden gewijzigd of gewist." }
-            table {
+            table.log {
                 caption { "Auditlog, nieuwste eerst" }
                 thead { tr { th scope="col" { "Wanneer (UTC)" } th scope="col" { "Wie" } th scope="col" { "Wat" } th scope="col" { "Waarop" } th scope="col" { "Toelichting" } } }
                 tbody {
@@ -268,15 +264,14 @@ async fn admin_page(State(state): State<AppState>) -> Result<Html<String>, PageE
                 }
             }
         };
-        Ok(layout("Beheer", body))
+        Ok::<_, AppError>(layout("Beheer", body))
     })
     .await
-    .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
 fn users_table(users: &[User]) -> Markup {
     html! {
-        table {
+        table.log {
             caption { "Accounts" }
             thead { tr { th scope="col" { "Account" } th scope="col" { "Naam" } th scope="col" { "Rol" } th scope="col" { "Aanmelden met" } th scope="col" { "Actief" } } }
             tbody {
@@ -317,7 +312,7 @@ async fn make_public(
             .into())
         }
     };
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         let mut store = state.store_for_writing()?;
         if store.plan(&form.plan)?.is_none() {
             return Err(AppError::NotFound(format!(
@@ -326,10 +321,9 @@ async fn make_public(
             )));
         }
         store.set_plan_public(&form.plan, public, &actor)?;
-        Ok(())
+        Ok::<_, AppError>(())
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    .await?;
     Ok(Redirect::to("/beheer").into_response())
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::account_pages::{safe_return, start_session};
 use crate::auth::{self, random_token, Endpoint};
 use crate::oidc::{OidcConfig, OidcError, OidcProvider, PendingSignIn, SIGN_IN_MAX_AGE};
-use crate::page::{layout, PageError, PageParams};
+use crate::page::{blocking, layout, PageError, PageParams};
 use crate::{AppError, AppState};
 
 /// The cookie that ties the way back to the sign-in this browser began.
@@ -203,9 +203,7 @@ pub(crate) async fn finish(
     let worker = state.clone();
     let login = email.clone();
     let user: Option<User> =
-        tokio::task::spawn_blocking(move || worker.store()?.user(&login).map_err(AppError::from))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
+        blocking(move || worker.store()?.user(&login).map_err(AppError::from)).await?;
     let Some(user) = user.filter(|u| u.enabled) else {
         audit_refusal(&state, &email, "OpenID Connect: geen actief account").await?;
         return Ok(refused(&format!(
@@ -229,13 +227,12 @@ pub(crate) async fn finish(
 async fn audit_refusal(state: &AppState, subject: &str, detail: &str) -> Result<(), PageError> {
     let writer = state.clone();
     let (subject, detail) = (subject.to_owned(), detail.to_owned());
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         writer
             .store_for_writing()?
             .audit("publiek", "aanmelden mislukt", &subject, &detail)
             .map_err(AppError::from)
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    .await?;
     Ok(())
 }

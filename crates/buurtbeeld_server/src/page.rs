@@ -93,3 +93,18 @@ pub(crate) fn layout(title: &str, body: Markup) -> Html<String> {
         .into_string(),
     )
 }
+
+/// Runs store work off the async executor (SQLite calls block), for a page: its error, or a
+/// panic in it, becomes the Dutch error page.
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, PageError>
+where
+    T: Send + 'static,
+    E: Into<PageError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(error) => Err(AppError::Internal(error.to_string()).into()),
+    }
+}

@@ -11,7 +11,7 @@ use buurtbeeld_render::HIDDEN_FIGURE;
 use buurtbeeld_store::Store;
 use maud::{html, Markup};
 
-use crate::page::{layout, PageError};
+use crate::page::{blocking, layout, PageError};
 use crate::{public_view, AppError, AppState};
 
 /// The complete years in which the store has any theme for `gemeente`, newest first.
@@ -188,14 +188,6 @@ fn themes_table(
     })
 }
 
-async fn blocking(
-    work: impl FnOnce() -> Result<axum::response::Html<String>, PageError> + Send + 'static,
-) -> Result<axum::response::Html<String>, PageError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
-}
-
 /// What the public pages are asked: the gemeente, theme and year of the query string.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PublicQuery {
@@ -233,7 +225,7 @@ pub(crate) async fn overview(
                 (rows_table(&format!("{} per wijk, {year} vergeleken met {}", wijken.subject_label, year - 1), &wijken, year))
             }
         };
-        Ok(layout(&format!("Veiligheidsbeeld {}", wijken.area_name), body))
+        Ok::<_, PageError>(layout(&format!("Veiligheidsbeeld {}", wijken.area_name), body))
     })
     .await
 }
@@ -259,7 +251,7 @@ pub(crate) async fn theme(
             (year_links(&format!("/thema/{id}?gemeente={gemeente}&"), &years, year))
             (rows_table(&format!("{} per buurt, {year} vergeleken met {}", buurten.subject_label, year - 1), &buurten, year))
         };
-        Ok(layout(&title, body))
+        Ok::<_, PageError>(layout(&title, body))
     })
     .await
 }
@@ -303,7 +295,7 @@ pub(crate) async fn area(
                 }
             }
         };
-        Ok(layout(&area.name, body))
+        Ok::<_, PageError>(layout(&area.name, body))
     })
     .await
 }

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{self, Endpoint, Viewer, CSRF_FIELD};
 use crate::page::CSRF_MARKER;
-use crate::page::{layout, PageError, PageParams};
+use crate::page::{blocking, layout, PageError, PageParams};
 use crate::{AppError, AppState};
 
 /// The largest upload: a national BVH export or a year of 47022NED for all of the Netherlands
@@ -43,15 +43,6 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         auth::get("/plan/geschiedenis", history_page),
         auth::get("/plan/verschil", diff_page),
     ]
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, PageError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))
-        .map_err(PageError::from)
 }
 
 fn upload_form() -> Markup {
@@ -144,7 +135,7 @@ async fn upload(
             )?;
         }
         drop(uploads);
-        Ok(result)
+        Ok::<_, AppError>(result)
     })
     .await?;
     match result {
@@ -185,7 +176,7 @@ fn upload_name(given: &str) -> String {
 fn imported(outcomes: &[ImportOutcome]) -> Markup {
     html! {
         h1 { "Ingelezen" }
-        table {
+        table.log {
             caption { "Wat er is ingelezen" }
             thead { tr { th scope="col" { "Bestand" } th scope="col" { "Tabel" } th scope="col" { "Regels" } th scope="col" { "Nieuwe cellen" } th scope="col" { "Gewijzigd" } th scope="col" { "Opmerkingen" } } }
             tbody {
@@ -261,7 +252,7 @@ async fn actions_form(
                 }
             }
         };
-        Ok(layout(&format!("Actiepunten {} bewerken", set.year), body))
+        Ok::<_, AppError>(layout(&format!("Actiepunten {} bewerken", set.year), body))
     })
     .await
 }
@@ -369,7 +360,7 @@ async fn budget_form(
                 }
             }
         };
-        Ok(layout(&format!("Begroting {} bewerken", budget.year), body))
+        Ok::<_, AppError>(layout(&format!("Begroting {} bewerken", budget.year), body))
     })
     .await
 }
@@ -478,7 +469,7 @@ async fn goals_form(
                 }
             }
         };
-        Ok(layout(&format!("Doelen {} bewerken", plan.name), body))
+        Ok::<_, AppError>(layout(&format!("Doelen {} bewerken", plan.name), body))
     })
     .await
 }
@@ -589,7 +580,7 @@ async fn intervention_form(
                 button type="submit" { "Opslaan" }
             }
         };
-        Ok(layout(&format!("{} bewerken", intervention.name), body))
+        Ok::<_, AppError>(layout(&format!("{} bewerken", intervention.name), body))
     })
     .await
 }
@@ -705,7 +696,7 @@ async fn history_page(
             h1 { "Geschiedenis van " (name) }
             p { "Elke import en elke bewerking in de browser is een versie; niets wordt overschreven. Kies een versie om te zien wat er veranderde ten opzichte van de versie ervoor." }
             div.scroll {
-                table {
+                table.log {
                     caption { "Versies, nieuwste eerst" }
                     thead { tr { th scope="col" { "Wanneer (UTC)" } th scope="col" { "Wie" } th scope="col" { "Onderdeel" } th scope="col" { "Jaar" } th scope="col" { "Bron" } th scope="col" { "Verschil" } } }
                     tbody {
@@ -723,7 +714,7 @@ async fn history_page(
                 }
             }
         };
-        Ok(layout(&format!("Geschiedenis {name}"), body))
+        Ok::<_, AppError>(layout(&format!("Geschiedenis {name}"), body))
     })
     .await
 }
@@ -815,7 +806,7 @@ async fn diff_page(
             }
             p { a href={ "/plan/geschiedenis?plan=" (query.plan) } { "Terug naar de geschiedenis" } }
         };
-        Ok(layout(&format!("Versie {}", this.version.import_id), body))
+        Ok::<_, AppError>(layout(&format!("Versie {}", this.version.import_id), body))
     })
     .await
 }
