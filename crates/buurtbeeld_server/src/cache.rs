@@ -1,7 +1,7 @@
 //! Responses computed once per version of the store's data, tagged with an ETag.
 //!
-//! Every page and API answer is a function of the store's content, the URL and today's date
-//! (documents carry it). So a successful GET is kept, keyed by those three, and served from
+//! Every page and API answer is a function of the store's content, the URL, the viewer's role
+//! and today's date (documents carry it). So a successful GET is kept, keyed by those four, and served from
 //! memory until an import commits: SQLite's `data_version`, read on one long-lived connection
 //! for every request (a microsecond), changes at every commit by another connection, and the
 //! whole cache is dropped at once. The request right after an import's commit therefore sees the
@@ -23,7 +23,9 @@ use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 use sha2::{Digest, Sha256};
 
+use crate::auth::Viewer;
 use crate::AppState;
+use buurtbeeld_cube::Role;
 
 /// Bytes of response bodies kept in memory.
 const CAPACITY_BYTES: u64 = 256 << 20;
@@ -38,15 +40,16 @@ struct Kept {
     etag: HeaderValue,
 }
 
-/// Which answer: the data version it was computed from, the day, and the URL.
-type Key = (u64, time::Date, String);
+/// Which answer: the data version it was computed from, the day, the role it was computed for
+/// (the public gets other answers than accounts), and the URL.
+type Key = (u64, time::Date, Role, String);
 
 #[derive(Debug, Clone)]
 struct BodySize;
 
 impl Weighter<Key, Arc<Kept>> for BodySize {
     fn weight(&self, key: &Key, kept: &Arc<Kept>) -> u64 {
-        (key.2.len() + kept.body.len()) as u64 + 256
+        (key.3.len() + kept.body.len()) as u64 + 256
     }
 }
 
@@ -107,10 +110,15 @@ pub(crate) async fn cached(
     }
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     // Inline, not on the blocking pool: reading the version takes about a microsecond.
+    // Set by the authorisation layer, which runs first; a request without it is the public's.
+    let role = request
+        .extensions()
+        .get::<Viewer>()
+        .map_or(Role::Publiek, |viewer| viewer.role);
     let key = state
         .cache
         .generation(&state)
-        .map(|generation| (generation, today(), request.uri().to_string()));
+        .map(|generation| (generation, today(), role, request.uri().to_string()));
     let kept = match key.as_ref().and_then(|k| state.cache.kept.get(k)) {
         Some(kept) => kept,
         None => {

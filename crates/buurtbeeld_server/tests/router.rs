@@ -1484,3 +1484,44 @@ async fn edits_in_the_browser_are_new_versions_with_history_and_diff() {
         assert!(body.contains(says), "{uri}: {body}");
     }
 }
+
+/// One response cache serves everyone: what an account was shown is never the public's answer,
+/// and the public's never an account's.
+#[tokio::test]
+async fn the_cache_keeps_the_public_and_accounts_apart() {
+    let state = state();
+    let fetch = |role: Role| {
+        let state = state.clone();
+        async move {
+            let response = app(state)
+                .oneshot(
+                    request_as(role, Request::get("/?gemeente=GM0014"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            String::from_utf8(
+                response
+                    .into_body()
+                    .collect()
+                    .await
+                    .unwrap()
+                    .to_bytes()
+                    .to_vec(),
+            )
+            .unwrap()
+        }
+    };
+    let public_marker = "Openbaar beeld: hele jaren";
+    for order in [[Role::Lezer, Role::Publiek], [Role::Publiek, Role::Lezer]] {
+        for role in order {
+            let page = fetch(role).await;
+            assert_eq!(
+                page.contains(public_marker),
+                role == Role::Publiek,
+                "{role} after {order:?}"
+            );
+        }
+    }
+}
