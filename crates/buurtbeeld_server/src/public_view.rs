@@ -38,8 +38,14 @@ pub(crate) fn picture(
     threshold: u64,
 ) -> Result<Picture, AppError> {
     public_request(request)?;
+    // The protected table is of each gemeente's preferred source; another source's counts
+    // would not be protected, so the public's picture is always of the preferred one.
+    let request = PictureRequest {
+        source: None,
+        ..request.clone()
+    };
     let (current, previous) = counts(store, request.year, threshold)?;
     Ok(buurtbeeld_analysis::public_picture(
-        store, request, &current, &previous,
+        store, &request, &current, &previous,
     )?)
 }
