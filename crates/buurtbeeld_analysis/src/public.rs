@@ -49,14 +49,11 @@ impl PublicCounts {
         self.cells.get(&(theme.to_owned(), area.clone())).copied()
     }
 
-    /// How many cells are hidden, and how many there are.
-    pub fn hidden_of_total(&self) -> (usize, usize) {
-        let hidden = self
-            .cells
-            .values()
-            .filter(|c| **c == PublicCount::Hidden)
-            .count();
-        (hidden, self.cells.len())
+    /// Every published cell: theme, area and what the public sees, by theme and area.
+    pub fn cells(&self) -> impl Iterator<Item = (&str, &AreaCode, PublicCount)> {
+        self.cells
+            .iter()
+            .map(|((theme, area), count)| (theme.as_str(), area, *count))
     }
 }
 

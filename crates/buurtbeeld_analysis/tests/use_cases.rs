@@ -779,3 +779,26 @@ fn hotspots_at_or_above_the_area_level_are_not_found_with_the_reason() {
          een niveau onder gemeente"
     );
 }
+
+/// The public view of the demo, every theme in every area of every year: no count from 1 to 4
+/// is shown, small counts are there to hide, and a wijk is never the only hidden cell of its
+/// buurten's sum.
+#[test]
+fn the_public_view_of_the_demo_shows_no_small_count() {
+    let store = store();
+    let mut hidden = 0;
+    let mut shown = 0;
+    for year in 2013..=2024 {
+        let counts = buurtbeeld_analysis::public_counts(&store, year, 5).unwrap();
+        for (theme, area, count) in counts.cells() {
+            match count {
+                buurtbeeld_analysis::PublicCount::Shown(n) => {
+                    assert!(n == 0 || n >= 5, "{theme} {area} {year}: {n}");
+                    shown += 1;
+                }
+                buurtbeeld_analysis::PublicCount::Hidden => hidden += 1,
+            }
+        }
+    }
+    assert!(shown > 300 && hidden > 20, "{shown} shown, {hidden} hidden");
+}
