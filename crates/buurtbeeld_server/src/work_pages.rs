@@ -16,6 +16,7 @@ use buurtbeeld_store::{DocumentVersion, ImportOutcome, Store};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt as _;
 
 use crate::auth::{self, Endpoint, Viewer, CSRF_FIELD};
 use crate::page::CSRF_MARKER;
@@ -97,13 +98,26 @@ async fn upload(
                 // Nothing is kept of an upload before its form's token is checked.
                 viewer.check_csrf(csrf.as_deref().unwrap_or(""))?;
                 let name = upload_name(field.file_name().unwrap_or("bestand"));
-                let bytes = field.bytes().await.map_err(bad)?;
-                if bytes.is_empty() {
-                    continue;
-                }
                 let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
                 let path = dir.path().join(&name);
-                std::fs::write(&path, &bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+                // Chunk by chunk to disk: a national export need not fit in memory.
+                let mut file = tokio::fs::File::create(&path)
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                let mut size = 0;
+                let mut field = field;
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    size += chunk.len();
+                    file.write_all(&chunk)
+                        .await
+                        .map_err(|e| AppError::Internal(e.to_string()))?;
+                }
+                file.flush()
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                if size == 0 {
+                    continue;
+                }
                 uploads.push(Upload {
                     _dir: dir,
                     file: ImportFile { path, name },
