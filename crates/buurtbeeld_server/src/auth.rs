@@ -410,7 +410,8 @@ pub(crate) async fn authorize(
     let is_api = request.uri().path().starts_with("/api/");
     // Handlers exist only for the rules (see `routes`): a method without a rule on a known
     // path reaches no handler, and the router answers 405.
-    if let Some(rule) = matched.and_then(|path| rule_for(request.method(), &path)) {
+    let rule = matched.and_then(|path| rule_for(request.method(), &path));
+    if let Some(rule) = rule {
         let least = rule.least;
         if !viewer.role.may(least) {
             let error = if viewer.is_public() {
@@ -426,7 +427,7 @@ pub(crate) async fn authorize(
             return answer_error(error, is_api);
         }
     }
-    if request.method() == Method::POST && !same_origin(request.headers()) {
+    if rule.is_some() && request.method() == Method::POST && !same_origin(request.headers()) {
         return answer_error(
             AppError::Forbidden("dit formulier kwam niet van een pagina van deze site".to_owned()),
             is_api,
