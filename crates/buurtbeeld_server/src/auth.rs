@@ -453,7 +453,18 @@ fn answer_error(error: AppError, is_api: bool) -> Response {
 }
 
 /// Fills the menu and CSRF markers of an HTML page for this viewer.
-async fn personalise(response: Response, viewer: &Viewer, path: &str) -> Response {
+async fn personalise(mut response: Response, viewer: &Viewer, path: &str) -> Response {
+    // Answers differ by who asks: a shared cache must keep them apart, and keep nothing of an
+    // account's (which also never gets a 304 from another session's copy in the browser).
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+    if viewer.account.is_some() {
+        headers.remove(header::ETAG);
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -478,16 +489,6 @@ async fn personalise(response: Response, viewer: &Viewer, path: &str) -> Respons
         .replacen(MENU_MARKER, &menu(viewer, path), 1)
         .replace(CSRF_MARKER, &csrf_field);
     parts.headers.remove(header::CONTENT_LENGTH);
-    if viewer.account.is_some() {
-        parts.headers.remove(header::ETAG);
-        parts.headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
-    }
-    parts
-        .headers
-        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     Response::from_parts(parts, Body::from(page))
 }
 

@@ -1525,3 +1525,38 @@ async fn the_cache_keeps_the_public_and_accounts_apart() {
         }
     }
 }
+
+/// An account's answers, pages and API alike, are kept by no shared cache and carry no ETag;
+/// the public's vary by cookie.
+#[tokio::test]
+async fn an_account_s_answers_are_not_kept_by_shared_caches() {
+    for uri in ["/api/v1/themes", "/gegevens"] {
+        for role in [Role::Publiek, Role::Lezer] {
+            let response = app(state())
+                .oneshot(
+                    request_as(role, Request::get(uri))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let headers = response.headers();
+            let vary: Vec<&str> = headers
+                .get_all("vary")
+                .iter()
+                .map(|v| v.to_str().unwrap())
+                .collect();
+            assert!(
+                vary.iter().any(|v| v.contains("Cookie")),
+                "{uri} as {role}: {vary:?}"
+            );
+            let private = headers["cache-control"] == "private, no-store";
+            assert_eq!(private, role != Role::Publiek, "{uri} as {role}");
+            assert_eq!(
+                headers.contains_key("etag"),
+                role == Role::Publiek,
+                "{uri} as {role}"
+            );
+        }
+    }
+}
