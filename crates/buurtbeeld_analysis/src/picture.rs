@@ -331,7 +331,7 @@ fn window(
 
 /// One category's sum over some periods: `None` if a period is missing altogether, else the
 /// published total and whether any period was withheld.
-fn category_sum(
+pub(crate) fn category_sum(
     store: &Store,
     source: &str,
     area: &AreaCode,

@@ -18,12 +18,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Subject, Value};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Subject};
 use buurtbeeld_stats::disclosure::{protect, Disclosure, LinkedTable};
 use buurtbeeld_stats::poisson_exact_test;
 use buurtbeeld_store::{AreaInfo, Store};
 
-use crate::picture::ALPHA;
+use crate::picture::{category_sum, ALPHA};
 use crate::{choose_source, descendants, picture, source_frequency, Picture, PictureError};
 use crate::{PictureRequest, PictureRow};
 
@@ -55,31 +55,6 @@ impl PublicCounts {
             .iter()
             .map(|((theme, area), count)| (theme.as_str(), area, *count))
     }
-}
-
-/// A category's count in an area over the periods: `None` when a period is missing; withheld
-/// periods count as 0 (the source's own protection; the count is then a lower bound, as on
-/// every page).
-fn category_count(
-    store: &Store,
-    source: &str,
-    area: &AreaCode,
-    category: &CategoryCode,
-    frequency: Frequency,
-    periods: &[i64],
-) -> Result<Option<u64>, PictureError> {
-    let Some(series) = store.series(source, area, category, frequency)? else {
-        return Ok(None);
-    };
-    let mut total = 0;
-    for period in periods {
-        match series.get(*period) {
-            Some(Value::Count(n)) => total += u64::from(n),
-            Some(Value::Withheld) => {}
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(total))
 }
 
 /// The periods of a complete `year` in `frequency`.
@@ -139,8 +114,10 @@ pub fn public_counts(
         categories.push(CategoryCode::total());
         for area in &areas {
             for category in &categories {
-                if let Some(n) =
-                    category_count(store, &source, &area.code, category, frequency, &periods)?
+                // Withheld periods count as 0 (the source's own protection; the count is then a
+                // lower bound, as on every page).
+                if let Some((n, _withheld)) =
+                    category_sum(store, &source, &area.code, category, frequency, &periods)?
                 {
                     own.insert((area.code.clone(), category.clone()), n);
                 }

@@ -317,17 +317,26 @@ pub(crate) fn to_loopback(headers: &HeaderMap) -> bool {
     matches!(name, "localhost" | "127.0.0.1" | "[::1]")
 }
 
+/// A `Set-Cookie` for `name` on `path`, `HttpOnly` and `SameSite=Lax`, `Secure` unless the
+/// request came to a loopback name; `value` None removes the cookie.
+pub(crate) fn set_cookie(
+    headers: &HeaderMap,
+    name: &str,
+    path: &str,
+    value: Option<&str>,
+    lifetime: Duration,
+) -> HeaderValue {
+    let secure = if to_loopback(headers) { "" } else { "; Secure" };
+    let (value, max_age) = value.map_or(("", 0), |v| (v, lifetime.as_secs()));
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("hex tokens and ASCII attributes")
+}
+
 /// The `Set-Cookie` of a new session, or of its removal (`token` None).
 pub(crate) fn session_cookie(headers: &HeaderMap, token: Option<&str>) -> HeaderValue {
-    let secure = if to_loopback(headers) { "" } else { "; Secure" };
-    let value = match token {
-        Some(token) => format!(
-            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            SESSION_LIFETIME.as_secs()
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    };
-    HeaderValue::from_str(&value).expect("hex token and ASCII attributes")
+    set_cookie(headers, SESSION_COOKIE, "/", token, SESSION_LIFETIME)
 }
 
 pub(crate) fn unix_now() -> i64 {

@@ -72,19 +72,13 @@ fn configured(state: &AppState) -> Result<&OidcSignIn, PageError> {
 }
 
 fn pending_cookie(headers: &HeaderMap, key: Option<&str>) -> HeaderValue {
-    let secure = if auth::to_loopback(headers) {
-        ""
-    } else {
-        "; Secure"
-    };
-    let value = match key {
-        Some(key) => format!(
-            "{PENDING_COOKIE}={key}; Path=/aanmelden/oidc; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            SIGN_IN_MAX_AGE.as_secs()
-        ),
-        None => format!("{PENDING_COOKIE}=; Path=/aanmelden/oidc; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    };
-    HeaderValue::from_str(&value).expect("hex key and ASCII attributes")
+    auth::set_cookie(
+        headers,
+        PENDING_COOKIE,
+        "/aanmelden/oidc",
+        key,
+        SIGN_IN_MAX_AGE,
+    )
 }
 
 #[derive(Debug, Deserialize)]
