@@ -537,8 +537,9 @@ pub fn plan(data_dir: &Path, id: Option<&str>, format: OutputFormat) -> Outcome 
 }
 
 pub fn formats() -> Outcome {
-    for kind in kinds() {
-        outln!("{kind}");
+    let width = kinds().iter().map(|k| k.len()).max().unwrap_or(0);
+    for kind in InputKind::ALL {
+        outln!("{:width$}  {}", kind.name(), kind.description());
     }
     Ok(())
 }

@@ -58,6 +58,62 @@ impl InputKind {
         }
     }
 
+    /// One line for `buurtbeeld formats`: what the format is and where a user gets it.
+    pub fn description(self) -> &'static str {
+        match self {
+            InputKind::PolitieCodedCsv => {
+                "Politie geregistreerde misdrijven, gecodeerde CSV (47022NED per maand per \
+                 wijk/buurt, 47018NED per jaar per gemeente): CBS open data, \
+                 opendata.cbs.nl → tabel → 'TypedDataSet' als CSV"
+            }
+            InputKind::PolitiePortalCsv => {
+                "Dezelfde politietabellen als export van data.politie.nl / StatLine (kolommen \
+                 met labels, 'Soort misdrijf'; titel- en voetregels mogen blijven staan)"
+            }
+            InputKind::PolitieOdataJson => {
+                "Dezelfde politietabellen als OData-JSON (dataderden.cbs.nl/ODataApi/OData/\
+                 47022NED/TypedDataSet); `buurtbeeld fetch` haalt ze zelf op"
+            }
+            InputKind::PopulationCsv => {
+                "Inwoners per gebied en jaar: CBS kerncijfers wijken en buurten als CSV \
+                 (AantalInwoners_5), of het eenvoudige bestand code;year;inhabitants"
+            }
+            InputKind::PopulationOdataJson => {
+                "Inwoners per gebied: CBS kerncijfers wijken en buurten als OData-JSON \
+                 (opendata.cbs.nl/ODataApi/OData/<tabel>/TypedDataSet)"
+            }
+            InputKind::AreasGeojson => {
+                "Grenzen van buurten, wijken en gemeenten als GeoJSON (CBS wijk- en buurtkaart \
+                 via PDOK, RD New of WGS84), met inwoners als het bestand ze heeft"
+            }
+            InputKind::BvhIncidents => {
+                "Incidenten uit de BVH-export van de politie (datum, incidentsoort, RD- of \
+                 WGS84-coördinaten), zonder namen; op te vragen bij de politie-eenheid"
+            }
+            InputKind::ThemesToml => {
+                "buurtbeeld-thema's en hun misdrijfsoorten (TOML); de standaard wordt \
+                 meegeleverd (data/themes.toml) om te bewerken"
+            }
+            InputKind::IncidentCodesCsv => {
+                "Koppeling van BVH-incidentsoorten aan CBS-misdrijfsoorten \
+                 (incident_code;label;category); de standaard wordt meegeleverd"
+            }
+            InputKind::PlanToml => {
+                "Een veiligheidsplan: thema's, doelen en indicatoren (TOML, zie docs/plan-files.md)"
+            }
+            InputKind::ActionsToml => {
+                "Actiepunten van een plan: wat wilden we doen, wat hebben we gedaan (TOML)"
+            }
+            InputKind::BudgetCsv => {
+                "Begroting en realisatie per deelproduct en jaar (CSV, zie docs/plan-files.md)"
+            }
+            InputKind::InterventionToml => {
+                "Een interventie: waar, wanneer en op welke misdrijven, voor de effectmeting \
+                 (TOML)"
+            }
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<InputKind> {
         InputKind::ALL.into_iter().find(|k| k.name() == name)
     }
