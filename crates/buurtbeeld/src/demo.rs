@@ -12,7 +12,7 @@ use crate::commands::{self, Outcome, PictureArgs};
 /// The demo files, bundled in the binary so the demo runs anywhere. The data is real
 /// (attribution in `data/README.md` and each folder's SOURCE.md); the plan is a fictitious
 /// example for Groningen, labelled so in every output (`data/plan/README.md`).
-const DEMO_FILES: [(&str, &[u8]); 10] = [
+const DEMO_FILES: [(&str, &[u8]); 13] = [
     (
         "wijk2017.geojson",
         include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson"),
@@ -38,6 +38,20 @@ const DEMO_FILES: [(&str, &[u8]); 10] = [
         include_bytes!(
             "../../../data/cbs-85984ned-bevolking-buurt-2024/Population85984_2024_buurt_AantalInwoners.csv"
         ),
+    ),
+    (
+        "nl_gemeenten_2024_cartomap.geojson",
+        include_bytes!("../../../data/politie-gemeenten-jaar-47018ned/nl_gemeenten_2024_cartomap.geojson"),
+    ),
+    (
+        "47018NED_gemeenten_2012-2024_coded.csv",
+        include_bytes!(
+            "../../../data/politie-gemeenten-jaar-47018ned/47018NED_gemeenten_2012-2024_coded.csv"
+        ),
+    ),
+    (
+        "bevolking_gemeenten_2012-2024.csv",
+        include_bytes!("../../../data/politie-gemeenten-jaar-47018ned/bevolking_gemeenten_2012-2024.csv"),
     ),
     (
         "voorbeeldplan_groningen_2014_2017.toml",

@@ -14,6 +14,7 @@ use buurtbeeld_store::Store;
 use geo::{Area, MapCoords};
 use rayon::prelude::*;
 
+use crate::areas::area_series;
 use crate::{
     attribution, choose_source, descendants, resolve_subject, source_frequency, sum_over,
     ForecastError, PictureError, Subject,
@@ -175,8 +176,8 @@ fn panel(
         categories
             .iter()
             .map(|c| {
-                Ok(store
-                    .series(&source, code, c, Frequency::Month)?
+                Ok(area_series(store, &source, code, c, Frequency::Month)?
+                    .map(|s| s.series)
                     .unwrap_or_default())
             })
             .collect()

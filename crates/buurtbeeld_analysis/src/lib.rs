@@ -12,6 +12,7 @@ mod error;
 mod forecast;
 mod hotspots;
 mod import;
+mod peers;
 mod picture;
 mod plan;
 mod public;
@@ -40,6 +41,10 @@ pub use hotspots::{
     WeightsRule, DEFAULT_SEED,
 };
 pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
+pub use peers::{
+    compare_with_peers, peer_years, peers_over_years, size_class, PeerComparison, PeerGroup, Rate,
+    PEER_SOURCE, SIZE_CLASSES,
+};
 pub use picture::{
     complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, ALPHA,
 };

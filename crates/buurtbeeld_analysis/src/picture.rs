@@ -6,6 +6,7 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Subj
 use buurtbeeld_stats::poisson_exact_test;
 use buurtbeeld_store::{AreaInfo, Store};
 
+use crate::areas::{area_series, area_sources, AreaSeries};
 use crate::{attribution, choose_source, covered_span, descendants, resolve_subject, PictureError};
 
 /// The significance level of every test and verdict (the change test, the effect verdicts). A
@@ -159,6 +160,15 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
             Window::label(window.frequency, &window.previous)
         ));
     }
+    let summed_from = area_series(store, &source, &area.code, &categories[0], window.frequency)?
+        .map_or(0, |s| s.summed_from);
+    if summed_from > 0 {
+        notes.push(format!(
+            "{} heeft in {source} geen eigen cijfers: het aantal is de som van de {} \
+             onderliggende gebieden.",
+            area.name, summed_from
+        ));
+    }
     if categories.iter().any(CategoryCode::is_total) {
         notes.push(
             "Het totaal (0.0.0) is het gepubliceerde totaal, inclusief categorieën die om \
@@ -241,13 +251,14 @@ pub fn years_with_data(
     let (_, _, categories) = resolve_subject(store, subject)?;
     let source = choose_source(store, area, None, false)?;
     let mut years: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
-    for (frequency, _) in store
-        .sources_for(area)?
+    for (frequency, _) in area_sources(store, area)?
         .into_iter()
         .map(|(s, f)| (f, s))
         .filter(|(_, s)| *s == source)
     {
-        if let Some(series) = store.series(&source, area, &categories[0], frequency)? {
+        if let Some(AreaSeries { series, .. }) =
+            area_series(store, &source, area, &categories[0], frequency)?
+        {
             let months_per_period = match frequency {
                 Frequency::Month => 1,
                 Frequency::Year => 12,
@@ -268,8 +279,7 @@ fn window(
     source: &str,
     categories: &[CategoryCode],
 ) -> Result<Window, PictureError> {
-    let frequency = store
-        .sources_for(&request.area)?
+    let frequency = area_sources(store, &request.area)?
         .into_iter()
         .find(|(s, f)| s == source && (request.month.is_none() || *f == Frequency::Month))
         .map(|(_, f)| f)
@@ -280,8 +290,8 @@ fn window(
         .first()
         .cloned()
         .unwrap_or_else(CategoryCode::total);
-    let series = store
-        .series(source, &request.area, &probe, frequency)?
+    let series = area_series(store, source, &request.area, &probe, frequency)?
+        .map(|s| s.series)
         .unwrap_or_default();
     let published: Vec<i64> = series.iter().map(|(p, _)| p).collect();
     let wanted: Vec<i64> = match (frequency, request.month) {
@@ -339,14 +349,22 @@ pub(crate) fn category_sum(
     frequency: Frequency,
     periods: &[i64],
 ) -> Result<Option<(u64, bool)>, PictureError> {
-    let Some(series) = store.series(source, area, category, frequency)? else {
+    let Some(AreaSeries {
+        series,
+        lower_bounds,
+        ..
+    }) = area_series(store, source, area, category, frequency)?
+    else {
         return Ok(None);
     };
     let mut total = 0u64;
     let mut withheld = false;
     for period in periods {
         match series.get(*period) {
-            Some(Value::Count(n)) => total += u64::from(n),
+            Some(Value::Count(n)) => {
+                total += u64::from(n);
+                withheld |= lower_bounds.contains(period);
+            }
             Some(Value::Withheld) => withheld = true,
             None => return Ok(None),
         }

@@ -11,7 +11,10 @@ use buurtbeeld_cube::{
 };
 use buurtbeeld_store::{PlanVersion, Store};
 
-use crate::{complete_year_picture, PictureError, PlanError, Subject};
+use crate::{
+    compare_with_peers, complete_year_picture, peer_years, PictureError, PlanError, Subject,
+    PEER_SOURCE,
+};
 
 /// How a goal stands in its latest complete year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -63,7 +66,10 @@ pub struct BbvIndicator {
     pub label: String,
     /// How it is computed, for the documents.
     pub definition: String,
+    /// The gemeente's value per year of [`PlanReport::bbv_years`].
     pub values: Vec<(i32, Option<f64>)>,
+    /// Nederland's value in the same years, where the store has every gemeente's figures.
+    pub national: Vec<(i32, Option<f64>)>,
 }
 
 /// A plan with everything measured about it.
@@ -78,6 +84,11 @@ pub struct PlanReport {
     pub history: Vec<PlanVersion>,
     /// Complete years the store has crime figures for in the plan's gemeente.
     pub complete_years: Vec<i32>,
+    /// The years of the BBV table: those of the national yearly table (47018NED) from the
+    /// year before the plan to its last, when the store has it; else `complete_years`.
+    pub bbv_years: Vec<i32>,
+    /// What a reader of the BBV table must know (e.g. inhabitants on another indeling).
+    pub bbv_notes: Vec<String>,
 }
 
 /// The plan of `id`, measured; `None` if there is no such plan.
@@ -99,7 +110,7 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, PlanEr
     let mut subjects = vec![Subject::Theme("totaal".to_owned())];
     subjects.extend(plan.goals.iter().map(|g| subject_of(&g.indicator)));
     let complete_years = complete_years(store, &plan.municipality, &subjects)?;
-    let bbv = bbv_indicators(store, &themes, &plan.municipality, &complete_years)?;
+    let (bbv_years, bbv, bbv_notes) = bbv_indicators(store, &themes, &plan, &complete_years)?;
     Ok(Some(PlanReport {
         actions: store.action_sets(&plan.id)?,
         budget: store.budget(&plan.id)?,
@@ -109,6 +120,8 @@ pub fn plan_report(store: &Store, id: &str) -> Result<Option<PlanReport>, PlanEr
         kpis,
         bbv,
         complete_years,
+        bbv_years,
+        bbv_notes,
     }))
 }
 
@@ -231,38 +244,90 @@ fn kpi_progress(
     })
 }
 
-/// The BBV indicators the theme set marks (`bbv_indicator`), per complete year. Halt referrals
-/// have no police category and stay empty until Halt figures are imported.
+/// The BBV table: its years, its indicators and the notes a reader needs.
+type BbvTable = (Vec<i32>, Vec<BbvIndicator>, Vec<String>);
+
+/// The BBV indicators the theme set marks (`bbv_indicator`), per year, with Nederland's line.
+/// Where the store has the yearly table of every gemeente (47018NED), the indicators come from
+/// it, as waarstaatjegemeente.nl shows them: from the year before the plan to its last year.
+/// Else from the gemeente's complete years in its own best source, without a national line.
+/// Halt referrals have no police category and stay empty until Halt figures are imported.
 fn bbv_indicators(
     store: &Store,
     themes: &[Theme],
-    area: &AreaCode,
-    years: &[i32],
-) -> Result<Vec<BbvIndicator>, PlanError> {
+    plan: &Plan,
+    complete_years: &[i32],
+) -> Result<BbvTable, PlanError> {
+    let marked: Vec<&Theme> = themes
+        .iter()
+        .filter(|t| t.bbv_indicator.is_some())
+        .collect();
+    let mut national_years = std::collections::BTreeSet::new();
+    for theme in marked.iter().filter(|t| !t.categories.is_empty()) {
+        national_years.extend(
+            peer_years(store, &Subject::Theme(theme.id.clone()))?
+                .into_iter()
+                .filter(|y| (plan.first_year - 1..=plan.last_year).contains(y)),
+        );
+    }
+    let from_peers = !national_years.is_empty();
+    let years: Vec<i32> = if from_peers {
+        national_years.into_iter().collect()
+    } else {
+        complete_years.to_vec()
+    };
     let mut indicators = Vec::new();
-    for theme in themes {
-        let Some(label) = theme.bbv_indicator.clone() else {
-            continue;
-        };
+    let mut other_indeling = std::collections::BTreeSet::new();
+    for theme in marked {
         let subject = Subject::Theme(theme.id.clone());
-        let values = years
-            .iter()
-            .map(|&year| {
-                if theme.categories.is_empty() {
-                    return Ok((year, None));
+        let mut values = Vec::new();
+        let mut national = Vec::new();
+        for &year in &years {
+            if theme.categories.is_empty() {
+                values.push((year, None));
+                national.push((year, None));
+            } else if from_peers {
+                let comparison = compare_with_peers(store, &plan.municipality, &subject, year)?;
+                values.push((year, comparison.own.map(|r| r.per_1000)));
+                national.push((year, comparison.nederland.map(|n| n.rate.per_1000)));
+                if comparison.other_indeling {
+                    other_indeling.insert(year);
                 }
-                Ok((
+            } else {
+                values.push((
                     year,
-                    yearly_value(store, area, &subject, KpiMeasure::Per1000, year)?,
-                ))
-            })
-            .collect::<Result<_, PlanError>>()?;
+                    yearly_value(
+                        store,
+                        &plan.municipality,
+                        &subject,
+                        KpiMeasure::Per1000,
+                        year,
+                    )?,
+                ));
+                national.push((year, None));
+            }
+        }
         indicators.push(BbvIndicator {
             theme: theme.id.clone(),
-            label,
+            label: theme.bbv_indicator.clone().unwrap_or_default(),
             definition: theme.description.clone(),
             values,
+            national,
         });
     }
-    Ok(indicators)
+    let notes = match (other_indeling.first(), other_indeling.last()) {
+        (Some(first), Some(last)) => vec![format!(
+            "De inwonertallen van {} horen bij een andere gemeentelijke indeling dan de \
+             misdrijven ({PEER_SOURCE} zet alle jaren op de nieuwste indeling). Is de gemeente \
+             sindsdien heringedeeld, dan is haar cijfer per 1.000 inwoners in die jaren te hoog; \
+             de landelijke lijn klopt wel.",
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first} tot en met {last}")
+            }
+        )],
+        _ => Vec::new(),
+    };
+    Ok((years, indicators, notes))
 }

@@ -55,14 +55,15 @@ pub fn resolve_subject(
 }
 
 /// The source table that answers for `area`: `wanted` if it has figures there, else the
-/// preferred one that has; with `month_wanted`, only tables with monthly figures qualify.
+/// preferred one of those that also have figures for the area's parts, else the preferred one;
+/// with `month_wanted`, only tables with monthly figures qualify.
 pub fn choose_source(
     store: &Store,
     area: &AreaCode,
     wanted: Option<&str>,
     month_wanted: bool,
 ) -> Result<String, PictureError> {
-    let available = store.sources_for(area)?;
+    let available = crate::areas::area_sources(store, area)?;
     let usable = |s: &(String, Frequency)| !month_wanted || s.1 == Frequency::Month;
     if let Some(source) = wanted {
         return available
@@ -71,10 +72,25 @@ pub fn choose_source(
             .map(|s| s.0.clone())
             .ok_or_else(|| PictureError::no_data(area, Some(source)));
     }
-    SOURCE_PREFERENCE
+    // A table that also has the area's parts answers the question "where" as well: a BVH
+    // export per buurt beats 47018NED, which has the gemeente only.
+    let mut with_parts = std::collections::BTreeSet::new();
+    for child in store.children(area)? {
+        with_parts.extend(store.sources_for(&child.code)?.into_iter().map(|s| s.0));
+    }
+    let rank = |source: &str| {
+        (
+            !with_parts.contains(source),
+            SOURCE_PREFERENCE
+                .iter()
+                .position(|p| *p == source)
+                .unwrap_or(SOURCE_PREFERENCE.len()),
+        )
+    };
+    available
         .iter()
-        .find_map(|p| available.iter().find(|s| s.0 == *p && usable(s)))
-        .or_else(|| available.iter().find(|s| usable(s)))
+        .filter(|s| usable(s))
+        .min_by_key(|s| rank(&s.0))
         .map(|s| s.0.clone())
         .ok_or_else(|| PictureError::no_data(area, None))
 }
@@ -86,7 +102,7 @@ pub fn source_frequency(
     source: &str,
     month_wanted: bool,
 ) -> Result<Frequency, PictureError> {
-    let available = store.sources_for(area)?;
+    let available = crate::areas::area_sources(store, area)?;
     available
         .iter()
         .filter(|(s, _)| s == source)

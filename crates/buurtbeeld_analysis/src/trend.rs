@@ -3,6 +3,7 @@
 use buurtbeeld_cube::{AreaCode, Frequency, Period, Value};
 use buurtbeeld_store::Store;
 
+use crate::areas::{area_series, area_sources};
 use crate::{choose_source, resolve_subject, PictureError, Subject};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -33,8 +34,7 @@ pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend,
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
     let (subject_id, subject_label, categories) = resolve_subject(store, subject)?;
     let source = choose_source(store, area, None, false)?;
-    let frequency = store
-        .sources_for(area)?
+    let frequency = area_sources(store, area)?
         .into_iter()
         .find(|(s, _)| *s == source)
         .map(|(_, f)| f)
@@ -42,8 +42,8 @@ pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend,
     let mut series = Vec::new();
     for category in &categories {
         series.push(
-            store
-                .series(&source, area, category, frequency)?
+            area_series(store, &source, area, category, frequency)?
+                .map(|s| s.series)
                 .unwrap_or_default(),
         );
     }

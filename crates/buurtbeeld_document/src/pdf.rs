@@ -650,6 +650,8 @@ fn write(
             );
         }
         let footer = PAGE_HEIGHT - 36.0;
+        let number = format!("pagina {} van {}", index + 1, count);
+        let right = MARGIN_X + WIDTH - fonts.regular.width(&number, SMALL_SIZE);
         draw_text(
             &mut surface,
             fonts,
@@ -658,10 +660,8 @@ fn write(
             SMALL_SIZE,
             false,
             GREY,
-            &document.attribution,
+            &fitted(fonts, &document.attribution, right - MARGIN_X - 12.0),
         );
-        let number = format!("pagina {} van {}", index + 1, count);
-        let right = MARGIN_X + WIDTH - fonts.regular.width(&number, SMALL_SIZE);
         draw_text(
             &mut surface,
             fonts,
@@ -684,6 +684,27 @@ fn write(
             .creator("buurtbeeld".to_owned()),
     );
     pdf.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+/// `text` in the small size cut at a word to fit `width`, with "…"; the sources section of
+/// every document has the full attribution.
+fn fitted(fonts: &Fonts, text: &str, width: f32) -> String {
+    if fonts.regular.width(text, SMALL_SIZE) <= width {
+        return text.to_owned();
+    }
+    let mut shown = String::new();
+    for word in text.split(' ') {
+        let candidate = if shown.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{shown} {word}")
+        };
+        if fonts.regular.width(&format!("{candidate} …"), SMALL_SIZE) > width {
+            break;
+        }
+        shown = candidate;
+    }
+    format!("{shown} …")
 }
 
 /// The PDF bookmarks: level-2 headings under their level-1 heading.

@@ -87,6 +87,7 @@ fn what_we_want(report: &PlanReport) -> Vec<Block> {
         ));
         blocks.push(Block::Paragraph(BBV_NOTE.to_owned()));
         blocks.push(Block::Table(table));
+        blocks.extend(report.bbv_notes.iter().cloned().map(Block::Paragraph));
     }
     blocks
 }

@@ -419,6 +419,9 @@ fn bbv(report: &PlanReport) -> Vec<Block> {
         Block::Paragraph(BBV_NOTE.to_owned()),
         Block::Table(table),
     ]
+    .into_iter()
+    .chain(report.bbv_notes.iter().cloned().map(Block::Paragraph))
+    .collect()
 }
 
 /// What the BBV table shows, for documents and pages.
@@ -427,35 +430,38 @@ pub const BBV_NOTE: &str = "De verplichte beleidsindicatoren (Besluit begroting 
     streepje: de cijfers zijn niet geïmporteerd (Halt-verwijzingen komen van Halt, niet van de \
     politie).";
 
-/// The statutory indicators per complete year; `None` without complete years or indicators.
+/// The statutory indicators per year, each with Nederland's line below it where the store has
+/// it; `None` without years or indicators.
 pub fn bbv_table(report: &PlanReport) -> Option<DocTable> {
-    if report.complete_years.is_empty() || report.bbv.is_empty() {
+    if report.bbv_years.is_empty() || report.bbv.is_empty() {
         return None;
     }
     let mut headers = vec!["Indicator".to_owned()];
-    headers.extend(report.complete_years.iter().map(ToString::to_string));
-    let rows = report
-        .bbv
-        .iter()
-        .map(|indicator| {
-            let mut row = vec![indicator.label.clone()];
-            row.extend(
-                indicator
-                    .values
-                    .iter()
-                    .map(|(_, v)| v.map_or(NO_FIGURE.to_owned(), |v| decimal(v, 1))),
-            );
-            row
-        })
-        .collect();
+    headers.extend(report.bbv_years.iter().map(ToString::to_string));
+    let line = |label: String, values: &[(i32, Option<f64>)]| {
+        let mut row = vec![label];
+        row.extend(
+            values
+                .iter()
+                .map(|(_, v)| v.map_or(NO_FIGURE.to_owned(), |v| decimal(v, 1))),
+        );
+        row
+    };
+    let mut rows = Vec::new();
+    for indicator in &report.bbv {
+        rows.push(line(indicator.label.clone(), &indicator.values));
+        if indicator.national.iter().any(|(_, v)| v.is_some()) {
+            rows.push(line("    Nederland".to_owned(), &indicator.national));
+        }
+    }
     let mut numeric = vec![false];
-    numeric.extend(report.complete_years.iter().map(|_| true));
+    numeric.extend(report.bbv_years.iter().map(|_| true));
     Some(DocTable {
         headers,
         numeric,
         widths: None,
         rows,
-        caption: Some("BBV-indicatoren per jaar".into()),
+        caption: Some("BBV-indicatoren per jaar, met het landelijke cijfer".into()),
     })
 }
 

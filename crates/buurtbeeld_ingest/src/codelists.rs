@@ -2,7 +2,7 @@
 //!
 //! Embedded in the binary so that label resolution works on any machine, offline.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, AreaRecord, CategoryCode, CategoryRecord};
@@ -11,6 +11,11 @@ const SOORT_MISDRIJF_47022: &str =
     include_str!("../../../data/codelists/47022NED_SoortMisdrijf.tsv");
 const REGIONS_47022: &str = include_str!("../../../data/codelists/47022NED_WijkenEnBuurten.tsv");
 const REGIONS_47018: &str = include_str!("../../../data/codelists/47018NED_WijkenEnBuurten.csv");
+
+/// CBS "Gebieden in Nederland 2025" (85755NED) as downloaded: every gemeente with its provincie.
+const GEMEENTEN_85755: &str = include_str!(
+    "../../../data/cbs-85755ned-gemeenten-2025/85755NED_UntypedDataSet_20022026_213757.csv"
+);
 
 /// 47018NED publishes all years on the indeling of its latest release (2024).
 const INDELING_47018: i32 = 2024;
@@ -96,6 +101,8 @@ pub struct CodeLists {
     pub categories: Vec<CategoryEntry>,
     pub regions_47022: RegionList,
     pub regions_47018: RegionList,
+    /// Gemeente code → provincie name (CBS 85755NED, indeling 2025).
+    pub provincies: BTreeMap<String, String>,
 }
 
 pub fn code_lists() -> &'static CodeLists {
@@ -118,11 +125,40 @@ pub fn code_lists() -> &'static CodeLists {
             categories,
             regions_47022: RegionList::parse(REGIONS_47022, b'\t'),
             regions_47018: RegionList::parse(REGIONS_47018, b','),
+            provincies: provincies(GEMEENTEN_85755),
         }
     })
 }
 
+/// The provincie of every gemeente in a StatLine "onbewerkte dataset" CSV of 85755NED: `;`,
+/// quoted, codes and names padded with spaces, provincie in `Naam_29`.
+fn provincies(text: &str) -> BTreeMap<String, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(code), Some(provincie)) = (column("RegioS"), column("Naam_29")) else {
+        return BTreeMap::new();
+    };
+    reader
+        .records()
+        .flatten()
+        .filter_map(|r| {
+            Some((
+                r.get(code)?.trim().to_owned(),
+                r.get(provincie)?.trim().to_owned(),
+            ))
+        })
+        .collect()
+}
+
 impl CodeLists {
+    /// The provincie a gemeente lies in, by its code (`GM0014` → `Groningen`).
+    pub fn provincie(&self, gemeente: &AreaCode) -> Option<&str> {
+        self.provincies.get(gemeente.as_str()).map(String::as_str)
+    }
+
     pub fn category(&self, code: &str) -> Option<&CategoryEntry> {
         self.categories.iter().find(|c| c.code.as_str() == code)
     }
@@ -202,6 +238,10 @@ mod tests {
         );
         assert_eq!(lists.regions_47022.by_code.len(), 18_119);
         assert_eq!(lists.regions_47018.by_code.len(), 18_313);
+        assert_eq!(lists.provincies.len(), 342);
+        let provincie = |code| lists.provincie(&AreaCode::parse(code).unwrap());
+        assert_eq!(provincie("GM0629"), Some("Zuid-Holland"));
+        assert_eq!(provincie("GM1581"), Some("Utrecht"));
         assert_eq!(
             lists.regions_47022.gemeenten_named("Utrechtse Heuvelrug"),
             ["GM1581"]

@@ -35,9 +35,12 @@ pub fn render_plan(report: &PlanReport) -> String {
     let mut out = plan_heading(report);
     out.push_str("\nDoelen en KPI's\n");
     out.push_str(&format!("{}\n", kpi_table(report)));
-    if !report.complete_years.is_empty() {
+    if !report.bbv_years.is_empty() {
         out.push_str("\nBBV-indicatoren taakveld Veiligheid\n");
         out.push_str(&format!("{}\n", bbv_table(report)));
+        for note in &report.bbv_notes {
+            out.push_str(&format!("· {note}\n"));
+        }
     }
     out.push_str("\nActiepunten\n");
     out.push_str(&format!("{}\n", action_table(report)));
@@ -109,18 +112,23 @@ fn kpi_table(report: &PlanReport) -> Table {
     kpis
 }
 
-/// The BBV indicators per complete year.
+/// The BBV indicators per year, each with Nederland's line below it where the store has it.
 fn bbv_table(report: &PlanReport) -> Table {
     let mut bbv = Table::new();
     let mut header = vec!["Indicator".to_owned()];
-    header.extend(report.complete_years.iter().map(ToString::to_string));
+    header.extend(report.bbv_years.iter().map(ToString::to_string));
     bbv.load_preset(UTF8_FULL_CONDENSED).set_header(header);
     for indicator in &report.bbv {
         let mut row = vec![indicator.label.clone()];
         row.extend(indicator.values.iter().map(|(_, v)| value_text(*v, 1)));
         bbv.add_row(row);
+        if indicator.national.iter().any(|(_, v)| v.is_some()) {
+            let mut row = vec!["  Nederland".to_owned()];
+            row.extend(indicator.national.iter().map(|(_, v)| value_text(*v, 1)));
+            bbv.add_row(row);
+        }
     }
-    right_align(&mut bbv, 1..=report.complete_years.len());
+    right_align(&mut bbv, 1..=report.bbv_years.len());
     bbv
 }
 

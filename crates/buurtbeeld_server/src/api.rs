@@ -31,6 +31,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         auth::get("/categories", categories),
         auth::get("/picture", picture),
         auth::get("/series", series),
+        auth::get("/peers", peers),
         auth::get("/rankings", rankings),
         auth::get("/hotspots", hotspots),
         auth::get("/forecasts", forecasts),
@@ -777,6 +778,57 @@ async fn series(
     })
     .await?;
     Ok(Json(trend).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct PeersQuery {
+    gemeente: Option<String>,
+    theme: Option<String>,
+    category: Option<String>,
+    year: Option<String>,
+}
+
+/// A gemeente beside Nederland, its provincie and its size class, per 1.000 inwoners with
+/// ranks; without `year`, every year the national table has.
+async fn peers(
+    State(state): State<AppState>,
+    Params(query): Params<PeersQuery>,
+) -> Result<Response, AppError> {
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
+    let request = PictureQuery {
+        area: query.gemeente,
+        theme: query.theme,
+        category: query.category,
+        year: query.year.clone().or_else(|| Some("2000".to_owned())),
+        month: None,
+        source: None,
+        level: None,
+        format: None,
+        decimal: None,
+    }
+    .request()?;
+    if request.area.level() != AreaLevel::Gemeente {
+        return Err(AppError::BadRequest(format!(
+            "{} is geen gemeente: vergelijken met andere gemeenten kan alleen voor een gemeente \
+             (GM…)",
+            request.area
+        )));
+    }
+    let asked = query.year.is_some().then_some(request.year);
+    let comparisons = with_store(state, move |store| {
+        let years = match asked {
+            Some(year) => vec![year],
+            None => buurtbeeld_analysis::peer_years(store, &request.subject)?,
+        };
+        Ok(buurtbeeld_analysis::peers_over_years(
+            store,
+            &request.area,
+            &request.subject,
+            &years,
+        )?)
+    })
+    .await?;
+    Ok(Json(comparisons).into_response())
 }
 
 #[derive(Debug, Deserialize)]

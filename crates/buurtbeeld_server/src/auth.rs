@@ -92,6 +92,7 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::GET, "/plan/verschil", Lezer),
     rule(Method::GET, "/documenten/{file}", Lezer),
     rule(Method::GET, "/api/v1/series", Lezer),
+    rule(Method::GET, "/api/v1/peers", Lezer),
     rule(Method::GET, "/api/v1/rankings", Lezer),
     rule(Method::GET, "/api/v1/hotspots", Lezer),
     rule(Method::GET, "/api/v1/forecasts", Lezer),

@@ -16,6 +16,7 @@ mod oidc;
 mod oidc_pages;
 mod page;
 mod pages;
+mod peer_section;
 mod plan_pages;
 mod public;
 mod public_pages;

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use crate::auth::Viewer;
 use crate::auth::{self, Endpoint};
 use crate::page::{layout, PageError, PageParams};
+use crate::peer_section::peer_section;
 use crate::public::file_name;
 use crate::public_pages::{self, PublicQuery};
 use crate::{AppError, AppState};
@@ -601,10 +602,15 @@ async fn area_page(
         let gemeente = code.gemeente().unwrap_or_else(|| code.clone());
         let (year, rows) = area_themes(&store, &code, &gemeente, query.jaar)?;
         let children = store.children(&code)?;
+        let peers = match area.level {
+            AreaLevel::Gemeente => peer_section(&store, &code, query.jaar)?,
+            _ => None,
+        };
         let body = html! {
             (area_heading(&area, &code, !rows.is_empty()))
             @if let (Some(year), Some(first)) = (year, rows.first()) {
                 (area_theme_table(&area, &gemeente, year, &rows))
+                @if let Some(peers) = peers { (peers) }
                 @if !children.is_empty() {
                     (area_downloads(&code, first, year))
                 }
@@ -698,16 +704,22 @@ fn area_heading(area: &AreaInfo, code: &AreaCode, has_figures: bool) -> Markup {
     }
 }
 
-/// Every theme of the area in `year`, per 1.000 inwoners beside the gemeente's.
+/// Every theme of the area in `year`, per 1.000 inwoners; a wijk's or buurt's beside the
+/// gemeente's (a gemeente is compared with other gemeenten in its own section).
 fn area_theme_table(area: &AreaInfo, gemeente: &AreaCode, year: i32, rows: &[AreaTheme]) -> Markup {
+    let within_gemeente = matches!(area.level, AreaLevel::Wijk | AreaLevel::Buurt);
     html! {
         section aria-labelledby="themas" {
             h2 #themas { "Alle thema's, " (year) }
             table {
-                caption { "Thema's in " (area.name) " vergeleken met het gemeentelijk gemiddelde" }
+                caption {
+                    "Thema's in " (area.name)
+                    @if within_gemeente { " vergeleken met het gemeentelijk gemiddelde" }
+                }
                 thead { tr {
                     th scope="col" { "Thema" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
-                    th scope="col" { "Gemeente per 1.000" } th scope="col" { "Verschil t.o.v. vorig jaar" }
+                    @if within_gemeente { th scope="col" { "Gemeente per 1.000" } }
+                    th scope="col" { "Verschil t.o.v. vorig jaar" }
                 } }
                 tbody {
                     @for row in rows {
@@ -715,7 +727,9 @@ fn area_theme_table(area: &AreaInfo, gemeente: &AreaCode, year: i32, rows: &[Are
                             th scope="row" { a href={"/thema/" (row.id) "?gemeente=" (gemeente)} { (row.name) } }
                             td { (count_text(row.own.count, row.own.withheld)) }
                             td { (row.own.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
-                            td { (row.municipal.as_ref().and_then(|m| m.per_1000).map_or("–".to_owned(), |x| decimal(x, 1))) }
+                            @if within_gemeente {
+                                td { (row.municipal.as_ref().and_then(|m| m.per_1000).map_or("–".to_owned(), |x| decimal(x, 1))) }
+                            }
                             td { (change_cell(&row.own)) }
                         }
                     }

@@ -204,6 +204,7 @@ async fn plan_page(
                     h2 #bbv { "BBV-indicatoren taakveld Veiligheid" }
                     p { (BBV_NOTE) }
                     (table(&bbv))
+                    @for note in &report.bbv_notes { p.note { (note) } }
                 }
             }
             section aria-labelledby="themas" {

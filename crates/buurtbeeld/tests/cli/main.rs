@@ -10,6 +10,7 @@ mod harness;
 mod hotspots;
 mod import_real;
 mod malformed;
+mod peers;
 mod picture;
 mod plan;
 mod serve;

@@ -31,10 +31,10 @@ fn the_demo_shows_a_dutch_crime_picture_and_is_idempotent() {
     }
     let dump = w.dump();
     let second = w.ok(&["demo"]);
-    // Five data files and the four files of the example plan.
+    // Eight data files and the five files of the example plan.
     assert_eq!(
         second.matches("al eerder ingelezen").count(),
-        10,
+        13,
         "{second}"
     );
     assert_eq!(w.dump(), dump);

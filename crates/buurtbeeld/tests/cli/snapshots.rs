@@ -305,7 +305,7 @@ document_snapshots! {
 }
 
 /// The body of a GET on a server running on the demo store, which must answer 200.
-fn fetch(path: &str) -> String {
+pub(crate) fn fetch(path: &str) -> String {
     let server = Server::start(&demo().workspace);
     let (status, body) = server.get(path);
     assert_eq!(status, 200, "GET {path}: {body}");
@@ -327,6 +327,7 @@ page_snapshots! {
     page_overview: "/";
     page_overview_gm1581: "/?gemeente=GM1581";
     page_gemeente_gm0014: "/gebied/GM0014?jaar=2015";
+    page_gemeente_gm1581: "/gebied/GM1581";
     page_wijk_wk001400: "/gebied/WK001400";
     page_buurt_bu00140008: "/gebied/BU00140008";
     page_theme_fietsdiefstal: "/thema/fietsdiefstal?gemeente=GM0014";
@@ -360,6 +361,7 @@ api_snapshots! {
     api_area_bu00140008: "/api/v1/areas/BU00140008";
     api_themes: "/api/v1/themes";
     api_imports: "/api/v1/imports";
+    api_peers_gm1581_woninginbraak_2024: "/api/v1/peers?gemeente=GM1581&theme=woninginbraak&year=2024";
     api_picture_gm0014_fietsdiefstal_2015: "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015";
     api_series_wk001400_fietsdiefstal: "/api/v1/series?area=WK001400&theme=fietsdiefstal";
     api_rankings_gm0014_fietsdiefstal_2015: "/api/v1/rankings?area=GM0014&theme=fietsdiefstal&year=2015";
