@@ -603,7 +603,8 @@ async fn area_page(
         let (year, rows) = area_themes(&store, &code, &gemeente, query.jaar)?;
         let children = store.children(&code)?;
         let peers = match area.level {
-            AreaLevel::Gemeente => peer_section(&store, &code, query.jaar)?,
+            // The year of the theme table above it, when the peer table has that year.
+            AreaLevel::Gemeente => peer_section(&store, &code, query.jaar.or(year))?,
             _ => None,
         };
         let body = html! {

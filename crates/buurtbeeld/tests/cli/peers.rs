@@ -63,10 +63,10 @@ fn the_demo_compares_a_gemeente_with_nederland_its_provincie_and_its_size_class(
 fn the_gemeente_page_shows_the_peers_with_ranks() {
     let page = fetch("/gebied/GM1581");
     for expected in [
-        "Vergeleken met andere gemeenten, 2024",
+        "Vergeleken met andere gemeenten, 2023",
         "Provincie Utrecht",
         "Gemeenten met 50.000 tot 100.000 inwoners",
-        "plaats 6 van 342",
+        "plaats 13 van 342",
     ] {
         assert!(page.contains(expected), "missing {expected:?}");
     }
