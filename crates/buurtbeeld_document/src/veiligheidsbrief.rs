@@ -451,7 +451,7 @@ pub fn bbv_table(report: &PlanReport) -> Option<DocTable> {
     for indicator in &report.bbv {
         rows.push(line(indicator.label.clone(), &indicator.values));
         if indicator.national.iter().any(|(_, v)| v.is_some()) {
-            rows.push(line("    Nederland".to_owned(), &indicator.national));
+            rows.push(line("– Nederland".to_owned(), &indicator.national));
         }
     }
     let mut numeric = vec![false];

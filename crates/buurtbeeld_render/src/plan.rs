@@ -123,7 +123,7 @@ fn bbv_table(report: &PlanReport) -> Table {
         row.extend(indicator.values.iter().map(|(_, v)| value_text(*v, 1)));
         bbv.add_row(row);
         if indicator.national.iter().any(|(_, v)| v.is_some()) {
-            let mut row = vec!["  Nederland".to_owned()];
+            let mut row = vec!["– Nederland".to_owned()];
             row.extend(indicator.national.iter().map(|(_, v)| value_text(*v, 1)));
             bbv.add_row(row);
         }

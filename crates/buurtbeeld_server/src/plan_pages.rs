@@ -12,6 +12,7 @@ use buurtbeeld_document::{
     mismatch_notes, write_document, DocTable, DocumentFormat, DocumentKind, DocumentRequest,
     BBV_NOTE,
 };
+use buurtbeeld_render::svg::{line_chart, Line};
 use buurtbeeld_store::Store;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -205,6 +206,7 @@ async fn plan_page(
                     p { (BBV_NOTE) }
                     (table(&bbv))
                     @for note in &report.bbv_notes { p.note { (note) } }
+                    (bbv_charts(report))
                 }
             }
             section aria-labelledby="themas" {
@@ -417,4 +419,23 @@ async fn document(
     })
     .await
     .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())))
+}
+
+/// One chart per BBV indicator with figures: the gemeente's line and Nederland's.
+fn bbv_charts(report: &PlanReport) -> Markup {
+    let years: Vec<String> = report.bbv_years.iter().map(ToString::to_string).collect();
+    html! {
+        @for indicator in report.bbv.iter().filter(|i| i.values.iter().any(|(_, v)| v.is_some())) {
+            @let own: Vec<Option<f64>> = indicator.values.iter().map(|(_, v)| *v).collect();
+            @let national: Vec<Option<f64>> = indicator.national.iter().map(|(_, v)| *v).collect();
+            @let lines = [
+                Line { name: &report.municipality_name, values: &own, dashed: false, band: None },
+                Line { name: "Nederland", values: &national, dashed: true, band: None },
+            ];
+            h3 { (indicator.label) ": " (report.municipality_name) " en Nederland" }
+            figure.chart {
+                (line_chart(&lines, &years, &indicator.label, "Per 1.000 inwoners"))
+            }
+        }
+    }
 }

@@ -88,7 +88,7 @@ fn the_demo_fills_the_bbv_table_with_the_national_line() {
             && l.contains("┆  7,3 ┆  6,4 ┆  4,7 ┆  4,8 ┆  3,0")),
         "{bbv}"
     );
-    assert!(bbv.contains("  Nederland"), "{bbv}");
+    assert!(bbv.contains("– Nederland"), "{bbv}");
     assert!(bbv.contains("andere gemeentelijke indeling"), "{bbv}");
 }
 
