@@ -151,8 +151,8 @@ fn sum_of(parts: &[AreaSeries]) -> AreaSeries {
     sum
 }
 
-/// The source tables with figures for `area`, with their frequency: its own, else those of
-/// its children (whose sum [`area_series`] gives).
+/// The source tables with figures for `area`, with their frequency: its own, else those that
+/// every child has (whose sum [`area_series`] gives).
 pub fn area_sources(
     store: &Store,
     area: &AreaCode,
@@ -161,9 +161,17 @@ pub fn area_sources(
     if !own.is_empty() {
         return Ok(own);
     }
-    let mut found = BTreeSet::new();
-    for child in store.children(area)? {
-        found.extend(area_sources(store, &child.code)?);
+    let children = store.children(area)?;
+    if children.is_empty() || !covers_the_country(area, &children) {
+        return Ok(Vec::new());
     }
-    Ok(found.into_iter().collect())
+    let mut shared: Option<BTreeSet<(String, Frequency)>> = None;
+    for child in &children {
+        let sources: BTreeSet<_> = area_sources(store, &child.code)?.into_iter().collect();
+        shared = Some(match shared {
+            None => sources,
+            Some(so_far) => so_far.intersection(&sources).cloned().collect(),
+        });
+    }
+    Ok(shared.unwrap_or_default().into_iter().collect())
 }

@@ -90,6 +90,25 @@ fn the_demo_fills_the_bbv_table_with_the_national_line() {
     );
     assert!(bbv.contains("– Nederland"), "{bbv}");
     assert!(bbv.contains("andere gemeentelijke indeling"), "{bbv}");
+
+    // The demo's Nederland is the sum of its gemeenten in 47018NED, although one gemeente
+    // also has monthly 47022NED figures and another BVH registrations. 22.778 is the sum in
+    // the source's long table (its SOURCE.md).
+    let national = w.ok(&[
+        "picture",
+        "--area",
+        "NL00",
+        "--theme",
+        "woninginbraak",
+        "--year",
+        "2023",
+    ]);
+    assert!(national.contains("bron 47018NED"), "{national}");
+    assert!(national.contains("22.778"), "{national}");
+    assert!(
+        national.contains("de som van de 343 onderliggende gebieden"),
+        "{national}"
+    );
 }
 
 /// A 47022NED-style monthly file for every gemeente of the police code list, without the row
