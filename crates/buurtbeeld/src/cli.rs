@@ -144,6 +144,10 @@ pub enum Command {
     /// Where is action needed: hot and cold spots (Getis-Ord Gi*), clusters and outliers (local
     /// Moran), emerging hot spots over recent periods, and spikes against each area's history.
     Hotspots(HotspotArgs),
+    /// A theme or category of a gemeente's buurten on one buurtindeling (`--indeling YEAR`):
+    /// buurten of other indelingen are allocated to it by area, with the share that was
+    /// reallocated stated.
+    Series(crate::series::SeriesArgs),
     /// Monthly forecasts per area with 80% and 95% intervals, the method per area chosen by
     /// backtest (never shown as better than seasonal naive unless it was).
     Forecast(ForecastArgs),
@@ -439,11 +443,11 @@ impl From<DocumentArg> for DocumentKind {
     }
 }
 
-fn area_code(text: &str) -> Result<AreaCode, String> {
+pub(crate) fn area_code(text: &str) -> Result<AreaCode, String> {
     AreaCode::parse(text).map_err(|e| e.to_string())
 }
 
-fn category_code(text: &str) -> Result<CategoryCode, String> {
+pub(crate) fn category_code(text: &str) -> Result<CategoryCode, String> {
     CategoryCode::parse(text).map_err(|e| e.to_string())
 }
 
@@ -454,7 +458,7 @@ fn month(text: &str) -> Result<Period, String> {
     }
 }
 
-fn period(text: &str) -> Result<Period, String> {
+pub(crate) fn period(text: &str) -> Result<Period, String> {
     Period::parse_iso(text).map_err(|_| format!("'{text}' is geen jaar (2015) of maand (2015-06)"))
 }
 
