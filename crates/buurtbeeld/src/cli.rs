@@ -147,7 +147,7 @@ pub enum Command {
     /// A theme or category of a gemeente's buurten on one buurtindeling (`--indeling YEAR`):
     /// buurten of other indelingen are allocated to it by area, with the share that was
     /// reallocated stated.
-    Series(crate::series::SeriesArgs),
+    Series(SeriesArgs),
     /// Monthly forecasts per area with 80% and 95% intervals, the method per area chosen by
     /// backtest (never shown as better than seasonal naive unless it was).
     Forecast(ForecastArgs),
@@ -246,6 +246,31 @@ pub struct SubjectArgs {
     /// Police SoortMisdrijf code, e.g. 1.2.3.
     #[arg(long, value_parser = category_code)]
     pub category: Option<CategoryCode>,
+}
+
+/// The options of `buurtbeeld series`.
+#[derive(Debug, clap::Args)]
+pub struct SeriesArgs {
+    /// The gemeente: GM….
+    #[arg(long, value_parser = area_code)]
+    pub area: AreaCode,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// The year of the buurtindeling to show every period on (see the import log for the
+    /// indelingen in the store).
+    #[arg(long, value_name = "YYYY")]
+    pub indeling: i32,
+    /// First period shown: a year (YYYY) or a month (YYYY-MM).
+    #[arg(long, value_name = "YYYY|YYYY-MM", value_parser = period)]
+    pub from: Option<Period>,
+    /// Last period shown: a year (YYYY) or a month (YYYY-MM).
+    #[arg(long, value_name = "YYYY|YYYY-MM", value_parser = period)]
+    pub to: Option<Period>,
+    /// Source table, e.g. 47022NED or BVH (default: the best one available).
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// The options of `buurtbeeld hotspots`.
@@ -443,11 +468,11 @@ impl From<DocumentArg> for DocumentKind {
     }
 }
 
-pub(crate) fn area_code(text: &str) -> Result<AreaCode, String> {
+fn area_code(text: &str) -> Result<AreaCode, String> {
     AreaCode::parse(text).map_err(|e| e.to_string())
 }
 
-pub(crate) fn category_code(text: &str) -> Result<CategoryCode, String> {
+fn category_code(text: &str) -> Result<CategoryCode, String> {
     CategoryCode::parse(text).map_err(|e| e.to_string())
 }
 
@@ -458,7 +483,7 @@ fn month(text: &str) -> Result<Period, String> {
     }
 }
 
-pub(crate) fn period(text: &str) -> Result<Period, String> {
+fn period(text: &str) -> Result<Period, String> {
     Period::parse_iso(text).map_err(|_| format!("'{text}' is geen jaar (2015) of maand (2015-06)"))
 }
 

@@ -29,8 +29,8 @@ mod accounts;
 mod cli;
 mod commands;
 mod demo;
-mod serve;
 mod series;
+mod serve;
 
 use std::process::ExitCode;
 

@@ -160,8 +160,11 @@ pub fn series_on_indeling(
     let source = choose_source(store, gemeente, request.source.as_deref(), false)?;
     let frequency = source_frequency(store, gemeente, &source, true)
         .or_else(|_| source_frequency(store, gemeente, &source, false))?;
-    let target_index: BTreeMap<&AreaCode, usize> =
-        targets.iter().enumerate().map(|(i, t)| (&t.code, i)).collect();
+    let target_index: BTreeMap<&AreaCode, usize> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (&t.code, i))
+        .collect();
     let target_shapes: Vec<MultiPolygon<f64>> = targets
         .iter()
         .map(|t| t.shape().map(to_rd).unwrap_or_else(|| MultiPolygon(vec![])))
@@ -318,10 +321,15 @@ pub fn series_on_indeling(
             unallocated_areas.push(code.clone());
         }
     }
-    let note = format!(
-        "{}% van de registraties is herverdeeld uit gebieden van een andere indeling (naar \
-         oppervlakte); voor die gebieden is de reeks een schatting",
+    // A share that one decimal would show as 0,0% is not nothing: say so.
+    let percentage = if reallocated_share > 0.0 && reallocated_share < 0.0005 {
+        "minder dan 0,1".to_owned()
+    } else {
         dutch::decimal(reallocated_share * 100.0, 1)
+    };
+    let note = format!(
+        "{percentage}% van de registraties is herverdeeld uit gebieden van een andere indeling \
+         (naar oppervlakte); voor die gebieden is de reeks een schatting"
     );
     Ok(IndelingSeries {
         area: gemeente.clone(),
@@ -403,8 +411,9 @@ fn period_range(
             let month = if end { 12 } else { 1 };
             Period::month(period.calendar_year(), month).map_or(period.ordinal(), Period::ordinal)
         }
-        (Frequency::Month, Frequency::Year) => Period::year(period.calendar_year())
-            .map_or(period.ordinal(), Period::ordinal),
+        (Frequency::Month, Frequency::Year) => {
+            Period::year(period.calendar_year()).map_or(period.ordinal(), Period::ordinal)
+        }
         _ => period.ordinal(),
     };
     if let Some(from) = request.from {

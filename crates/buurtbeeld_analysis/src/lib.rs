@@ -41,11 +41,11 @@ pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
     WeightsRule, DEFAULT_SEED,
 };
+pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
 pub use indeling::{
     series_on_indeling, IndelingCell, IndelingRequest, IndelingRow, IndelingSeries, IndelingTotal,
     SourceIndeling, MERGED_AREA_SHARE,
 };
-pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
 pub use picture::{
     complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, ALPHA,
 };

@@ -48,7 +48,9 @@ fn table(series: &IndelingSeries) -> String {
     header.extend(years.keys().map(|y| y.to_string()));
     header.extend(["Totaal".to_owned(), "Herverdeeld".to_owned()]);
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(&header);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(header.clone());
     for row in &series.rows {
         let mut cells = vec![row.code.to_string(), row.name.clone()];
         let mut lower_any = false;

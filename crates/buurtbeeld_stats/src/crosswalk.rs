@@ -44,10 +44,16 @@
 //!
 //! # Measured behaviour
 //! - CBS buurten 2017 of Groningen (108) onto the municipality's own buurtindeling (112), in RD
-//!   New: 1.2 s in a debug build, weights equal to geopandas' `overlay` to 1e-9 relative
-//!   (`tests/crosswalk.rs`).
+//!   New: 594 overlapping pairs in 40–100 ms (debug build); every weight of at least 1e-4
+//!   equals geopandas' `overlay` to 3.1e-7 relative (test bound 1e-6), slivers below 1e-4 to
+//!   3.5e-9 absolute (bound 1e-8). 106 of the 108 sources lie wholly inside one target; 2 are
+//!   split (`tests/crosswalk.rs`).
+//! - i_overlay clips on a fixed-point grid fitted to each pair's bounding box, so the weights of
+//!   a fully covered source sum to 1 within about 1e-9 (the property test allows 1e-8), not to
+//!   the last bit.
 //! - `examples/crosswalk_bench.rs`: two 122 × 122 grids of jittered squares (14.884 sources ×
-//!   14.884 targets, the size of all Dutch buurten) in 1,9 s in release on 2 cores.
+//!   14.884 targets, the size of all Dutch buurten, 59.049 overlapping pairs) in 0,39 s in a
+//!   debug build on 2 cores.
 //!
 //! # References
 //! - Goodchild & Lam (1980), "Areal interpolation: a variant of the traditional spatial

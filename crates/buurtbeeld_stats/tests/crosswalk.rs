@@ -65,8 +65,14 @@ fn indeling(relative: &str, code: &str) -> Vec<(String, MultiPolygon<f64>)> {
 fn weights_equal_geopandas_overlay_on_two_real_indelingen() {
     let fixture: Value =
         serde_json::from_str(include_str!("fixtures/crosswalk_overlap.json")).unwrap();
-    let sources = indeling("cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson", "BU_CODE");
-    let targets = indeling("groningen-buurtindeling-gemeente/buurtindeling.geojson", "CODE");
+    let sources = indeling(
+        "cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson",
+        "BU_CODE",
+    );
+    let targets = indeling(
+        "groningen-buurtindeling-gemeente/buurtindeling.geojson",
+        "CODE",
+    );
     let codes = |v: &Value| -> Vec<String> {
         v.as_array()
             .unwrap()

@@ -336,6 +336,9 @@ mod tests {
                 ("BU00140002".to_owned(), Some(2019))
             ]
         );
-        assert!(store.dump().unwrap().contains("area_boundaries\t\"BU00140000\"\t2017"));
+        assert!(store
+            .dump()
+            .unwrap()
+            .contains("area_boundaries\t\"BU00140000\"\t2017"));
     }
 }

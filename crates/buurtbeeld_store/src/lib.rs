@@ -1,6 +1,6 @@
 //! The embedded store of buurtbeeld: one SQLite file holding areas, categories, themes,
-//! population, count series with their revisions, every imported wijk- en buurtindeling, the safety plan's versions, and the import
-//! log; accounts, sessions and the audit log.
+//! population, count series with their revisions, every imported wijk- en buurtindeling, the
+//! safety plan's versions, and the import log; accounts, sessions and the audit log.
 //!
 //! Every import is one transaction: it lands whole or not at all. Readers get plain cube types.
 
