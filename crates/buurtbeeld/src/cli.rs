@@ -144,6 +144,10 @@ pub enum Command {
     /// Where is action needed: hot and cold spots (Getis-Ord Gi*), clusters and outliers (local
     /// Moran), emerging hot spots over recent periods, and spikes against each area's history.
     Hotspots(HotspotArgs),
+    /// A theme or category of a gemeente's buurten on one buurtindeling (`--indeling YEAR`):
+    /// buurten of other indelingen are allocated to it by area, with the share that was
+    /// reallocated stated.
+    Series(SeriesArgs),
     /// Monthly forecasts per area with 80% and 95% intervals, the method per area chosen by
     /// backtest (never shown as better than seasonal naive unless it was).
     Forecast(ForecastArgs),
@@ -242,6 +246,31 @@ pub struct SubjectArgs {
     /// Police SoortMisdrijf code, e.g. 1.2.3.
     #[arg(long, value_parser = category_code)]
     pub category: Option<CategoryCode>,
+}
+
+/// The options of `buurtbeeld series`.
+#[derive(Debug, clap::Args)]
+pub struct SeriesArgs {
+    /// The gemeente: GM….
+    #[arg(long, value_parser = area_code)]
+    pub area: AreaCode,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// The year of the buurtindeling to show every period on (see the import log for the
+    /// indelingen in the store).
+    #[arg(long, value_name = "YYYY")]
+    pub indeling: i32,
+    /// First period shown: a year (YYYY) or a month (YYYY-MM).
+    #[arg(long, value_name = "YYYY|YYYY-MM", value_parser = period)]
+    pub from: Option<Period>,
+    /// Last period shown: a year (YYYY) or a month (YYYY-MM).
+    #[arg(long, value_name = "YYYY|YYYY-MM", value_parser = period)]
+    pub to: Option<Period>,
+    /// Source table, e.g. 47022NED or BVH (default: the best one available).
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// The options of `buurtbeeld hotspots`.

@@ -313,7 +313,7 @@ pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Out
 }
 
 /// What the user asked about: a theme or one police category (clap requires one of them).
-fn subject_of(args: SubjectArgs) -> Subject {
+pub(crate) fn subject_of(args: SubjectArgs) -> Subject {
     match (args.theme, args.category) {
         (Some(theme), _) => Subject::Theme(theme),
         (None, Some(category)) => Subject::Category(category),

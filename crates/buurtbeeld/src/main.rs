@@ -29,6 +29,7 @@ mod accounts;
 mod cli;
 mod commands;
 mod demo;
+mod series;
 mod serve;
 
 use std::process::ExitCode;
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
                 format: format.into(),
             },
         ),
+        Command::Series(args) => series::run(&data_dir, args),
         Command::Hotspots(args) => commands::hotspots(&data_dir, args),
         Command::Forecast(args) => commands::forecast(&data_dir, args, false),
         Command::Backtest(args) => commands::forecast(&data_dir, args, true),

@@ -87,6 +87,44 @@ impl AnswerError for PictureError {
     }
 }
 
+/// A series put on one indeling.
+#[derive(Debug, thiserror::Error)]
+pub enum IndelingError {
+    #[error(transparent)]
+    Picture(#[from] PictureError),
+    #[error("{0} is geen gemeente: een reeks op één indeling wordt per gemeente gemaakt")]
+    NotAGemeente(AreaCode),
+    #[error(
+        "geen buurten van {area} in de indeling {year}; de database heeft buurtindelingen van: \
+         {known} (importeer eerst de wijk- en buurtkaart van {year})"
+    )]
+    UnknownIndeling {
+        year: i32,
+        area: AreaCode,
+        known: String,
+    },
+    #[error("geen cijfers voor {area} in de gevraagde perioden; de bron beslaat {covered}")]
+    EmptyRange { area: AreaCode, covered: String },
+}
+
+impl From<StoreError> for IndelingError {
+    fn from(error: StoreError) -> IndelingError {
+        IndelingError::Picture(error.into())
+    }
+}
+
+impl AnswerError for IndelingError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            IndelingError::Picture(e) => e.refusal(),
+            IndelingError::UnknownIndeling { .. } | IndelingError::EmptyRange { .. } => {
+                Refusal::NotFound
+            }
+            IndelingError::NotAGemeente(_) => Refusal::Invalid,
+        }
+    }
+}
+
 /// "Waar is actie nodig?"
 #[derive(Debug, thiserror::Error)]
 pub enum HotspotError {

@@ -1,7 +1,7 @@
 //! The use-cases of buurtbeeld: each question a safety team asks, answered from the store as
 //! plain typed data: the crime picture, its trend, hotspots ("waar is actie nodig?"),
 //! forecasts ("vooruitblik"), the effect of interventions ("heeft het geholpen?") and the
-//! progress of the safety plan.
+//! progress of the safety plan, and series put on one indeling across boundary changes.
 //!
 //! Reads the store; computes with `buurtbeeld_stats`; renders nothing (that is
 //! `buurtbeeld_render`), knows no input format, no HTTP and no command line.
@@ -12,6 +12,7 @@ mod error;
 mod forecast;
 mod hotspots;
 mod import;
+mod indeling;
 mod peers;
 mod picture;
 mod plan;
@@ -30,7 +31,8 @@ pub use effect::{
     COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
 };
 pub use error::{
-    AnswerError, EffectError, ForecastError, HotspotError, PictureError, PlanError, Refusal,
+    AnswerError, EffectError, ForecastError, HotspotError, IndelingError, PictureError, PlanError,
+    Refusal,
 };
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
@@ -41,6 +43,10 @@ pub use hotspots::{
     WeightsRule, DEFAULT_SEED,
 };
 pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
+pub use indeling::{
+    series_on_indeling, IndelingCell, IndelingRequest, IndelingRow, IndelingSeries, IndelingTotal,
+    SourceIndeling, MERGED_AREA_SHARE,
+};
 pub use peers::{
     compare_with_peers, peer_years, peers_over_years, size_class, PeerComparison, PeerGroup, Rate,
     PEER_SOURCE, SIZE_CLASSES,

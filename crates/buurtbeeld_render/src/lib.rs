@@ -6,6 +6,7 @@
 pub mod effect;
 pub mod forecast;
 pub mod hotspots;
+pub mod indeling;
 pub mod map;
 pub mod markup;
 pub mod picture;
@@ -18,6 +19,7 @@ pub use effect::{
 };
 pub use forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
+pub use indeling::{render_indeling, render_indeling_csv};
 pub use map::{picture_map, MapMeasure};
 pub use picture::{render, render_csv, OutputFormat, HIDDEN_FIGURE};
 pub use plan::{kpi_decimals, render_plan};

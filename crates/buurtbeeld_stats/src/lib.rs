@@ -19,10 +19,13 @@
 //!   placebo tests in space).
 //! - Publishing counts: [`disclosure`] (small-count and secondary suppression, with an exact
 //!   audit).
+//! - Indelingen over time: [`crosswalk`] (overlap weights between two indelingen and integer
+//!   allocation with exact totals).
 
 pub mod backtest;
 pub mod conditional_permutation;
 pub mod contiguity;
+pub mod crosswalk;
 pub mod difference_in_differences;
 pub mod disclosure;
 pub mod distance_band;

@@ -14,6 +14,7 @@ impl Store {
         for (table, order) in [
             ("imports", "id"),
             ("areas", "code"),
+            ("area_boundaries", "code, indeling_year"),
             ("categories", "code"),
             ("themes", "id"),
             ("theme_categories", "theme_id, category"),

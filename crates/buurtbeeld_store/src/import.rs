@@ -188,7 +188,29 @@ fn write_areas(tx: &Transaction<'_>, batch: &ImportBatch, import_id: i64) -> Res
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (code) DO NOTHING",
     )?;
+    // Only a boundary file's own records (authoritative, with year and geometry) are an
+    // indeling; a re-import of the same indeling replaces its rows.
+    let mut boundary = tx.prepare_cached(
+        "INSERT INTO area_boundaries (code, indeling_year, level, name, parent, geometry, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (code, indeling_year) DO UPDATE SET level = excluded.level,
+             name = excluded.name, parent = excluded.parent, geometry = excluded.geometry,
+             import_id = excluded.import_id",
+    )?;
     for a in &batch.areas {
+        if let (true, Some(year), Some(geometry)) =
+            (a.authoritative, a.indeling_year, a.geometry.as_ref())
+        {
+            boundary.execute(params![
+                a.code.as_str(),
+                year,
+                a.level.as_str(),
+                a.name,
+                a.parent.as_ref().map(|p| p.as_str()),
+                geometry,
+                import_id
+            ])?;
+        }
         let stmt = if a.authoritative {
             &mut upsert
         } else {

@@ -1,6 +1,6 @@
 //! The embedded store of buurtbeeld: one SQLite file holding areas, categories, themes,
-//! population, count series with their revisions, the safety plan's versions, and the import
-//! log; accounts, sessions and the audit log.
+//! population, count series with their revisions, every imported wijk- en buurtindeling, the
+//! safety plan's versions, and the import log; accounts, sessions and the audit log.
 //!
 //! Every import is one transaction: it lands whole or not at all. Readers get plain cube types.
 
@@ -9,6 +9,7 @@ mod backup;
 mod codec;
 mod dump;
 mod import;
+mod indeling;
 mod plan;
 mod query;
 mod schema;
@@ -20,6 +21,7 @@ use rusqlite::Connection;
 pub use accounts::{AccountError, AuditEntry, Session, User, UserChange};
 pub use backup::BackupError;
 pub use import::{ImportOutcome, Progress};
+pub use indeling::{Boundary, IndelingInfo, SeriesInIndeling};
 pub use plan::{DocumentVersion, PlanVersion};
 pub use query::{AreaInfo, CategoryInfo, ImportLogEntry, PopulationFigure};
 

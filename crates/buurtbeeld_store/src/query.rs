@@ -323,7 +323,7 @@ impl Store {
     }
 }
 /// A GeoJSON Polygon or MultiPolygon as a shape; `None` for anything else.
-fn multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
+pub(crate) fn multipolygon(text: &str) -> Option<MultiPolygon<f64>> {
     let geometry: geojson::Geometry = text.parse::<geojson::GeoJson>().ok()?.try_into().ok()?;
     match geo::Geometry::<f64>::try_from(geometry).ok()? {
         geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),

@@ -175,6 +175,27 @@ CREATE TABLE public_plans (
 );
 "#;
 
+/// Migration 5, every indeling kept with its year: `areas` holds the latest boundary per code,
+/// so a code that CBS reused with a new boundary lost the old one, and a series located with the
+/// old boundary could no longer be put on a new indeling. Every boundary import also writes here;
+/// existing boundaries are carried over.
+const AREA_BOUNDARIES: &str = r#"
+CREATE TABLE area_boundaries (
+    code          TEXT NOT NULL,
+    indeling_year INTEGER NOT NULL,
+    level         TEXT NOT NULL CHECK (level IN ('land', 'gemeente', 'wijk', 'buurt')),
+    name          TEXT NOT NULL,
+    parent        TEXT,
+    geometry      TEXT NOT NULL,
+    import_id     INTEGER NOT NULL REFERENCES imports (id),
+    PRIMARY KEY (code, indeling_year)
+);
+CREATE INDEX area_boundaries_indeling ON area_boundaries (indeling_year, level);
+INSERT INTO area_boundaries (code, indeling_year, level, name, parent, geometry, import_id)
+    SELECT code, indeling_year, level, name, parent, geometry, import_id FROM areas
+    WHERE indeling_year IS NOT NULL AND geometry IS NOT NULL;
+"#;
+
 /// Every migration, in the order they are applied.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -192,6 +213,7 @@ fn all() -> Vec<M<'static>> {
         M::up(PLAN_DOCUMENTS),
         M::up(INTERVENTION_DOCUMENTS),
         M::up(ACCOUNTS),
+        M::up(AREA_BOUNDARIES),
     ]
 }
 

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod browser;
+mod crosswalk;
 mod effect;
 mod forecast;
 mod formats;

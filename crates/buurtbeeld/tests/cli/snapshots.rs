@@ -275,6 +275,12 @@ command_snapshots! {
     help_themes: ["themes", "--help"];
     help_log: ["log", "--help"];
     help_formats: ["formats", "--help"];
+    help_series: ["series", "--help"];
+
+    series_gm0014_fietsdiefstal_2015_table: [
+        "series", "--area", "GM0014", "--category", "1.2.3", "--indeling", "2017", "--from", "2015",
+        "--to", "2015"
+    ];
 }
 
 /// One test per council document: `buurtbeeld report … --out X.html`, the HTML written.
