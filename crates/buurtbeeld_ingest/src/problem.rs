@@ -127,6 +127,19 @@ impl Problems {
         }
     }
 
+    /// Puts `later` (problems of the same file, or of a part of it such as a GeoPackage layer)
+    /// after the problems collected so far, keeping the limit.
+    pub fn append(&mut self, later: Problems) {
+        self.truncated |= later.truncated;
+        for problem in later.found {
+            if self.found.len() >= MAX_PROBLEMS {
+                self.truncated = true;
+                break;
+            }
+            self.found.push(problem);
+        }
+    }
+
     pub fn is_full(&self) -> bool {
         self.truncated
     }
