@@ -208,8 +208,21 @@ fn layer_records(
     let mut rows = statement.query([]).map_err(|e| e.to_string())?;
     let mut records = Vec::new();
     let mut number = 0;
-    while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+    loop {
         number += 1;
+        let row = match rows.next() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) => {
+                // SQLite stops at a damaged page; the features after it cannot be reached.
+                problems.add(
+                    Some(number),
+                    None,
+                    format!("de feature is onleesbaar ({e}); het bestand is beschadigd"),
+                );
+                break;
+            }
+        };
         let mut properties = JsonObject::new();
         let mut geometry = Ok(None);
         for (i, column) in columns.iter().enumerate() {
@@ -256,14 +269,14 @@ pub(crate) fn read(
     let mut rows = 0;
     let mut skipped = Vec::new();
     for layer in &layers {
-        // Problems name the layer with the file, as "wijkenbuurten_2024_v1.gpkg, laag buurten,
-        // feature 12".
-        let mut layer_problems =
-            Problems::new(&format!("{name}, laag {}", layer.table)).with_unit("feature");
+        // Features are numbered per layer: "wijkenbuurten_2024_v1.gpkg, laag buurten, feature 12".
+        let mut layer_problems = Problems::new(name)
+            .with_unit("feature")
+            .with_part(format!("laag {}", layer.table));
         let crs = match crs_of_layer(layer) {
             Ok(crs) => crs,
             Err(m) => {
-                layer_problems.add(None, None, m);
+                layer_problems.add(None, Some("srs_id"), m);
                 problems.append(layer_problems);
                 continue;
             }
@@ -271,7 +284,11 @@ pub(crate) fn read(
         let records = match layer_records(&connection, layer, &mut layer_problems) {
             Ok(records) => records,
             Err(e) => {
-                layer_problems.add(None, None, format!("de laag is onleesbaar: {e}"));
+                layer_problems.add(
+                    None,
+                    None,
+                    format!("de laag is onleesbaar ({e}); het bestand is beschadigd"),
+                );
                 problems.append(layer_problems);
                 continue;
             }
