@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::problem::{ImportError, Problems};
-use crate::text;
+use crate::{statline, text};
 
 /// The input formats buurtbeeld reads. The names are what `--kind` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub enum InputKind {
     PopulationCsv,
     PopulationOdataJson,
     AreasGeojson,
+    AreasShapefile,
+    AreasGeopackage,
     BvhIncidents,
     ThemesToml,
     IncidentCodesCsv,
@@ -24,13 +26,15 @@ pub enum InputKind {
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 13] = [
+    pub const ALL: [InputKind; 15] = [
         InputKind::PolitieCodedCsv,
         InputKind::PolitiePortalCsv,
         InputKind::PolitieOdataJson,
         InputKind::PopulationCsv,
         InputKind::PopulationOdataJson,
         InputKind::AreasGeojson,
+        InputKind::AreasShapefile,
+        InputKind::AreasGeopackage,
         InputKind::BvhIncidents,
         InputKind::ThemesToml,
         InputKind::IncidentCodesCsv,
@@ -48,6 +52,8 @@ impl InputKind {
             InputKind::PopulationCsv => "population-csv",
             InputKind::PopulationOdataJson => "population-odata-json",
             InputKind::AreasGeojson => "areas-geojson",
+            InputKind::AreasShapefile => "areas-shapefile",
+            InputKind::AreasGeopackage => "areas-geopackage",
             InputKind::BvhIncidents => "bvh-incidents",
             InputKind::ThemesToml => "themes-toml",
             InputKind::IncidentCodesCsv => "incident-codes-csv",
@@ -85,6 +91,14 @@ impl InputKind {
             InputKind::AreasGeojson => {
                 "Grenzen van buurten, wijken en gemeenten als GeoJSON (CBS wijk- en buurtkaart \
                  via PDOK, RD New of WGS84), met inwoners als het bestand ze heeft"
+            }
+            InputKind::AreasShapefile => {
+                "Dezelfde grenzen als Shapefile (.shp met .shx, .dbf, .prj ernaast): de CBS wijk- \
+                 en buurtkaart tot 2020, cbs.nl → Wijk- en buurtkaart → zip per jaar"
+            }
+            InputKind::AreasGeopackage => {
+                "Dezelfde grenzen als GeoPackage (.gpkg met de lagen gemeenten, wijken en buurten, \
+                 RD New): de CBS wijk- en buurtkaart sinds 2021, cbs.nl → Wijk- en buurtkaart"
             }
             InputKind::BvhIncidents => {
                 "Incidenten uit de BVH-export van de politie (datum, incidentsoort, RD- of \
@@ -129,10 +143,13 @@ fn delimiter(head: &[u8]) -> u8 {
 }
 
 /// The header of a delimited text: its first line that is neither blank nor a `#` comment, as
-/// buurtbeeld's own CSV files may start with comment lines.
+/// buurtbeeld's own CSV files may start with comment lines, nor a StatLine title line (one
+/// quoted field above the header of a table downloaded from StatLine).
 fn header_line(text: &str) -> &str {
     text.lines()
-        .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .find(|l| {
+            !l.trim_start().starts_with('#') && !l.trim().is_empty() && !statline::is_title_line(l)
+        })
         .unwrap_or("")
 }
 
@@ -147,6 +164,22 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_lowercase();
+    // Binary formats by their extension or their first bytes: a Shapefile's file code 9994
+    // (big-endian), SQLite's header string.
+    if extension == "shp" || head.starts_with(&[0x00, 0x00, 0x27, 0x0A]) {
+        return Ok((InputKind::AreasShapefile, b';'));
+    }
+    if extension == "gpkg" || head.starts_with(b"SQLite format 3\0") {
+        return Ok((InputKind::AreasGeopackage, b';'));
+    }
+    if extension == "dbf" {
+        return Err(Problems::new(name).fatal(
+            None,
+            None,
+            "een .dbf-bestand is het attribuutdeel van een Shapefile; importeer het .shp-bestand \
+             ernaast (met .shx, .dbf en .prj in dezelfde map)",
+        ));
+    }
     let text = text::utf8_or_windows_1252(head);
     if extension == "toml" {
         // The first table header tells buurtbeeld's own TOML files apart.
@@ -203,6 +236,7 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
     } else if has("deelproduct") && has("begroot") {
         InputKind::BudgetCsv
     } else if has_prefix("AantalInwoners")
+        || has("aantalInwoners")
         || has("inhabitants")
         || has("population")
         || has("AANT_INW")
@@ -217,10 +251,7 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
                  (gecodeerd: SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1, of \
                  de export van het portaal), inwonertallen (…;AantalInwoners_5 of \
                  code;year;inhabitants) of een BVH-incidentenexport, of geef --kind mee",
-                text::first_line(&text)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
+                header.chars().take(200).collect::<String>()
             ),
         ));
     };

@@ -1,6 +1,7 @@
 //! Readers for the input formats buurtbeeld accepts, as they are published: CBS/Politie coded
-//! CSV, portal CSV and OData JSON (47022NED, 47018NED), CBS kerncijfers population, CBS wijk- en
-//! buurtkaart GeoJSON, police BVH incident exports, and buurtbeeld's own theme and incident-code
+//! CSV, portal CSV and OData JSON (47022NED, 47018NED), also as downloaded from StatLine with
+//! title and footer lines, CBS kerncijfers population, CBS wijk- en buurtkaart as GeoJSON,
+//! Shapefile or GeoPackage, police BVH incident exports, and buurtbeeld's own theme and incident-code
 //! files. This is the only crate that knows input formats.
 //!
 //! Every reader turns one file into an `ImportBatch` or an `ImportError` listing every problem
@@ -8,7 +9,10 @@
 //! `Context`.
 
 mod actions;
+mod area_features;
 mod areas;
+mod areas_geopackage;
+mod areas_shapefile;
 mod budget;
 mod bvh;
 mod codelists;
@@ -25,6 +29,7 @@ mod politie;
 mod population;
 mod problem;
 pub use buurtbeeld_cube::rd;
+mod statline;
 mod text;
 mod themes;
 
@@ -139,6 +144,8 @@ impl InputKind {
         matches!(
             self,
             InputKind::AreasGeojson
+                | InputKind::AreasShapefile
+                | InputKind::AreasGeopackage
                 | InputKind::ThemesToml
                 | InputKind::IncidentCodesCsv
                 | InputKind::PlanToml
@@ -178,6 +185,14 @@ pub fn read_file(
         kind,
         delimiter,
     };
+    // Binary formats are read from their path: a Shapefile's attributes and coordinate system
+    // are in the files beside it, and SQLite opens a GeoPackage itself. Each computes its own
+    // checksum.
+    match kind {
+        InputKind::AreasShapefile => return areas_shapefile::read(&input, path, options),
+        InputKind::AreasGeopackage => return areas_geopackage::read(&input, path, options),
+        _ => {}
+    }
     // The threshold can be lowered so that tests run the parallel path on small files.
     let threshold = std::env::var("BUURTBEELD_PARALLEL_MIN_BYTES")
         .ok()
@@ -223,6 +238,9 @@ pub fn read_file(
                 population::read_odata_json(&input, &bytes, options, context)?
             }
             InputKind::AreasGeojson => areas::read_geojson(&input, &bytes, options)?,
+            InputKind::AreasShapefile | InputKind::AreasGeopackage => {
+                unreachable!("read from their path above")
+            }
             InputKind::BvhIncidents => bvh::read(&input, &bytes, options, context)?,
             InputKind::ThemesToml => themes::read(&input, &bytes, options)?,
             InputKind::IncidentCodesCsv => incident_codes::read(&input, &bytes, options)?,

@@ -403,6 +403,8 @@ pub(crate) fn read_portal_csv(
     context: &Context,
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
+    // As downloaded from StatLine, with a title above the header and the source below the data.
+    let text = crate::statline::frame(input.name, text, input.delimiter)?;
     let mut problems = Problems::new(input.name);
     let mut csv = text::csv_builder(input.delimiter).from_reader(text.as_bytes());
     let headers = checked_headers(input.name, &mut csv, &mut problems)?;

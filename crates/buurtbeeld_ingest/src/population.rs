@@ -23,12 +23,11 @@ const AREA_COLUMNS: [&str; 7] = [
 /// Kerncijfers tables whose reference year we know. Others need `--year`.
 const KERNCIJFERS_YEARS: [(&str, i32); 1] = [("85984NED", 2024)];
 
+/// Whether a column holds inhabitants: the names the boundary files use across the years
+/// (`AANT_INW`, `aantalInwoners`, `AantalInwoners_5`; see `area_features`) and the simple file's.
 fn is_count_column(name: &str) -> bool {
-    name.starts_with("AantalInwoners")
-        || matches!(
-            name,
-            "inhabitants" | "population" | "AANT_INW" | "aantal_inwoners"
-        )
+    crate::area_features::is_population_property(name)
+        || matches!(name, "inhabitants" | "population")
 }
 
 /// The year a file is about: the user's `--year`, else a known kerncijfers table id in the file
@@ -135,6 +134,8 @@ pub(crate) fn read_csv(
     _context: &Context,
 ) -> Result<ImportBatch, ImportError> {
     let text = text::utf8(input.name, bytes)?;
+    // As downloaded from StatLine, with a title above the header and the source below the data.
+    let text = crate::statline::frame(input.name, text, input.delimiter)?;
     let mut problems = Problems::new(input.name);
     let mut csv = text::csv_builder(input.delimiter)
         .comment(Some(b'#'))

@@ -10,6 +10,9 @@ pub const MAX_PROBLEMS: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
+    /// The part of the file that `line` counts in, as the message names it: `laag buurten` of a
+    /// GeoPackage, whose features are numbered per layer.
+    pub part: Option<String>,
     /// 1-based line (or feature number for GeoJSON, see `unit`).
     pub line: Option<u64>,
     /// What `line` counts, as the message names it: "regel", "feature" or "record".
@@ -21,6 +24,9 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
+        if let Some(part) = &self.part {
+            write!(f, ", {part}")?;
+        }
         if let Some(line) = self.line {
             write!(f, ", {} {line}", self.unit)?;
         }
@@ -63,6 +69,7 @@ impl std::error::Error for ImportError {}
 #[derive(Debug)]
 pub struct Problems {
     file: String,
+    part: Option<String>,
     unit: &'static str,
     found: Vec<Problem>,
     truncated: bool,
@@ -72,6 +79,7 @@ impl Problems {
     pub fn new(file: &str) -> Problems {
         Problems {
             file: file.to_owned(),
+            part: None,
             unit: "regel",
             found: Vec::new(),
             truncated: false,
@@ -83,6 +91,12 @@ impl Problems {
         self
     }
 
+    /// Problems in a part of the file, such as one layer of a GeoPackage.
+    pub fn with_part(mut self, part: String) -> Problems {
+        self.part = Some(part);
+        self
+    }
+
     pub fn add(&mut self, line: Option<u64>, field: Option<&str>, message: impl Into<String>) {
         if self.found.len() >= MAX_PROBLEMS {
             self.truncated = true;
@@ -90,6 +104,7 @@ impl Problems {
         }
         self.found.push(Problem {
             file: self.file.clone(),
+            part: self.part.clone(),
             line,
             unit: self.unit,
             field: field.map(str::to_owned),
@@ -110,7 +125,10 @@ impl Problems {
 
     /// An empty collection for the same file, counting lines the same way.
     pub fn fresh(&self) -> Problems {
-        Problems::new(&self.file).with_unit(self.unit)
+        Problems {
+            part: self.part.clone(),
+            ..Problems::new(&self.file).with_unit(self.unit)
+        }
     }
 
     /// Puts `first` (problems of the same file) before the problems collected so far, keeping
@@ -119,6 +137,19 @@ impl Problems {
         let later = std::mem::replace(&mut self.found, first.found);
         self.truncated |= first.truncated;
         for problem in later {
+            if self.found.len() >= MAX_PROBLEMS {
+                self.truncated = true;
+                break;
+            }
+            self.found.push(problem);
+        }
+    }
+
+    /// Puts `later` (problems of the same file, or of a part of it such as a GeoPackage layer)
+    /// after the problems collected so far, keeping the limit.
+    pub fn append(&mut self, later: Problems) {
+        self.truncated |= later.truncated;
+        for problem in later.found {
             if self.found.len() >= MAX_PROBLEMS {
                 self.truncated = true;
                 break;

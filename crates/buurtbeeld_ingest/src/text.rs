@@ -66,11 +66,6 @@ pub fn utf8_or_windows_1252(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The first line of a text, for format detection and separator checks.
-pub fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
-}
-
 /// The largest count a series cell holds: cells are packed as `i32` (`cube::Series` and the
 /// store's blobs), so a larger count would be kept as another number.
 pub const MAX_COUNT: u32 = i32::MAX as u32;

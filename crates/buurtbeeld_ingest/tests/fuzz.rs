@@ -127,6 +127,8 @@ damaged_inputs_are_read_or_refused_with_locations! {
     damaged_population_csv => "population-csv",
     damaged_population_odata_json => "population-odata-json",
     damaged_areas_geojson => "areas-geojson",
+    damaged_areas_shapefile => "areas-shapefile",
+    damaged_areas_geopackage => "areas-geopackage",
     damaged_bvh_incidents => "bvh-incidents",
     damaged_themes_toml => "themes-toml",
     damaged_incident_codes_csv => "incident-codes-csv",

@@ -20,7 +20,8 @@ const LAYERS: [&str; 9] = [
 
 /// Outside libraries that only one layer may use (normal dependencies, not dev-dependencies).
 const OWNERS: [(&str, &[&str]); 15] = [
-    ("rusqlite", &["buurtbeeld_store"]),
+    // ingest opens a GeoPackage (an SQLite file) read-only; only store writes SQL.
+    ("rusqlite", &["buurtbeeld_store", "buurtbeeld_ingest"]),
     ("rusqlite_migration", &["buurtbeeld_store"]),
     ("encoding_rs", &["buurtbeeld_ingest"]),
     ("axum", &["buurtbeeld_server"]),

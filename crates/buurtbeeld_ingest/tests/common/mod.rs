@@ -37,7 +37,7 @@ pub struct Reader {
     pub syntax: Syntax,
 }
 
-pub const READERS: [Reader; 13] = [
+pub const READERS: [Reader; 15] = [
     Reader {
         name: "politie-coded-csv",
         kind: InputKind::PolitieCodedCsv,
@@ -73,6 +73,21 @@ pub const READERS: [Reader; 13] = [
         kind: InputKind::AreasGeojson,
         seed: "buurt2017_groningen.geojson",
         syntax: Syntax::Json,
+    },
+    // The binary formats are cut at zero bytes, so that a "field" is a run of bytes between
+    // them: a number, a name, a piece of a header. A Shapefile's other files are copied beside
+    // the damaged .shp undamaged (`read_input`).
+    Reader {
+        name: "areas-shapefile",
+        kind: InputKind::AreasShapefile,
+        seed: "buurt2017_groningen.shp",
+        syntax: Syntax::Delimited(0),
+    },
+    Reader {
+        name: "areas-geopackage",
+        kind: InputKind::AreasGeopackage,
+        seed: "wijkenbuurten_2017_groningen.gpkg",
+        syntax: Syntax::Delimited(0),
     },
     Reader {
         name: "bvh-incidents",
@@ -596,6 +611,15 @@ pub fn read_input(
 ) -> Reading {
     let path = dir.join(reader.seed);
     std::fs::write(&path, input).expect("the temporary directory is writable");
+    if reader.kind == InputKind::AreasShapefile {
+        for extension in ["shx", "dbf", "prj", "cpg"] {
+            let sidecar = reader.seed_path().with_extension(extension);
+            if sidecar.is_file() {
+                std::fs::copy(&sidecar, path.with_extension(extension))
+                    .expect("the temporary directory is writable");
+            }
+        }
+    }
     let options = reader.options(detect);
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         read_file(&path, reader.seed, &options, context)
@@ -649,6 +673,44 @@ pub const WHOLE_FILE_REFUSALS: &[(&str, &str)] = &[
     (
         "de FeatureCollection heeft geen features",
         "a FeatureCollection without features",
+    ),
+    // Binary files broken beyond their records: nothing before the first record to point at.
+    (
+        "het .shp-bestand is onleesbaar",
+        "a Shapefile whose header cannot be read",
+    ),
+    (
+        "het .dbf-bestand is onleesbaar",
+        "a DBF whose header cannot be read",
+    ),
+    (
+        "de Shapefile heeft geen records",
+        "a Shapefile without records",
+    ),
+    (
+        "ontbreekt naast",
+        "a Shapefile without its .dbf: the missing file has no line",
+    ),
+    (
+        "geen GeoPackage: de tabellen gpkg_contents",
+        "an SQLite file that is no GeoPackage, or whose damage SQLite meets first",
+    ),
+    ("geen leesbare GeoPackage", "a file SQLite cannot open"),
+    (
+        "de lagen van de GeoPackage zijn onleesbaar",
+        "a GeoPackage whose list of layers is damaged",
+    ),
+    (
+        "de GeoPackage heeft geen laag met features",
+        "a GeoPackage without a feature layer",
+    ),
+    (
+        "de laag is onleesbaar",
+        "a layer SQLite cannot start reading: no feature to point at",
+    ),
+    (
+        "geen enkele laag heeft gebiedscodes",
+        "a GeoPackage whose layers have no code column",
     ),
     // What the file does not say anywhere.
     (
