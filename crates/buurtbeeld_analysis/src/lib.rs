@@ -39,7 +39,9 @@ pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
     WeightsRule, DEFAULT_SEED,
 };
-pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
+pub use import::{
+    import_context, import_each, import_files, read_each, read_files, ImportFailure, ImportFile,
+};
 pub use picture::{
     complete_year_picture, picture, years_with_data, Picture, PictureRequest, PictureRow, ALPHA,
 };

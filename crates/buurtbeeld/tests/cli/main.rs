@@ -4,6 +4,7 @@
 mod architecture;
 mod browser;
 mod effect;
+mod fetch;
 mod forecast;
 mod formats;
 mod harness;
@@ -12,5 +13,6 @@ mod import_real;
 mod malformed;
 mod picture;
 mod plan;
+mod replay;
 mod serve;
 mod snapshots;
