@@ -62,7 +62,12 @@ pub struct FetchArgs {
     #[arg(long, value_name = "YEAR", default_value_t = 2012, value_parser = clap::value_parser!(i32).range(1990..=2100))]
     pub from: i32,
     /// One base URL for all services instead of CBS's and PDOK's (for tests and mirrors).
-    #[arg(long, env = "BUURTBEELD_FETCH_BASE_URL", value_name = "URL", hide = true)]
+    #[arg(
+        long,
+        env = "BUURTBEELD_FETCH_BASE_URL",
+        value_name = "URL",
+        hide = true
+    )]
     pub base_url: Option<String>,
 }
 

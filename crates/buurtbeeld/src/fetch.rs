@@ -91,18 +91,21 @@ pub fn fetch(data_dir: &Path, args: FetchArgs) -> Outcome {
             reason,
         } => bar.suspend(|| {
             eprintln!(
-                "{url}: poging {attempt} mislukt ({reason}); opnieuw over {} s",
-                wait.as_secs_f64().ceil()
+                "{url}: poging {attempt} mislukt ({reason}); opnieuw over {} ms",
+                wait.as_millis()
             );
         }),
-        FetchEvent::FileDone { path, records } => bar.suspend(|| {
-            outln!(
-                "{}: opgehaald, {} records ({})",
-                path.display(),
-                integer(*records),
-                HumanBytes(bar.position())
-            );
-        }),
+        FetchEvent::FileDone { path, records } => {
+            // Read before `suspend`, which holds the bar's state while its closure runs.
+            let bytes = HumanBytes(bar.position());
+            bar.suspend(|| {
+                outln!(
+                    "{}: opgehaald, {} records ({bytes})",
+                    path.display(),
+                    integer(*records)
+                );
+            });
+        }
         FetchEvent::FileReused { path } => bar.suspend(|| {
             outln!(
                 "{}: al compleet opgehaald bij een eerdere poging, niet opnieuw",
@@ -129,11 +132,10 @@ pub fn fetch(data_dir: &Path, args: FetchArgs) -> Outcome {
         outln!("niets nieuws: alle tabellen zijn bij");
         return Ok(());
     }
-    let downloaded =
-        buurtbeeld_fetch::download(&client, &request, &plan.files).map_err(|e| {
-            bar.finish_and_clear();
-            interrupted(&e)
-        })?;
+    let downloaded = buurtbeeld_fetch::download(&client, &request, &plan.files).map_err(|e| {
+        bar.finish_and_clear();
+        interrupted(&e)
+    })?;
     bar.finish_and_clear();
 
     let files: Vec<(ImportFile, ReadOptions)> = downloaded
@@ -150,14 +152,15 @@ pub fn fetch(data_dir: &Path, args: FetchArgs) -> Outcome {
         })
         .collect();
     let writing = ProgressBar::new_spinner().with_message("inlezen");
-    let outcomes = import_each(&mut store, &files, &mut |_, _| {}, &Bar(writing.clone()))
-        .map_err(|failure| match failure {
+    let outcomes = import_each(&mut store, &files, &mut |_, _| {}, &Bar(writing.clone())).map_err(
+        |failure| match failure {
             ImportFailure::Refused(_) => Failure::Refused(format!(
                 "{failure}\nimport geweigerd: er is niets veranderd in {}",
                 store.path().display()
             )),
             ImportFailure::Store(error) => Failure::from(error),
-        })?;
+        },
+    )?;
     writing.finish_and_clear();
     for outcome in &outcomes {
         print_outcome(outcome);

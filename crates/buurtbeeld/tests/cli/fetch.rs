@@ -36,19 +36,29 @@ fn fetch_ok(workspace: &Workspace, replay: &Replay) -> String {
 }
 
 /// The dump with what differs between two equal stores masked: the time of each import (the
-/// `imported_at` column of `imports`) and the workspace's temporary directory in file names.
+/// `imported_at` column of `imports` and the time of its `audit_log` line) and the workspace's
+/// temporary directory in file names. Nothing else differs.
 fn masked_dump(workspace: &Workspace, data_dir_of_files: &Path) -> String {
     let dump = workspace.dump();
     let dir = data_dir_of_files.display().to_string();
     dump.lines()
         .map(|line| {
             let line = line.replace(&dir, "<data>");
-            if line.starts_with("imports\t") {
-                let mut fields: Vec<&str> = line.split('\t').collect();
-                fields[6] = "<imported_at>";
-                fields.join("\t")
+            // The time column: `imports.imported_at`, `audit_log.at`.
+            let time_column = if line.starts_with("imports\t") {
+                Some(6)
+            } else if line.starts_with("audit_log\t") {
+                Some(2)
             } else {
-                line
+                None
+            };
+            match time_column {
+                Some(column) => {
+                    let mut fields: Vec<&str> = line.split('\t').collect();
+                    fields[column] = "<time>";
+                    fields.join("\t")
+                }
+                None => line,
             }
         })
         .collect::<Vec<_>>()
@@ -161,8 +171,15 @@ fn an_interrupted_fetch_changes_nothing_and_the_next_one_resumes() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("na 5 pogingen opgegeven"), "{stderr}");
-    assert!(stderr.contains("ophalen afgebroken: er is niets ingelezen"), "{stderr}");
-    assert_eq!(workspace.dump(), empty, "an interrupted fetch changed the store");
+    assert!(
+        stderr.contains("ophalen afgebroken: er is niets ingelezen"),
+        "{stderr}"
+    );
+    assert_eq!(
+        workspace.dump(),
+        empty,
+        "an interrupted fetch changed the store"
+    );
     // Nothing half-written is left at a final name.
     let monthly = workspace
         .data_dir()
@@ -174,9 +191,9 @@ fn an_interrupted_fetch_changes_nothing_and_the_next_one_resumes() {
     fetch_ok(&workspace, &replay);
     let log = replay.log();
     assert!(
-        log.iter()
-            .all(|t| !t.contains("85984NED/TypedDataSet") && !t.contains("47018NED/TypedDataSet")
-                && !t.contains("/items")),
+        log.iter().all(|t| !t.contains("85984NED/TypedDataSet")
+            && !t.contains("47018NED/TypedDataSet")
+            && !t.contains("/items")),
         "complete files were downloaded again: {log:#?}"
     );
     assert_eq!(

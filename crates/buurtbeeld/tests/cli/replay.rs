@@ -135,9 +135,8 @@ fn serve(
         fault
     };
     let Some(file) = responses.get(&target) else {
-        let _ = stream.write_all(
-            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        );
+        let _ = stream
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;
     };
     if fault == Some(Fault::Unavailable) {
