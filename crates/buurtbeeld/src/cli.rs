@@ -49,6 +49,28 @@ pub struct ServeArgs {
     pub oidc_label: String,
 }
 
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("scope").required(true))]
+pub struct FetchArgs {
+    /// The gemeente: its wijken and buurten per month, population per buurt, boundaries.
+    #[arg(long, value_name = "GM…", value_parser = gemeente_code, group = "scope")]
+    pub gemeente: Option<AreaCode>,
+    /// Every gemeente and Nederland per year, with population per gemeente (no buurt data).
+    #[arg(long, group = "scope")]
+    pub nederland: bool,
+    /// The first year wanted.
+    #[arg(long, value_name = "YEAR", default_value_t = 2012, value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub from: i32,
+    /// One base URL for all services instead of CBS's and PDOK's (for tests and mirrors).
+    #[arg(
+        long,
+        env = "BUURTBEELD_FETCH_BASE_URL",
+        value_name = "URL",
+        hide = true
+    )]
+    pub base_url: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserAction {
     /// Add an account. Without --password-stdin it signs in through OpenID Connect only.
@@ -123,6 +145,9 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
     },
+    /// Download a gemeente's official data (CBS, Politie via CBS, PDOK) and import what is new
+    /// in one transaction. See docs/fetch.md.
+    Fetch(FetchArgs),
     /// The crime picture of an area and its child areas for a theme or category.
     Picture {
         /// Area code: GM…, WK… or BU… (NL00 for the country).
@@ -470,6 +495,13 @@ impl From<DocumentArg> for DocumentKind {
 
 fn area_code(text: &str) -> Result<AreaCode, String> {
     AreaCode::parse(text).map_err(|e| e.to_string())
+}
+
+fn gemeente_code(text: &str) -> Result<AreaCode, String> {
+    match AreaCode::parse(text) {
+        Ok(code) if code.level() == AreaLevel::Gemeente => Ok(code),
+        _ => Err(format!("'{text}' is geen gemeentecode zoals GM1581")),
+    }
 }
 
 fn category_code(text: &str) -> Result<CategoryCode, String> {

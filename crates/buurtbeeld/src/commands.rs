@@ -93,7 +93,7 @@ pub fn open_store(data_dir: &Path) -> Result<Store, Failure> {
     Ok(store)
 }
 
-struct Bar(ProgressBar);
+pub(crate) struct Bar(pub(crate) ProgressBar);
 
 impl Progress for Bar {
     fn advance(&self, cells: u64) {
@@ -191,7 +191,7 @@ fn rows(n: u64) -> String {
     format!("{} {}", integer(n), if n == 1 { "regel" } else { "regels" })
 }
 
-fn print_outcome(outcome: &ImportOutcome) {
+pub(crate) fn print_outcome(outcome: &ImportOutcome) {
     match outcome.import_id {
         None => outln!("{}: al eerder ingelezen, niets veranderd", outcome.file),
         Some(id)

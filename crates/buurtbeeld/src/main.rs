@@ -29,6 +29,7 @@ mod accounts;
 mod cli;
 mod commands;
 mod demo;
+mod fetch;
 mod series;
 mod serve;
 
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
             year,
             by,
         } => commands::import(&data_dir, &files, kind.as_deref(), release, year, by),
+        Command::Fetch(args) => fetch::fetch(&data_dir, args),
         Command::Picture {
             area,
             subject,

@@ -47,15 +47,40 @@ pub fn read_files(
     options: &ReadOptions,
     reading: &mut dyn FnMut(&str, bool),
 ) -> Result<Vec<ImportBatch>, ImportFailure> {
+    let files: Vec<(ImportFile, ReadOptions)> = files
+        .iter()
+        .map(|file| (file.clone(), options.clone()))
+        .collect();
+    read_each(store, &files, reading)
+}
+
+/// Like [`import_files`], with each file read by its own options: a fetch records each table's
+/// own release and each population table's own year, and still writes all in one transaction.
+pub fn import_each(
+    store: &mut Store,
+    files: &[(ImportFile, ReadOptions)],
+    reading: &mut dyn FnMut(&str, bool),
+    progress: &dyn Progress,
+) -> Result<Vec<ImportOutcome>, ImportFailure> {
+    let batches = read_each(store, files, reading)?;
+    Ok(store.import(&batches, progress)?)
+}
+
+/// Like [`read_files`], with each file's own options.
+pub fn read_each(
+    store: &Store,
+    files: &[(ImportFile, ReadOptions)],
+    reading: &mut dyn FnMut(&str, bool),
+) -> Result<Vec<ImportBatch>, ImportFailure> {
     let mut context = import_context(store)?;
     let mut batches = Vec::new();
     let mut refused = Vec::new();
     // Files that others refer to come first, whatever order they were named in.
     let mut files = files.to_vec();
-    files.sort_by_key(|file| {
+    files.sort_by_key(|(file, options)| {
         !buurtbeeld_ingest::detect_kind(&file.path, options).is_some_and(InputKind::is_reference)
     });
-    for file in &files {
+    for (file, options) in &files {
         reading(&file.name, false);
         let result = buurtbeeld_ingest::read_file(&file.path, &file.name, options, &context);
         reading(&file.name, true);

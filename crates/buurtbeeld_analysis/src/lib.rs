@@ -42,7 +42,9 @@ pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,
     WeightsRule, DEFAULT_SEED,
 };
-pub use import::{import_context, import_files, read_files, ImportFailure, ImportFile};
+pub use import::{
+    import_context, import_each, import_files, read_each, read_files, ImportFailure, ImportFile,
+};
 pub use indeling::{
     series_on_indeling, IndelingCell, IndelingRequest, IndelingRow, IndelingSeries, IndelingTotal,
     SourceIndeling, MERGED_AREA_SHARE,

@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The workspace crates from the bottom layer up; a crate may depend only on crates before it.
-const LAYERS: [&str; 9] = [
+const LAYERS: [&str; 10] = [
     "buurtbeeld_cube",
     "buurtbeeld_stats",
     "buurtbeeld_ingest",
     "buurtbeeld_store",
+    // Beside ingest and store: it reads the import log and writes files, nothing above it.
+    "buurtbeeld_fetch",
     "buurtbeeld_analysis",
     "buurtbeeld_render",
     "buurtbeeld_document",
@@ -31,7 +33,7 @@ const OWNERS: [(&str, &[&str]); 15] = [
     ("quick_cache", &["buurtbeeld_server"]),
     ("argon2", &["buurtbeeld_server"]),
     ("openidconnect", &["buurtbeeld_server"]),
-    ("reqwest", &["buurtbeeld_server"]),
+    ("reqwest", &["buurtbeeld_server", "buurtbeeld_fetch"]),
     ("maud", &["buurtbeeld_render", "buurtbeeld_server"]),
     ("krilla", &["buurtbeeld_document"]),
     ("comfy-table", &["buurtbeeld_render"]),
