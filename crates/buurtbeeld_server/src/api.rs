@@ -794,37 +794,32 @@ async fn peers(
     State(state): State<AppState>,
     Params(query): Params<PeersQuery>,
 ) -> Result<Response, AppError> {
-    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
-    let request = PictureQuery {
-        area: query.gemeente,
-        theme: query.theme,
-        category: query.category,
-        year: query.year.clone().or_else(|| Some("2000".to_owned())),
-        month: None,
-        source: None,
-        level: None,
-        format: None,
-        decimal: None,
-    }
-    .request()?;
-    if request.area.level() != AreaLevel::Gemeente {
-        return Err(AppError::BadRequest(format!(
-            "{} is geen gemeente: vergelijken met andere gemeenten kan alleen voor een gemeente \
-             (GM…)",
-            request.area
+    let bad = |m: String| AppError::BadRequest(m);
+    let gemeente = area_code(query.gemeente.as_deref().ok_or_else(|| {
+        bad("parameter 'gemeente' is verplicht, bijvoorbeeld gemeente=GM1581".to_owned())
+    })?)?;
+    if gemeente.level() != AreaLevel::Gemeente {
+        return Err(bad(format!(
+            "{gemeente} is geen gemeente: vergelijken met andere gemeenten kan alleen voor een \
+             gemeente (GM…)"
         )));
     }
-    let asked = query.year.is_some().then_some(request.year);
+    let subject = subject_param(query.theme.as_deref(), query.category.as_deref())?;
+    let asked = match query.year.as_deref() {
+        None => None,
+        Some(text) => match Period::parse_iso(text) {
+            Ok(Period::Year(year)) => Some(year),
+            _ => return Err(bad(format!("year '{text}' is geen jaar zoals 2023"))),
+        },
+    };
+    category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let comparisons = with_store(state, move |store| {
         let years = match asked {
             Some(year) => vec![year],
-            None => buurtbeeld_analysis::peer_years(store, &request.subject)?,
+            None => buurtbeeld_analysis::peer_years(store, &subject)?,
         };
         Ok(buurtbeeld_analysis::peers_over_years(
-            store,
-            &request.area,
-            &request.subject,
-            &years,
+            store, &gemeente, &subject, &years,
         )?)
     })
     .await?;
