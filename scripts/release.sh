@@ -12,6 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The archives carry stripped binaries: unstripped, with the workspace's line tables, the Linux
+# binary measured 186 MB and the Windows one 218 MB; stripped (Linux) 41 MB.
+export CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=symbols
+
 version=$(cargo metadata --no-deps --format-version 1 |
     python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"]=="buurtbeeld"))')
 dist=dist
