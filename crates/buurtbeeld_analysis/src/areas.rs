@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Series, Value};
 use buurtbeeld_store::{AreaInfo, Store};
+use geo::{MapCoords, MultiPolygon};
 
 use crate::PictureError;
 
@@ -174,4 +175,13 @@ pub fn area_sources(
         });
     }
     Ok(shared.unwrap_or_default().into_iter().collect())
+}
+
+/// A WGS84 lon/lat shape (as the store keeps boundaries) in RD New metres, so that areas are in
+/// m² and distances in metres.
+pub(crate) fn in_rd_new(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    shape.map_coords(|c| {
+        let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
+        geo::Coord { x, y }
+    })
 }

@@ -11,7 +11,7 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, Series};
 use buurtbeeld_stats::backtest::{all_methods, select, Scores};
 use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, Method, SEASON};
 use buurtbeeld_store::Store;
-use geo::{Area, MapCoords};
+use geo::Area;
 use rayon::prelude::*;
 
 use crate::areas::area_series;
@@ -143,14 +143,9 @@ fn history_axis(
 
 /// The area's land surface in square metres (RD New), if the store has its boundary.
 fn land_area(store: &Store, code: &AreaCode) -> Result<Option<f64>, ForecastError> {
-    Ok(store.area_shape(code)?.map(|shape| {
-        shape
-            .map_coords(|c| {
-                let (x, y) = buurtbeeld_cube::rd::wgs84_to_rd(c.x, c.y);
-                geo::Coord { x, y }
-            })
-            .unsigned_area()
-    }))
+    Ok(store
+        .area_shape(code)?
+        .map(|shape| crate::areas::in_rd_new(&shape).unsigned_area()))
 }
 
 fn panel(

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use buurtbeeld_cube::{rd, AreaCode, AreaLevel, CategoryCode, Frequency, Period, Series};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Period, Series};
 use buurtbeeld_stats::conditional_permutation::{conditional_permutation, DEFAULT_PERMUTATIONS};
 use buurtbeeld_stats::contiguity::{contiguity_weights, Contiguity};
 use buurtbeeld_stats::distance_band::distance_band_weights;
@@ -24,7 +24,7 @@ use buurtbeeld_stats::multiple_testing::{adjust, Correction, DEFAULT_ALPHA};
 use buurtbeeld_stats::spike::{spike, Spike};
 use buurtbeeld_stats::weights::SpatialWeights;
 use buurtbeeld_store::{AreaInfo, Store};
-use geo::{Centroid, MapCoords, MultiPolygon};
+use geo::{Centroid, MultiPolygon};
 
 use crate::{
     attribution, choose_source, covered_span, descendants, resolve_subject, source_frequency,
@@ -825,11 +825,7 @@ fn centroids_rd(members: &[Member]) -> Vec<[f64; 2]> {
 
 /// The centroid in RD New of a WGS84 shape.
 fn centroid_rd(shape: &MultiPolygon<f64>) -> [f64; 2] {
-    let projected = shape.map_coords(|c| {
-        let (x, y) = rd::wgs84_to_rd(c.x, c.y);
-        geo::Coord { x, y }
-    });
-    let point = projected
+    let point = crate::areas::in_rd_new(shape)
         .centroid()
         .expect("a polygon with area has a centroid");
     [point.x(), point.y()]

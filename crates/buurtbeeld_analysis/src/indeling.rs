@@ -14,12 +14,12 @@
 
 use std::collections::BTreeMap;
 
-use buurtbeeld_cube::rd::wgs84_to_rd;
 use buurtbeeld_cube::{dutch, AreaCode, AreaLevel, Frequency, Period, Subject, Value};
 use buurtbeeld_stats::crosswalk::{area_weights, Crosswalk};
 use buurtbeeld_store::Store;
-use geo::{Coord, MapCoords, MultiPolygon};
+use geo::MultiPolygon;
 
+use crate::areas::in_rd_new;
 use crate::{attribution, choose_source, resolve_subject, source_frequency, IndelingError};
 
 /// A source area of another gemeente (a merger) belongs to the gemeente when at least this
@@ -167,7 +167,11 @@ pub fn series_on_indeling(
         .collect();
     let target_shapes: Vec<MultiPolygon<f64>> = targets
         .iter()
-        .map(|t| t.shape().map(to_rd).unwrap_or_else(|| MultiPolygon(vec![])))
+        .map(|t| {
+            t.shape()
+                .map(|shape| in_rd_new(&shape))
+                .unwrap_or_else(|| MultiPolygon(vec![]))
+        })
         .collect();
     let gemeente_digits = &gemeente.as_str()[2..6];
 
@@ -205,7 +209,7 @@ pub fn series_on_indeling(
                 let shape = store
                     .boundary(code, *year)?
                     .and_then(|b| b.shape())
-                    .map(to_rd);
+                    .map(|shape| in_rd_new(&shape));
                 match shape {
                     Some(shape) => {
                         placements.push((
@@ -375,14 +379,6 @@ fn reached(placement: &Placement, crosswalk: &Crosswalk) -> Vec<usize> {
         },
         Placement::Unplaced => Vec::new(),
     }
-}
-
-/// WGS84 lon/lat to RD New metres, so that areas are in m².
-fn to_rd(shape: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    shape.map_coords(|c| {
-        let (x, y) = wgs84_to_rd(c.x, c.y);
-        Coord { x, y }
-    })
 }
 
 /// Every period from the first to the last the placed sources publish, within the request's
