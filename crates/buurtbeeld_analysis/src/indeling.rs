@@ -12,7 +12,7 @@
 //! that period. Sources without any boundary in the store cannot be placed; their counts are
 //! kept apart as "niet toe te delen" so the totals still add up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use buurtbeeld_cube::{dutch, AreaCode, AreaLevel, Frequency, Period, Subject, Value};
 use buurtbeeld_stats::crosswalk::{area_weights, Crosswalk};
@@ -112,7 +112,7 @@ pub struct IndelingSeries {
 #[derive(Default)]
 struct SourceCounts {
     known: BTreeMap<i64, u64>,
-    withheld: BTreeMap<i64, bool>,
+    withheld: BTreeSet<i64>,
 }
 
 /// How a source area reaches the targets.
@@ -188,7 +188,7 @@ pub fn series_on_indeling(
             match value {
                 Value::Count(n) => *entry.1.known.entry(ordinal).or_default() += u64::from(n),
                 Value::Withheld => {
-                    entry.1.withheld.insert(ordinal, true);
+                    entry.1.withheld.insert(ordinal);
                 }
             }
         }
@@ -259,7 +259,7 @@ pub fn series_on_indeling(
         let source_counts = &counts[code].1;
         for (p, ordinal) in ordinals.iter().enumerate() {
             let total = &mut totals[p];
-            if source_counts.withheld.contains_key(ordinal) {
+            if source_counts.withheld.contains(ordinal) {
                 total.lower_bound = true;
                 for t in reached(placement, &crosswalk) {
                     cells[t][p].lower_bound = true;
@@ -393,7 +393,7 @@ fn period_range(
     let mut last = None::<i64>;
     for (code, ..) in placements {
         let c = &counts[code].1;
-        for &o in c.known.keys().chain(c.withheld.keys()) {
+        for &o in c.known.keys().chain(c.withheld.iter()) {
             first = Some(first.map_or(o, |f| f.min(o)));
             last = Some(last.map_or(o, |l| l.max(o)));
         }
