@@ -17,6 +17,14 @@ pub struct Theme {
     pub bbv_indicator: Option<String>,
 }
 
+impl Theme {
+    /// Whether pages and documents list it among the crime themes: it counts police categories
+    /// and is not one of the BBV indicators, which have their own table.
+    pub fn is_crime_theme(&self) -> bool {
+        !self.categories.is_empty() && self.bbv_indicator.is_none()
+    }
+}
+
 /// What a question is about: a theme (a group of police categories) or one police category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {

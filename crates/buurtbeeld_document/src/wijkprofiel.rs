@@ -28,7 +28,7 @@ pub fn wijkprofiel(
     let themes: Vec<_> = store
         .themes()?
         .into_iter()
-        .filter(|t| t.bbv_indicator.is_none() && !t.categories.is_empty())
+        .filter(|t| t.is_crime_theme())
         .collect();
     let subjects: Vec<Subject> = themes
         .iter()

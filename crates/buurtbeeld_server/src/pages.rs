@@ -327,11 +327,7 @@ async fn overview(
 /// significant; "geen gegevens" where the store has none.
 fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, PageError> {
     let mut tiles = Vec::new();
-    for theme in store
-        .themes()?
-        .iter()
-        .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
-    {
+    for theme in store.themes()?.iter().filter(|t| t.is_crime_theme()) {
         let answer: Option<Picture> = picture(
             store,
             &request(&selection.gemeente, &theme.id, selection.year),
@@ -651,7 +647,7 @@ fn area_themes(
     let themes: Vec<_> = store
         .themes()?
         .into_iter()
-        .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
+        .filter(|t| t.is_crime_theme())
         .collect();
     let with_data: Vec<_> = themes
         .iter()

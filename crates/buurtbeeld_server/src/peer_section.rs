@@ -18,7 +18,7 @@ pub(crate) fn peer_section(
     let themes: Vec<_> = store
         .themes()?
         .into_iter()
-        .filter(|t| !t.categories.is_empty() && t.bbv_indicator.is_none())
+        .filter(|t| t.is_crime_theme())
         .collect();
     let mut year = None;
     let mut rows: Vec<(String, String, PeerComparison)> = Vec::new();
