@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    ActionSet, AreaCode, AreaLevel, BudgetYear, CategoryCode, Frequency, Intervention, Plan,
-    Series, Theme,
+    ActionSet, AreaCode, AreaLevel, BudgetYear, CategoryCode, Frequency, IncidentBatch,
+    Intervention, Plan, Series, Theme,
 };
 
 /// Where a batch came from; becomes one row of the import log.
@@ -99,6 +99,8 @@ pub struct ImportBatch {
     pub budgets: Vec<BudgetYear>,
     /// Each replaces the intervention of its id.
     pub interventions: Vec<Intervention>,
+    /// Single registrations with their points (BVH, enforcement, resident reports).
+    pub incidents: IncidentBatch,
     /// Human-readable remarks for the import summary (e.g. incidents outside every buurt).
     pub notes: Vec<String>,
 }

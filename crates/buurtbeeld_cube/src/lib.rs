@@ -7,7 +7,9 @@ mod access;
 mod area;
 mod batch;
 mod category;
+mod day;
 pub mod dutch;
+mod incident;
 mod intervention;
 mod period;
 mod plan;
@@ -23,6 +25,10 @@ pub use batch::{
     SourceInfo,
 };
 pub use category::{CategoryCode, CategoryCodeError, TOTAL_CATEGORY};
+pub use day::{days_in_month, Day, DayError};
+pub use incident::{
+    IncidentBatch, IncidentRecord, IncidentSource, RdPoint, SourceCategoryRecord, SourceKind,
+};
 pub use intervention::{Dosage, Intervention, InterventionKind};
 pub use period::{Frequency, Period, PeriodError, DUTCH_MONTHS};
 pub use plan::{

@@ -1,4 +1,7 @@
-//! Themes: the policy words (woninginbraak, fietsdiefstal, …) mapped to police categories.
+//! Themes: the policy words (woninginbraak, fietsdiefstal, overlast jeugd, …) mapped to police
+//! categories and to the categories of the municipality's own sources.
+
+use std::collections::BTreeMap;
 
 use crate::CategoryCode;
 
@@ -15,9 +18,25 @@ pub struct Theme {
     pub categories: Vec<CategoryCode>,
     /// The statutory BBV indicator (taakveld Veiligheid) this theme computes, if any.
     pub bbv_indicator: Option<String>,
+    /// Per registration source (e.g. `signalen`, `handhaving`), the source's categories that
+    /// belong to this theme. Police incidents (`BVH`) use `categories`.
+    pub sources: BTreeMap<String, Vec<String>>,
 }
 
 impl Theme {
+    /// The categories of one registration source that belong to this theme; for the police
+    /// source `BVH` these are the police categories.
+    pub fn source_categories(&self, source: &str) -> Vec<String> {
+        if source == "BVH" {
+            return self
+                .categories
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect();
+        }
+        self.sources.get(source).cloned().unwrap_or_default()
+    }
+
     /// Whether pages and documents list it among the crime themes: it counts police categories
     /// and is not one of the BBV indicators, which have their own table.
     pub fn is_crime_theme(&self) -> bool {

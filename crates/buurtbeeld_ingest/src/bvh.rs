@@ -7,14 +7,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use buurtbeeld_cube::dutch::{decimal, integer};
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, ImportBatch, Period, Value};
-use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
+use buurtbeeld_cube::{
+    AreaCode, AreaLevel, CategoryCode, ImportBatch, IncidentRecord, IncidentSource, Period,
+    SourceKind, Value,
+};
 
 use crate::codelists::code_lists;
 use crate::cube_builder::CubeBuilder;
 use crate::personal::{checked_headers, ContentScan};
 use crate::problem::{csv_problem, ImportError, Problems};
-use crate::rd::{looks_like_rd, rd_to_wgs84};
+use crate::registrations::{read_day, read_point, BuurtLocator, Crs};
 use crate::{text, Context, Input, ReadOptions};
 
 const CODE: &str = "Incidentsoort code";
@@ -22,75 +24,6 @@ const REGISTERED: &str = "Kennisnamedatum/tijd";
 const X: &str = "X";
 const Y: &str = "Y";
 const SOURCE: &str = "BVH";
-
-struct Buurt {
-    code: AreaCode,
-    shape: MultiPolygon<f64>,
-    bounds: Rect<f64>,
-}
-
-fn load_buurten(context: &Context) -> Vec<Buurt> {
-    context
-        .buurt_geometries
-        .iter()
-        .filter_map(|(code, json)| {
-            let geometry: geojson::Geometry = json.parse().ok()?;
-            let shape: geo::Geometry<f64> = geometry.try_into().ok()?;
-            let shape = match shape {
-                geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-                geo::Geometry::MultiPolygon(m) => m,
-                _ => return None,
-            };
-            Some(Buurt {
-                code: code.clone(),
-                bounds: shape.bounding_rect()?,
-                shape,
-            })
-        })
-        .collect()
-}
-
-/// The buurt containing a point; a point on a shared edge goes to the first buurt in code order.
-fn locate(buurten: &[Buurt], point: Point<f64>) -> Option<usize> {
-    let candidates = || {
-        buurten
-            .iter()
-            .enumerate()
-            .filter(move |(_, b)| b.bounds.intersects(&point))
-    };
-    candidates()
-        .find(|(_, b)| b.shape.contains(&point))
-        .or_else(|| candidates().find(|(_, b)| b.shape.intersects(&point)))
-        .map(|(i, _)| i)
-}
-
-/// Parses a Dutch Excel date-time `d-m-yyyy H:MM` (also `dd-mm-yyyy HH:MM:SS`) to its month.
-fn registration_month(raw: &str) -> Result<Period, String> {
-    let expected = || {
-        format!(
-            "'{raw}' is geen datum-tijd; verwacht dag-maand-jaar uur:minuut zoals 20-9-2017 17:30"
-        )
-    };
-    let date = raw.split_whitespace().next().ok_or_else(expected)?;
-    let parts: Vec<&str> = date.split('-').collect();
-    let [day, month, year] = parts.as_slice() else {
-        return Err(expected());
-    };
-    let (Ok(day), Ok(month), Ok(year)) = (
-        day.parse::<u32>(),
-        month.parse::<u32>(),
-        year.parse::<i32>(),
-    ) else {
-        return Err(expected());
-    };
-    let period = Period::month(year, month).ok_or_else(expected)?;
-    if day == 0 || day > text::days_in_month(year, month) {
-        return Err(format!(
-            "'{raw}' is geen datum: {year}-{month:02} heeft geen dag {day}"
-        ));
-    }
-    Ok(period)
-}
 
 /// Where the export keeps the columns buurtbeeld reads.
 struct Columns {
@@ -118,6 +51,8 @@ impl Columns {
 struct Tally {
     /// (buurt index or None for outside every buurt, category, month) → incidents
     counts: BTreeMap<(Option<usize>, CategoryCode, i64), u32>,
+    /// Every incident with its day and point, for point-level patterns.
+    incidents: Vec<IncidentRecord>,
     rows: u64,
     /// Incidents outside every buurt boundary.
     outside: u64,
@@ -151,7 +86,7 @@ pub(crate) fn read(
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
-    let buurten = load_buurten(context);
+    let buurten = BuurtLocator::new(context);
     if buurten.is_empty() {
         return Err(problems.fatal(
             None,
@@ -191,6 +126,12 @@ pub(crate) fn read(
         return Err(problems.into_error());
     }
     let mut batch = build_cube(&buurten, &tally.counts, context);
+    batch.incidents.source = Some(IncidentSource {
+        id: SOURCE.to_owned(),
+        kind: SourceKind::Politie,
+        name: "Politie (BVH-incidenten)".to_owned(),
+    });
+    batch.incidents.incidents = tally.incidents;
     let placed = rows - outside;
     batch.notes.push(format!(
         "{} van {} in een buurt geplaatst ({}%); {} buiten alle buurtgrenzen, geteld als \
@@ -212,7 +153,7 @@ fn count_incidents(
     delimiter: u8,
     columns: &Columns,
     categories: &HashMap<&str, &CategoryCode>,
-    buurten: &[Buurt],
+    buurten: &BuurtLocator,
     (problems, scan): (&mut Problems, &mut ContentScan),
 ) -> Tally {
     let mut tally = Tally::default();
@@ -239,26 +180,36 @@ fn count_incidents(
                 field(columns.code)
             )
         });
-        let month = registration_month(field(columns.registered));
-        let point = rd_position(field(columns.x), field(columns.y));
-        match (category, month, point) {
-            (Ok(category), Ok(month), Ok((lon, lat))) => {
-                let buurt = locate(buurten, Point::new(lon, lat));
+        let day = read_day(field(columns.registered));
+        let point = read_point(field(columns.x), field(columns.y), Crs::RdNew);
+        match (category, day, point) {
+            (Ok(category), Ok(day), Ok(point)) => {
+                let (lon, lat) = buurtbeeld_cube::rd::rd_to_wgs84(point.x, point.y);
+                let buurt = buurten.index(lon, lat);
                 tally.outside += u64::from(buurt.is_none());
                 *tally
                     .counts
-                    .entry((buurt, category.clone(), month.ordinal()))
+                    .entry((buurt, category.clone(), day.month().ordinal()))
                     .or_default() += 1;
+                tally.incidents.push(IncidentRecord {
+                    category: category.as_str().to_owned(),
+                    day,
+                    area: buurt.map_or(AreaCode::unknown(AreaLevel::Buurt), |i| {
+                        buurten.code(i).clone()
+                    }),
+                    point: Some(point),
+                    external_id: None,
+                });
             }
-            (category, month, point) => {
+            (category, day, point) => {
                 if let Err(m) = category {
                     problems.add(line, Some(CODE), m);
                 }
-                if let Err(m) = month {
+                if let Err(m) = day {
                     problems.add(line, Some(REGISTERED), m);
                 }
-                if let Err((field, m)) = point {
-                    problems.add(line, Some(field), m);
+                if let Err(m) = point {
+                    problems.add(line, Some(X), m);
                 }
             }
         }
@@ -269,28 +220,10 @@ fn count_incidents(
     tally
 }
 
-/// The WGS84 (lon, lat) of an RD New coordinate pair, or the column at fault and why.
-fn rd_position(raw_x: &str, raw_y: &str) -> Result<(f64, f64), (&'static str, String)> {
-    let coordinate = |raw: &str, name: &str| {
-        raw.replace(',', ".")
-            .parse::<f64>()
-            .map_err(|_| format!("'{raw}' is geen RD New-{name}-coördinaat in meters"))
-    };
-    match (coordinate(raw_x, X), coordinate(raw_y, Y)) {
-        (Ok(x), Ok(y)) if looks_like_rd(x, y) => Ok(rd_to_wgs84(x, y)),
-        (Ok(x), Ok(y)) => Err((
-            X,
-            format!("({x}, {y}) is geen RD New-coördinaat (EPSG:28992) in Nederland"),
-        )),
-        (Err(m), _) => Err((X, m)),
-        (_, Err(m)) => Err((Y, m)),
-    }
-}
-
 /// Counts per buurt, with wijk and gemeente totals. Within the months the export covers, a
 /// buurt without incidents has a true 0, so every buurt of the gemeenten involved gets a cell.
 fn build_cube(
-    buurten: &[Buurt],
+    buurten: &BuurtLocator,
     counts: &BTreeMap<(Option<usize>, CategoryCode, i64), u32>,
     context: &Context,
 ) -> ImportBatch {
@@ -302,12 +235,12 @@ fn build_cube(
     let category_set: BTreeSet<&CategoryCode> = counts.keys().map(|(_, c, _)| c).collect();
     let gemeenten: BTreeSet<AreaCode> = counts
         .keys()
-        .filter_map(|(b, _, _)| b.and_then(|i| buurten[i].code.gemeente()))
+        .filter_map(|(b, _, _)| b.and_then(|i| buurten.code(i).gemeente()))
         .collect();
     let unknown = AreaCode::unknown(AreaLevel::Buurt);
     let mut areas: Vec<AreaCode> = buurten
-        .iter()
-        .map(|b| b.code.clone())
+        .codes()
+        .cloned()
         .filter(|c| c.gemeente().is_some_and(|g| gemeenten.contains(&g)))
         .collect();
     let covered_buurten = areas.clone();
@@ -330,7 +263,7 @@ fn build_cube(
         }
     }
     for ((buurt, category, month), n) in counts {
-        let buurt = buurt.map_or(unknown.clone(), |i| buurten[i].code.clone());
+        let buurt = buurt.map_or(unknown.clone(), |i| buurten.code(i).clone());
         let wijk = if buurt == unknown {
             AreaCode::unknown(AreaLevel::Wijk)
         } else {
@@ -370,27 +303,4 @@ fn build_cube(
     batch.areas.dedup_by(|a, b| a.code == b.code);
     cube.finish_into(&mut batch, SOURCE);
     batch
-}
-
-#[cfg(test)]
-mod tests {
-    use super::registration_month;
-    use buurtbeeld_cube::Period;
-
-    #[test]
-    fn reads_dutch_excel_dates() {
-        assert_eq!(
-            registration_month("20-9-2017 17:30"),
-            Ok(Period::month(2017, 9).unwrap())
-        );
-        assert_eq!(
-            registration_month("1-1-2013 1:00"),
-            Ok(Period::month(2013, 1).unwrap())
-        );
-        assert!(registration_month("2017-09-20 17:30").is_err());
-        assert!(registration_month("32-1-2013 1:00").is_err());
-        assert!(registration_month("30-2-2016 1:00").is_err());
-        assert!(registration_month("29-2-2016 1:00").is_ok());
-        assert!(registration_month("1-13-2013 1:00").is_err());
-    }
 }

@@ -28,6 +28,7 @@ mod plan;
 mod politie;
 mod population;
 mod problem;
+mod registrations;
 pub use buurtbeeld_cube::rd;
 mod statline;
 mod text;

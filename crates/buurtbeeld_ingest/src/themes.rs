@@ -1,6 +1,6 @@
 //! The theme file (TOML): themes of a safety plan mapped to police categories.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use buurtbeeld_cube::{CategoryCode, ImportBatch, Theme};
 use serde::Deserialize;
@@ -23,8 +23,12 @@ struct ThemeEntry {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
     categories: Vec<Spanned<String>>,
     bbv_indicator: Option<String>,
+    /// Per registration source, the source's categories in this theme.
+    #[serde(default)]
+    sources: BTreeMap<String, Vec<Spanned<String>>>,
 }
 
 pub(crate) fn read(
@@ -91,12 +95,24 @@ pub(crate) fn read(
                 "het totaal 0.0.0 kan niet samen met andere categorieën: het bevat die al",
             );
         }
+        let sources = source_categories(text, &id, entry.sources, &mut problems);
+        if categories.is_empty() && sources.is_empty() && entry.bbv_indicator.is_none() {
+            problems.add(
+                line,
+                Some("categories"),
+                format!(
+                    "thema '{id}' heeft geen categorieën; verwacht politiecategorieën in \
+                     categories of categorieën van een bron onder [theme.sources]"
+                ),
+            );
+        }
         themes.push(Theme {
             id,
             name: entry.name,
             description: entry.description,
             categories,
             bbv_indicator: entry.bbv_indicator,
+            sources,
         });
     }
     let batch = ImportBatch {
@@ -105,6 +121,54 @@ pub(crate) fn read(
         ..ImportBatch::default()
     };
     problems.finish(batch)
+}
+
+/// A theme's categories per registration source, checked: the source is an identifier, a
+/// category is named once and is not empty.
+fn source_categories(
+    text: &str,
+    theme: &str,
+    entries: BTreeMap<String, Vec<Spanned<String>>>,
+    problems: &mut Problems,
+) -> BTreeMap<String, Vec<String>> {
+    let mut sources = BTreeMap::new();
+    for (source, categories) in entries {
+        let first_line = categories
+            .first()
+            .map(|c| text::line_of(text, c.span().start));
+        if !text::is_identifier(&source) {
+            problems.add(
+                first_line,
+                Some("sources"),
+                format!(
+                    "'{source}' is geen geldige bron-id; verwacht kleine letters, cijfers en '-'"
+                ),
+            );
+            continue;
+        }
+        let mut kept: Vec<String> = Vec::new();
+        for category in categories {
+            let line = Some(text::line_of(text, category.span().start));
+            let raw = category.into_inner().trim().to_owned();
+            if raw.is_empty() {
+                problems.add(
+                    line,
+                    Some("sources"),
+                    format!("lege categorie bij bron '{source}' in thema '{theme}'"),
+                );
+            } else if kept.contains(&raw) {
+                problems.add(
+                    line,
+                    Some("sources"),
+                    format!("'{raw}' staat twee keer bij bron '{source}' in thema '{theme}'"),
+                );
+            } else {
+                kept.push(raw);
+            }
+        }
+        sources.insert(source, kept);
+    }
+    sources
 }
 
 /// Writes themes in the file format `read` accepts, for editing and re-import.
@@ -121,6 +185,13 @@ pub fn themes_to_toml(themes: &[Theme]) -> String {
         out.push_str(&format!("categories = [{}]\n", codes.join(", ")));
         if let Some(bbv) = &theme.bbv_indicator {
             out.push_str(&format!("bbv_indicator = {}\n", quote(bbv)));
+        }
+        if !theme.sources.is_empty() {
+            out.push_str("[theme.sources]\n");
+            for (source, categories) in &theme.sources {
+                let quoted: Vec<String> = categories.iter().map(|c| quote(c)).collect();
+                out.push_str(&format!("{source} = [{}]\n", quoted.join(", ")));
+            }
         }
     }
     out

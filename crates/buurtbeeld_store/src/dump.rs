@@ -19,6 +19,10 @@ impl Store {
             ("themes", "id"),
             ("theme_categories", "theme_id, category"),
             ("incident_codes", "incident_code"),
+            ("theme_source_categories", "theme_id, source, category"),
+            ("incident_sources", "id"),
+            ("source_categories", "source, code"),
+            ("incidents", "id"),
             ("population", "area, year"),
             ("plan_documents", "id"),
             (

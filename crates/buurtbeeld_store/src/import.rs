@@ -23,6 +23,10 @@ pub struct ImportOutcome {
     pub cells_changed: u64,
     pub cells_unchanged: u64,
     pub population_rows: usize,
+    /// Registrations (incidents, reports) added, and those that replaced a record of the same
+    /// source and id from an earlier export.
+    pub incidents_new: u64,
+    pub incidents_replaced: u64,
     /// First and last period of the file's cells, e.g. `2013-01 – 2016-06`.
     pub period_covered: Option<String>,
     pub notes: Vec<String>,
@@ -146,6 +150,9 @@ fn import_batch(
         ])?;
     }
     write_plan_documents(tx, batch, import_id)?;
+    let incidents = crate::incidents::write_incidents(tx, &batch.incidents, import_id)?;
+    outcome.incidents_new = incidents.new;
+    outcome.incidents_replaced = incidents.replaced;
     outcome.period_covered = period_covered(batch);
     let existing = existing_series(tx, batch)?;
     for (key, series) in &batch.series {
@@ -269,6 +276,15 @@ fn write_categories_themes_codes(
                     "INSERT INTO theme_categories (theme_id, category) VALUES (?1, ?2)",
                     params![theme.id, category.as_str()],
                 )?;
+            }
+            for (source, categories) in &theme.sources {
+                for category in categories {
+                    tx.execute(
+                        "INSERT INTO theme_source_categories (theme_id, source, category)
+                         VALUES (?1, ?2, ?3)",
+                        params![theme.id, source, category],
+                    )?;
+                }
             }
         }
     }

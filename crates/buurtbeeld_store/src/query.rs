@@ -241,6 +241,7 @@ impl Store {
                     description: row.get(2)?,
                     categories: Vec::new(),
                     bbv_indicator: row.get(3)?,
+                    sources: Default::default(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -256,6 +257,18 @@ impl Store {
                 .filter_map(|c| CategoryCode::parse(c).ok())
                 .collect();
             theme.categories.sort_by_key(CategoryCode::sort_key);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT source, category FROM theme_source_categories WHERE theme_id = ?1
+             ORDER BY source, category",
+        )?;
+        for theme in &mut themes {
+            let rows: Vec<(String, String)> = stmt
+                .query_map([&theme.id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (source, category) in rows {
+                theme.sources.entry(source).or_default().push(category);
+            }
         }
         Ok(themes)
     }

@@ -196,6 +196,49 @@ INSERT INTO area_boundaries (code, indeling_year, level, name, parent, geometry,
     WHERE indeling_year IS NOT NULL AND geometry IS NOT NULL;
 "#;
 
+/// Migration 6, the municipality's own registrations at point level: sources (BVH, enforcement,
+/// resident reports), their categories, the registrations themselves (day, buurt, RD New point,
+/// never a person), and which source categories each theme holds.
+const INCIDENTS: &str = r#"
+CREATE TABLE incident_sources (
+    id        TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('politie', 'handhaving', 'meldingen', 'overig')),
+    name      TEXT NOT NULL,
+    import_id INTEGER NOT NULL REFERENCES imports (id)
+);
+CREATE TABLE source_categories (
+    source    TEXT NOT NULL,
+    code      TEXT NOT NULL,
+    label     TEXT NOT NULL,
+    main      TEXT,
+    import_id INTEGER NOT NULL REFERENCES imports (id),
+    PRIMARY KEY (source, code)
+);
+-- `day` counts days since 1970-01-01; x and y are RD New metres, NULL when only the buurt is
+-- known. `external_id` is the source's own record number: a later export replaces the record.
+CREATE TABLE incidents (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,
+    category    TEXT NOT NULL,
+    day         INTEGER NOT NULL,
+    area        TEXT NOT NULL,
+    x           REAL,
+    y           REAL,
+    external_id TEXT,
+    import_id   INTEGER NOT NULL REFERENCES imports (id)
+);
+CREATE INDEX incidents_source_category ON incidents (source, category, day);
+CREATE INDEX incidents_area ON incidents (area, source);
+CREATE UNIQUE INDEX incidents_external_id ON incidents (source, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE TABLE theme_source_categories (
+    theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+    source   TEXT NOT NULL,
+    category TEXT NOT NULL,
+    PRIMARY KEY (theme_id, source, category)
+);
+"#;
+
 /// Every migration, in the order they are applied.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -214,6 +257,7 @@ fn all() -> Vec<M<'static>> {
         M::up(INTERVENTION_DOCUMENTS),
         M::up(ACCOUNTS),
         M::up(AREA_BOUNDARIES),
+        M::up(INCIDENTS),
     ]
 }
 
