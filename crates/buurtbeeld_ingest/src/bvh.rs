@@ -240,8 +240,8 @@ fn build_cube(
     let unknown = AreaCode::unknown(AreaLevel::Buurt);
     let mut areas: Vec<AreaCode> = buurten
         .codes()
-        .cloned()
         .filter(|c| c.gemeente().is_some_and(|g| gemeenten.contains(&g)))
+        .cloned()
         .collect();
     let covered_buurten = areas.clone();
     for buurt in &covered_buurten {
