@@ -169,6 +169,10 @@ pub enum Command {
     /// Where is action needed: hot and cold spots (Getis-Ord Gi*), clusters and outliers (local
     /// Moran), emerging hot spots over recent periods, and spikes against each area's history.
     Hotspots(HotspotArgs),
+    /// Every source of an area side by side for one theme, per month: police registrations,
+    /// enforcement (handhaving) and resident reports (meldingen, also as problems after
+    /// deduplication), and whether they move together.
+    Vis(VisArgs),
     /// A theme or category of a gemeente's buurten on one buurtindeling (`--indeling YEAR`):
     /// buurten of other indelingen are allocated to it by area, with the share that was
     /// reallocated stated.
@@ -334,11 +338,39 @@ pub struct HotspotArgs {
     /// or 12 months).
     #[arg(long)]
     pub window: Option<usize>,
-    /// Source table, e.g. 47022NED or BVH (default: the best one available).
+    /// Source: a police table (47022NED, BVH) or a registration source of the municipality
+    /// (e.g. signalen, handhaving); default: the best police table available.
     #[arg(long)]
     pub source: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The options of `buurtbeeld vis`.
+#[derive(Debug, clap::Args)]
+pub struct VisArgs {
+    /// The area: GM…, WK… or BU….
+    #[arg(long, value_parser = area_code)]
+    pub area: AreaCode,
+    /// Theme id (see `buurtbeeld themes`).
+    #[arg(long)]
+    pub theme: String,
+    /// Reports of the same category within this many metres of a problem's first report are
+    /// one problem.
+    #[arg(long, default_value_t = 50.0, value_parser = dedup_metres)]
+    pub dedup_metres: f64,
+    /// … and within this many days after it.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i32).range(0..=365))]
+    pub dedup_days: i32,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn dedup_metres(text: &str) -> Result<f64, String> {
+    match text.replace(',', ".").parse::<f64>() {
+        Ok(m) if (0.0..=5_000.0).contains(&m) => Ok(m),
+        _ => Err(format!("'{text}' is geen afstand van 0 tot 5000 meter")),
+    }
 }
 
 /// The options of `buurtbeeld forecast` and `backtest`.

@@ -20,7 +20,7 @@ use buurtbeeld_render::OutputFormat;
 use buurtbeeld_store::{ImportLogEntry, ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-use crate::cli::{ForecastArgs, HotspotArgs, SubjectArgs};
+use crate::cli::{ForecastArgs, HotspotArgs, SubjectArgs, VisArgs};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -280,6 +280,24 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     out!(
         "{}",
         buurtbeeld_render::render_hotspots(&hotspots, args.format.into())
+    );
+    Ok(())
+}
+
+pub fn vis(data_dir: &Path, args: VisArgs) -> Outcome {
+    let request = buurtbeeld_analysis::VisRequest {
+        area: args.area,
+        theme: args.theme,
+        dedup: buurtbeeld_analysis::DedupRule {
+            metres: args.dedup_metres,
+            days: args.dedup_days,
+        },
+    };
+    let store = open_store(data_dir)?;
+    let vis = buurtbeeld_analysis::vis(&store, &request)?;
+    out!(
+        "{}",
+        buurtbeeld_render::render_vis(&vis, args.format.into())
     );
     Ok(())
 }

@@ -36,6 +36,11 @@ pub enum PictureError {
          lijst van thema's)"
     )]
     ThemeWithoutCategories(String),
+    #[error(
+        "thema '{theme}' heeft geen categorieën van bron '{source_name}': voeg ze toe onder \
+         [theme.sources] in het themabestand"
+    )]
+    ThemeWithoutSourceCategories { theme: String, source_name: String },
     #[error("onbekende categorie '{0}': geen SoortMisdrijf-code in de database")]
     UnknownCategory(CategoryCode),
     #[error("geen misdrijfcijfers voor {area} in de database{}", in_source(.source_table))]
@@ -82,7 +87,8 @@ impl AnswerError for PictureError {
             | PictureError::NoData { .. }
             // No figures for that period: the picture asked for does not exist.
             | PictureError::PeriodNotCovered { .. } => Refusal::NotFound,
-            PictureError::ThemeWithoutCategories(_) => Refusal::Invalid,
+            PictureError::ThemeWithoutCategories(_)
+            | PictureError::ThemeWithoutSourceCategories { .. } => Refusal::Invalid,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! local Moran are shown beside it; a LISA quadrant counts as significant on its corrected
 //! permutation p-value.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -26,6 +27,10 @@ use buurtbeeld_stats::weights::SpatialWeights;
 use buurtbeeld_store::{AreaInfo, Store};
 use geo::{Centroid, MultiPolygon};
 
+use crate::registrations::{
+    monthly_series_of_areas, registration_attribution, registration_scope, registration_source,
+    RegistrationScope,
+};
 use crate::{
     attribution, choose_source, covered_span, descendants, resolve_subject, source_frequency,
     sum_over, HotspotError, PictureError, Subject,
@@ -299,6 +304,9 @@ struct Scope {
     categories: Vec<CategoryCode>,
     source: String,
     frequency: Frequency,
+    /// Set when the source is one of the municipality's registration sources (enforcement,
+    /// resident reports) rather than a police table: counts come from its registrations.
+    registration: Option<RegistrationScope>,
 }
 
 /// The areas analysed, what was left out and why.
@@ -367,7 +375,10 @@ pub fn hotspots(store: &Store, request: &HotspotRequest) -> Result<Hotspots, Hot
         level: request.level,
         subject: scope.subject,
         subject_label: scope.subject_label,
-        attribution: attribution(&scope.source),
+        attribution: match &scope.registration {
+            Some(registration) => registration_attribution(&registration.source),
+            None => attribution(&scope.source),
+        },
         source: scope.source,
         period: request.period.to_string(),
         measure: request.measure,
@@ -391,6 +402,17 @@ fn scope(store: &Store, request: &HotspotRequest) -> Result<Scope, HotspotError>
     let area = store
         .area(&request.area)?
         .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
+    if let Some(registration) = registration_request(store, request)? {
+        return Ok(Scope {
+            area,
+            subject: registration.subject.clone(),
+            subject_label: registration.subject_label.clone(),
+            categories: Vec::new(),
+            source: registration.source.id.clone(),
+            frequency: Frequency::Month,
+            registration: Some(registration),
+        });
+    }
     let (subject, subject_label, categories) = resolve_subject(store, &request.subject)?;
     let month_wanted = matches!(request.period, Period::Month { .. });
     let source = choose_source(
@@ -407,7 +429,27 @@ fn scope(store: &Store, request: &HotspotRequest) -> Result<Scope, HotspotError>
         categories,
         source,
         frequency,
+        registration: None,
     })
+}
+
+/// The registration source the request names, when it is not a police table of the area (a
+/// BVH export is both: its counts are a table).
+fn registration_request(
+    store: &Store,
+    request: &HotspotRequest,
+) -> Result<Option<RegistrationScope>, HotspotError> {
+    let Some(id) = request.source.as_deref() else {
+        return Ok(None);
+    };
+    let tables = crate::areas::area_sources(store, &request.area)?;
+    if tables.iter().any(|(table, _)| table == id) {
+        return Ok(None);
+    }
+    let Some(source) = registration_source(store, id)? else {
+        return Ok(None);
+    };
+    Ok(Some(registration_scope(store, source, &request.subject)?))
 }
 
 /// The areas at the requested level with their boundaries and series; at least three.
@@ -418,13 +460,21 @@ fn read_panel(
 ) -> Result<Panel, HotspotError> {
     let mut members = Vec::new();
     let mut without_shape = Vec::new();
-    for info in descendants(store, &scope.area, Some(request.level))? {
+    let areas = descendants(store, &scope.area, Some(request.level))?;
+    let mut registered = match &scope.registration {
+        Some(registration) => monthly_series_of_areas(store, registration, &areas)?,
+        None => BTreeMap::new(),
+    };
+    for info in areas {
         let shape = store.area_shape(&info.code)?;
         let Some(shape) = shape else {
             without_shape.push(info.code.to_string());
             continue;
         };
-        let mut series = Vec::with_capacity(scope.categories.len());
+        let mut series = Vec::with_capacity(scope.categories.len().max(1));
+        if scope.registration.is_some() {
+            series.push(registered.remove(&info.code).unwrap_or_default());
+        }
         for category in &scope.categories {
             series.push(
                 store

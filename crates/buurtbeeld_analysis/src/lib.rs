@@ -17,8 +17,10 @@ mod peers;
 mod picture;
 mod plan;
 mod public;
+mod registrations;
 mod source;
 mod trend;
+mod vis;
 
 pub(crate) use areas::{descendants, sum_over};
 /// What a question is about; vocabulary of the cube crate, re-exported for the callers.
@@ -64,3 +66,4 @@ pub use public::{public_counts, public_picture, PublicCount, PublicCounts};
 pub use source::{area_attribution, attribution, store_credits, ATTRIBUTION};
 pub(crate) use source::{choose_source, covered_span, resolve_subject, source_frequency};
 pub use trend::{trend, Trend, TrendPoint};
+pub use vis::{vis, DedupRule, Movement, Vis, VisColumn, VisCorrelation, VisRequest};

@@ -12,6 +12,7 @@ pub mod markup;
 pub mod picture;
 pub mod plan;
 pub mod svg;
+pub mod vis;
 
 pub use effect::{
     displacement_chart, displacement_reading, effect_chart, render_effect, render_effect_csv,
@@ -23,3 +24,4 @@ pub use indeling::{render_indeling, render_indeling_csv};
 pub use map::{picture_map, MapMeasure};
 pub use picture::{render, render_csv, OutputFormat, HIDDEN_FIGURE};
 pub use plan::{kpi_decimals, render_plan};
+pub use vis::{render_vis, render_vis_csv, vis_chart, vis_title};

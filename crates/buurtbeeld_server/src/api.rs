@@ -34,6 +34,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         auth::get("/peers", peers),
         auth::get("/rankings", rankings),
         auth::get("/hotspots", hotspots),
+        auth::get("/vis", vis),
         auth::get("/forecasts", forecasts),
         auth::get("/backtests", backtests),
         auth::get("/imports", imports),
@@ -534,6 +535,72 @@ async fn hotspots(
             let rows = h.rows.iter().map(|r| (&r.code, r));
             feature_collection(rows, &extra, &geometries, &h.attribution)
         },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct VisQuery {
+    area: Option<String>,
+    theme: Option<String>,
+    dedup_metres: Option<f64>,
+    dedup_days: Option<i32>,
+    format: Option<String>,
+}
+
+impl VisQuery {
+    pub(crate) fn request(&self) -> Result<buurtbeeld_analysis::VisRequest, AppError> {
+        let bad = |m: &str| AppError::BadRequest(m.to_owned());
+        let area = area_code(
+            self.area
+                .as_deref()
+                .ok_or_else(|| bad("parameter 'area' is verplicht, bijvoorbeeld area=GM0014"))?,
+        )?;
+        let theme = self.theme.clone().ok_or_else(|| {
+            bad("parameter 'theme' is verplicht, bijvoorbeeld theme=overlast-jeugd")
+        })?;
+        let mut dedup = buurtbeeld_analysis::DedupRule::default();
+        if let Some(metres) = self.dedup_metres {
+            if !(0.0..=5_000.0).contains(&metres) {
+                return Err(bad("dedup_metres moet tussen 0 en 5000 meter liggen"));
+            }
+            dedup.metres = metres;
+        }
+        if let Some(days) = self.dedup_days {
+            if !(0..=365).contains(&days) {
+                return Err(bad("dedup_days moet tussen 0 en 365 dagen liggen"));
+            }
+            dedup.days = days;
+        }
+        Ok(buurtbeeld_analysis::VisRequest { area, theme, dedup })
+    }
+}
+
+/// Every source of an area side by side for one theme, per month (the VIS).
+async fn vis(
+    State(state): State<AppState>,
+    Params(query): Params<VisQuery>,
+) -> Result<Response, AppError> {
+    let request = query.request()?;
+    let format = match query.format.as_deref() {
+        None | Some("json") => "json",
+        Some("csv") => "csv",
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "format '{other}' bestaat niet; verwacht json of csv"
+            )))
+        }
+    };
+    let vis = with_store(state, move |store| {
+        Ok(buurtbeeld_analysis::vis(store, &request)?)
+    })
+    .await?;
+    let file = format!("buurtbeeld-bronnen-{}-{}", vis.area, vis.theme);
+    Ok(answer(
+        format,
+        &file,
+        vis,
+        buurtbeeld_render::render_vis_csv,
+        |_| String::new(),
     ))
 }
 

@@ -84,6 +84,7 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::POST, "/afmelden", Lezer),
     rule(Method::GET, "/actie", Lezer),
     rule(Method::GET, "/vooruitblik", Lezer),
+    rule(Method::GET, "/bronnen", Lezer),
     rule(Method::GET, "/interventies", Lezer),
     rule(Method::GET, "/interventie/{id}", Lezer),
     rule(Method::GET, "/plan/acties", Lezer),
@@ -95,6 +96,7 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::GET, "/api/v1/peers", Lezer),
     rule(Method::GET, "/api/v1/rankings", Lezer),
     rule(Method::GET, "/api/v1/hotspots", Lezer),
+    rule(Method::GET, "/api/v1/vis", Lezer),
     rule(Method::GET, "/api/v1/forecasts", Lezer),
     rule(Method::GET, "/api/v1/backtests", Lezer),
     rule(Method::GET, "/api/v1/imports", Lezer),
@@ -505,9 +507,10 @@ async fn personalise(mut response: Response, viewer: &Viewer, path: &str) -> Res
 /// The main menu: the pages this viewer may open, and the account's name with sign-out, or
 /// the sign-in link.
 fn menu(viewer: &Viewer, path: &str) -> String {
-    const ITEMS: [(&str, &str); 8] = [
+    const ITEMS: [(&str, &str); 9] = [
         ("/", "Overzicht"),
         ("/actie", "Waar is actie nodig?"),
+        ("/bronnen", "Alle bronnen"),
         ("/vooruitblik", "Vooruitblik"),
         ("/plan", "Veiligheidsplan"),
         ("/interventies", "Heeft het geholpen?"),

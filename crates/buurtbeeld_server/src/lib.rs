@@ -21,6 +21,7 @@ mod plan_pages;
 mod public;
 mod public_pages;
 mod public_view;
+mod vis_pages;
 mod work_pages;
 
 use std::net::SocketAddr;
@@ -151,6 +152,7 @@ pub fn app_with(state: AppState, limits: Limits) -> Router {
         pages::endpoints(),
         plan_pages::endpoints(),
         effect_pages::endpoints(),
+        vis_pages::endpoints(),
         account_pages::endpoints(),
         oidc_pages::endpoints(),
         work_pages::endpoints(),

@@ -1,0 +1,318 @@
+//! The VIS view of one area and one theme: police registrations, the municipality's enforcement
+//! and residents' reports side by side per month, with whether they move together over time.
+//! This is the "koppeling met handhavingsgegevens" of a Veiligheids-Informatiesysteem: one
+//! question ("what is going on here?") asked of everything the municipality knows.
+
+use std::collections::BTreeMap;
+
+use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, SourceKind, Subject};
+use buurtbeeld_store::Store;
+
+use crate::registrations::{
+    covered_months, read_registrations, registration_attribution, registration_scope,
+    RegistrationScope,
+};
+use crate::{descendants, trend, PictureError};
+
+/// How reports of one problem by several residents are recognised.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DedupRule {
+    /// Metres from the problem's first report.
+    pub metres: f64,
+    /// Days after the problem's first report.
+    pub days: i32,
+}
+
+impl Default for DedupRule {
+    /// 50 m and 7 days: a neighbour reporting the same dumped waste or nuisance the same week.
+    fn default() -> Self {
+        DedupRule {
+            metres: 50.0,
+            days: 7,
+        }
+    }
+}
+
+impl DedupRule {
+    /// The rule as pages and documents state it.
+    pub fn describe(&self) -> String {
+        format!(
+            "Meldingen van dezelfde categorie binnen {} m en {} dagen na de eerste melding van \
+             een probleem tellen als één probleem; het aantal meldingen blijft daarnaast zichtbaar.",
+            buurtbeeld_cube::dutch::decimal(self.metres, 0),
+            self.days
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VisRequest {
+    pub area: AreaCode,
+    pub theme: String,
+    pub dedup: DedupRule,
+}
+
+/// One source's monthly figures for the theme.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VisColumn {
+    /// The police table (e.g. `47022NED`, `BVH`) or the registration source id.
+    pub source: String,
+    pub name: String,
+    pub kind: SourceKind,
+    /// Per month of `Vis::months`; `None` where the source covers no data.
+    pub counts: Vec<Option<u64>>,
+    /// Resident reports only: the problems behind the reports (`DedupRule`).
+    pub problems: Option<Vec<Option<u64>>>,
+    pub total: u64,
+    pub total_problems: Option<u64>,
+    /// The source's categories the theme holds.
+    pub categories: Vec<String>,
+    pub attribution: String,
+}
+
+/// Whether two sources move together over the months both cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    Together,
+    Opposite,
+    NoClearRelation,
+    TooFewMonths,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VisCorrelation {
+    pub first: String,
+    pub second: String,
+    /// Month-to-month changes both sources have.
+    pub changes: usize,
+    pub spearman: Option<f64>,
+    pub p_value: Option<f64>,
+    pub movement: Movement,
+    /// Plain Dutch: "Handhaving en meldingen van bewoners bewegen samen (…)".
+    pub sentence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Vis {
+    pub area: AreaCode,
+    pub area_name: String,
+    pub level: AreaLevel,
+    pub theme: String,
+    pub theme_name: String,
+    pub months: Vec<Period>,
+    pub columns: Vec<VisColumn>,
+    pub correlations: Vec<VisCorrelation>,
+    pub dedup: DedupRule,
+    pub dedup_rule: String,
+    /// How "moving together" is decided, as pages state it.
+    pub method: String,
+    pub notes: Vec<String>,
+}
+
+/// Every source that has figures for the theme in the area, month by month.
+pub fn vis(store: &Store, request: &VisRequest) -> Result<Vis, PictureError> {
+    let area = store
+        .area(&request.area)?
+        .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
+    let themes = store.themes()?;
+    let theme = themes
+        .iter()
+        .find(|t| t.id == request.theme)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = themes.iter().map(|t| t.id.as_str()).collect();
+            PictureError::UnknownTheme(request.theme.clone(), ids.join(", "))
+        })?;
+    let buurten: Vec<AreaCode> = if area.level == AreaLevel::Buurt {
+        vec![area.code.clone()]
+    } else {
+        descendants(store, &area, Some(AreaLevel::Buurt))?
+            .into_iter()
+            .map(|b| b.code)
+            .collect()
+    };
+    let mut notes = Vec::new();
+    let mut monthly: Vec<Monthly> = Vec::new();
+    if !theme.categories.is_empty() {
+        if let Some(police) = police_column(store, &area.code, &theme.id, &mut notes)? {
+            monthly.push(police);
+        }
+    }
+    for source in store.incident_sources()? {
+        if source.kind == SourceKind::Politie {
+            // Police counts come from the tables above; a BVH export is one of them.
+            continue;
+        }
+        let subject = Subject::Theme(theme.id.clone());
+        let Ok(scope) = registration_scope(store, source, &subject) else {
+            continue;
+        };
+        monthly.push(registration_column(store, &scope, &buurten, request.dedup)?);
+    }
+    if monthly.is_empty() {
+        return Err(PictureError::no_data(&area.code, None));
+    }
+    let first = monthly.iter().filter_map(|(_, m, _)| m.keys().next()).min();
+    let last = monthly
+        .iter()
+        .filter_map(|(_, m, _)| m.keys().next_back())
+        .max();
+    let months: Vec<i64> = match (first, last) {
+        (Some(&a), Some(&b)) => (a..=b).collect(),
+        _ => Vec::new(),
+    };
+    let columns: Vec<VisColumn> = monthly
+        .into_iter()
+        .map(|(mut column, counts, problems)| {
+            column.counts = months.iter().map(|m| counts.get(m).copied()).collect();
+            column.problems = problems.map(|p| months.iter().map(|m| p.get(m).copied()).collect());
+            column
+        })
+        .collect();
+    let correlations = correlations(&columns);
+    Ok(Vis {
+        area: area.code.clone(),
+        area_name: area.name.clone(),
+        level: area.level,
+        theme: theme.id.clone(),
+        theme_name: theme.name.clone(),
+        months: months
+            .iter()
+            .map(|&m| Period::from_ordinal(Frequency::Month, m))
+            .collect(),
+        columns,
+        correlations,
+        dedup: request.dedup,
+        dedup_rule: request.dedup.describe(),
+        method: METHOD.to_owned(),
+        notes,
+    })
+}
+
+const METHOD: &str = "Samenhang: Spearmans rangcorrelatie van de veranderingen van maand op maand \
+    (niet van de aantallen zelf, die door het seizoen altijd samen lijken te bewegen); \
+    'beweegt samen' of 'beweegt tegengesteld' bij p < 0,05, anders 'geen duidelijk verband'. \
+    Minstens 12 maanden met cijfers van beide bronnen.";
+
+type Monthly = (VisColumn, BTreeMap<i64, u64>, Option<BTreeMap<i64, u64>>);
+
+/// The police figures of the theme in the area, when the preferred table has months.
+fn police_column(
+    store: &Store,
+    area: &AreaCode,
+    theme: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<Monthly>, PictureError> {
+    let trend = match trend(store, area, &Subject::Theme(theme.to_owned())) {
+        Ok(trend) => trend,
+        Err(PictureError::Store(e)) => return Err(PictureError::Store(e)),
+        Err(_) => return Ok(None),
+    };
+    if trend.frequency != Frequency::Month {
+        notes.push(format!(
+            "De politiecijfers ({}) zijn er alleen per jaar en staan daarom niet in de \
+             maandtabel.",
+            trend.source
+        ));
+        return Ok(None);
+    }
+    let counts: BTreeMap<i64, u64> = trend
+        .points
+        .iter()
+        .filter_map(|p| Some((p.period.ordinal(), p.count?)))
+        .collect();
+    let column = VisColumn {
+        source: trend.source.clone(),
+        name: SourceKind::Politie.dutch().to_owned(),
+        kind: SourceKind::Politie,
+        counts: Vec::new(),
+        problems: None,
+        total: counts.values().sum(),
+        total_problems: None,
+        categories: vec![trend.subject_label.clone()],
+        attribution: trend.attribution.clone(),
+    };
+    Ok(Some((column, counts, None)))
+}
+
+/// A registration source's monthly counts in the buurten; for resident reports also the
+/// problems behind them.
+fn registration_column(
+    store: &Store,
+    scope: &RegistrationScope,
+    buurten: &[AreaCode],
+    dedup: DedupRule,
+) -> Result<Monthly, PictureError> {
+    let mut counts: BTreeMap<i64, u64> = BTreeMap::new();
+    if let Some((first, last)) = covered_months(store, &scope.source.id)? {
+        for m in first.ordinal()..=last.ordinal() {
+            counts.insert(m, 0);
+        }
+    }
+    let registrations = read_registrations(store, scope, buurten, None)?;
+    for r in &registrations {
+        *counts.entry(r.day.month().ordinal()).or_default() += 1;
+    }
+    let problems = (scope.source.kind == SourceKind::Meldingen)
+        .then(|| problems_per_month(&registrations, dedup, &counts));
+    let labels = store.source_categories(&scope.source.id)?;
+    let categories = scope
+        .categories
+        .iter()
+        .map(|code| {
+            labels
+                .iter()
+                .find(|l| &l.code == code)
+                .map_or_else(|| code.clone(), |l| l.label.clone())
+        })
+        .collect();
+    let column = VisColumn {
+        source: scope.source.id.clone(),
+        name: scope.source.name.clone(),
+        kind: scope.source.kind,
+        counts: Vec::new(),
+        total: counts.values().sum(),
+        total_problems: problems.as_ref().map(|p| p.values().sum()),
+        problems: None,
+        categories,
+        attribution: registration_attribution(&scope.source),
+    };
+    Ok((column, counts, problems))
+}
+
+/// Each pair of columns: do their month-to-month changes move together?
+fn correlations(columns: &[VisColumn]) -> Vec<VisCorrelation> {
+    let mut result = Vec::new();
+    for (i, a) in columns.iter().enumerate() {
+        for b in &columns[i + 1..] {
+            result.push(correlate(a, b));
+        }
+    }
+    result
+}
+
+/// Problems per month (the month of a problem's first report) under the rule.
+fn problems_per_month(
+    registrations: &[buurtbeeld_store::StoredIncident],
+    _dedup: DedupRule,
+    covered: &BTreeMap<i64, u64>,
+) -> BTreeMap<i64, u64> {
+    // Filled in with stats::report_clusters (#18).
+    let mut problems: BTreeMap<i64, u64> = covered.keys().map(|&m| (m, 0)).collect();
+    for r in registrations {
+        *problems.entry(r.day.month().ordinal()).or_default() += 1;
+    }
+    problems
+}
+
+fn correlate(a: &VisColumn, b: &VisColumn) -> VisCorrelation {
+    VisCorrelation {
+        first: a.name.clone(),
+        second: b.name.clone(),
+        changes: 0,
+        spearman: None,
+        p_value: None,
+        movement: Movement::TooFewMonths,
+        sentence: String::new(),
+    }
+}
