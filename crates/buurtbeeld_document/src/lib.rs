@@ -7,6 +7,7 @@
 
 mod document;
 mod error;
+mod own_sources;
 mod pdf;
 mod programma;
 mod request;

@@ -9,6 +9,7 @@ use buurtbeeld_store::Store;
 use crate::DocumentError;
 
 use crate::document::{Block, DocTable, Document};
+use crate::own_sources::own_sources_section;
 use buurtbeeld_analysis::trend;
 use buurtbeeld_analysis::{
     area_attribution, complete_year_picture, picture, PictureRequest, Subject,
@@ -58,6 +59,12 @@ pub fn veiligheidsbrief(
         blocks.push(Block::Paragraph(format!("Over het plan: {source}")));
     }
     blocks.extend(crime_picture(
+        store,
+        &plan.municipality,
+        &report.municipality_name,
+        year,
+    )?);
+    blocks.extend(own_sources_section(
         store,
         &plan.municipality,
         &report.municipality_name,

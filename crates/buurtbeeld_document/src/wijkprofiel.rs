@@ -8,6 +8,7 @@ use buurtbeeld_store::Store;
 use crate::DocumentError;
 
 use crate::document::{Block, DocTable, Document};
+use crate::own_sources::own_sources_section;
 use crate::veiligheidsbrief::{action_table, crime_picture, sources, NO_FIGURE};
 use buurtbeeld_analysis::{
     area_attribution, complete_year_picture, complete_years, plan_report, PictureError, Subject,
@@ -73,6 +74,7 @@ pub fn wijkprofiel(
             year,
         )?);
     }
+    blocks.extend(own_sources_section(store, area, &info.name, year)?);
     blocks.extend(actions_here(store, area, year)?);
     blocks.push(Block::Heading(1, "Bronnen en werkwijze".to_owned()));
     let credits = area_attribution(store, area)?;
