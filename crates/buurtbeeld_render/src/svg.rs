@@ -243,6 +243,122 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
     )
 }
 
+/// A density map: grid cells (`cells`, each a small polygon with its density as `value` and an
+/// empty `code`)
+/// coloured in up to 5 quantile classes over the cells drawn, under the outlines of the areas
+/// (`outlines`, drawn unfilled on top so the buurten stay readable). Cells without a value are
+/// not drawn: a density map shows where something is, not where nothing is. Otherwise as
+/// [`choropleth`]; the `<desc>` names the classes and the number of cells.
+pub fn density_map(
+    cells: &[MapArea<'_>],
+    outlines: &[MapArea<'_>],
+    title: &str,
+    legend_title: &str,
+    decimals: usize,
+) -> Svg {
+    let parsed = |areas: &'_ [MapArea<'_>]| -> Vec<(usize, Vec<Ring>)> {
+        areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, area)| parse_geometry(area.geometry).map(|rings| (i, rings)))
+            .collect()
+    };
+    let id = content_id(
+        "bb-density",
+        std::iter::once(title).chain(outlines.iter().map(|a| a.code)),
+    );
+    let cells: Vec<&MapArea<'_>> = cells
+        .iter()
+        .filter(|c| c.value.is_some_and(f64::is_finite))
+        .collect();
+    let cells: Vec<MapArea<'_>> = cells.into_iter().cloned().collect();
+    let drawn_cells = parsed(&cells);
+    let drawn_outlines = parsed(outlines);
+    if drawn_outlines.is_empty() {
+        return placeholder(
+            &id,
+            title,
+            "Geen kaart beschikbaar: er zijn geen gebieden met een geldige geometrie.",
+            "Geen kaart beschikbaar",
+            96.0,
+        );
+    }
+    let values: Vec<f64> = cells.iter().filter_map(|c| c.value).collect();
+    let classes = Classes::quantile(&values);
+    let labels: Vec<String> = classes
+        .lows
+        .iter()
+        .zip(&classes.highs)
+        .map(|(&lo, &hi)| {
+            let (lo, hi) = (decimal(lo, decimals), decimal(hi, decimals));
+            if lo == hi {
+                lo
+            } else {
+                format!("{lo} – {hi}")
+            }
+        })
+        .collect();
+    let mut rows: Vec<(String, String, &str)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let step = classes.steps[i];
+            (
+                label.clone(),
+                MAP_PALETTE[step].to_owned(),
+                MAP_PALETTE[step],
+            )
+        })
+        .collect();
+    rows.push(("Buurtgrens".to_owned(), "#ffffff".to_owned(), "#535353"));
+    let mut desc = format!(
+        "Dichtheidskaart: {} rastercellen met een waarde onder de grenzen van {}. Kleur: {}",
+        integer(drawn_cells.len() as u64),
+        areas_count(drawn_outlines.len()),
+        legend_title
+    );
+    for (i, label) in labels.iter().enumerate() {
+        w!(desc, "{} {label}", if i == 0 { ":" } else { ";" });
+    }
+    desc.push('.');
+    let drawn: Vec<(&MapArea<'_>, Vec<Ring>)> = drawn_cells
+        .into_iter()
+        .map(|(i, rings)| (&cells[i], rings))
+        .chain(
+            drawn_outlines
+                .into_iter()
+                .map(|(i, rings)| (&outlines[i], rings)),
+        )
+        .collect();
+    draw_map(
+        &id,
+        title,
+        &desc,
+        legend_title,
+        &rows,
+        false,
+        &drawn,
+        |area| {
+            // Cells carry no code; outlines do.
+            match area.value.filter(|_| area.code.is_empty()) {
+                Some(v) => {
+                    let step = MAP_PALETTE[classes.steps[classes.class_of(v)]];
+                    (
+                        step.to_owned(),
+                        "none",
+                        format!("{}: {}", area.name, decimal(v, decimals)),
+                    )
+                }
+                None => (
+                    "none".to_owned(),
+                    "#535353",
+                    format!("{} ({})", area.name, area.code),
+                ),
+            }
+        },
+    )
+}
+
 /// One class of a [`class_map`]: its legend label and colours.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapClass<'a> {

@@ -10,7 +10,7 @@ use buurtbeeld_analysis::{
     PictureRow, Subject, WeightsRule,
 };
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
-use buurtbeeld_cube::{AreaCode, AreaLevel};
+use buurtbeeld_cube::{AreaCode, AreaLevel, IncidentSource, SourceKind, Theme};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
 use buurtbeeld_render::markup::Svg;
 use buurtbeeld_render::svg::{class_map, line_chart, rolling_mean, Line, MapArea, MapClass};
@@ -134,8 +134,6 @@ fn selection_fields(
     selection: &Selection,
     with_year: bool,
 ) -> Result<Markup, PageError> {
-    let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
-    let themes = store.themes()?;
     let years = if with_year {
         years_with_data(
             store,
@@ -146,6 +144,25 @@ fn selection_fields(
     } else {
         Vec::new()
     };
+    choosers(
+        store,
+        selection,
+        |t| !t.categories.is_empty(),
+        with_year,
+        &years,
+    )
+}
+
+/// The gemeente and theme choosers, and the year chooser when asked for.
+fn choosers(
+    store: &Store,
+    selection: &Selection,
+    offered: impl Fn(&Theme) -> bool,
+    with_year: bool,
+    years: &[(i32, usize)],
+) -> Result<Markup, PageError> {
+    let gemeenten = store.areas_at(AreaLevel::Gemeente)?;
+    let themes = store.themes()?;
     Ok(html! {
         label { "Gemeente "
             select name="gemeente" {
@@ -156,7 +173,7 @@ fn selection_fields(
         }
         label { "Thema "
             select name="thema" {
-                @for t in themes.iter().filter(|t| !t.categories.is_empty()) {
+                @for t in themes.iter().filter(|t| offered(t)) {
                     option value=(t.id) selected[t.id == selection.theme] { (t.name) }
                 }
             }
@@ -164,13 +181,39 @@ fn selection_fields(
         @if with_year {
             label { "Jaar "
                 select name="jaar" {
-                    @for (y, _) in &years {
+                    @for (y, _) in years {
                         option value=(y) selected[*y == selection.year] { (y) }
                     }
                 }
             }
         }
     })
+}
+
+/// The choosers of the action page: also the themes only the municipality's own sources fill,
+/// and the years those sources cover.
+fn action_selection_fields(store: &Store, selection: &Selection) -> Result<Markup, PageError> {
+    let mut years = years_with_data(
+        store,
+        &selection.gemeente,
+        &Subject::Theme(selection.theme.clone()),
+    )
+    .unwrap_or_default();
+    for (first, last) in own_sources(store)?
+        .iter()
+        .filter_map(|s| store.incident_days(&s.id).ok().flatten())
+    {
+        for year in first.month().calendar_year()..=last.month().calendar_year() {
+            if !years.iter().any(|(y, _)| *y == year) {
+                years.push((year, 12));
+            }
+        }
+    }
+    years.sort();
+    let offered = |t: &Theme| {
+        t.bbv_indicator.is_none() && (!t.categories.is_empty() || !t.sources.is_empty())
+    };
+    choosers(store, selection, offered, true, &years)
 }
 
 fn request(area: &AreaCode, theme: &str, year: i32) -> PictureRequest {
@@ -776,6 +819,8 @@ pub(crate) struct ActionQuery {
     niveau: Option<String>,
     buren: Option<String>,
     maat: Option<String>,
+    /// A registration source of the municipality instead of the police figures.
+    bron: Option<String>,
 }
 
 /// Map classes of the action page: colours ≥ 3:1 against white and against each other's
@@ -844,11 +889,11 @@ async fn action_page(
                 Ok((code.to_string(), name, store.area_geometry(code)?))
             })
             .collect::<Result<_, buurtbeeld_store::StoreError>>()?;
-        let choices = selection_fields(&store, &selection, true)?;
+        let choices = action_selection_fields(&store, &selection)?;
         let body = html! {
             h1 { "Waar is actie nodig? " (result.area_name) }
             p.lead { "Welke " (level_plural(choice.level)) " vallen op, samen met hun buren (hotspots), en waar ligt het aantal ver boven de eigen historie (pieken)? Toevalstreffers zijn eruit gefilterd: bij meer dan honderd buurten zijn er altijd een paar die ‘toevallig’ hoog zijn." }
-            (action_form(choices, &choice))
+            (action_form(choices, &choice, &own_sources(&store)?))
             (action_summary(&result))
             (action_map(&result, &geometries, &left_out))
             (flagged_table(&result))
@@ -860,6 +905,15 @@ async fn action_page(
     })
     .await
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
+}
+
+/// The municipality's own registration sources (not the police), for the source choice.
+fn own_sources(store: &Store) -> Result<Vec<IncidentSource>, PageError> {
+    Ok(store
+        .incident_sources()?
+        .into_iter()
+        .filter(|s| s.kind != SourceKind::Politie)
+        .collect())
 }
 
 /// An invalid choice on a page, answered with its Dutch explanation.
@@ -876,6 +930,8 @@ struct ActionChoice {
     weights_text: String,
     weights: WeightsRule,
     per_1000: bool,
+    /// A registration source id; None for the police figures.
+    source: Option<String>,
 }
 
 /// The month, level, neighbour rule and measure of the query, checked.
@@ -910,6 +966,7 @@ fn action_choice(query: &ActionQuery) -> Result<ActionChoice, PageError> {
         weights_text,
         weights,
         per_1000: query.maat.as_deref() == Some("per1000"),
+        source: query.bron.clone().filter(|b| !b.is_empty()),
     })
 }
 
@@ -934,6 +991,7 @@ fn action_hotspots(
         period,
     );
     request.weights = choice.weights;
+    request.source = choice.source.clone();
     request.measure = if choice.per_1000 {
         Measure::Per1000
     } else {
@@ -951,17 +1009,28 @@ fn action_hotspots(
 }
 
 /// The action page's form: the selection, then month, level, neighbour rule and measure.
-fn action_form(choices: Markup, choice: &ActionChoice) -> Markup {
+fn action_form(choices: Markup, choice: &ActionChoice, sources: &[IncidentSource]) -> Markup {
     let ActionChoice {
         month,
         level,
         weights_text,
         per_1000,
+        source,
         ..
     } = choice;
     html! {
         form.choose method="get" action="/actie" {
             (choices)
+            @if !sources.is_empty() {
+                label { "Bron "
+                    select name="bron" {
+                        option value="" selected[source.is_none()] { "Politie" }
+                        @for s in sources {
+                            option value=(s.id) selected[source.as_deref() == Some(s.id.as_str())] { (s.name) }
+                        }
+                    }
+                }
+            }
             label { "Maand "
                 select name="maand" {
                     option value="" selected[month.is_none()] { "Heel jaar" }
@@ -998,13 +1067,17 @@ fn action_form(choices: Markup, choice: &ActionChoice) -> Markup {
 /// Links to the same analysis as CSV, GeoJSON and JSON.
 fn action_downloads(result: &Hotspots, choice: &ActionChoice) -> Markup {
     let export = format!(
-        "/api/v1/hotspots?area={}&theme={}&period={}&level={}&weights={}&measure={}",
+        "/api/v1/hotspots?area={}&theme={}&period={}&level={}&weights={}&measure={}{}",
         result.area,
         result.subject,
         result.period,
         choice.level.as_str(),
         result.weights,
-        if choice.per_1000 { "per_1000" } else { "count" }
+        if choice.per_1000 { "per_1000" } else { "count" },
+        choice
+            .source
+            .as_ref()
+            .map_or_else(String::new, |s| format!("&source={s}"))
     );
     html! {
         p.downloads {
