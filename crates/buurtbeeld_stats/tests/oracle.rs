@@ -953,3 +953,67 @@ mod kernel_density {
             .collect()
     }
 }
+
+// ---- Rank correlation against scipy (tests/oracle/rank_correlation.py) ----
+
+mod rank_correlation {
+    use buurtbeeld_stats::rank_correlation::{average_ranks, correlate, Changes, Method};
+    use serde_json::Value;
+
+    fn numbers(value: &Value) -> Vec<f64> {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    }
+
+    /// r to 1e-12 absolute (r is a cosine computed in a different order); p to 1e-9 relative.
+    /// Where r is ±1 up to rounding, p hangs on the last bits of r (scipy gives 1,4e-24 for a
+    /// rank correlation whose ranks are identical): both must then be below 1e-15.
+    #[test]
+    fn correlations_and_p_values_match_scipy() {
+        let fixture: Value =
+            serde_json::from_str(include_str!("fixtures/rank_correlation.json")).unwrap();
+        for case in fixture["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let (x, y) = (numbers(&case["x"]), numbers(&case["y"]));
+            let changes = match case["changes"].as_str().unwrap() {
+                "levels" => Changes::Levels,
+                "month_to_month" => Changes::MonthToMonth,
+                _ => Changes::YearOnYear,
+            };
+            assert_eq!(
+                average_ranks(&numbers(&case["x_used"])),
+                numbers(&case["ranks_x"]),
+                "{name}: ranks"
+            );
+            for (method, key) in [(Method::Spearman, "spearman"), (Method::Pearson, "pearson")] {
+                let ours = correlate(&x, &y, method, changes).unwrap();
+                let r = case[key]["r"].as_f64().unwrap();
+                let p = case[key]["p"].as_f64().unwrap();
+                assert_eq!(ours.n as u64, case["n"].as_u64().unwrap(), "{name}");
+                assert!(
+                    (ours.r - r).abs() <= 1e-12,
+                    "{name} {key}: r {} vs {r}",
+                    ours.r
+                );
+                let close =
+                    (ours.p_value - p).abs() <= 1e-9 * p || (ours.p_value < 1e-15 && p < 1e-15);
+                assert!(close, "{name} {key}: p {:e} vs {p:e}", ours.p_value);
+                println!(
+                    "{name} {key}: r {:+.6} (Δ {:.1e}), p {:.3e} (relative Δ {:.1e})",
+                    ours.r,
+                    (ours.r - r).abs(),
+                    ours.p_value,
+                    if p > 0.0 {
+                        (ours.p_value - p).abs() / p
+                    } else {
+                        0.0
+                    }
+                );
+            }
+        }
+    }
+}
