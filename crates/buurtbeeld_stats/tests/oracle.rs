@@ -1017,3 +1017,52 @@ mod rank_correlation {
         }
     }
 }
+
+// ---- Report deduplication against a brute-force Python script (tests/oracle/report_clusters.py) ----
+
+mod report_clusters {
+    use buurtbeeld_stats::report_clusters::{cluster_reports, ClusterRule, Report};
+    use serde_json::Value;
+
+    /// Exact equality: both sides make the same float64 comparisons (`dx*dx + dy*dy <= d*d`).
+    #[test]
+    fn problems_equal_the_brute_force_script() {
+        let fixture: Value =
+            serde_json::from_str(include_str!("fixtures/report_clusters.json")).unwrap();
+        let reports: Vec<Report> = fixture["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| Report {
+                category: r[0].as_u64().unwrap() as u32,
+                x: r[1].as_f64().unwrap(),
+                y: r[2].as_f64().unwrap(),
+                day: r[3].as_i64().unwrap() as i32,
+            })
+            .collect();
+        let ids = |v: &Value| -> Vec<u64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_u64().unwrap())
+                .collect()
+        };
+        for case in fixture["cases"].as_array().unwrap() {
+            let rule = ClusterRule {
+                distance: case["distance"].as_f64().unwrap(),
+                days: case["days"].as_i64().unwrap() as i32,
+            };
+            let problems = cluster_reports(&reports, &rule).unwrap();
+            let ours: Vec<u64> = problems.problem_of.iter().map(|&p| u64::from(p)).collect();
+            assert_eq!(ours, ids(&case["problem_of"]), "{rule:?}");
+            let firsts: Vec<u64> = problems.first_report.iter().map(|&i| i as u64).collect();
+            assert_eq!(firsts, ids(&case["first_report"]), "{rule:?}");
+            assert_eq!(problems.count() as u64, case["problems"].as_u64().unwrap());
+            println!(
+                "{rule:?}: {} problems of {} reports",
+                problems.count(),
+                reports.len()
+            );
+        }
+    }
+}
