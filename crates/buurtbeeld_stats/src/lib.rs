@@ -19,6 +19,10 @@
 //!   placebo tests in space).
 //! - Publishing counts: [`disclosure`] (small-count and secondary suppression, with an exact
 //!   audit).
+//! - Points and reports: [`kernel_density`] (heat maps and counts on a grid in RD New),
+//!   [`report_clusters`] (several residents' reports of one problem counted once).
+//! - Two series: [`rank_correlation`] (Spearman and Pearson with p-values, of levels or of
+//!   changes).
 //! - Indelingen over time: [`crosswalk`] (overlap weights between two indelingen and integer
 //!   allocation with exact totals).
 
@@ -34,6 +38,7 @@ pub mod empirical_bayes;
 pub mod forecast;
 pub mod gi_star;
 pub mod holt_winters;
+pub mod kernel_density;
 pub mod knn;
 pub mod local_moran;
 pub mod mann_kendall;
@@ -45,6 +50,8 @@ pub mod poisson_exact;
 pub mod poisson_regression;
 pub mod pooled_poisson;
 pub mod pooled_seasonal;
+pub mod rank_correlation;
+pub mod report_clusters;
 pub mod seasonal_naive;
 pub mod spike;
 pub mod synthetic_control;

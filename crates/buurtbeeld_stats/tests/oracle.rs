@@ -819,3 +819,250 @@ mod disclosure_audit {
         println!("{} cases, {recovered} recoverable cells", cases.len());
     }
 }
+
+// ---- Kernel density against statsmodels / scipy (tests/oracle/kernel_density.py) ----
+
+mod kernel_density {
+    use buurtbeeld_stats::kernel_density::{
+        kernel_density, scott_bandwidth, DensityOptions, Grid, Kernel,
+    };
+    use serde_json::Value;
+
+    fn fixture() -> Value {
+        serde_json::from_str(include_str!("fixtures/kernel_density.json")).unwrap()
+    }
+
+    fn points(fixture: &Value, name: &str) -> Vec<[f64; 2]> {
+        fixture["point_sets"][name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
+            .collect()
+    }
+
+    fn numbers(value: &Value) -> Option<Vec<f64>> {
+        value
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_f64().unwrap()).collect())
+    }
+
+    /// Every cell equals the reference to 1e-9 relative without the cut-off; with the default
+    /// cut-off of 8 bandwidths a cell may also differ by the truncation bound of the module
+    /// docs, `n · exp(−32) · 10⁶/(2πh²)` per km² (cells far from every point).
+    #[test]
+    fn densities_match_statsmodels_and_scipy_on_groningen_and_synthetic_points() {
+        let fixture = fixture();
+        for case in fixture["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let points = points(&fixture, case["points"].as_str().unwrap());
+            let weights = numbers(&case["weights"]);
+            let g = &case["grid"];
+            let grid = Grid {
+                origin_x: g["origin_x"].as_f64().unwrap(),
+                origin_y: g["origin_y"].as_f64().unwrap(),
+                cell_size: g["cell_size"].as_f64().unwrap(),
+                columns: g["columns"].as_u64().unwrap() as usize,
+                rows: g["rows"].as_u64().unwrap() as usize,
+            };
+            let margin = case["margin"].as_f64().unwrap();
+            assert_eq!(
+                Grid::covering_points(&points, grid.cell_size, margin).unwrap(),
+                grid,
+                "{name}: grid builder"
+            );
+            let kernel = match case["kernel"].as_str().unwrap() {
+                "gaussian" => Kernel::Gaussian,
+                _ => Kernel::Quartic,
+            };
+            let bandwidth = case["bandwidth"].as_f64().unwrap();
+            let want = numbers(&case["per_square_kilometre"]).unwrap();
+            let total = weights
+                .as_ref()
+                .map_or(points.len() as f64, |w| w.iter().sum());
+            let truncation =
+                total * (-32.0f64).exp() * 1e6 / (2.0 * std::f64::consts::PI * bandwidth.powi(2));
+            for (cutoff, slack) in [(f64::INFINITY, 0.0), (8.0, truncation)] {
+                let options = DensityOptions {
+                    kernel,
+                    bandwidth,
+                    cutoff,
+                };
+                let ours = kernel_density(&points, weights.as_deref(), &grid, &options).unwrap();
+                let mut worst = 0.0f64;
+                for (cell, (a, b)) in ours.per_square_kilometre.iter().zip(&want).enumerate() {
+                    let gap = (a - b).abs();
+                    assert!(
+                        gap <= 1e-9 * b.abs() + slack,
+                        "{name} cutoff {cutoff} cell {cell}: ours {a:e}, reference {b:e}"
+                    );
+                    if *b > 0.0 {
+                        worst = worst.max(gap / b);
+                    }
+                }
+                let counts: Vec<u64> = case["counts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_u64().unwrap())
+                    .collect();
+                let ours_counts: Vec<u64> = ours.counts.iter().map(|&c| u64::from(c)).collect();
+                assert_eq!(ours_counts, counts, "{name}: counts");
+                assert_eq!(ours.outside, 0);
+                println!(
+                    "{name}, cutoff {cutoff}: {} cells, worst relative difference {worst:e}",
+                    want.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scott_bandwidths_match_scipy() {
+        let fixture = fixture();
+        for case in fixture["scott"].as_array().unwrap() {
+            let set = case["points"].as_str().unwrap();
+            let points = if set == "groningen_full" {
+                full_groningen()
+            } else {
+                points(&fixture, set)
+            };
+            let weights = numbers(&case["weights"]);
+            let ours = scott_bandwidth(&points, weights.as_deref()).unwrap();
+            let want = case["bandwidth"].as_f64().unwrap();
+            assert!(
+                (ours - want).abs() <= 1e-12 * want,
+                "{set}: {ours} vs {want}"
+            );
+        }
+    }
+
+    /// The 12.399 points of the bundled source (Bron: CBS/Politie).
+    fn full_groningen() -> Vec<[f64; 2]> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/groningen-fietsdiefstallen-politie-2013-2017/derived_incident_to_BU2017.csv"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .skip(1)
+            .map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                [fields[1].parse().unwrap(), fields[2].parse().unwrap()]
+            })
+            .collect()
+    }
+}
+
+// ---- Rank correlation against scipy (tests/oracle/rank_correlation.py) ----
+
+mod rank_correlation {
+    use buurtbeeld_stats::rank_correlation::{average_ranks, correlate, Changes, Method};
+    use serde_json::Value;
+
+    fn numbers(value: &Value) -> Vec<f64> {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    }
+
+    /// r to 1e-12 absolute (r is a cosine computed in a different order); p to 1e-9 relative.
+    /// Where r is ±1 up to rounding, p hangs on the last bits of r (scipy gives 1,4e-24 for a
+    /// rank correlation whose ranks are identical): both must then be below 1e-15.
+    #[test]
+    fn correlations_and_p_values_match_scipy() {
+        let fixture: Value =
+            serde_json::from_str(include_str!("fixtures/rank_correlation.json")).unwrap();
+        for case in fixture["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let (x, y) = (numbers(&case["x"]), numbers(&case["y"]));
+            let changes = match case["changes"].as_str().unwrap() {
+                "levels" => Changes::Levels,
+                "month_to_month" => Changes::MonthToMonth,
+                _ => Changes::YearOnYear,
+            };
+            assert_eq!(
+                average_ranks(&numbers(&case["x_used"])),
+                numbers(&case["ranks_x"]),
+                "{name}: ranks"
+            );
+            for (method, key) in [(Method::Spearman, "spearman"), (Method::Pearson, "pearson")] {
+                let ours = correlate(&x, &y, method, changes).unwrap();
+                let r = case[key]["r"].as_f64().unwrap();
+                let p = case[key]["p"].as_f64().unwrap();
+                assert_eq!(ours.n as u64, case["n"].as_u64().unwrap(), "{name}");
+                assert!(
+                    (ours.r - r).abs() <= 1e-12,
+                    "{name} {key}: r {} vs {r}",
+                    ours.r
+                );
+                let close =
+                    (ours.p_value - p).abs() <= 1e-9 * p || (ours.p_value < 1e-15 && p < 1e-15);
+                assert!(close, "{name} {key}: p {:e} vs {p:e}", ours.p_value);
+                println!(
+                    "{name} {key}: r {:+.6} (Δ {:.1e}), p {:.3e} (relative Δ {:.1e})",
+                    ours.r,
+                    (ours.r - r).abs(),
+                    ours.p_value,
+                    if p > 0.0 {
+                        (ours.p_value - p).abs() / p
+                    } else {
+                        0.0
+                    }
+                );
+            }
+        }
+    }
+}
+
+// ---- Report deduplication against a brute-force Python script (tests/oracle/report_clusters.py) ----
+
+mod report_clusters {
+    use buurtbeeld_stats::report_clusters::{cluster_reports, ClusterRule, Report};
+    use serde_json::Value;
+
+    /// Exact equality: both sides make the same float64 comparisons (`dx*dx + dy*dy <= d*d`).
+    #[test]
+    fn problems_equal_the_brute_force_script() {
+        let fixture: Value =
+            serde_json::from_str(include_str!("fixtures/report_clusters.json")).unwrap();
+        let reports: Vec<Report> = fixture["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| Report {
+                category: r[0].as_u64().unwrap() as u32,
+                x: r[1].as_f64().unwrap(),
+                y: r[2].as_f64().unwrap(),
+                day: r[3].as_i64().unwrap() as i32,
+            })
+            .collect();
+        let ids = |v: &Value| -> Vec<u64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_u64().unwrap())
+                .collect()
+        };
+        for case in fixture["cases"].as_array().unwrap() {
+            let rule = ClusterRule {
+                distance: case["distance"].as_f64().unwrap(),
+                days: case["days"].as_i64().unwrap() as i32,
+            };
+            let problems = cluster_reports(&reports, &rule).unwrap();
+            let ours: Vec<u64> = problems.problem_of.iter().map(|&p| u64::from(p)).collect();
+            assert_eq!(ours, ids(&case["problem_of"]), "{rule:?}");
+            let firsts: Vec<u64> = problems.first_report.iter().map(|&i| i as u64).collect();
+            assert_eq!(firsts, ids(&case["first_report"]), "{rule:?}");
+            assert_eq!(problems.count() as u64, case["problems"].as_u64().unwrap());
+            println!(
+                "{rule:?}: {} problems of {} reports",
+                problems.count(),
+                reports.len()
+            );
+        }
+    }
+}
