@@ -19,6 +19,8 @@
 //!   placebo tests in space).
 //! - Publishing counts: [`disclosure`] (small-count and secondary suppression, with an exact
 //!   audit).
+//! - Space and time together: [`knox`] (the near-repeat test: Knox table with Monte Carlo
+//!   permutations of the days).
 //! - Indelingen over time: [`crosswalk`] (overlap weights between two indelingen and integer
 //!   allocation with exact totals).
 
@@ -35,6 +37,7 @@ pub mod forecast;
 pub mod gi_star;
 pub mod holt_winters;
 pub mod knn;
+pub mod knox;
 pub mod local_moran;
 pub mod mann_kendall;
 pub mod moving_average;
@@ -50,4 +53,7 @@ pub mod spike;
 pub mod synthetic_control;
 pub mod weights;
 
+pub use knox::{
+    knox_test, DistanceMetric, KnoxBands, KnoxCell, KnoxError, KnoxParameters, KnoxResult,
+};
 pub use poisson_exact::{poisson_exact_test, rate_ratio_interval};
