@@ -23,6 +23,8 @@
 //!   [`report_clusters`] (several residents' reports of one problem counted once).
 //! - Two series: [`rank_correlation`] (Spearman and Pearson with p-values, of levels or of
 //!   changes).
+//! - Space and time together: [`knox`] (the near-repeat test: Knox table with Monte Carlo
+//!   permutations of the days).
 //! - Indelingen over time: [`crosswalk`] (overlap weights between two indelingen and integer
 //!   allocation with exact totals).
 
@@ -40,6 +42,7 @@ pub mod gi_star;
 pub mod holt_winters;
 pub mod kernel_density;
 pub mod knn;
+pub mod knox;
 pub mod local_moran;
 pub mod mann_kendall;
 pub mod moving_average;
@@ -57,4 +60,7 @@ pub mod spike;
 pub mod synthetic_control;
 pub mod weights;
 
+pub use knox::{
+    knox_test, DistanceMetric, KnoxBands, KnoxCell, KnoxError, KnoxParameters, KnoxResult,
+};
 pub use poisson_exact::{poisson_exact_test, rate_ratio_interval};
