@@ -173,6 +173,13 @@ pub enum Command {
     /// enforcement (handhaving) and resident reports (meldingen, also as problems after
     /// deduplication), and whether they move together.
     Vis(VisArgs),
+    /// After an incident, for how many metres and days is the risk of another raised? The
+    /// near-repeat (Knox) test on the registrations with a point (BVH incidents, reports,
+    /// enforcement), with Monte Carlo permutations of the days.
+    NearRepeat(NearRepeatArgs),
+    /// Where exactly: the kernel density of registrations with a point on a grid of RD New
+    /// metres (the 10 densest cells; all cells as CSV or JSON).
+    Density(DensityArgs),
     /// A theme or category of a gemeente's buurten on one buurtindeling (`--indeling YEAR`):
     /// buurten of other indelingen are allocated to it by area, with the share that was
     /// reallocated stated.
@@ -342,6 +349,68 @@ pub struct HotspotArgs {
     /// (e.g. signalen, handhaving); default: the best police table available.
     #[arg(long)]
     pub source: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// What the point-pattern commands read: which registrations, where and when.
+#[derive(Debug, clap::Args)]
+pub struct PointsArgs {
+    /// The area: GM…, WK… or BU….
+    #[arg(long, value_parser = area_code)]
+    pub area: AreaCode,
+    /// The registration source: BVH (police incidents), or the municipality's own (e.g.
+    /// signalen, handhaving).
+    #[arg(long, default_value = "BVH")]
+    pub source: String,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// First month (YYYY-MM); default: the first registration.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month)]
+    pub from: Option<Period>,
+    /// Last month (YYYY-MM); default: the last registration.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month)]
+    pub to: Option<Period>,
+}
+
+/// The options of `buurtbeeld near-repeat`.
+#[derive(Debug, clap::Args)]
+pub struct NearRepeatArgs {
+    #[command(flatten)]
+    pub points: PointsArgs,
+    /// Width of a distance band in metres (after the band "same place").
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=5_000))]
+    pub distance_step: u32,
+    /// Number of distance bands before "and more".
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub distance_bands: u32,
+    /// Width of a time band in days.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub day_step: u32,
+    /// Number of time bands before "and more".
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=52))]
+    pub day_bands: u32,
+    /// Permutations of the days (the smallest p-value is 1/(permutations + 1)).
+    #[arg(long, default_value_t = 999, value_parser = clap::value_parser!(u32).range(1..=99_999))]
+    pub permutations: u32,
+    /// Seed of the permutations (same seed, same p-values).
+    #[arg(long, default_value_t = buurtbeeld_analysis::DEFAULT_SEED)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The options of `buurtbeeld density`.
+#[derive(Debug, clap::Args)]
+pub struct DensityArgs {
+    #[command(flatten)]
+    pub points: PointsArgs,
+    /// Side of a grid cell in metres.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(10..=5_000))]
+    pub cell: u32,
+    /// Bandwidth of the Gaussian kernel in metres (its standard deviation).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=10_000))]
+    pub bandwidth: u32,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -8,10 +8,10 @@ use buurtbeeld_analysis::EffectMethod;
 use buurtbeeld_analysis::{read_files, ImportFailure, ImportFile};
 use buurtbeeld_analysis::{
     AnswerError, EffectError, ForecastError, ForecastRequest, HotspotError, HotspotRequest,
-    PictureError, PictureRequest, PlanError, Refusal, Subject,
+    PatternError, PictureError, PictureRequest, PlanError, Refusal, Subject,
 };
 use buurtbeeld_cube::dutch::integer;
-use buurtbeeld_cube::{AreaCode, CategoryCode, Period};
+use buurtbeeld_cube::{AreaCode, CategoryCode, Day, Period};
 use buurtbeeld_document::{
     document_bytes, write_document, DocumentError, DocumentFormat, DocumentKind, DocumentRequest,
 };
@@ -20,7 +20,9 @@ use buurtbeeld_render::OutputFormat;
 use buurtbeeld_store::{ImportLogEntry, ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-use crate::cli::{ForecastArgs, HotspotArgs, SubjectArgs, VisArgs};
+use crate::cli::{
+    DensityArgs, ForecastArgs, HotspotArgs, NearRepeatArgs, PointsArgs, SubjectArgs, VisArgs,
+};
 
 /// Why a command did not succeed, which decides the exit code.
 #[derive(Debug)]
@@ -67,6 +69,7 @@ macro_rules! answered {
 answered!(
     PictureError,
     HotspotError,
+    PatternError,
     ForecastError,
     PlanError,
     EffectError,
@@ -298,6 +301,64 @@ pub fn vis(data_dir: &Path, args: VisArgs) -> Outcome {
     out!(
         "{}",
         buurtbeeld_render::render_vis(&vis, args.format.into())
+    );
+    Ok(())
+}
+
+/// The first and last day of the months asked for.
+fn days_of(points: &PointsArgs) -> Option<(Day, Day)> {
+    if points.from.is_none() && points.to.is_none() {
+        return None;
+    }
+    let first = points
+        .from
+        .map_or(Day::from_days(i32::MIN / 2), Day::first_of);
+    let last = points.to.map_or(Day::from_days(i32::MAX / 2), Day::last_of);
+    Some((first, last))
+}
+
+pub fn near_repeat(data_dir: &Path, args: NearRepeatArgs) -> Outcome {
+    let days = days_of(&args.points);
+    let points = args.points;
+    let mut request = buurtbeeld_analysis::NearRepeatRequest::new(
+        points.area,
+        &points.source,
+        subject_of(points.subject),
+    );
+    request.days = days;
+    request.parameters.bands = buurtbeeld_analysis::near_repeat_bands(
+        args.distance_step,
+        args.distance_bands,
+        args.day_step,
+        args.day_bands,
+    );
+    request.parameters.permutations = args.permutations as usize;
+    request.parameters.seed = args.seed;
+    let store = open_store(data_dir)?;
+    let result = buurtbeeld_analysis::near_repeat(&store, &request)?;
+    out!(
+        "{}",
+        buurtbeeld_render::render_near_repeat(&result, args.format.into())
+    );
+    Ok(())
+}
+
+pub fn density(data_dir: &Path, args: DensityArgs) -> Outcome {
+    let days = days_of(&args.points);
+    let points = args.points;
+    let mut request = buurtbeeld_analysis::DensityRequest::new(
+        points.area,
+        &points.source,
+        subject_of(points.subject),
+    );
+    request.days = days;
+    request.cell_metres = f64::from(args.cell);
+    request.bandwidth_metres = f64::from(args.bandwidth);
+    let store = open_store(data_dir)?;
+    let result = buurtbeeld_analysis::density(&store, &request)?;
+    out!(
+        "{}",
+        buurtbeeld_render::render_density(&result, args.format.into())
     );
     Ok(())
 }

@@ -74,6 +74,8 @@ fn main() -> ExitCode {
         ),
         Command::Series(args) => series::run(&data_dir, args),
         Command::Vis(args) => commands::vis(&data_dir, args),
+        Command::NearRepeat(args) => commands::near_repeat(&data_dir, args),
+        Command::Density(args) => commands::density(&data_dir, args),
         Command::Hotspots(args) => commands::hotspots(&data_dir, args),
         Command::Forecast(args) => commands::forecast(&data_dir, args, false),
         Command::Backtest(args) => commands::forecast(&data_dir, args, true),

@@ -131,6 +131,54 @@ impl AnswerError for IndelingError {
     }
 }
 
+/// Patterns of registrations with a point: near repeats and density.
+#[derive(Debug, thiserror::Error)]
+pub enum PatternError {
+    #[error(transparent)]
+    Picture(#[from] PictureError),
+    #[error(
+        "onbekende bron '{0}': geen registraties met die bron in de database (bijvoorbeeld BVH, \
+         signalen of handhaving)"
+    )]
+    UnknownSource(String),
+    #[error(
+        "te weinig registraties met een plek in {area}: {events}, nodig zijn er minstens \
+         {minimum}; kies een groter gebied of een langere periode"
+    )]
+    TooFewEvents {
+        area: AreaCode,
+        events: usize,
+        minimum: usize,
+    },
+    #[error("de near-repeattest kan niet worden berekend: {0}")]
+    Knox(#[from] buurtbeeld_stats::knox::KnoxError),
+    #[error("de dichtheid kan niet worden berekend: {0}")]
+    Density(String),
+    #[error(
+        "het raster zou {cells} cellen hebben, meer dan {maximum}: kies grotere cellen of een \
+         kleiner gebied"
+    )]
+    GridTooLarge { cells: usize, maximum: usize },
+}
+
+impl From<StoreError> for PatternError {
+    fn from(error: StoreError) -> PatternError {
+        PatternError::Picture(error.into())
+    }
+}
+
+impl AnswerError for PatternError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            PatternError::Picture(e) => e.refusal(),
+            PatternError::UnknownSource(_) | PatternError::TooFewEvents { .. } => Refusal::NotFound,
+            PatternError::Knox(_)
+            | PatternError::Density(_)
+            | PatternError::GridTooLarge { .. } => Refusal::Invalid,
+        }
+    }
+}
+
 /// "Waar is actie nodig?"
 #[derive(Debug, thiserror::Error)]
 pub enum HotspotError {

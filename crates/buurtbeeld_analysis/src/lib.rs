@@ -7,12 +7,14 @@
 //! `buurtbeeld_render`), knows no input format, no HTTP and no command line.
 
 mod areas;
+mod density;
 mod effect;
 mod error;
 mod forecast;
 mod hotspots;
 mod import;
 mod indeling;
+mod near_repeat;
 mod peers;
 mod picture;
 mod plan;
@@ -28,13 +30,14 @@ pub use buurtbeeld_cube::Subject;
 pub use buurtbeeld_stats::emerging_hotspot::{EmergingClass, Pattern};
 pub use buurtbeeld_stats::forecast::Method as ForecastMethod;
 pub use buurtbeeld_stats::multiple_testing::Correction;
+pub use density::{density, DensityCell, DensityMap, DensityRequest, DEFAULT_CELL_METRES};
 pub use effect::{
     effect, ComparisonArea, Displacement, EffectEstimate, EffectMethod, EffectReport, Verdict,
     COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
 };
 pub use error::{
-    AnswerError, EffectError, ForecastError, HotspotError, IndelingError, PictureError, PlanError,
-    Refusal,
+    AnswerError, EffectError, ForecastError, HotspotError, IndelingError, PatternError,
+    PictureError, PlanError, Refusal,
 };
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
@@ -50,6 +53,10 @@ pub use import::{
 pub use indeling::{
     series_on_indeling, IndelingCell, IndelingRequest, IndelingRow, IndelingSeries, IndelingTotal,
     SourceIndeling, MERGED_AREA_SHARE,
+};
+pub use near_repeat::{
+    near_repeat, near_repeat_bands, NearRepeat, NearRepeatCell, NearRepeatRequest,
+    NEAR_REPEAT_ALPHA,
 };
 pub use peers::{
     compare_with_peers, peer_years, peers_over_years, size_class, PeerComparison, PeerGroup, Rate,

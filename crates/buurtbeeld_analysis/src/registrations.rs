@@ -20,6 +20,18 @@ pub(crate) struct RegistrationScope {
     pub categories: Vec<String>,
 }
 
+impl RegistrationScope {
+    /// What one registration is called in a sentence: "fietsdiefstal" for a theme, or the
+    /// category's label: "na een fietsdiefstal", "na een registratie 'Diefstal van fietsen'".
+    pub(crate) fn event_noun(&self) -> String {
+        if self.subject == self.subject_label || self.subject.contains('.') {
+            format!("registratie '{}'", self.subject_label)
+        } else {
+            self.subject_label.to_lowercase()
+        }
+    }
+}
+
 /// Whom to credit for a registration source's figures.
 pub(crate) fn registration_attribution(source: &IncidentSource) -> String {
     match source.kind {
@@ -56,11 +68,22 @@ pub(crate) fn registration_scope(
                 theme.source_categories(&source.id),
             )
         }
-        Subject::Category(code) => (
-            code.to_string(),
-            code.to_string(),
-            vec![code.as_str().to_owned()],
-        ),
+        Subject::Category(code) => {
+            let labels = store.source_categories(&source.id)?;
+            let label = labels
+                .iter()
+                .find(|c| c.code == code.as_str())
+                .map(|c| c.label.clone())
+                .or_else(|| {
+                    let police = store.categories().ok()?;
+                    police
+                        .into_iter()
+                        .find(|c| &c.code == code)
+                        .map(|c| c.label)
+                })
+                .unwrap_or_else(|| code.to_string());
+            (code.to_string(), label, vec![code.as_str().to_owned()])
+        }
     };
     if categories.is_empty() {
         return Err(PictureError::ThemeWithoutSourceCategories {

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, SourceKind, Subject};
-use buurtbeeld_store::Store;
+use buurtbeeld_stats::rank_correlation::{correlate as correlate_series, Changes, Method};
+use buurtbeeld_stats::report_clusters::{cluster_reports, ClusterRule, Report};
+use buurtbeeld_store::{Store, StoredIncident};
 
 use crate::registrations::{
     covered_months, read_registrations, registration_attribution, registration_scope,
@@ -291,28 +293,109 @@ fn correlations(columns: &[VisColumn]) -> Vec<VisCorrelation> {
     result
 }
 
-/// Problems per month (the month of a problem's first report) under the rule.
+/// Problems per month (the month of a problem's first report) under the rule. A report
+/// without a point cannot be matched to others and is a problem of its own.
 fn problems_per_month(
-    registrations: &[buurtbeeld_store::StoredIncident],
-    _dedup: DedupRule,
+    registrations: &[StoredIncident],
+    dedup: DedupRule,
     covered: &BTreeMap<i64, u64>,
 ) -> BTreeMap<i64, u64> {
-    // Filled in with stats::report_clusters (#18).
     let mut problems: BTreeMap<i64, u64> = covered.keys().map(|&m| (m, 0)).collect();
-    for r in registrations {
+    let mut categories: Vec<&str> = registrations.iter().map(|r| r.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let located: Vec<&StoredIncident> =
+        registrations.iter().filter(|r| r.point.is_some()).collect();
+    let reports: Vec<Report> = located
+        .iter()
+        .map(|r| {
+            let point = r.point.expect("filtered on having a point");
+            Report {
+                category: categories
+                    .binary_search(&r.category.as_str())
+                    .expect("every category is listed") as u32,
+                x: point.x,
+                y: point.y,
+                day: r.day.days_since_epoch(),
+            }
+        })
+        .collect();
+    let rule = ClusterRule {
+        distance: dedup.metres,
+        days: dedup.days,
+    };
+    // The rule is checked where it is asked (CLI, API); points are finite by construction.
+    if let Ok(found) = cluster_reports(&reports, &rule) {
+        for &first in &found.first_report {
+            *problems
+                .entry(located[first].day.month().ordinal())
+                .or_default() += 1;
+        }
+    }
+    for r in registrations.iter().filter(|r| r.point.is_none()) {
         *problems.entry(r.day.month().ordinal()).or_default() += 1;
     }
     problems
 }
 
+/// Spearman's rank correlation of the month-to-month changes over the months both columns
+/// cover, with its verdict in words.
 fn correlate(a: &VisColumn, b: &VisColumn) -> VisCorrelation {
-    VisCorrelation {
+    let both: Vec<(f64, f64)> = a
+        .counts
+        .iter()
+        .zip(&b.counts)
+        .filter_map(|(x, y)| Some((x.map(|v| v as f64)?, y.map(|v| v as f64)?)))
+        .collect();
+    let (x, y): (Vec<f64>, Vec<f64>) = both.into_iter().unzip();
+    let changes = x.len().saturating_sub(1);
+    let mut result = VisCorrelation {
         first: a.name.clone(),
         second: b.name.clone(),
-        changes: 0,
+        changes,
         spearman: None,
         p_value: None,
         movement: Movement::TooFewMonths,
-        sentence: String::new(),
+        sentence: format!(
+            "{} en {}: te weinig maanden met cijfers van beide om te zeggen of ze samen bewegen.",
+            a.name,
+            b.name.to_lowercase()
+        ),
+    };
+    if changes + 1 < MIN_MONTHS {
+        return result;
     }
+    let Ok(correlation) = correlate_series(&x, &y, Method::Spearman, Changes::MonthToMonth) else {
+        result.movement = Movement::NoClearRelation;
+        result.sentence = format!(
+            "{} en {}: een van beide verandert niet van maand tot maand; geen verband te meten.",
+            a.name,
+            b.name.to_lowercase()
+        );
+        return result;
+    };
+    result.spearman = Some(correlation.r);
+    result.p_value = Some(correlation.p_value);
+    let (movement, verb) = if correlation.p_value >= ALPHA {
+        (Movement::NoClearRelation, "bewegen niet duidelijk samen")
+    } else if correlation.r > 0.0 {
+        (
+            Movement::Together,
+            "bewegen samen: gaat de een omhoog, dan meestal de ander ook",
+        )
+    } else {
+        (
+            Movement::Opposite,
+            "bewegen tegengesteld: gaat de een omhoog, dan de ander meestal omlaag",
+        )
+    };
+    result.movement = movement;
+    result.sentence = format!("{} en {} {verb}.", a.name, b.name.to_lowercase());
+    result
 }
+
+/// Months with figures of both sources needed to judge whether they move together.
+const MIN_MONTHS: usize = 12;
+
+/// Level at which two sources are said to move together or apart.
+const ALPHA: f64 = 0.05;

@@ -92,6 +92,24 @@ impl Day {
         civil_from_days(self.0)
     }
 
+    /// The first day of a month or year.
+    pub fn first_of(period: Period) -> Day {
+        match period {
+            Period::Month { year, month } => Day(days_from_civil(year, month, 1)),
+            Period::Year(year) => Day(days_from_civil(year, 1, 1)),
+        }
+    }
+
+    /// The last day of a month or year.
+    pub fn last_of(period: Period) -> Day {
+        match period {
+            Period::Month { year, month } => {
+                Day(days_from_civil(year, month, days_in_month(year, month)))
+            }
+            Period::Year(year) => Day(days_from_civil(year, 12, 31)),
+        }
+    }
+
     /// The calendar month it lies in.
     pub fn month(self) -> Period {
         let (year, month, _) = self.ymd();

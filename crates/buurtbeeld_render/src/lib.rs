@@ -9,6 +9,7 @@ pub mod hotspots;
 pub mod indeling;
 pub mod map;
 pub mod markup;
+pub mod patterns;
 pub mod picture;
 pub mod plan;
 pub mod svg;
@@ -22,6 +23,9 @@ pub use forecast::{method_label, render_backtest, render_forecasts, render_forec
 pub use hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};
 pub use indeling::{render_indeling, render_indeling_csv};
 pub use map::{picture_map, MapMeasure};
+pub use patterns::{
+    density_svg, render_density, render_density_csv, render_near_repeat, render_near_repeat_csv,
+};
 pub use picture::{render, render_csv, OutputFormat, HIDDEN_FIGURE};
 pub use plan::{kpi_decimals, render_plan};
 pub use vis::{render_vis, render_vis_csv, vis_chart, vis_title};

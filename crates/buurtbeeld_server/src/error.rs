@@ -6,7 +6,8 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use buurtbeeld_analysis::{
-    AnswerError, EffectError, ForecastError, HotspotError, PictureError, PlanError, Refusal,
+    AnswerError, EffectError, ForecastError, HotspotError, PatternError, PictureError, PlanError,
+    Refusal,
 };
 use buurtbeeld_document::DocumentError;
 use buurtbeeld_store::StoreError;
@@ -62,6 +63,7 @@ macro_rules! answered {
 answered!(
     PictureError,
     HotspotError,
+    PatternError,
     ForecastError,
     PlanError,
     EffectError,
