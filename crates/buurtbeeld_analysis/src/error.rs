@@ -86,9 +86,10 @@ impl AnswerError for PictureError {
             | PictureError::UnknownCategory(_)
             | PictureError::NoData { .. }
             // No figures for that period: the picture asked for does not exist.
-            | PictureError::PeriodNotCovered { .. } => Refusal::NotFound,
-            PictureError::ThemeWithoutCategories(_)
-            | PictureError::ThemeWithoutSourceCategories { .. } => Refusal::Invalid,
+            | PictureError::PeriodNotCovered { .. }
+            // The source has no figures for the theme: nothing to show, as for an area.
+            | PictureError::ThemeWithoutSourceCategories { .. } => Refusal::NotFound,
+            PictureError::ThemeWithoutCategories(_) => Refusal::Invalid,
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use buurtbeeld_analysis::{
     ForecastRequest, HotspotRequest, Measure, PictureRequest, Subject, WeightsRule,
 };
-use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Period};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Day, Period};
 use buurtbeeld_store::Store;
 use serde::Deserialize;
 
@@ -35,6 +35,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         auth::get("/rankings", rankings),
         auth::get("/hotspots", hotspots),
         auth::get("/vis", vis),
+        auth::get("/near-repeat", near_repeat),
+        auth::get("/density", density),
         auth::get("/forecasts", forecasts),
         auth::get("/backtests", backtests),
         auth::get("/imports", imports),
@@ -600,6 +602,151 @@ async fn vis(
         &file,
         vis,
         buurtbeeld_render::render_vis_csv,
+        |_| String::new(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PointsQuery {
+    area: Option<String>,
+    source: Option<String>,
+    theme: Option<String>,
+    category: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    permutations: Option<usize>,
+    seed: Option<u64>,
+    cell: Option<u32>,
+    bandwidth: Option<u32>,
+    format: Option<String>,
+}
+
+/// The registrations a point-pattern request reads: area, source, subject and months.
+struct PointsScope {
+    area: AreaCode,
+    source: String,
+    subject: Subject,
+    days: Option<(Day, Day)>,
+}
+
+impl PointsQuery {
+    fn scope(&self) -> Result<PointsScope, AppError> {
+        let area = area_code(self.area.as_deref().ok_or_else(|| {
+            AppError::BadRequest(
+                "parameter 'area' is verplicht, bijvoorbeeld area=GM0014".to_owned(),
+            )
+        })?)?;
+        let month = |text: Option<&str>, name: &str| -> Result<Option<Period>, AppError> {
+            match text.map(Period::parse_iso) {
+                None => Ok(None),
+                Some(Ok(month @ Period::Month { .. })) => Ok(Some(month)),
+                Some(_) => Err(AppError::BadRequest(format!(
+                    "parameter '{name}' is geen maand zoals 2015-07"
+                ))),
+            }
+        };
+        let (from, to) = (
+            month(self.from.as_deref(), "from")?,
+            month(self.to.as_deref(), "to")?,
+        );
+        let days = (from.is_some() || to.is_some()).then(|| {
+            (
+                from.map_or(Day::from_days(i32::MIN / 2), Day::first_of),
+                to.map_or(Day::from_days(i32::MAX / 2), Day::last_of),
+            )
+        });
+        Ok(PointsScope {
+            area,
+            source: self.source.clone().unwrap_or_else(|| "BVH".to_owned()),
+            subject: subject_param(self.theme.as_deref(), self.category.as_deref())?,
+            days,
+        })
+    }
+
+    fn format(&self) -> Result<&'static str, AppError> {
+        match self.format.as_deref() {
+            None | Some("json") => Ok("json"),
+            Some("csv") => Ok("csv"),
+            Some(other) => Err(AppError::BadRequest(format!(
+                "format '{other}' bestaat niet; verwacht json of csv"
+            ))),
+        }
+    }
+}
+
+/// The near-repeat (Knox) test on registrations with a point.
+async fn near_repeat(
+    State(state): State<AppState>,
+    Params(query): Params<PointsQuery>,
+) -> Result<Response, AppError> {
+    let scope = query.scope()?;
+    let format = query.format()?;
+    let mut request =
+        buurtbeeld_analysis::NearRepeatRequest::new(scope.area, &scope.source, scope.subject);
+    request.days = scope.days;
+    if let Some(permutations) = query.permutations {
+        if !(1..=9_999).contains(&permutations) {
+            return Err(AppError::BadRequest(
+                "permutations moet tussen 1 en 9999 liggen".to_owned(),
+            ));
+        }
+        request.parameters.permutations = permutations;
+    }
+    if let Some(seed) = query.seed {
+        request.parameters.seed = seed;
+    }
+    let result = with_store(state, move |store| {
+        Ok(buurtbeeld_analysis::near_repeat(store, &request)?)
+    })
+    .await?;
+    let file = format!("buurtbeeld-near-repeat-{}-{}", result.area, result.subject);
+    Ok(answer(
+        format,
+        &file,
+        result,
+        buurtbeeld_render::render_near_repeat_csv,
+        |_| String::new(),
+    ))
+}
+
+/// Kernel density of registrations with a point on a grid in RD New metres.
+async fn density(
+    State(state): State<AppState>,
+    Params(query): Params<PointsQuery>,
+) -> Result<Response, AppError> {
+    let scope = query.scope()?;
+    let format = query.format()?;
+    let mut request =
+        buurtbeeld_analysis::DensityRequest::new(scope.area, &scope.source, scope.subject);
+    request.days = scope.days;
+    if let Some(cell) = query.cell {
+        if !(10..=5_000).contains(&cell) {
+            return Err(AppError::BadRequest(
+                "cell moet tussen 10 en 5000 meter liggen".to_owned(),
+            ));
+        }
+        request.cell_metres = f64::from(cell);
+    }
+    if let Some(bandwidth) = query.bandwidth {
+        // The work grows with the square of the bandwidth over the cell: the API keeps both
+        // where an answer takes well under a second.
+        if !(25..=500).contains(&bandwidth) {
+            return Err(AppError::BadRequest(
+                "bandwidth moet tussen 25 en 500 meter liggen".to_owned(),
+            ));
+        }
+        request.bandwidth_metres = f64::from(bandwidth);
+    }
+    let result = with_store(state, move |store| {
+        Ok(buurtbeeld_analysis::density(store, &request)?)
+    })
+    .await?;
+    let file = format!("buurtbeeld-dichtheid-{}-{}", result.area, result.subject);
+    Ok(answer(
+        format,
+        &file,
+        result,
+        buurtbeeld_render::render_density_csv,
         |_| String::new(),
     ))
 }

@@ -85,6 +85,7 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::GET, "/actie", Lezer),
     rule(Method::GET, "/vooruitblik", Lezer),
     rule(Method::GET, "/bronnen", Lezer),
+    rule(Method::GET, "/patronen", Lezer),
     rule(Method::GET, "/interventies", Lezer),
     rule(Method::GET, "/interventie/{id}", Lezer),
     rule(Method::GET, "/plan/acties", Lezer),
@@ -97,6 +98,8 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::GET, "/api/v1/rankings", Lezer),
     rule(Method::GET, "/api/v1/hotspots", Lezer),
     rule(Method::GET, "/api/v1/vis", Lezer),
+    rule(Method::GET, "/api/v1/near-repeat", Lezer),
+    rule(Method::GET, "/api/v1/density", Lezer),
     rule(Method::GET, "/api/v1/forecasts", Lezer),
     rule(Method::GET, "/api/v1/backtests", Lezer),
     rule(Method::GET, "/api/v1/imports", Lezer),
@@ -507,10 +510,11 @@ async fn personalise(mut response: Response, viewer: &Viewer, path: &str) -> Res
 /// The main menu: the pages this viewer may open, and the account's name with sign-out, or
 /// the sign-in link.
 fn menu(viewer: &Viewer, path: &str) -> String {
-    const ITEMS: [(&str, &str); 9] = [
+    const ITEMS: [(&str, &str); 10] = [
         ("/", "Overzicht"),
         ("/actie", "Waar is actie nodig?"),
         ("/bronnen", "Alle bronnen"),
+        ("/patronen", "Patronen"),
         ("/vooruitblik", "Vooruitblik"),
         ("/plan", "Veiligheidsplan"),
         ("/interventies", "Heeft het geholpen?"),

@@ -16,6 +16,7 @@ mod oidc;
 mod oidc_pages;
 mod page;
 mod pages;
+mod pattern_pages;
 mod peer_section;
 mod plan_pages;
 mod public;
@@ -153,6 +154,7 @@ pub fn app_with(state: AppState, limits: Limits) -> Router {
         plan_pages::endpoints(),
         effect_pages::endpoints(),
         vis_pages::endpoints(),
+        pattern_pages::endpoints(),
         account_pages::endpoints(),
         oidc_pages::endpoints(),
         work_pages::endpoints(),
