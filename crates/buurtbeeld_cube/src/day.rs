@@ -110,6 +110,12 @@ impl Day {
         }
     }
 
+    /// As Dutch readers write a date: `7 maart 2015`.
+    pub fn dutch(self) -> String {
+        let (year, month, day) = self.ymd();
+        format!("{day} {} {year}", crate::DUTCH_MONTHS[month as usize - 1])
+    }
+
     /// The calendar month it lies in.
     pub fn month(self) -> Period {
         let (year, month, _) = self.ymd();

@@ -62,7 +62,13 @@ async fn patterns_page(
         repeat_request.days = days;
         let repeats = near_repeat(&store, &repeat_request)?;
         let outlines = outlines(&store, &map)?;
-        let title = format!("Patronen: {} in {} ({})", map.subject_label.to_lowercase(), map.area_name, choice.year);
+        let title = format!(
+            "Patronen: {} in {}, {} t/m {}",
+            map.subject_label.to_lowercase(),
+            map.area_name,
+            repeats.first_day.dutch(),
+            repeats.last_day.dutch()
+        );
         let body = html! {
             h1 { (title) }
             p.lead { "Waar liggen de registraties precies, over buurtgrenzen heen? En volgt op een registratie vaak een volgende in de buurt, kort daarna (near repeat)? Dat laatste is waar preventie direct na een inbraak of diefstal op inspeelt." }
@@ -108,10 +114,15 @@ fn choose(store: &Store, query: &PatternsQuery) -> Result<Option<PatternChoice>,
     let themes = store.themes()?;
     let theme = match &query.thema {
         Some(id) => id.clone(),
-        None => themes
+        // The theme of the source's most used category.
+        None => store
+            .incident_categories(&source)?
             .iter()
-            .filter(|t| t.bbv_indicator.is_none() && !t.source_categories(&source).is_empty())
-            .find(|t| !t.categories.iter().any(|c| c.is_total()))
+            .find_map(|(category, _)| {
+                themes.iter().find(|t| {
+                    t.bbv_indicator.is_none() && t.source_categories(&source).contains(category)
+                })
+            })
             .map(|t| t.id.clone())
             .ok_or_else(|| {
                 AppError::NotFound(format!("Geen thema heeft categorieën van bron '{source}'."))

@@ -47,9 +47,12 @@
 //! # Measured behaviour
 //! The Gaussian is separable, so each point costs `2(2k+1)` exponentials and `(2k+1)²`
 //! multiply-adds for `k = ⌈cutoff · h / cell⌉`. 100.000 points on a 200 × 200 grid of 50 m
-//! with `h` = 200 m: see BENCHMARKS.md ("Kernel density and report clustering"). One thread:
-//! the summation order of every cell is the input order, so results do not depend on the
-//! machine.
+//! with `h` = 200 m take about 0,3 s on one core, scipy's `gaussian_kde` an extrapolated 73 s
+//! (BENCHMARKS.md, "Kernel density and report clustering"). One thread: the summation order of
+//! every cell is the input order, so results do not depend on the machine. Against the
+//! references the densities agree to 3·10⁻¹⁵ relative without the cut-off; with it, cells
+//! farther than 8 bandwidths from every point are 0 where the references give values below
+//! the bound above.
 //!
 //! # References
 //! - Silverman (1986), *Density Estimation for Statistics and Data Analysis*, ch. 4 (kernels,
@@ -57,12 +60,14 @@
 //! - Scott (1992), *Multivariate Density Estimation*, eq. 6.42 (`n^(−1/(d+4))`).
 //! - Chainey, Tompson & Uhlig (2008), "The utility of hotspot mapping for predicting spatial
 //!   patterns of crime", *Security Journal* 21.
-//! - Oracle: statsmodels `KDEMultivariate(data, var_type='cc', bw=[h, h]).pdf(cells)` (a
-//!   product of two Gaussians of standard deviation `h` is the isotropic Gaussian), and for
-//!   weighted points and [`scott_bandwidth`] scipy's `gaussian_kde` with its covariance set to
-//!   `h²I`; both on the 500 Groningen points of `tests/fixtures/groningen_points/` and a small
-//!   synthetic set (`tests/oracle/kernel_density.py`). The quartic kernel has no pip-installable
-//!   reference; it is checked against its formula in numpy in the same script.
+//!
+//! # Oracle
+//! statsmodels `KDEMultivariate(data, var_type='cc', bw=[h, h]).pdf(cells)` (a
+//! product of two Gaussians of standard deviation `h` is the isotropic Gaussian), and for
+//! weighted points and [`scott_bandwidth`] scipy's `gaussian_kde` with its covariance set to
+//! `h²I`; both on the 500 Groningen points of `tests/fixtures/groningen_points/` and a small
+//! synthetic set (`tests/oracle/kernel_density.py`). The quartic kernel has no pip-installable
+//! reference; it is checked against its formula in numpy in the same script.
 
 use std::f64::consts::PI;
 
@@ -171,10 +176,8 @@ impl Grid {
         if !(self.cell_size > 0.0 && self.cell_size.is_finite()) {
             return Err(DensityError::CellSize);
         }
-        if self.columns == 0 || self.rows == 0 || !self.origin_x.is_finite() {
-            return Err(DensityError::BoundingBox);
-        }
-        if !self.origin_y.is_finite() {
+        let finite = self.origin_x.is_finite() && self.origin_y.is_finite();
+        if self.columns == 0 || self.rows == 0 || !finite {
             return Err(DensityError::BoundingBox);
         }
         Ok(())

@@ -20,6 +20,16 @@
 //! (both series rise every spring), so they suit series without a season, or weekly data. The
 //! caller chooses; [`Changes::YearOnYear`] is the one for monthly counts.
 //!
+//! # Assumptions
+//! Pairs are independent for the p-value to hold; series over time rarely are (see measured
+//! behaviour). Spearman needs only a monotone relation; Pearson measures a linear one and its
+//! p-value assumes normal errors.
+//!
+//! # Parameters
+//! Two finite series of equal length, at least three pairs (after differencing), neither
+//! constant: otherwise a [`CorrelationError`] (scipy returns NaN with a warning for a constant
+//! series and r = ±1, p = 1 for two pairs).
+//!
 //! # Measured behaviour
 //! `tests/simulation.rs`, 1.000 pairs of *independent* Poisson series of 60 months with the
 //! same seasonal mean (20 a month ±40%), Spearman: the levels are "significant" at 5% in 100%
@@ -30,16 +40,6 @@
 //! the p-value of changes as roughly twice too small, or ask for p < 0,01. (A correction by an
 //! effective number of pairs, Pyper & Peterman 1998, is not implemented: the p-values here are
 //! scipy's.)
-//!
-//! # Assumptions
-//! Pairs are independent for the p-value to hold; series over time rarely are (see measured
-//! behaviour). Spearman needs only a monotone relation; Pearson measures a linear one and its
-//! p-value assumes normal errors.
-//!
-//! # Parameters
-//! Two finite series of equal length, at least three pairs (after differencing), neither
-//! constant: otherwise a [`CorrelationError`] (scipy returns NaN with a warning for a constant
-//! series and r = ±1, p = 1 for two pairs).
 //!
 //! # References
 //! - Spearman (1904), "The proof and measurement of association between two things", *Am. J.
@@ -52,9 +52,11 @@
 //!   significance", *J. Royal Statistical Society* 98; Pyper & Peterman (1998), "Comparison of
 //!   methods to account for autocorrelation in correlation analyses of fish data", *Canadian
 //!   J. Fisheries and Aquatic Sciences* 55.
-//! - Oracle: `scipy.stats.spearmanr(x, y)` and `scipy.stats.pearsonr(x, y)` on fixed series
-//!   with ties, a negative association, a perfect one and first and seasonal differences
-//!   (`tests/oracle/rank_correlation.py`).
+//!
+//! # Oracle
+//! `scipy.stats.spearmanr(x, y)` and `scipy.stats.pearsonr(x, y)` on fixed series
+//! with ties, a negative association, a perfect one and first and seasonal differences
+//! (`tests/oracle/rank_correlation.py`).
 
 use statrs::function::beta::beta_reg;
 

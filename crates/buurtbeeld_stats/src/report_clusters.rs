@@ -29,16 +29,21 @@
 //! Open problems sit in a hash grid per category with cells of `distance` metres, so a report
 //! looks at nine cells; problems older than `days` leave the grid as the sweep passes. After
 //! the sort this is linear in the number of reports when open problems are spread out. One
-//! million reports: see BENCHMARKS.md ("Kernel density and report clustering").
+//! million reports of about 400.000 problems over three years take 0,9 s on one core
+//! (BENCHMARKS.md, "Kernel density and report clustering"). Equal to the brute-force oracle
+//! on all six rules of its fixture, and to a brute force in `tests/reports.rs` on lattices
+//! where many reports lie exactly `distance` from a first report.
 //!
 //! # References
 //! - The rule is ours; it is the "first report as anchor" rule of a service desk (a new report
 //!   is compared with the open tickets), in contrast to single-linkage clustering (Sibson 1973,
 //!   "SLINK", *The Computer Journal* 16) and ST-DBSCAN (Birant & Kut 2007, *Data & Knowledge
 //!   Engineering* 60), whose clusters can chain.
-//! - Oracle: a brute-force Python script that implements the rule by comparing every report
-//!   with every earlier problem (`tests/oracle/report_clusters.py`) on a few thousand synthetic
-//!   reports with exact ties and reports on the distance and day limits; equal exactly.
+//!
+//! # Oracle
+//! a brute-force Python script that implements the rule by comparing every report
+//! with every earlier problem (`tests/oracle/report_clusters.py`) on a few thousand synthetic
+//! reports with exact ties and reports on the distance and day limits; equal exactly.
 
 use std::collections::{HashMap, VecDeque};
 

@@ -167,6 +167,20 @@ impl Store {
         Ok(incidents)
     }
 
+    /// The categories a source's registrations use, with how many each, most used first.
+    pub fn incident_categories(&self, source: &str) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT category, count(*) FROM incidents WHERE source = ?1 GROUP BY category
+             ORDER BY count(*) DESC, category",
+        )?;
+        let rows = stmt
+            .query_map([source], |row| {
+                Ok((row.get(0)?, row.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// First and last day of a source's registrations.
     pub fn incident_days(&self, source: &str) -> Result<Option<(Day, Day)>> {
         let range: Option<(Option<i32>, Option<i32>)> = self
