@@ -257,9 +257,7 @@ pub fn read_file(
             InputKind::InterventionToml => interventions::read(&input, &bytes, options, context)?,
             InputKind::BudgetCsv => budget::read(&input, &bytes, options, context)?,
             InputKind::SignalenCsv => signalen::read_flat_csv(&input, &bytes, options, context)?,
-            InputKind::SignalenGeojson => {
-                signalen::read_geojson(&input, &bytes, options, context)?
-            }
+            InputKind::SignalenGeojson => signalen::read_geojson(&input, &bytes, options, context)?,
             InputKind::SignalenDatawarehouseCsv => unreachable!("read from its path above"),
         }
     };

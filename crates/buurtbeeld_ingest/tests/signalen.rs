@@ -22,7 +22,11 @@ fn seed(file: &str) -> PathBuf {
         .join(file)
 }
 
-fn read(path: &Path, kind: Option<InputKind>, context: &Context) -> Result<ImportBatch, ImportError> {
+fn read(
+    path: &Path,
+    kind: Option<InputKind>,
+    context: &Context,
+) -> Result<ImportBatch, ImportError> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let options = ReadOptions {
         kind,
@@ -56,36 +60,255 @@ const MAP: InputKind = InputKind::SignalenGeojson;
 const SIGNALS: &str = "20200910_120000UTC_signals.csv";
 
 const CASES: &[Case] = &[
-    Case { file: "signalen_missing_created_at.csv", kind: CSV, names: None, at: At::Line(1), field: None, expected: &["'created_at'", "ontbreekt"] },
-    Case { file: "signalen_missing_location.csv", kind: CSV, names: None, at: At::Line(1), field: None, expected: &["geometry", "buurt_code", "ontbreekt"] },
-    Case { file: "signalen_bad_id.csv", kind: CSV, names: None, at: At::Line(3), field: Some("id"), expected: &["'Jan' is geen meldingnummer", "SIG-12345"] },
-    Case { file: "signalen_duplicate_id.csv", kind: CSV, names: None, at: At::Line(4), field: Some("id"), expected: &["staat ook op regel 2", "één keer"] },
-    Case { file: "signalen_dutch_date.csv", kind: CSV, names: None, at: At::Line(2), field: Some("created_at"), expected: &["'30-06-2016 21:00' is geen tijdstip", "2017-06-30 21:15:00+00"] },
-    Case { file: "signalen_hour_25.csv", kind: CSV, names: None, at: At::Line(4), field: Some("created_at"), expected: &["25:10:00", "geen tijdstip"] },
-    Case { file: "signalen_name_not_slug.csv", kind: CSV, names: None, at: At::Line(3), field: Some("main_slug"), expected: &["'Overlast Bedrijven en Horeca' is geen slug", "kleine letters"] },
-    Case { file: "signalen_empty_sub_slug.csv", kind: CSV, names: None, at: At::Line(5), field: Some("sub_slug"), expected: &["leeg", "slug"] },
-    Case { file: "signalen_truncated_ewkb.csv", kind: CSV, names: None, at: At::Line(2), field: Some("geometry"), expected: &["geen punt", "hex-EWKB"] },
-    Case { file: "signalen_point_outside_nl.csv", kind: CSV, names: None, at: At::Line(3), field: Some("geometry"), expected: &["(4, 40)", "niet in Nederland"] },
-    Case { file: "signalen_wkt_swapped.csv", kind: CSV, names: None, at: At::Line(4), field: Some("geometry"), expected: &["(53.2194, 6.5665)", "niet in Nederland"] },
-    Case { file: "signalen_srid_3857.csv", kind: CSV, names: None, at: At::Line(2), field: Some("geometry"), expected: &["SRID 3857", "4326"] },
-    Case { file: "signalen_empty_geometry.csv", kind: CSV, names: None, at: At::Line(3), field: Some("geometry"), expected: &["'' is geen punt"] },
-    Case { file: "signalen_ewkb_polygon.csv", kind: CSV, names: None, at: At::Line(2), field: Some("geometry"), expected: &["geen punt"] },
-    Case { file: "signalen_truncated_row.csv", kind: CSV, names: None, at: At::Line(4), field: None, expected: &["verwacht 7 velden", "gevonden 4"] },
-    Case { file: "signalen_header_only.csv", kind: CSV, names: None, at: At::WholeFile, field: None, expected: &["kopregel maar geen meldingen"] },
-    Case { file: "signalen_latlng_not_numbers.csv", kind: CSV, names: None, at: At::Line(3), field: Some("lat"), expected: &["('abc', '53.2194') is geen coördinaat", "WGS84"] },
-    Case { file: "signalen_rd_outside.csv", kind: CSV, names: None, at: At::Line(3), field: Some("x"), expected: &["(5, 5) ligt niet in Nederland", "RD New"] },
-    Case { file: "signalen_signalen_buurtcode.csv", kind: CSV, names: None, at: At::Line(3), field: Some("buurt_code"), expected: &["'A00a'", "CBS-buurtcode"] },
-    Case { file: "kaart_missing_created_at.geojson", kind: MAP, names: None, at: At::Feature(2), field: Some("created_at"), expected: &["ontbreekt", "tijdstip"] },
-    Case { file: "kaart_name_as_slug.geojson", kind: MAP, names: None, at: At::Feature(1), field: Some("category.slug"), expected: &["'Geluidsoverlast muziek' is geen slug"] },
-    Case { file: "kaart_polygon.geojson", kind: MAP, names: None, at: At::Feature(3), field: Some("geometry"), expected: &["verwacht een Point"] },
-    Case { file: "kaart_no_parent.geojson", kind: MAP, names: None, at: At::Feature(2), field: Some("category.parent.slug"), expected: &["leeg", "slug"] },
-    Case { file: "kaart_swapped_coordinates.geojson", kind: MAP, names: None, at: At::Feature(4), field: Some("geometry"), expected: &["(53.2, 6.56)", "niet in Nederland"] },
-    Case { file: "kaart_bad_created_at.geojson", kind: MAP, names: None, at: At::Feature(2), field: Some("created_at"), expected: &["'gisteren' is geen tijdstip"] },
-    Case { file: "dwh_unknown_location", kind: DWH, names: None, at: At::Line(3), field: Some("location_id"), expected: &["locatie '4999' staat niet in 20200910_120000UTC_locations.csv"] },
-    Case { file: "dwh_unknown_category", kind: DWH, names: None, at: At::Line(4), field: Some("category_assignment_id"), expected: &["categorietoewijzing '1' staat niet in"] },
-    Case { file: "dwh_without_categories", kind: DWH, names: None, at: At::WholeFile, field: None, expected: &["20200910_120000UTC_categories.csv ontbreekt naast", "signals.csv, locations.csv en categories.csv"] },
-    Case { file: "dwh_bad_lat", kind: DWH, names: Some("20200910_120000UTC_locations.csv"), at: At::Line(2), field: Some("lat"), expected: &["('zes', '53.", "geen coördinaat"] },
-    Case { file: "dwh_bad_created_at", kind: DWH, names: None, at: At::Line(5), field: Some("created_at"), expected: &["'2016-13-01 10:00:00+00' is geen tijdstip"] },
+    Case {
+        file: "signalen_missing_created_at.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(1),
+        field: None,
+        expected: &["'created_at'", "ontbreekt"],
+    },
+    Case {
+        file: "signalen_missing_location.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(1),
+        field: None,
+        expected: &["geometry", "buurt_code", "ontbreekt"],
+    },
+    Case {
+        file: "signalen_bad_id.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("id"),
+        expected: &["'Jan' is geen meldingnummer", "SIG-12345"],
+    },
+    Case {
+        file: "signalen_duplicate_id.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(4),
+        field: Some("id"),
+        expected: &["staat ook op regel 2", "één keer"],
+    },
+    Case {
+        file: "signalen_dutch_date.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(2),
+        field: Some("created_at"),
+        expected: &[
+            "'30-06-2016 21:00' is geen tijdstip",
+            "2017-06-30 21:15:00+00",
+        ],
+    },
+    Case {
+        file: "signalen_hour_25.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(4),
+        field: Some("created_at"),
+        expected: &["25:10:00", "geen tijdstip"],
+    },
+    Case {
+        file: "signalen_name_not_slug.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("main_slug"),
+        expected: &[
+            "'Overlast Bedrijven en Horeca' is geen slug",
+            "kleine letters",
+        ],
+    },
+    Case {
+        file: "signalen_empty_sub_slug.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(5),
+        field: Some("sub_slug"),
+        expected: &["leeg", "slug"],
+    },
+    Case {
+        file: "signalen_truncated_ewkb.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(2),
+        field: Some("geometry"),
+        expected: &["geen punt", "hex-EWKB"],
+    },
+    Case {
+        file: "signalen_point_outside_nl.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("geometry"),
+        expected: &["(4, 40)", "niet in Nederland"],
+    },
+    Case {
+        file: "signalen_wkt_swapped.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(4),
+        field: Some("geometry"),
+        expected: &["(53.2194, 6.5665)", "niet in Nederland"],
+    },
+    Case {
+        file: "signalen_srid_3857.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(2),
+        field: Some("geometry"),
+        expected: &["SRID 3857", "4326"],
+    },
+    Case {
+        file: "signalen_empty_geometry.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("geometry"),
+        expected: &["'' is geen punt"],
+    },
+    Case {
+        file: "signalen_ewkb_polygon.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(2),
+        field: Some("geometry"),
+        expected: &["geen punt"],
+    },
+    Case {
+        file: "signalen_truncated_row.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(4),
+        field: None,
+        expected: &["verwacht 7 velden", "gevonden 4"],
+    },
+    Case {
+        file: "signalen_header_only.csv",
+        kind: CSV,
+        names: None,
+        at: At::WholeFile,
+        field: None,
+        expected: &["kopregel maar geen meldingen"],
+    },
+    Case {
+        file: "signalen_latlng_not_numbers.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("lat"),
+        expected: &["('abc', '53.2194') is geen coördinaat", "WGS84"],
+    },
+    Case {
+        file: "signalen_rd_outside.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("x"),
+        expected: &["(5, 5) ligt niet in Nederland", "RD New"],
+    },
+    Case {
+        file: "signalen_signalen_buurtcode.csv",
+        kind: CSV,
+        names: None,
+        at: At::Line(3),
+        field: Some("buurt_code"),
+        expected: &["'A00a'", "CBS-buurtcode"],
+    },
+    Case {
+        file: "kaart_missing_created_at.geojson",
+        kind: MAP,
+        names: None,
+        at: At::Feature(2),
+        field: Some("created_at"),
+        expected: &["ontbreekt", "tijdstip"],
+    },
+    Case {
+        file: "kaart_name_as_slug.geojson",
+        kind: MAP,
+        names: None,
+        at: At::Feature(1),
+        field: Some("category.slug"),
+        expected: &["'Geluidsoverlast muziek' is geen slug"],
+    },
+    Case {
+        file: "kaart_polygon.geojson",
+        kind: MAP,
+        names: None,
+        at: At::Feature(3),
+        field: Some("geometry"),
+        expected: &["verwacht een Point"],
+    },
+    Case {
+        file: "kaart_no_parent.geojson",
+        kind: MAP,
+        names: None,
+        at: At::Feature(2),
+        field: Some("category.parent.slug"),
+        expected: &["leeg", "slug"],
+    },
+    Case {
+        file: "kaart_swapped_coordinates.geojson",
+        kind: MAP,
+        names: None,
+        at: At::Feature(4),
+        field: Some("geometry"),
+        expected: &["(53.2, 6.56)", "niet in Nederland"],
+    },
+    Case {
+        file: "kaart_bad_created_at.geojson",
+        kind: MAP,
+        names: None,
+        at: At::Feature(2),
+        field: Some("created_at"),
+        expected: &["'gisteren' is geen tijdstip"],
+    },
+    Case {
+        file: "dwh_unknown_location",
+        kind: DWH,
+        names: None,
+        at: At::Line(3),
+        field: Some("location_id"),
+        expected: &["locatie '4999' staat niet in 20200910_120000UTC_locations.csv"],
+    },
+    Case {
+        file: "dwh_unknown_category",
+        kind: DWH,
+        names: None,
+        at: At::Line(4),
+        field: Some("category_assignment_id"),
+        expected: &["categorietoewijzing '1' staat niet in"],
+    },
+    Case {
+        file: "dwh_without_categories",
+        kind: DWH,
+        names: None,
+        at: At::WholeFile,
+        field: None,
+        expected: &[
+            "20200910_120000UTC_categories.csv ontbreekt naast",
+            "signals.csv, locations.csv en categories.csv",
+        ],
+    },
+    Case {
+        file: "dwh_bad_lat",
+        kind: DWH,
+        names: Some("20200910_120000UTC_locations.csv"),
+        at: At::Line(2),
+        field: Some("lat"),
+        expected: &["('zes', '53.", "geen coördinaat"],
+    },
+    Case {
+        file: "dwh_bad_created_at",
+        kind: DWH,
+        names: None,
+        at: At::Line(5),
+        field: Some("created_at"),
+        expected: &["'2016-13-01 10:00:00+00' is geen tijdstip"],
+    },
 ];
 
 #[test]
@@ -198,7 +421,10 @@ fn free_text_and_reporter_details_never_reach_the_batch() {
     for batch in [&batch, &dwh] {
         let everything = format!("{batch:?}");
         for personal in PERSONAL {
-            assert!(!everything.contains(personal), "'{personal}' reached the batch");
+            assert!(
+                !everything.contains(personal),
+                "'{personal}' reached the batch"
+            );
         }
     }
 }
@@ -238,12 +464,17 @@ fn the_three_formats_agree_on_the_same_meldingen() {
         flat.incidents.incidents[0].external_id.as_deref(),
         Some("110078")
     );
-    assert!(map.incidents.incidents.iter().all(|i| i.external_id.is_none()));
+    assert!(map
+        .incidents
+        .incidents
+        .iter()
+        .all(|i| i.external_id.is_none()));
     let labels = &dwh.incidents.categories;
-    assert!(labels.iter().any(|c| c.code
-        == "overlast-bedrijven-en-horeca/geluidsoverlast-muziek"
-        && c.label == "Geluidsoverlast muziek"
-        && c.main.as_deref() == Some("Overlast Bedrijven en Horeca")));
+    assert!(labels.iter().any(
+        |c| c.code == "overlast-bedrijven-en-horeca/geluidsoverlast-muziek"
+            && c.label == "Geluidsoverlast muziek"
+            && c.main.as_deref() == Some("Overlast Bedrijven en Horeca")
+    ));
 }
 
 #[test]
@@ -297,13 +528,23 @@ fn the_synthetic_demo_meldingen_are_read_and_placed_in_groningen() {
     )
     .unwrap();
     let incidents = &batch.incidents.incidents;
-    assert!((14_000..18_000).contains(&incidents.len()), "{}", incidents.len());
+    assert!(
+        (14_000..18_000).contains(&incidents.len()),
+        "{}",
+        incidents.len()
+    );
     let unknown = AreaCode::unknown(buurtbeeld_cube::AreaLevel::Buurt);
     let outside = incidents.iter().filter(|i| i.area == unknown).count();
-    assert!(outside * 50 < incidents.len(), "{outside} outside every buurt");
+    assert!(
+        outside * 50 < incidents.len(),
+        "{outside} outside every buurt"
+    );
     // Every category of the demo data is in the shipped list: no note about unknown ones.
     assert!(
-        !batch.notes.iter().any(|n| n.contains("niet in de meegeleverde")),
+        !batch
+            .notes
+            .iter()
+            .any(|n| n.contains("niet in de meegeleverde")),
         "{:?}",
         batch.notes
     );

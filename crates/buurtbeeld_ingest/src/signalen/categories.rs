@@ -23,8 +23,12 @@ pub(crate) fn shipped() -> &'static BTreeMap<String, ShippedCategory> {
             .skip(1)
             .filter_map(|line| {
                 let mut fields = line.splitn(4, ';');
-                let (main_slug, sub_slug, main, sub) =
-                    (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+                let (main_slug, sub_slug, main, sub) = (
+                    fields.next()?,
+                    fields.next()?,
+                    fields.next()?,
+                    fields.next()?,
+                );
                 Some((
                     format!("{main_slug}/{sub_slug}"),
                     ShippedCategory { main, sub },

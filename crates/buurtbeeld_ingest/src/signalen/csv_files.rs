@@ -278,7 +278,11 @@ pub(crate) fn read_flat_csv(
         }
     }
     if collected.len() == 0 && problems.is_empty() {
-        problems.add(None, None, "de export heeft een kopregel maar geen meldingen");
+        problems.add(
+            None,
+            None,
+            "de export heeft een kopregel maar geen meldingen",
+        );
     }
     if !problems.is_empty() {
         return Err(problems.into_error());
@@ -441,7 +445,11 @@ pub(crate) fn read_datawarehouse(
         }
     }
     if collected.len() == 0 && problems.is_empty() {
-        problems.add(None, None, "de export heeft een kopregel maar geen meldingen");
+        problems.add(
+            None,
+            None,
+            "de export heeft een kopregel maar geen meldingen",
+        );
     }
     if !problems.is_empty() {
         return Err(problems.into_error());

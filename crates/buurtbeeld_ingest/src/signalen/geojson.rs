@@ -12,8 +12,16 @@ use crate::problem::{ImportError, Problems};
 use crate::registrations::{read_point, BuurtLocator, Crs};
 use crate::{text, Context, Input, ReadOptions};
 
-/// The category of a feature: (main slug, sub slug, main name, sub name).
-fn category(properties: &Json) -> Result<(String, String, Option<String>, Option<String>), (&'static str, String)> {
+/// The category of a feature, with the names the map gives.
+struct FeatureCategory {
+    main_slug: String,
+    sub_slug: String,
+    main_name: Option<String>,
+    sub_name: Option<String>,
+}
+
+/// The category of a feature, or the property at fault and why.
+fn category(properties: &Json) -> Result<FeatureCategory, (&'static str, String)> {
     let category = properties
         .get("category")
         .filter(|c| c.is_object())
@@ -31,16 +39,15 @@ fn category(properties: &Json) -> Result<(String, String, Option<String>, Option
             .map(|n| n.trim().chars().take(100).collect())
     };
     let parent = category.get("parent");
-    let sub_slug =
-        read_slug(&text(category.get("slug"))).map_err(|m| ("category.slug", m))?;
+    let sub_slug = read_slug(&text(category.get("slug"))).map_err(|m| ("category.slug", m))?;
     let main_slug = read_slug(&text(parent.and_then(|p| p.get("slug"))))
         .map_err(|m| ("category.parent.slug", m))?;
-    Ok((
+    Ok(FeatureCategory {
         main_slug,
         sub_slug,
-        name(parent.and_then(|p| p.get("name"))),
-        name(category.get("name")),
-    ))
+        main_name: name(parent.and_then(|p| p.get("name"))),
+        sub_name: name(category.get("name")),
+    })
 }
 
 pub(crate) fn read_geojson(
@@ -86,17 +93,19 @@ pub(crate) fn read_geojson(
         };
         let day = match properties.get("created_at").and_then(Json::as_str) {
             Some(raw) => read_local_day(raw),
-            None => Err("ontbreekt; verwacht een tijdstip zoals 2023-06-01T10:00:00+02:00".to_owned()),
+            None => {
+                Err("ontbreekt; verwacht een tijdstip zoals 2023-06-01T10:00:00+02:00".to_owned())
+            }
         };
         match (point, day, category(properties)) {
-            (Ok(point), Ok(day), Ok((main_slug, sub_slug, main_name, sub_name))) => {
+            (Ok(point), Ok(day), Ok(category)) => {
                 collected.push(Melding {
                     external_id: None,
                     day,
-                    main_slug,
-                    sub_slug,
-                    main_name,
-                    sub_name,
+                    main_slug: category.main_slug,
+                    sub_slug: category.sub_slug,
+                    main_name: category.main_name,
+                    sub_name: category.sub_name,
                     place: Place::Point(point),
                 });
             }
