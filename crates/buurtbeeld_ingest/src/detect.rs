@@ -257,8 +257,17 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         InputKind::BvhIncidents
     } else if has("category_assignment_id") && has("location_id") {
         InputKind::SignalenDatawarehouseCsv
-    } else if has("main_slug") && has("sub_slug") && has("created_at") {
+    } else if has("main_slug") && has("sub_slug") && has("created_at") && !has("_signal_id") {
         InputKind::SignalenCsv
+    } else if has("_signal_id") {
+        // locations.csv, categories.csv, reporters.csv, notes.csv … of the same dump.
+        return Err(Problems::new(name).fatal(
+            Some(1),
+            None,
+            "dit is een bijbestand van de datawarehouse-export van Signalen (kolom _signal_id); \
+             importeer alleen signals.csv: dat leest locations.csv en categories.csv ernaast mee, \
+             en de andere bestanden (melders, notities) worden bewust niet gelezen",
+        ));
     } else if has("SoortMisdrijf") && has("Perioden") {
         InputKind::PolitieCodedCsv
     } else if has("Soort misdrijf") && has("Perioden") {

@@ -478,6 +478,20 @@ fn the_three_formats_agree_on_the_same_meldingen() {
 }
 
 #[test]
+fn a_related_file_of_the_dump_is_named_as_such() {
+    let context = reference_context();
+    for part in ["locations", "categories"] {
+        let error = read(&seed(&format!("signalen_dwh_{part}.csv")), None, &context).unwrap_err();
+        let problem = &error.problems[0];
+        assert_eq!(problem.line, Some(1));
+        assert!(
+            problem.message.contains("importeer alleen signals.csv"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
 fn an_unknown_category_is_kept_with_its_label_and_named_in_the_summary() {
     let context = reference_context();
     let dir = tempfile::tempdir().unwrap();
