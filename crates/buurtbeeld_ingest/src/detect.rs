@@ -23,10 +23,13 @@ pub enum InputKind {
     ActionsToml,
     BudgetCsv,
     InterventionToml,
+    SignalenCsv,
+    SignalenDatawarehouseCsv,
+    SignalenGeojson,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 15] = [
+    pub const ALL: [InputKind; 18] = [
         InputKind::PolitieCodedCsv,
         InputKind::PolitiePortalCsv,
         InputKind::PolitieOdataJson,
@@ -42,6 +45,9 @@ impl InputKind {
         InputKind::ActionsToml,
         InputKind::BudgetCsv,
         InputKind::InterventionToml,
+        InputKind::SignalenCsv,
+        InputKind::SignalenDatawarehouseCsv,
+        InputKind::SignalenGeojson,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +67,9 @@ impl InputKind {
             InputKind::ActionsToml => "actions-toml",
             InputKind::BudgetCsv => "budget-csv",
             InputKind::InterventionToml => "intervention-toml",
+            InputKind::SignalenCsv => "signalen-csv",
+            InputKind::SignalenDatawarehouseCsv => "signalen-datawarehouse-csv",
+            InputKind::SignalenGeojson => "signalen-geojson",
         }
     }
 
@@ -124,6 +133,20 @@ impl InputKind {
             InputKind::InterventionToml => {
                 "Een interventie: waar, wanneer en op welke misdrijven, voor de effectmeting \
                  (TOML)"
+            }
+            InputKind::SignalenCsv => {
+                "Meldingen openbare ruimte uit Signalen, één regel per melding (id, created_at, \
+                 main_slug, sub_slug, geometry): de export van de view signals_ext_tdo; vrije \
+                 tekst en melder worden niet bewaard"
+            }
+            InputKind::SignalenDatawarehouseCsv => {
+                "Meldingen uit de datawarehouse-export van Signalen: signals.csv met \
+                 locations.csv en categories.csv in dezelfde map; vrije tekst en melder worden \
+                 niet bewaard"
+            }
+            InputKind::SignalenGeojson => {
+                "Meldingen van de openbare kaart van Signalen als GeoJSON \
+                 (/signals/v1/public/signals/geography): alleen open meldingen, zonder nummer"
             }
         }
     }
@@ -198,7 +221,12 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
     }
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let kind = if text.contains("FeatureCollection") || text.contains("\"Feature\"") {
+        let is_geojson = text.contains("FeatureCollection") || text.contains("\"Feature\"");
+        // The public map of Signalen: features with a category object and a creation time.
+        let kind = if is_geojson && text.contains("\"category\"") && text.contains("\"created_at\"")
+        {
+            Some(InputKind::SignalenGeojson)
+        } else if is_geojson {
             Some(InputKind::AreasGeojson)
         } else if text.contains("GeregistreerdeMisdrijven") {
             Some(InputKind::PolitieOdataJson)
@@ -227,6 +255,19 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
     let has_prefix = |wanted: &str| columns.iter().any(|c| c.starts_with(wanted));
     let kind = if has("Incidentsoort code") {
         InputKind::BvhIncidents
+    } else if has("category_assignment_id") && has("location_id") {
+        InputKind::SignalenDatawarehouseCsv
+    } else if has("main_slug") && has("sub_slug") && has("created_at") && !has("_signal_id") {
+        InputKind::SignalenCsv
+    } else if has("_signal_id") {
+        // locations.csv, categories.csv, reporters.csv, notes.csv … of the same dump.
+        return Err(Problems::new(name).fatal(
+            Some(1),
+            None,
+            "dit is een bijbestand van de datawarehouse-export van Signalen (kolom _signal_id); \
+             importeer alleen signals.csv: dat leest locations.csv en categories.csv ernaast mee, \
+             en de andere bestanden (melders, notities) worden bewust niet gelezen",
+        ));
     } else if has("SoortMisdrijf") && has("Perioden") {
         InputKind::PolitieCodedCsv
     } else if has("Soort misdrijf") && has("Perioden") {
@@ -250,7 +291,8 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
                 "het formaat is niet te herkennen aan de kopregel '{}': verwacht een politietabel \
                  (gecodeerd: SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1, of \
                  de export van het portaal), inwonertallen (…;AantalInwoners_5 of \
-                 code;year;inhabitants) of een BVH-incidentenexport, of geef --kind mee",
+                 code;year;inhabitants), een BVH-incidentenexport of een Signalen-export \
+                 (id,created_at,…,main_slug,sub_slug), of geef --kind mee",
                 header.chars().take(200).collect::<String>()
             ),
         ));

@@ -1,7 +1,8 @@
 //! Readers for the input formats buurtbeeld accepts, as they are published: CBS/Politie coded
 //! CSV, portal CSV and OData JSON (47022NED, 47018NED), also as downloaded from StatLine with
 //! title and footer lines, CBS kerncijfers population, CBS wijk- en buurtkaart as GeoJSON,
-//! Shapefile or GeoPackage, police BVH incident exports, and buurtbeeld's own theme and incident-code
+//! Shapefile or GeoPackage, police BVH incident exports, Signalen meldingen (CSV exports and the
+//! public GeoJSON), and buurtbeeld's own theme and incident-code
 //! files. This is the only crate that knows input formats.
 //!
 //! Every reader turns one file into an `ImportBatch` or an `ImportError` listing every problem
@@ -29,6 +30,7 @@ mod politie;
 mod population;
 mod problem;
 mod registrations;
+mod signalen;
 pub use buurtbeeld_cube::rd;
 mod statline;
 mod text;
@@ -192,6 +194,11 @@ pub fn read_file(
     match kind {
         InputKind::AreasShapefile => return areas_shapefile::read(&input, path, options),
         InputKind::AreasGeopackage => return areas_geopackage::read(&input, path, options),
+        // signals.csv refers to locations.csv and categories.csv beside it; the checksum covers
+        // all three.
+        InputKind::SignalenDatawarehouseCsv => {
+            return signalen::read_datawarehouse(&input, path, options, context)
+        }
         _ => {}
     }
     // The threshold can be lowered so that tests run the parallel path on small files.
@@ -249,6 +256,9 @@ pub fn read_file(
             InputKind::ActionsToml => actions::read(&input, &bytes, options, context)?,
             InputKind::InterventionToml => interventions::read(&input, &bytes, options, context)?,
             InputKind::BudgetCsv => budget::read(&input, &bytes, options, context)?,
+            InputKind::SignalenCsv => signalen::read_flat_csv(&input, &bytes, options, context)?,
+            InputKind::SignalenGeojson => signalen::read_geojson(&input, &bytes, options, context)?,
+            InputKind::SignalenDatawarehouseCsv => unreachable!("read from its path above"),
         }
     };
     let checksum = text::hex(&reader.hasher.finalize());

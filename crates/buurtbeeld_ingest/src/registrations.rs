@@ -4,24 +4,29 @@
 
 use buurtbeeld_cube::rd::{looks_like_rd, looks_like_wgs84_nl, rd_to_wgs84, wgs84_to_rd};
 use buurtbeeld_cube::{AreaCode, AreaLevel, Day, RdPoint};
-use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect};
+use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 
 use crate::Context;
 
 struct Buurt {
     code: AreaCode,
     shape: MultiPolygon<f64>,
-    bounds: Rect<f64>,
 }
 
-/// The store's buurt boundaries, for point-in-polygon.
+/// The store's buurt boundaries, for point-in-polygon. Candidates come from an R-tree of their
+/// bounding boxes, so a point costs a few box tests and one or two polygon tests, whether the
+/// store has the 108 buurten of one gemeente or the 13.000 of the whole country.
 pub(crate) struct BuurtLocator {
     buurten: Vec<Buurt>,
+    boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     unknown: AreaCode,
 }
 
 impl BuurtLocator {
     pub(crate) fn new(context: &Context) -> BuurtLocator {
+        let mut boxes = Vec::new();
         let buurten = context
             .buurt_geometries
             .iter()
@@ -33,15 +38,24 @@ impl BuurtLocator {
                     geo::Geometry::MultiPolygon(m) => m,
                     _ => return None,
                 };
-                Some(Buurt {
+                let bounds = shape.bounding_rect()?;
+                Some((code, shape, bounds))
+            })
+            .enumerate()
+            .map(|(index, (code, shape, bounds))| {
+                boxes.push(GeomWithData::new(
+                    Rectangle::from_corners(bounds.min().x_y().into(), bounds.max().x_y().into()),
+                    index,
+                ));
+                Buurt {
                     code: code.clone(),
-                    bounds: shape.bounding_rect()?,
                     shape,
-                })
+                }
             })
             .collect();
         BuurtLocator {
             buurten,
+            boxes: RTree::bulk_load(boxes),
             unknown: AreaCode::unknown(AreaLevel::Buurt),
         }
     }
@@ -63,20 +77,21 @@ impl BuurtLocator {
     /// first buurt in the store's order.
     pub(crate) fn index(&self, lon: f64, lat: f64) -> Option<usize> {
         let point = Point::new(lon, lat);
-        let candidates = || {
-            self.buurten
-                .iter()
-                .enumerate()
-                .filter(move |(_, b)| b.bounds.intersects(&point))
-        };
-        candidates()
-            .find(|(_, b)| b.shape.contains(&point))
-            .or_else(|| candidates().find(|(_, b)| b.shape.intersects(&point)))
-            .map(|(i, _)| i)
+        // In the store's order, so that a point on a shared edge keeps going to the first.
+        let mut candidates: Vec<usize> = self
+            .boxes
+            .locate_all_at_point(&[lon, lat])
+            .map(|b| b.data)
+            .collect();
+        candidates.sort_unstable();
+        let shape = |i: &&usize| &self.buurten[**i].shape;
+        candidates
+            .iter()
+            .find(|i| shape(i).contains(&point))
+            .or_else(|| candidates.iter().find(|i| shape(i).intersects(&point)))
+            .copied()
     }
 
-    // Used by the Signalen and mapped-registration readers (#18).
-    #[allow(dead_code)]
     /// The buurt of a point, or the unknown buurt (`AreaCode::unknown`) outside every boundary.
     pub(crate) fn buurt_of(&self, point: RdPoint) -> &AreaCode {
         let (lon, lat) = rd_to_wgs84(point.x, point.y);
@@ -91,7 +106,6 @@ pub(crate) enum Crs {
     /// RD New (EPSG:28992), x and y in metres.
     RdNew,
     /// WGS84 (EPSG:4326); the pair is (longitude, latitude).
-    #[allow(dead_code)]
     Wgs84,
 }
 

@@ -136,6 +136,9 @@ damaged_inputs_are_read_or_refused_with_locations! {
     damaged_actions_toml => "actions-toml",
     damaged_intervention_toml => "intervention-toml",
     damaged_budget_csv => "budget-csv",
+    damaged_signalen_csv => "signalen-csv",
+    damaged_signalen_datawarehouse_csv => "signalen-datawarehouse-csv",
+    damaged_signalen_geojson => "signalen-geojson",
 }
 
 /// A cell: area, category, and the period as (year, month; 0 for a year).

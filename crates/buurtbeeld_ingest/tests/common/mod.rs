@@ -37,7 +37,7 @@ pub struct Reader {
     pub syntax: Syntax,
 }
 
-pub const READERS: [Reader; 15] = [
+pub const READERS: [Reader; 18] = [
     Reader {
         name: "politie-coded-csv",
         kind: InputKind::PolitieCodedCsv,
@@ -130,6 +130,26 @@ pub const READERS: [Reader; 15] = [
         kind: InputKind::BudgetCsv,
         seed: "voorbeeldplan_begroting_2014_2017.csv",
         syntax: Syntax::Delimited(b';'),
+    },
+    Reader {
+        name: "signalen-csv",
+        kind: InputKind::SignalenCsv,
+        seed: "signalen_meldingen_groningen.csv",
+        syntax: Syntax::Delimited(b','),
+    },
+    // Its locations.csv and categories.csv are copied beside the damaged signals.csv
+    // undamaged (`read_input`).
+    Reader {
+        name: "signalen-datawarehouse-csv",
+        kind: InputKind::SignalenDatawarehouseCsv,
+        seed: "signalen_dwh_signals.csv",
+        syntax: Syntax::Delimited(b','),
+    },
+    Reader {
+        name: "signalen-geojson",
+        kind: InputKind::SignalenGeojson,
+        seed: "signalen_kaart_groningen.geojson",
+        syntax: Syntax::Json,
     },
 ];
 
@@ -620,6 +640,13 @@ pub fn read_input(
             }
         }
     }
+    if reader.kind == InputKind::SignalenDatawarehouseCsv {
+        for related in ["locations", "categories"] {
+            let name = reader.seed.replace("signals", related);
+            std::fs::copy(reader.seed_path().with_file_name(&name), dir.join(&name))
+                .expect("the temporary directory is writable");
+        }
+    }
     let options = reader.options(detect);
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         read_file(&path, reader.seed, &options, context)
@@ -648,6 +675,14 @@ pub const WHOLE_FILE_REFUSALS: &[(&str, &str)] = &[
     (
         "de export heeft een kopregel maar geen incidenten",
         "a BVH header without incidents",
+    ),
+    (
+        "de export heeft een kopregel maar geen meldingen",
+        "a Signalen header without meldingen",
+    ),
+    (
+        "verwacht een GeoJSON FeatureCollection van meldingen",
+        "Signalen JSON without a features array",
     ),
     (
         "geen begrotingsregels na de kopregel",
