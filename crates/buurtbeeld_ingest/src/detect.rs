@@ -23,10 +23,12 @@ pub enum InputKind {
     ActionsToml,
     BudgetCsv,
     InterventionToml,
+    RegistrationsCsv,
+    RegistrationsXlsx,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 15] = [
+    pub const ALL: [InputKind; 17] = [
         InputKind::PolitieCodedCsv,
         InputKind::PolitiePortalCsv,
         InputKind::PolitieOdataJson,
@@ -42,6 +44,8 @@ impl InputKind {
         InputKind::ActionsToml,
         InputKind::BudgetCsv,
         InputKind::InterventionToml,
+        InputKind::RegistrationsCsv,
+        InputKind::RegistrationsXlsx,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +65,8 @@ impl InputKind {
             InputKind::ActionsToml => "actions-toml",
             InputKind::BudgetCsv => "budget-csv",
             InputKind::InterventionToml => "intervention-toml",
+            InputKind::RegistrationsCsv => "registrations-csv",
+            InputKind::RegistrationsXlsx => "registrations-xlsx",
         }
     }
 
@@ -125,6 +131,14 @@ impl InputKind {
                 "Een interventie: waar, wanneer en op welke misdrijven, voor de effectmeting \
                  (TOML)"
             }
+            InputKind::RegistrationsCsv => {
+                "Registraties (handhaving, camera, Halt, …) als CSV met een mappingbestand \
+                 (<naam>.mapping.toml ernaast of --mapping, zie docs/registraties-mapping.md)"
+            }
+            InputKind::RegistrationsXlsx => {
+                "Dezelfde registraties als Excel-werkmap (.xlsx), met een mappingbestand \
+                 (<naam>.mapping.toml ernaast of --mapping)"
+            }
         }
     }
 
@@ -181,6 +195,14 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         ));
     }
     let text = text::utf8_or_windows_1252(head);
+    if extension == "toml" && name.ends_with(".mapping.toml") {
+        return Err(Problems::new(name).fatal(
+            None,
+            None,
+            "dit is een mappingbestand van registraties; importeer het databestand ernaast \
+             (<naam>.csv of <naam>.xlsx), dat dit mappingbestand zelf gebruikt",
+        ));
+    }
     if extension == "toml" {
         // The first table header tells buurtbeeld's own TOML files apart.
         let table = text

@@ -1,7 +1,8 @@
 //! Readers for the input formats buurtbeeld accepts, as they are published: CBS/Politie coded
 //! CSV, portal CSV and OData JSON (47022NED, 47018NED), also as downloaded from StatLine with
 //! title and footer lines, CBS kerncijfers population, CBS wijk- en buurtkaart as GeoJSON,
-//! Shapefile or GeoPackage, police BVH incident exports, and buurtbeeld's own theme and incident-code
+//! Shapefile or GeoPackage, police BVH incident exports, registrations read through a mapping file (enforcement,
+//! camera, Halt; CSV or XLSX), and buurtbeeld's own theme and incident-code
 //! files. This is the only crate that knows input formats.
 //!
 //! Every reader turns one file into an `ImportBatch` or an `ImportError` listing every problem
@@ -9,6 +10,7 @@
 //! `Context`.
 
 mod actions;
+mod address_lookup;
 mod area_features;
 mod areas;
 mod areas_geopackage;
@@ -22,6 +24,8 @@ mod detect;
 mod export;
 mod incident_codes;
 mod interventions;
+mod mapped;
+mod mapping;
 mod personal;
 mod personal_values;
 mod plan;
@@ -76,6 +80,9 @@ pub struct ReadOptions {
     pub year: Option<i32>,
     /// Who imports, for the import log.
     pub imported_by: String,
+    /// The mapping file of a file of registrations (docs/registraties-mapping.md), instead of
+    /// the one beside it (`<data file stem>.mapping.toml`).
+    pub mapping: Option<std::path::PathBuf>,
 }
 
 /// The file being read.
@@ -129,6 +136,9 @@ pub fn detect_kind(path: &Path, options: &ReadOptions) -> Option<InputKind> {
     if options.kind.is_some() {
         return options.kind;
     }
+    if let Some(kind) = mapped::registration_kind(path, options) {
+        return Some(kind);
+    }
     let mut head = Vec::with_capacity(HEAD_BYTES);
     std::fs::File::open(path)
         .ok()?
@@ -179,7 +189,10 @@ pub fn read_file(
     }
     let (kind, delimiter) = match options.kind {
         Some(kind) => (kind, detect::header_delimiter(&head)),
-        None => detect::detect(name, path, &head)?,
+        None => match mapped::registration_kind(path, options) {
+            Some(kind) => (kind, detect::header_delimiter(&head)),
+            None => detect::detect(name, path, &head)?,
+        },
     };
     let input = Input {
         name,
@@ -192,6 +205,10 @@ pub fn read_file(
     match kind {
         InputKind::AreasShapefile => return areas_shapefile::read(&input, path, options),
         InputKind::AreasGeopackage => return areas_geopackage::read(&input, path, options),
+        // Read with their mapping and lookup files, whose bytes the checksum covers too.
+        InputKind::RegistrationsCsv | InputKind::RegistrationsXlsx => {
+            return mapped::read(&input, path, options, context)
+        }
         _ => {}
     }
     // The threshold can be lowered so that tests run the parallel path on small files.
@@ -239,7 +256,10 @@ pub fn read_file(
                 population::read_odata_json(&input, &bytes, options, context)?
             }
             InputKind::AreasGeojson => areas::read_geojson(&input, &bytes, options)?,
-            InputKind::AreasShapefile | InputKind::AreasGeopackage => {
+            InputKind::AreasShapefile
+            | InputKind::AreasGeopackage
+            | InputKind::RegistrationsCsv
+            | InputKind::RegistrationsXlsx => {
                 unreachable!("read from their path above")
             }
             InputKind::BvhIncidents => bvh::read(&input, &bytes, options, context)?,

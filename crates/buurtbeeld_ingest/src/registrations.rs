@@ -75,8 +75,6 @@ impl BuurtLocator {
             .map(|(i, _)| i)
     }
 
-    // Used by the Signalen and mapped-registration readers (#18).
-    #[allow(dead_code)]
     /// The buurt of a point, or the unknown buurt (`AreaCode::unknown`) outside every boundary.
     pub(crate) fn buurt_of(&self, point: RdPoint) -> &AreaCode {
         let (lon, lat) = rd_to_wgs84(point.x, point.y);
@@ -91,7 +89,6 @@ pub(crate) enum Crs {
     /// RD New (EPSG:28992), x and y in metres.
     RdNew,
     /// WGS84 (EPSG:4326); the pair is (longitude, latitude).
-    #[allow(dead_code)]
     Wgs84,
 }
 

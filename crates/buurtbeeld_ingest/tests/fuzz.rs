@@ -136,6 +136,8 @@ damaged_inputs_are_read_or_refused_with_locations! {
     damaged_actions_toml => "actions-toml",
     damaged_intervention_toml => "intervention-toml",
     damaged_budget_csv => "budget-csv",
+    damaged_registrations_csv => "registrations-csv",
+    damaged_registrations_xlsx => "registrations-xlsx",
 }
 
 /// A cell: area, category, and the period as (year, month; 0 for a year).
