@@ -127,7 +127,7 @@ impl From<RoleArg> for buurtbeeld_cube::Role {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import files (police tables, population, boundaries, BVH exports, themes) in one
+    /// Import files (police tables, population, boundaries, BVH exports, registrations, themes) in one
     /// transaction: all land or none does.
     Import {
         #[arg(required = true, value_name = "FILE")]
@@ -144,6 +144,11 @@ pub enum Command {
         /// Who imports, recorded in the import log (default: the login name).
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
+        /// Mapping file of a file of registrations (enforcement, camera, Halt; CSV or XLSX),
+        /// instead of `<data file stem>.mapping.toml` beside it. See
+        /// docs/registraties-mapping.md.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
     },
     /// Download a gemeente's official data (CBS, Politie via CBS, PDOK) and import what is new
     /// in one transaction. See docs/fetch.md.

@@ -110,14 +110,30 @@ fn spinner(message: String) -> ProgressBar {
     bar
 }
 
-pub fn import(
-    data_dir: &Path,
-    files: &[PathBuf],
-    kind: Option<&str>,
-    release: String,
-    year: Option<i32>,
-    by: Option<String>,
-) -> Outcome {
+/// What the user chose on `import`'s command line besides the files.
+pub struct ImportChoices<'a> {
+    pub kind: Option<&'a str>,
+    pub release: String,
+    pub year: Option<i32>,
+    pub by: Option<String>,
+    pub mapping: Option<PathBuf>,
+}
+
+pub fn import(data_dir: &Path, files: &[PathBuf], choices: ImportChoices<'_>) -> Outcome {
+    let ImportChoices {
+        kind,
+        release,
+        year,
+        by,
+        mapping,
+    } = choices;
+    if mapping.is_some() && files.len() > 1 {
+        return Err(Failure::Refused(
+            "--mapping geldt voor één bestand; importeer meerdere registratiebestanden met elk \
+             een mappingbestand ernaast (<naam>.mapping.toml)"
+                .to_owned(),
+        ));
+    }
     let kind = match kind {
         None => None,
         Some(name) => Some(InputKind::from_name(name).ok_or_else(|| {
@@ -135,6 +151,7 @@ pub fn import(
         imported_by: by
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_default(),
+        mapping,
     };
     let mut store = open_store(data_dir)?;
     let files: Vec<ImportFile> = files

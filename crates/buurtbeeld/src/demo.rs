@@ -126,9 +126,12 @@ pub fn load(data_dir: &Path) -> Outcome {
     commands::import(
         data_dir,
         &paths,
-        None,
-        "demo".to_owned(),
-        None,
-        Some("buurtbeeld demo".to_owned()),
+        commands::ImportChoices {
+            kind: None,
+            release: "demo".to_owned(),
+            year: None,
+            by: Some("buurtbeeld demo".to_owned()),
+            mapping: None,
+        },
     )
 }

@@ -38,6 +38,7 @@ fn read_options(content: Content, release: &str, year: Option<i32>) -> ReadOptio
         table_id: None,
         year,
         imported_by: std::env::var("USER").unwrap_or_default(),
+        mapping: None,
     }
 }
 

@@ -52,7 +52,18 @@ fn main() -> ExitCode {
             release,
             year,
             by,
-        } => commands::import(&data_dir, &files, kind.as_deref(), release, year, by),
+            mapping,
+        } => commands::import(
+            &data_dir,
+            &files,
+            commands::ImportChoices {
+                kind: kind.as_deref(),
+                release,
+                year,
+                by,
+                mapping,
+            },
+        ),
         Command::Fetch(args) => fetch::fetch(&data_dir, args),
         Command::Picture {
             area,

@@ -26,10 +26,12 @@ pub enum InputKind {
     SignalenCsv,
     SignalenDatawarehouseCsv,
     SignalenGeojson,
+    RegistrationsCsv,
+    RegistrationsXlsx,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 18] = [
+    pub const ALL: [InputKind; 20] = [
         InputKind::PolitieCodedCsv,
         InputKind::PolitiePortalCsv,
         InputKind::PolitieOdataJson,
@@ -48,6 +50,8 @@ impl InputKind {
         InputKind::SignalenCsv,
         InputKind::SignalenDatawarehouseCsv,
         InputKind::SignalenGeojson,
+        InputKind::RegistrationsCsv,
+        InputKind::RegistrationsXlsx,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +74,8 @@ impl InputKind {
             InputKind::SignalenCsv => "signalen-csv",
             InputKind::SignalenDatawarehouseCsv => "signalen-datawarehouse-csv",
             InputKind::SignalenGeojson => "signalen-geojson",
+            InputKind::RegistrationsCsv => "registrations-csv",
+            InputKind::RegistrationsXlsx => "registrations-xlsx",
         }
     }
 
@@ -147,6 +153,13 @@ impl InputKind {
             InputKind::SignalenGeojson => {
                 "Meldingen van de openbare kaart van Signalen als GeoJSON \
                  (/signals/v1/public/signals/geography): alleen open meldingen, zonder nummer"
+            InputKind::RegistrationsCsv => {
+                "Registraties (handhaving, camera, Halt, …) als CSV met een mappingbestand \
+                 (<naam>.mapping.toml ernaast of --mapping, zie docs/registraties-mapping.md)"
+            }
+            InputKind::RegistrationsXlsx => {
+                "Dezelfde registraties als Excel-werkmap (.xlsx), met een mappingbestand \
+                 (<naam>.mapping.toml ernaast of --mapping)"
             }
         }
     }
@@ -204,6 +217,14 @@ pub(crate) fn detect(name: &str, path: &Path, head: &[u8]) -> Result<(InputKind,
         ));
     }
     let text = text::utf8_or_windows_1252(head);
+    if extension == "toml" && name.ends_with(".mapping.toml") {
+        return Err(Problems::new(name).fatal(
+            None,
+            None,
+            "dit is een mappingbestand van registraties; importeer het databestand ernaast \
+             (<naam>.csv of <naam>.xlsx), dat dit mappingbestand zelf gebruikt",
+        ));
+    }
     if extension == "toml" {
         // The first table header tells buurtbeeld's own TOML files apart.
         let table = text

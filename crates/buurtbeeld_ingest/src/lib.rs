@@ -2,7 +2,8 @@
 //! CSV, portal CSV and OData JSON (47022NED, 47018NED), also as downloaded from StatLine with
 //! title and footer lines, CBS kerncijfers population, CBS wijk- en buurtkaart as GeoJSON,
 //! Shapefile or GeoPackage, police BVH incident exports, Signalen meldingen (CSV exports and the
-//! public GeoJSON), and buurtbeeld's own theme and incident-code
+//! public GeoJSON), registrations read through a mapping file (enforcement, camera, Halt; CSV or
+//! XLSX), and buurtbeeld's own theme and incident-code
 //! files. This is the only crate that knows input formats.
 //!
 //! Every reader turns one file into an `ImportBatch` or an `ImportError` listing every problem
@@ -10,6 +11,7 @@
 //! `Context`.
 
 mod actions;
+mod address_lookup;
 mod area_features;
 mod areas;
 mod areas_geopackage;
@@ -23,6 +25,8 @@ mod detect;
 mod export;
 mod incident_codes;
 mod interventions;
+mod mapped;
+mod mapping;
 mod personal;
 mod personal_values;
 mod plan;
@@ -78,6 +82,9 @@ pub struct ReadOptions {
     pub year: Option<i32>,
     /// Who imports, for the import log.
     pub imported_by: String,
+    /// The mapping file of a file of registrations (docs/registraties-mapping.md), instead of
+    /// the one beside it (`<data file stem>.mapping.toml`).
+    pub mapping: Option<std::path::PathBuf>,
 }
 
 /// The file being read.
@@ -131,6 +138,9 @@ pub fn detect_kind(path: &Path, options: &ReadOptions) -> Option<InputKind> {
     if options.kind.is_some() {
         return options.kind;
     }
+    if let Some(kind) = mapped::registration_kind(path, options) {
+        return Some(kind);
+    }
     let mut head = Vec::with_capacity(HEAD_BYTES);
     std::fs::File::open(path)
         .ok()?
@@ -181,7 +191,10 @@ pub fn read_file(
     }
     let (kind, delimiter) = match options.kind {
         Some(kind) => (kind, detect::header_delimiter(&head)),
-        None => detect::detect(name, path, &head)?,
+        None => match mapped::registration_kind(path, options) {
+            Some(kind) => (kind, detect::header_delimiter(&head)),
+            None => detect::detect(name, path, &head)?,
+        },
     };
     let input = Input {
         name,
@@ -198,6 +211,10 @@ pub fn read_file(
         // all three.
         InputKind::SignalenDatawarehouseCsv => {
             return signalen::read_datawarehouse(&input, path, options, context)
+        }
+        // Read with their mapping and lookup files, whose bytes the checksum covers too.
+        InputKind::RegistrationsCsv | InputKind::RegistrationsXlsx => {
+            return mapped::read(&input, path, options, context)
         }
         _ => {}
     }
@@ -246,7 +263,10 @@ pub fn read_file(
                 population::read_odata_json(&input, &bytes, options, context)?
             }
             InputKind::AreasGeojson => areas::read_geojson(&input, &bytes, options)?,
-            InputKind::AreasShapefile | InputKind::AreasGeopackage => {
+            InputKind::AreasShapefile
+            | InputKind::AreasGeopackage
+            | InputKind::RegistrationsCsv
+            | InputKind::RegistrationsXlsx => {
                 unreachable!("read from their path above")
             }
             InputKind::BvhIncidents => bvh::read(&input, &bytes, options, context)?,

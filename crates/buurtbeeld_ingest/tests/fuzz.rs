@@ -139,6 +139,8 @@ damaged_inputs_are_read_or_refused_with_locations! {
     damaged_signalen_csv => "signalen-csv",
     damaged_signalen_datawarehouse_csv => "signalen-datawarehouse-csv",
     damaged_signalen_geojson => "signalen-geojson",
+    damaged_registrations_csv => "registrations-csv",
+    damaged_registrations_xlsx => "registrations-xlsx",
 }
 
 /// A cell: area, category, and the period as (year, month; 0 for a year).

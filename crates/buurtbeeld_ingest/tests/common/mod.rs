@@ -37,7 +37,7 @@ pub struct Reader {
     pub syntax: Syntax,
 }
 
-pub const READERS: [Reader; 18] = [
+pub const READERS: [Reader; 20] = [
     Reader {
         name: "politie-coded-csv",
         kind: InputKind::PolitieCodedCsv,
@@ -150,6 +150,19 @@ pub const READERS: [Reader; 18] = [
         kind: InputKind::SignalenGeojson,
         seed: "signalen_kaart_groningen.geojson",
         syntax: Syntax::Json,
+    },
+    // Read with the mapping (and lookup) files beside them, copied undamaged (`read_input`).
+    Reader {
+        name: "registrations-csv",
+        kind: InputKind::RegistrationsCsv,
+        seed: "registraties_halt.csv",
+        syntax: Syntax::Delimited(b';'),
+    },
+    Reader {
+        name: "registrations-xlsx",
+        kind: InputKind::RegistrationsXlsx,
+        seed: "registraties_handhaving.xlsx",
+        syntax: Syntax::Delimited(0),
     },
 ];
 
@@ -647,6 +660,22 @@ pub fn read_input(
                 .expect("the temporary directory is writable");
         }
     }
+    if matches!(
+        reader.kind,
+        InputKind::RegistrationsCsv | InputKind::RegistrationsXlsx
+    ) {
+        let stem = reader.seed.rsplit_once('.').map_or(reader.seed, |(s, _)| s);
+        for sidecar in [
+            format!("{stem}.mapping.toml"),
+            format!("{stem}.adressen.csv"),
+        ] {
+            let from = reader.seed_path().with_file_name(&sidecar);
+            if from.is_file() {
+                std::fs::copy(&from, dir.join(&sidecar))
+                    .expect("the temporary directory is writable");
+            }
+        }
+    }
     let options = reader.options(detect);
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         read_file(&path, reader.seed, &options, context)
@@ -746,6 +775,20 @@ pub const WHOLE_FILE_REFUSALS: &[(&str, &str)] = &[
     (
         "geen enkele laag heeft gebiedscodes",
         "a GeoPackage whose layers have no code column",
+    ),
+    // A workbook broken beyond its rows, or without the sheet or mapping it is read with.
+    (
+        "het XLSX-bestand is onleesbaar",
+        "a workbook whose zip or XML cannot be read: no row to point at",
+    ),
+    ("het blad is leeg", "a sheet without any cell"),
+    (
+        "de werkmap heeft geen blad",
+        "the sheet the mapping names is absent",
+    ),
+    (
+        "geen mappingbestand",
+        "a file of registrations without its mapping: the missing file has no line",
     ),
     // What the file does not say anywhere.
     (
