@@ -153,6 +153,7 @@ impl InputKind {
             InputKind::SignalenGeojson => {
                 "Meldingen van de openbare kaart van Signalen als GeoJSON \
                  (/signals/v1/public/signals/geography): alleen open meldingen, zonder nummer"
+            }
             InputKind::RegistrationsCsv => {
                 "Registraties (handhaving, camera, Halt, …) als CSV met een mappingbestand \
                  (<naam>.mapping.toml ernaast of --mapping, zie docs/registraties-mapping.md)"
