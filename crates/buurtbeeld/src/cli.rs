@@ -149,6 +149,10 @@ pub enum Command {
         /// docs/registraties-mapping.md.
         #[arg(long, value_name = "FILE")]
         mapping: Option<PathBuf>,
+        /// The name pages give the registration source of these files (Signalen, a mapping
+        /// file's source), e.g. to mark a test or synthetic export as such.
+        #[arg(long, value_name = "NAAM")]
+        source_name: Option<String>,
     },
     /// Download a gemeente's official data (CBS, Politie via CBS, PDOK) and import what is new
     /// in one transaction. See docs/fetch.md.

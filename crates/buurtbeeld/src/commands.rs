@@ -117,6 +117,7 @@ pub struct ImportChoices<'a> {
     pub year: Option<i32>,
     pub by: Option<String>,
     pub mapping: Option<PathBuf>,
+    pub source_name: Option<String>,
 }
 
 pub fn import(data_dir: &Path, files: &[PathBuf], choices: ImportChoices<'_>) -> Outcome {
@@ -126,6 +127,7 @@ pub fn import(data_dir: &Path, files: &[PathBuf], choices: ImportChoices<'_>) ->
         year,
         by,
         mapping,
+        source_name,
     } = choices;
     if mapping.is_some() && files.len() > 1 {
         return Err(Failure::Refused(
@@ -152,6 +154,7 @@ pub fn import(data_dir: &Path, files: &[PathBuf], choices: ImportChoices<'_>) ->
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_default(),
         mapping,
+        source_name,
     };
     let mut store = open_store(data_dir)?;
     let files: Vec<ImportFile> = files

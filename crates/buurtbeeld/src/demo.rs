@@ -12,7 +12,7 @@ use crate::commands::{self, Outcome, PictureArgs};
 /// The demo files, bundled in the binary so the demo runs anywhere. The data is real
 /// (attribution in `data/README.md` and each folder's SOURCE.md); the plan is a fictitious
 /// example for Groningen, labelled so in every output (`data/plan/README.md`).
-const DEMO_FILES: [(&str, &[u8]); 13] = [
+const DEMO_FILES: [(&str, &[u8]); 14] = [
     (
         "wijk2017.geojson",
         include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson"),
@@ -20,6 +20,10 @@ const DEMO_FILES: [(&str, &[u8]); 13] = [
     (
         "buurt2017.geojson",
         include_bytes!("../../../data/cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"),
+    ),
+    (
+        "handhaving-groningen.xlsx",
+        include_bytes!("../../../data/groningen-handhaving-synthetisch/handhaving-groningen.xlsx"),
     ),
     (
         "fietsdiefstallen_groningen_BVH_2013-2017.csv",
@@ -75,6 +79,29 @@ const DEMO_FILES: [(&str, &[u8]); 13] = [
     ),
 ];
 
+/// The synthetic Signalen export, imported after the others under a name that says so.
+const DEMO_SIGNALEN: (&str, &[u8]) = (
+    "signalen_meldingen_groningen_2013-2017.csv",
+    include_bytes!(
+        "../../../data/groningen-meldingen-synthetisch/signalen_meldingen_groningen_2013-2017.csv"
+    ),
+);
+
+/// Files the demo's imports read beside their data (the enforcement export's mapping and its
+/// address lookup); written, not imported themselves.
+const DEMO_SIDECARS: [(&str, &[u8]); 2] = [
+    (
+        "handhaving-groningen.mapping.toml",
+        include_bytes!(
+            "../../../data/groningen-handhaving-synthetisch/handhaving-groningen.mapping.toml"
+        ),
+    ),
+    (
+        "adressen-synthetisch.csv",
+        include_bytes!("../../../data/groningen-handhaving-synthetisch/adressen-synthetisch.csv"),
+    ),
+];
+
 pub fn run(data_dir: &Path) -> Outcome {
     load(data_dir)?;
     outln!();
@@ -112,26 +139,37 @@ pub fn load(data_dir: &Path) -> Outcome {
     std::fs::create_dir_all(&demo_dir)
         .with_context(|| format!("creating {}", demo_dir.display()))?;
     let mut paths = Vec::new();
-    for (name, bytes) in DEMO_FILES {
+    for (name, bytes) in DEMO_FILES
+        .iter()
+        .chain(&DEMO_SIDECARS)
+        .chain(std::iter::once(&DEMO_SIGNALEN))
+    {
         let path = demo_dir.join(name);
-        if std::fs::read(&path).ok().as_deref() != Some(bytes) {
+        if std::fs::read(&path).ok().as_deref() != Some(*bytes) {
             std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         }
-        paths.push(path);
+        if DEMO_FILES.iter().any(|(file, _)| file == name) {
+            paths.push(path);
+        }
     }
     outln!(
-        "Demogegevens (echt; Bron: CBS/Politie; Groningen: Gemeente Groningen/Politie) in {}\n",
+        "Demogegevens in {}: echte cijfers (Bron: CBS/Politie; Groningen: Gemeente \
+         Groningen/Politie) en, voor Groningen, synthetische meldingen en handhaving \
+         (verzonnen, alleen om te laten zien hoe het werkt)\n",
         demo_dir.display()
     );
+    let choices = |source_name: Option<&str>| commands::ImportChoices {
+        kind: None,
+        release: "demo".to_owned(),
+        year: None,
+        by: Some("buurtbeeld demo".to_owned()),
+        mapping: None,
+        source_name: source_name.map(str::to_owned),
+    };
+    commands::import(data_dir, &paths, choices(None))?;
     commands::import(
         data_dir,
-        &paths,
-        commands::ImportChoices {
-            kind: None,
-            release: "demo".to_owned(),
-            year: None,
-            by: Some("buurtbeeld demo".to_owned()),
-            mapping: None,
-        },
+        &[demo_dir.join(DEMO_SIGNALEN.0)],
+        choices(Some("Meldingen openbare ruimte (Signalen, synthetisch)")),
     )
 }

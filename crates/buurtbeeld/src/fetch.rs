@@ -39,6 +39,7 @@ fn read_options(content: Content, release: &str, year: Option<i32>) -> ReadOptio
         year,
         imported_by: std::env::var("USER").unwrap_or_default(),
         mapping: None,
+        source_name: None,
     }
 }
 

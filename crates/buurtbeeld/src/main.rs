@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             year,
             by,
             mapping,
+            source_name,
         } => commands::import(
             &data_dir,
             &files,
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
                 year,
                 by,
                 mapping,
+                source_name,
             },
         ),
         Command::Fetch(args) => fetch::fetch(&data_dir, args),

@@ -29,11 +29,21 @@ pub struct Trend {
 
 /// Every period the preferred source publishes for the area, from the first to the last.
 pub fn trend(store: &Store, area: &AreaCode, subject: &Subject) -> Result<Trend, PictureError> {
+    trend_in(store, area, subject, None)
+}
+
+/// The trend in one source table (the preferred one when `None`).
+pub(crate) fn trend_in(
+    store: &Store,
+    area: &AreaCode,
+    subject: &Subject,
+    source: Option<&str>,
+) -> Result<Trend, PictureError> {
     let info = store
         .area(area)?
         .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
     let (subject_id, subject_label, categories) = resolve_subject(store, subject)?;
-    let source = choose_source(store, area, None, false)?;
+    let source = choose_source(store, area, source, false)?;
     let frequency = area_sources(store, area)?
         .into_iter()
         .find(|(s, _)| *s == source)

@@ -14,7 +14,8 @@ use crate::registrations::{
     covered_months, read_registrations, registration_attribution, registration_scope,
     RegistrationScope,
 };
-use crate::{descendants, trend, PictureError};
+use crate::trend::trend_in;
+use crate::{descendants, PictureError};
 
 /// How reports of one problem by several residents are recognised.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -59,12 +60,19 @@ pub struct VisRequest {
 pub struct VisColumn {
     /// The police table (e.g. `47022NED`, `BVH`) or the registration source id.
     pub source: String,
+    /// The source's own name, e.g. `Meldingen openbare ruimte (Signalen)`.
     pub name: String,
+    /// What a table column calls it: the kind ("Handhaving", "Meldingen van bewoners"), or the
+    /// name where two sources are of one kind.
+    pub heading: String,
     pub kind: SourceKind,
     /// Per month of `Vis::months`; `None` where the source covers no data.
     pub counts: Vec<Option<u64>>,
     /// Resident reports only: the problems behind the reports (`DedupRule`).
     pub problems: Option<Vec<Option<u64>>>,
+    /// A source published per year only (e.g. police table 47018NED): its yearly counts, and
+    /// `counts` all `None`.
+    pub per_year: Option<BTreeMap<i32, u64>>,
     pub total: u64,
     pub total_problems: Option<u64>,
     /// The source's categories the theme holds.
@@ -163,11 +171,26 @@ pub fn vis(store: &Store, request: &VisRequest) -> Result<Vis, PictureError> {
         (Some(&a), Some(&b)) => (a..=b).collect(),
         _ => Vec::new(),
     };
+    let kinds: Vec<SourceKind> = monthly.iter().map(|(c, _, _)| c.kind).collect();
+    let years: Vec<i32> = months
+        .iter()
+        .map(|&m| Period::from_ordinal(Frequency::Month, m).calendar_year())
+        .collect();
     let columns: Vec<VisColumn> = monthly
         .into_iter()
         .map(|(mut column, counts, problems)| {
             column.counts = months.iter().map(|m| counts.get(m).copied()).collect();
             column.problems = problems.map(|p| months.iter().map(|m| p.get(m).copied()).collect());
+            if let Some(per_year) = &mut column.per_year {
+                per_year.retain(|year, _| years.contains(year));
+                column.total = per_year.values().sum();
+            }
+            let shared = kinds.iter().filter(|&&k| k == column.kind).count() > 1;
+            column.heading = if shared {
+                column.name.clone()
+            } else {
+                column.kind.dutch().to_owned()
+            };
             column
         })
         .collect();
@@ -205,36 +228,55 @@ fn police_column(
     theme: &str,
     notes: &mut Vec<String>,
 ) -> Result<Option<Monthly>, PictureError> {
-    let trend = match trend(store, area, &Subject::Theme(theme.to_owned())) {
-        Ok(trend) => trend,
-        Err(PictureError::Store(e)) => return Err(PictureError::Store(e)),
-        Err(_) => return Ok(None),
-    };
-    if trend.frequency != Frequency::Month {
-        notes.push(format!(
-            "De politiecijfers ({}) zijn er alleen per jaar en staan daarom niet in de \
-             maandtabel.",
-            trend.source
-        ));
-        return Ok(None);
+    // The first table with figures for the theme, months before years: a BVH export may
+    // hold other categories than the theme's, and a yearly table may have them.
+    let mut tables = crate::areas::area_sources(store, area)?;
+    tables.sort_by_key(|(_, frequency)| *frequency != Frequency::Month);
+    let subject = Subject::Theme(theme.to_owned());
+    let mut found = None;
+    for (table, _) in &tables {
+        match trend_in(store, area, &subject, Some(table)) {
+            Ok(trend) if trend.points.iter().any(|p| p.count.is_some_and(|n| n > 0)) => {
+                found = Some(trend);
+                break;
+            }
+            Ok(_) => {}
+            Err(PictureError::Store(e)) => return Err(PictureError::Store(e)),
+            Err(_) => {}
+        }
     }
+    let Some(trend) = found else {
+        return Ok(None);
+    };
+    let yearly = trend.frequency != Frequency::Month;
     let counts: BTreeMap<i64, u64> = trend
         .points
         .iter()
         .filter_map(|p| Some((p.period.ordinal(), p.count?)))
         .collect();
+    let per_year = yearly.then(|| {
+        notes.push(format!(
+            "De politiecijfers ({}) zijn er alleen per jaar: ze staan in de jaartabel, niet in \
+             de grafiek per maand.",
+            trend.source
+        ));
+        counts.iter().map(|(&year, &n)| (year as i32, n)).collect()
+    });
     let column = VisColumn {
         source: trend.source.clone(),
         name: SourceKind::Politie.dutch().to_owned(),
+        heading: String::new(),
         kind: SourceKind::Politie,
         counts: Vec::new(),
         problems: None,
+        per_year,
         total: counts.values().sum(),
         total_problems: None,
         categories: vec![trend.subject_label.clone()],
         attribution: trend.attribution.clone(),
     };
-    Ok(Some((column, counts, None)))
+    let monthly = if yearly { BTreeMap::new() } else { counts };
+    Ok(Some((column, monthly, None)))
 }
 
 /// A registration source's monthly counts in the buurten; for resident reports also the
@@ -271,11 +313,13 @@ fn registration_column(
     let column = VisColumn {
         source: scope.source.id.clone(),
         name: scope.source.name.clone(),
+        heading: String::new(),
         kind: scope.source.kind,
         counts: Vec::new(),
         total: counts.values().sum(),
         total_problems: problems.as_ref().map(|p| p.values().sum()),
         problems: None,
+        per_year: None,
         categories,
         attribution: registration_attribution(&scope.source),
     };
@@ -285,8 +329,9 @@ fn registration_column(
 /// Each pair of columns: do their month-to-month changes move together?
 fn correlations(columns: &[VisColumn]) -> Vec<VisCorrelation> {
     let mut result = Vec::new();
-    for (i, a) in columns.iter().enumerate() {
-        for b in &columns[i + 1..] {
+    let monthly: Vec<&VisColumn> = columns.iter().filter(|c| c.per_year.is_none()).collect();
+    for (i, a) in monthly.iter().enumerate() {
+        for b in &monthly[i + 1..] {
             result.push(correlate(a, b));
         }
     }
@@ -350,16 +395,16 @@ fn correlate(a: &VisColumn, b: &VisColumn) -> VisCorrelation {
     let (x, y): (Vec<f64>, Vec<f64>) = both.into_iter().unzip();
     let changes = x.len().saturating_sub(1);
     let mut result = VisCorrelation {
-        first: a.name.clone(),
-        second: b.name.clone(),
+        first: a.heading.clone(),
+        second: b.heading.clone(),
         changes,
         spearman: None,
         p_value: None,
         movement: Movement::TooFewMonths,
         sentence: format!(
             "{} en {}: te weinig maanden met cijfers van beide om te zeggen of ze samen bewegen.",
-            a.name,
-            b.name.to_lowercase()
+            a.heading,
+            b.heading.to_lowercase()
         ),
     };
     if changes + 1 < MIN_MONTHS {
@@ -369,8 +414,8 @@ fn correlate(a: &VisColumn, b: &VisColumn) -> VisCorrelation {
         result.movement = Movement::NoClearRelation;
         result.sentence = format!(
             "{} en {}: een van beide verandert niet van maand tot maand; geen verband te meten.",
-            a.name,
-            b.name.to_lowercase()
+            a.heading,
+            b.heading.to_lowercase()
         );
         return result;
     };
@@ -390,7 +435,7 @@ fn correlate(a: &VisColumn, b: &VisColumn) -> VisCorrelation {
         )
     };
     result.movement = movement;
-    result.sentence = format!("{} en {} {verb}.", a.name, b.name.to_lowercase());
+    result.sentence = format!("{} en {} {verb}.", a.heading, b.heading.to_lowercase());
     result
 }
 

@@ -85,6 +85,9 @@ pub struct ReadOptions {
     /// The mapping file of a file of registrations (docs/registraties-mapping.md), instead of
     /// the one beside it (`<data file stem>.mapping.toml`).
     pub mapping: Option<std::path::PathBuf>,
+    /// The name pages give a registration source, instead of the reader's default (Signalen)
+    /// or the mapping file's `name`; e.g. to mark an export as a test or synthetic set.
+    pub source_name: Option<String>,
 }
 
 /// The file being read.

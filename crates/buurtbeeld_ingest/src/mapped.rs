@@ -100,7 +100,10 @@ pub(crate) fn read(
              docs/registraties-mapping.md)"
         ))
     })?;
-    let mapping = mapping::read(&mapping_name, mapping_bytes)?;
+    let mut mapping = mapping::read(&mapping_name, mapping_bytes)?;
+    if let Some(name) = &options.source_name {
+        mapping.source.name = name.clone();
+    }
     let lookup = match &mapping.lookup {
         None => None,
         Some((relative, lookup_name)) => {

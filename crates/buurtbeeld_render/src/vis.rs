@@ -40,15 +40,52 @@ fn per_year(vis: &Vis, values: &[Option<u64>]) -> BTreeMap<i32, (Option<u64>, us
 }
 
 /// The column headings of the sources, with problems beside reports for resident reports.
-fn headings(vis: &Vis) -> Vec<String> {
+pub fn headings(vis: &Vis) -> Vec<String> {
     let mut headings = Vec::new();
     for column in &vis.columns {
-        headings.push(column.name.clone());
+        headings.push(column.heading.clone());
         if column.problems.is_some() {
-            headings.push(format!("{} (problemen)", column.name));
+            headings.push(format!("{} (problemen)", column.heading));
         }
     }
     headings
+}
+
+/// One row per calendar year of the months, one cell per heading (`headings`): the year's
+/// count, "(n mnd)" when the source covers fewer than 12 of its months, "–" when none.
+pub fn year_rows(vis: &Vis) -> Vec<(i32, Vec<String>)> {
+    let mut years: Vec<i32> = vis.months.iter().map(|p| p.calendar_year()).collect();
+    years.dedup();
+    years
+        .into_iter()
+        .map(|year| {
+            let mut cells = Vec::new();
+            for column in &vis.columns {
+                if let Some(text) = yearly_text(column, year) {
+                    cells.push(text);
+                    continue;
+                }
+                for values in column_values(column) {
+                    cells.push(match per_year(vis, values).get(&year) {
+                        Some((Some(n), 12)) => integer(*n),
+                        Some((Some(n), months)) => format!("{} ({months} mnd)", integer(*n)),
+                        _ => "–".to_owned(),
+                    });
+                }
+            }
+            (year, cells)
+        })
+        .collect()
+}
+
+/// A yearly-only column's count for a year, as the year table shows it.
+fn yearly_text(column: &VisColumn, year: i32) -> Option<String> {
+    let per_year = column.per_year.as_ref()?;
+    Some(
+        per_year
+            .get(&year)
+            .map_or_else(|| "–".to_owned(), |n| integer(*n)),
+    )
 }
 
 fn column_values(column: &VisColumn) -> Vec<&[Option<u64>]> {
@@ -66,25 +103,9 @@ fn table(vis: &Vis) -> String {
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_header(header.clone());
-    let series: Vec<BTreeMap<i32, (Option<u64>, usize)>> = vis
-        .columns
-        .iter()
-        .flat_map(column_values)
-        .map(|values| per_year(vis, values))
-        .collect();
-    let years: Vec<i32> = series
-        .first()
-        .map(|s| s.keys().copied().collect())
-        .unwrap_or_default();
-    for year in years {
+    for (year, cells) in year_rows(vis) {
         let mut row = vec![year.to_string()];
-        for s in &series {
-            row.push(match s.get(&year) {
-                Some((Some(n), 12)) => integer(*n),
-                Some((Some(n), months)) => format!("{} ({months} mnd)", integer(*n)),
-                _ => "–".to_owned(),
-            });
-        }
+        row.extend(cells);
         table.add_row(row);
     }
     for column in 1..header.len() {
@@ -141,15 +162,27 @@ pub fn render_vis_csv(vis: &Vis) -> String {
 
 /// One line per source (reports and, dashed, the problems behind them).
 pub fn vis_chart(vis: &Vis) -> Svg {
-    let names = headings(vis);
-    let values: Vec<Vec<Option<f64>>> = vis
+    let monthly: Vec<&VisColumn> = vis
         .columns
         .iter()
-        .flat_map(column_values)
+        .filter(|c| c.per_year.is_none())
+        .collect();
+    let names: Vec<String> = monthly
+        .iter()
+        .flat_map(|c| {
+            let mut names = vec![c.heading.clone()];
+            if c.problems.is_some() {
+                names.push(format!("{} (problemen)", c.heading));
+            }
+            names
+        })
+        .collect();
+    let values: Vec<Vec<Option<f64>>> = monthly
+        .iter()
+        .flat_map(|c| column_values(c))
         .map(|v| v.iter().map(|n| n.map(|n| n as f64)).collect())
         .collect();
-    let dashed: Vec<bool> = vis
-        .columns
+    let dashed: Vec<bool> = monthly
         .iter()
         .flat_map(|c| {
             let mut d = vec![false];

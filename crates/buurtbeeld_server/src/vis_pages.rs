@@ -7,7 +7,7 @@ use axum::response::Html;
 use buurtbeeld_analysis::{vis, DedupRule, Vis, VisColumn, VisRequest};
 use buurtbeeld_cube::dutch::integer;
 use buurtbeeld_cube::{AreaCode, AreaLevel, SourceKind, Theme};
-use buurtbeeld_render::vis::correlation_figures;
+use buurtbeeld_render::vis::{correlation_figures, headings, year_rows};
 use buurtbeeld_render::{vis_chart, vis_title};
 use buurtbeeld_store::{AreaInfo, Store};
 use maud::{html, Markup};
@@ -83,7 +83,17 @@ fn themes_with_sources(store: &Store) -> Result<Vec<Theme>, PageError> {
         .into_iter()
         .filter(|t| t.bbv_indicator.is_none())
         .collect();
-    themes.sort_by_key(|t| !sources.iter().any(|s| t.sources.contains_key(s)));
+    // Most sources first: the first visit shows police, enforcement and reports side by side.
+    let filled = |t: &Theme| {
+        let police =
+            usize::from(!t.categories.is_empty() && !t.categories.iter().any(|c| c.is_total()));
+        police
+            + sources
+                .iter()
+                .filter(|s| t.sources.contains_key(*s))
+                .count()
+    };
+    themes.sort_by_key(|t| std::cmp::Reverse(filled(t)));
     Ok(themes)
 }
 
@@ -192,7 +202,9 @@ fn tiles(result: &Vis) -> Markup {
                     span.name { (column.name) }
                     span.figure { (integer(column.total)) }
                     span.change {
-                        (column_unit(column)) " in " (months_with_figures(&column.counts)) " maanden"
+                        (column_unit(column)) " in "
+                        @if let Some(years) = &column.per_year { (years.len()) " jaar" }
+                        @else { (months_with_figures(&column.counts)) " maanden" }
                         @if let Some(problems) = column.total_problems {
                             "; " (integer(problems)) " problemen na ontdubbelen"
                         }
@@ -235,17 +247,6 @@ fn correlations(result: &Vis) -> Markup {
     }
 }
 
-fn headings(result: &Vis) -> Vec<String> {
-    let mut headings = Vec::new();
-    for column in &result.columns {
-        headings.push(column.name.clone());
-        if column.problems.is_some() {
-            headings.push(format!("{} (problemen)", column.name));
-        }
-    }
-    headings
-}
-
 fn values(result: &Vis) -> Vec<&[Option<u64>]> {
     let mut values = Vec::new();
     for column in &result.columns {
@@ -258,31 +259,18 @@ fn values(result: &Vis) -> Vec<&[Option<u64>]> {
 }
 
 fn year_table(result: &Vis) -> Markup {
-    let values = values(result);
-    let mut years: Vec<i32> = result.months.iter().map(|p| p.calendar_year()).collect();
-    years.dedup();
     html! {
         div.scroll { table.doc {
             caption { "Per jaar (tussen haakjes: maanden met cijfers, als dat er minder dan 12 zijn)" }
             thead { tr {
                 th scope="col" { "Jaar" }
-                @for h in headings(result) { th scope="col" { (h) } }
+                @for h in headings(result) { th.num scope="col" { (h) } }
             } }
             tbody {
-                @for year in &years {
+                @for (year, cells) in year_rows(result) {
                     tr {
                         th scope="row" { (year) }
-                        @for column in &values {
-                            @let cells: Vec<u64> = result.months.iter().zip(column.iter())
-                                .filter(|(p, _)| p.calendar_year() == *year)
-                                .filter_map(|(_, v)| *v).collect();
-                            td.num {
-                                @if cells.is_empty() { "–" } @else {
-                                    (integer(cells.iter().sum()))
-                                    @if cells.len() < 12 { " (" (cells.len()) " mnd)" }
-                                }
-                            }
-                        }
+                        @for cell in cells { td.num { (cell) } }
                     }
                 }
             }

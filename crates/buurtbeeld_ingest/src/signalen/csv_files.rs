@@ -291,7 +291,7 @@ pub(crate) fn read_flat_csv(
     collected
         .notes
         .extend(dropped_note(input.name, &unused(&headers, &columns.used())));
-    let mut batch = collected.into_batch(&buurten);
+    let mut batch = collected.into_batch(&buurten, options);
     batch.source = Some(input.source_info("signalen-csv", SOURCE, options, rows));
     Ok(batch)
 }
@@ -476,7 +476,7 @@ pub(crate) fn read_datawarehouse(
         &categories.name,
         &unused(&categories.headers, &used_categories),
     ));
-    let mut batch = collected.into_batch(&buurten);
+    let mut batch = collected.into_batch(&buurten, options);
     let mut source = input.source_info("signalen-datawarehouse-csv", SOURCE, options, rows);
     source.checksum = text::hex(&hasher.finalize());
     batch.source = Some(source);

@@ -138,7 +138,7 @@ pub(crate) fn read_geojson(
          kaart telt een melding opnieuw; gebruik voor tellingen liever de CSV-export"
             .to_owned(),
     );
-    let mut batch = collected.into_batch(&buurten);
+    let mut batch = collected.into_batch(&buurten, options);
     batch.source = Some(input.source_info("signalen-geojson", SOURCE, options, rows));
     Ok(batch)
 }

@@ -21,6 +21,7 @@ use buurtbeeld_cube::{
 
 use crate::registrations::BuurtLocator;
 use crate::text;
+use crate::ReadOptions;
 
 pub(crate) use csv_files::{read_datawarehouse, read_flat_csv};
 pub(crate) use geojson::read_geojson;
@@ -110,7 +111,7 @@ impl Collected {
 
     /// The batch: meldingen placed in their buurt, the categories they use with Dutch labels
     /// (the file's names first, else the shipped list, else the slug), and the summary.
-    pub(crate) fn into_batch(self, buurten: &BuurtLocator) -> ImportBatch {
+    pub(crate) fn into_batch(self, buurten: &BuurtLocator, options: &ReadOptions) -> ImportBatch {
         let shipped = categories::shipped();
         let mut used: BTreeMap<String, SourceCategoryRecord> = BTreeMap::new();
         let mut unknown: BTreeMap<String, u64> = BTreeMap::new();
@@ -166,7 +167,10 @@ impl Collected {
         batch.incidents.source = Some(IncidentSource {
             id: SOURCE.to_owned(),
             kind: SourceKind::Meldingen,
-            name: "Meldingen openbare ruimte (Signalen)".to_owned(),
+            name: options
+                .source_name
+                .clone()
+                .unwrap_or_else(|| "Meldingen openbare ruimte (Signalen)".to_owned()),
         });
         batch.incidents.categories = used.into_values().collect();
         batch.incidents.incidents = incidents;
