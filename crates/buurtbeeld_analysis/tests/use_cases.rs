@@ -17,10 +17,12 @@ use buurtbeeld_store::Store;
 use tempfile::TempDir;
 
 /// The demo files, as `buurtbeeld demo` lists them (crates/buurtbeeld/src/demo.rs).
-const DEMO_FILES: [&str; 10] = [
+const DEMO_FILES: [&str; 12] = [
     "cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson",
     "cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson",
     "groningen-fietsdiefstallen-politie-2013-2017/fietsdiefstallen_groningen_BVH_2013-2017.csv",
+    "groningen-meldingen-synthetisch/signalen_meldingen_groningen_2013-2017.csv",
+    "groningen-handhaving-synthetisch/handhaving-groningen.xlsx",
     "politie-47022ned-utrechtse-heuvelrug-maand/misdrijven_GM1581_2022MM12-2023MM11_coded.csv",
     "cbs-85984ned-bevolking-buurt-2024/Population85984_2024_buurt_AantalInwoners.csv",
     "plan/voorbeeldplan_groningen_2014_2017.toml",
@@ -801,4 +803,93 @@ fn the_public_view_of_the_demo_shows_no_small_count() {
         }
     }
     assert!(shown > 300 && hidden > 20, "{shown} shown, {hidden} hidden");
+}
+
+#[test]
+fn the_vis_puts_police_enforcement_and_reports_side_by_side() {
+    let store = store();
+    let request = buurtbeeld_analysis::VisRequest {
+        area: code("GM0014"),
+        theme: "vernieling".to_owned(),
+        dedup: buurtbeeld_analysis::DedupRule::default(),
+    };
+    let vis = buurtbeeld_analysis::vis(&store, &request).expect("the VIS of Groningen");
+    let kinds: Vec<_> = vis.columns.iter().map(|c| c.kind).collect();
+    use buurtbeeld_cube::SourceKind;
+    assert_eq!(
+        kinds,
+        [SourceKind::Politie, SourceKind::Handhaving, SourceKind::Meldingen]
+    );
+    // The police figures of vernieling for Groningen are in the yearly table 47018NED only.
+    assert!(vis.columns[0].per_year.is_some());
+    assert_eq!(vis.months.len(), 60, "2013-01 to 2017-12");
+    let reports = &vis.columns[2];
+    let problems = reports.problems.as_ref().expect("reports have problems");
+    for (n, p) in reports.counts.iter().zip(problems) {
+        assert!(p <= n, "a month has more problems than reports");
+    }
+    assert!(reports.total_problems.unwrap() < reports.total);
+    assert_eq!(vis.correlations.len(), 1, "one pair of monthly sources");
+}
+
+#[test]
+fn near_repeats_of_bicycle_thefts_in_groningen() {
+    let store = store();
+    let mut request = buurtbeeld_analysis::NearRepeatRequest::new(
+        code("GM0014"),
+        "BVH",
+        Subject::Theme("fietsdiefstal".to_owned()),
+    );
+    request.days = Some((
+        buurtbeeld_cube::Day::first_of(Period::Month { year: 2015, month: 7 }),
+        buurtbeeld_cube::Day::last_of(Period::Month { year: 2016, month: 6 }),
+    ));
+    let result = buurtbeeld_analysis::near_repeat(&store, &request).expect("the test runs");
+    assert_eq!(result.events, 3741);
+    assert_eq!(result.cells.len(), 7 * 5);
+    let same_place_first_week = &result.cells[0];
+    assert!(same_place_first_week.raised, "{same_place_first_week:?}");
+    assert!(result.summary.starts_with("Na een fietsdiefstal"), "{}", result.summary);
+    // Beyond 500 m there is no near-repeat effect in the first week.
+    assert!(!result.cells[6 * 5].raised);
+}
+
+#[test]
+fn density_of_bicycle_thefts_and_refusals_without_points() {
+    let store = store();
+    let request = buurtbeeld_analysis::DensityRequest::new(
+        code("GM0014"),
+        "BVH",
+        Subject::Theme("fietsdiefstal".to_owned()),
+    );
+    let map = buurtbeeld_analysis::density(&store, &request).expect("a density map");
+    assert_eq!(map.events, 12_384);
+    assert!(!map.cells.is_empty());
+    assert!(map
+        .cells
+        .windows(2)
+        .all(|w| w[0].per_square_kilometre >= w[1].per_square_kilometre));
+    let unknown = buurtbeeld_analysis::DensityRequest::new(
+        code("GM0014"),
+        "kentekens",
+        Subject::Theme("fietsdiefstal".to_owned()),
+    );
+    let error = buurtbeeld_analysis::density(&store, &unknown).unwrap_err();
+    assert_eq!(error.refusal(), Refusal::NotFound, "{error}");
+}
+
+#[test]
+fn hotspots_run_on_a_registration_source() {
+    let store = store();
+    let mut request = HotspotRequest::new(
+        code("GM0014"),
+        AreaLevel::Buurt,
+        Subject::Theme("overlast-jeugd".to_owned()),
+        Period::Year(2016),
+    );
+    request.source = Some("handhaving".to_owned());
+    let result = hotspots(&store, &request).expect("hotspots of enforcement");
+    assert_eq!(result.source, "handhaving");
+    assert!(result.attribution.contains("Handhaving"), "{}", result.attribution);
+    assert!(result.rows.iter().map(|r| r.count).sum::<u64>() > 0);
 }

@@ -175,7 +175,12 @@ pub(crate) fn read_day(raw: &str) -> Result<Day, String> {
     let (Ok(year), Ok(month), Ok(day)) = (year.parse(), month.parse(), day.parse()) else {
         return Err(expected());
     };
-    Day::from_ymd(year, month, day).map_err(|e| format!("'{raw}' is geen datum: {e}"))
+    Day::from_ymd(year, month, day).map_err(|e| {
+        format!(
+            "'{raw}' is geen datum: {e}; verwacht jaar-maand-dag (2015-03-07) of dag-maand-jaar \
+             (7-3-2015)"
+        )
+    })
 }
 
 #[cfg(test)]

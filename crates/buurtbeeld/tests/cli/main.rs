@@ -15,6 +15,7 @@ mod malformed;
 mod peers;
 mod picture;
 mod plan;
+mod registrations;
 mod replay;
 mod serve;
 mod snapshots;

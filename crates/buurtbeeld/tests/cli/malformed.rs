@@ -302,11 +302,11 @@ cases! {
     bvh_crlf_unknown_incident_code: "bvh_crlf_unknown_incident_code.csv", None, BUURTEN_2017,
         Line(3), Some("Incidentsoort code"), ["onbekende incidentcode 'Z99'"];
     bvh_month_13: "bvh_month_13.csv", None, BUURTEN_2017, Line(3),
-        Some("Kennisnamedatum/tijd"), ["'2-13-2016 21:17' is geen datum-tijd", "20-9-2017 17:30"];
+        Some("Kennisnamedatum/tijd"), ["'2-13-2016 21:17' is geen datum: maand 13", "7-3-2015"];
     bvh_february_30: "bvh_february_30.csv", None, BUURTEN_2017, Line(3),
         Some("Kennisnamedatum/tijd"), ["'30-2-2016 21:17'"];
     bvh_wgs84_coordinates: "bvh_wgs84_coordinates.csv", None, BUURTEN_2017, Line(3), Some("X"),
-        ["(6.5612, 53.2068) is geen RD New-coördinaat (EPSG:28992)"];
+        ["(6.5612, 53.2068) ligt niet in Nederland als RD New-coördinaat (EPSG:28992)"];
     bvh_without_boundaries: "bvh_without_boundaries.csv", None, NO_SETUP, WholeFile, None,
         ["geen buurtgrenzen", "lees eerst de CBS wijk- en buurtkaart"];
     bvh_personal_naam_verdachte: "bvh_personal_naam_verdachte.csv", None, BUURTEN_2017,

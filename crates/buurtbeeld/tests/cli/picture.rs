@@ -31,10 +31,11 @@ fn the_demo_shows_a_dutch_crime_picture_and_is_idempotent() {
     }
     let dump = w.dump();
     let second = w.ok(&["demo"]);
-    // Eight data files and the five files of the example plan.
+    // Ten data files (two of them synthetic registrations) and the five files of the example
+    // plan.
     assert_eq!(
         second.matches("al eerder ingelezen").count(),
-        13,
+        15,
         "{second}"
     );
     assert_eq!(w.dump(), dump);
