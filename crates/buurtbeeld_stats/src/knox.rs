@@ -36,9 +36,9 @@
 //!   (a distance below the first break, or at or beyond a finite last break) is not counted, as
 //!   in NearRepeat. Only the last break may be infinite.
 //! - `bands.temporal`: break points in days, e.g. `[0, 8, 15, 22, 29, ∞]`, the same way:
-//!   `[0, 8)` is "0 to 7 days apart".
+//!   `[0, 8)` is "0 to 7 days apart" (days are whole, so a break `b` acts as `⌈b⌉`).
 //! - `bands.metric`: Euclidean (default here) or Manhattan (`|dx| + |dy|`, NearRepeat's
-//!   default; the Near Repeat Calculator offers both).
+//!   default; the Near Repeat Calculator has the same choice).
 //! - `permutations` (default 999, as NearRepeat; the smallest p is `1/(permutations + 1)`) and
 //!   `seed` (default 20261123). Permutation `p` draws from ChaCha8 seeded with `seed` on stream
 //!   `p`, and shuffles the sorted days over the events in a canonical order (by grid cell,
@@ -48,8 +48,8 @@
 //!   start at 0 or above and increase strictly, and a day range below 2³¹ days.
 //!
 //! # Method
-//! NearRepeat and the Near Repeat Calculator compute all `n(n−1)/2` distances and, per
-//! permutation, all `n(n−1)/2` time differences. Here only pairs that are close in space *and*
+//! NearRepeat computes all `n(n−1)/2` distances and, per permutation, all `n(n−1)/2` time
+//! differences (`stats::dist`). Here only pairs that are close in space *and*
 //! in time are ever visited:
 //!
 //! - Pairs closer than the largest finite spatial break `B` ("near pairs") lie in neighbouring
@@ -75,9 +75,10 @@
 //!
 //! # Measured behaviour
 //! 100.000 clustered events over 15 × 15 km, 5 years of days, 999 permutations, the default
-//! bands (23.8 million near pairs): see BENCHMARKS.md ("Near-repeat test"), side by side with a
-//! scipy/numpy reference that finds the near pairs once with a k-d tree and recounts them per
-//! permutation.
+//! bands (23.8 million pairs closer than 501 m): 49 s on the two shared cores of the project's
+//! machine (20 s of CPU), 21× faster than a scipy/numpy reference that finds the near pairs
+//! once with a k-d tree and recounts all of them per permutation; 17 MiB peak memory against
+//! its 1.4 GiB. Details in BENCHMARKS.md ("Near-repeat test").
 //!
 //! # References
 //! - Knox (1964), "The detection of space-time interactions", *Journal of the Royal
