@@ -521,3 +521,24 @@ fn a_reader_that_stops_early_ends_the_output_not_the_import() {
         .ok(&["log"])
         .contains("voorbeeld_interventie_stationsgebied_2015.toml"));
 }
+
+/// The synthetic Signalen meldingen (data/groningen-meldingen-synthetisch, SYNTHETIC) with the
+/// 2017 buurten: every melding stored and placed, the columns not kept named, and a second
+/// import of the same export replacing its meldingen by number instead of adding them again.
+#[test]
+fn signalen_meldingen_are_placed_and_a_reimport_replaces_them() {
+    let w = Workspace::new();
+    let meldingen =
+        data("groningen-meldingen-synthetisch/signalen_meldingen_groningen_2013-2017.csv");
+    let out = w.import(&[
+        &data("cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"),
+        &meldingen,
+    ]);
+    assert!(out.contains("van 16.172 meldingen in een buurt geplaatst"), "{out}");
+    assert!(out.contains("updated_at, status (niet nodig)"), "{out}");
+    let incidents = |dump: &str| dump.lines().filter(|l| l.starts_with("incidents\t")).count();
+    let first = incidents(&w.dump());
+    assert_eq!(first, 16_172);
+    w.import(&[&meldingen]);
+    assert_eq!(incidents(&w.dump()), first);
+}
