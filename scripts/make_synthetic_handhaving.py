@@ -11,7 +11,7 @@ Nothing here was registered by anyone. The spatial pattern is drawn around the r
 bicycle-theft points (data/groningen-fietsdiefstallen-politie-2013-2017, Bron: Politie/Gemeente
 Groningen) and the real buurt populations (data/cbs-wijkbuurtkaart-2017-groningen, Bron: CBS),
 so that police, enforcement and resident reports correlate moderately, not perfectly:
-each buurt's intensity is police density^0.6 x population^0.4 x a per-buurt lognormal factor
+each buurt's intensity is police density^0.2 x population^0.8 x a per-buurt lognormal factor
 (the part of enforcement that follows where residents complain, not where police register),
 and each category has its own seasonal curve and spatial leaning.
 
@@ -120,12 +120,12 @@ def main():
     population = np.array([buurten[c][1] for c in codes], float) + 50.0
     centrum = np.array([buurten[c][0] == "WK001400" for c in codes], float)
     # The part of enforcement that follows resident nuisance rather than police registrations.
-    resident = rng.lognormal(0.0, 0.55, len(codes))
-    base = density ** 0.6 * population ** 0.4 * resident
+    resident = rng.lognormal(0.0, 1.2, len(codes))
+    base = density ** 0.2 * population ** 0.8 * resident
     leaning = {
         "wonen": population * resident,
-        "centrum": base * (1.0 + 6.0 * centrum),
-        "politie": density * rng.lognormal(0.0, 0.3, len(codes)),
+        "centrum": base * (1.0 + 2.5 * centrum),
+        "politie": density ** 0.7 * population ** 0.3 * rng.lognormal(0.0, 0.6, len(codes)),
         # Cameras hang in the binnenstad and at two station areas.
         "camera": base * np.where(centrum > 0, 1.0, 0.0)
         + base * np.isin(codes, ["BU00140003", "BU00140100"]),
@@ -299,9 +299,9 @@ Rows per year: {years}.
 `python3 scripts/make_synthetic_handhaving.py` (numpy, openpyxl; seed {SEED}). Each buurt's
 intensity is the density of the real police bicycle-theft points of
 `data/groningen-fietsdiefstallen-politie-2013-2017` (Bron: Politie, Gemeente Groningen, CC BY-SA
-3.0 NL) to the power 0.6, times the buurt's population (`AANT_INW` of
-`data/cbs-wijkbuurtkaart-2017-groningen`, Bron: CBS, CC BY 3.0 NL) to the power 0.4, times a
-per-buurt lognormal factor (sigma 0.55) standing for resident nuisance that police do not
+3.0 NL) to the power 0.2, times the buurt's population (`AANT_INW` of
+`data/cbs-wijkbuurtkaart-2017-groningen`, Bron: CBS, CC BY 3.0 NL) to the power 0.8, times a
+per-buurt lognormal factor (sigma 1.2) standing for resident nuisance that police do not
 register; so police, enforcement and resident reports correlate moderately. Each category has its
 own spatial leaning (binnenstad for horeca, alcohol, drugs, parkeren and camera observations;
 population for youth nuisance and waste; police points for vandalism and persons), its own

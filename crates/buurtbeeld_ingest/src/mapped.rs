@@ -792,3 +792,40 @@ fn place_address<'a>(
     })?;
     Ok((locator.buurt_of(point).clone(), Some(point)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_text_dates_in_the_order_the_mapping_says() {
+        let text = |raw: &str| Cell::Text(raw.to_owned());
+        let day = |raw: &str, format| read_date(&text(raw), format).map(|d| d.to_string());
+        assert_eq!(
+            day("3/7/2015", DateFormat::MonthDayYear).unwrap(),
+            "2015-03-07"
+        );
+        assert_eq!(
+            day("7-3-2015 21:45", DateFormat::DayMonthYear).unwrap(),
+            "2015-03-07"
+        );
+        assert_eq!(
+            day("2015.03.07", DateFormat::YearMonthDay).unwrap(),
+            "2015-03-07"
+        );
+        assert_eq!(day("7-3-2015", DateFormat::Auto).unwrap(), "2015-03-07");
+        assert!(day("2015-03-07", DateFormat::DayMonthYear).is_err());
+        assert!(day("13/7/2015", DateFormat::MonthDayYear).is_err());
+        assert!(day("42436", DateFormat::Auto)
+            .unwrap_err()
+            .contains("getal, geen datum"));
+        // An Excel date cell is a date whatever the text format says.
+        let excel = Cell::ExcelDate("2016-03-07 00:00:00".to_owned());
+        assert_eq!(
+            read_date(&excel, DateFormat::MonthDayYear)
+                .unwrap()
+                .to_string(),
+            "2016-03-07"
+        );
+    }
+}

@@ -76,6 +76,13 @@
 //! nine-digit number, and person names in name properties. Dates are not judged there: one date
 //! says nothing about a birth.
 //!
+//! # Registrations read through a mapping
+//!
+//! `mapped.rs` checks every header by name, dropped columns included, and scans by content every
+//! column it neither parses nor was told to drop (`drop` in the mapping file): the registration
+//! number too, because it is kept. Dropped columns (free text such as `Opmerking`) are not
+//! scanned: they are never read, and a free-text column would refuse nearly every real export.
+//!
 //! The refusal names the file, the line (feature, record) of the first offending value, the
 //! column and what kind of personal data it looks like; it never repeats the value, which is
 //! the personal data itself.

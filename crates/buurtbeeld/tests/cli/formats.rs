@@ -443,3 +443,47 @@ fn kerncijfers_as_downloaded_from_statline_give_the_same_population() {
     assert_eq!(population.len(), 2);
     assert_eq!(population_lines(&downloaded.dump()), population);
 }
+
+/// A workbook of registrations is read through the mapping beside it, in one import with the
+/// boundaries it is placed in; the same three files again are a no-op; `--mapping` names the
+/// mapping of one file only.
+#[test]
+fn registrations_are_read_through_the_mapping_beside_them() {
+    let workspace = Workspace::new();
+    let boundaries = data("cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson");
+    let workbook = data("groningen-handhaving-synthetisch/handhaving-groningen.xlsx");
+    let out = workspace.import(&[&boundaries, &workbook]);
+    assert!(out.contains("'Opmerking', 'Behandelaar'"), "{out}");
+    let dump = workspace.dump();
+    let incidents = dump
+        .lines()
+        .filter(|l| l.starts_with("incidents\t"))
+        .count();
+    assert!((7_000..9_000).contains(&incidents), "{incidents}");
+    assert!(
+        dump.lines()
+            .any(|l| l.starts_with("incident_sources\t") && l.contains("handhaving")),
+        "{dump}"
+    );
+    workspace.import(&[&workbook]);
+    assert_eq!(
+        workspace.dump(),
+        dump,
+        "the same files again change nothing"
+    );
+
+    let mapping = data("groningen-handhaving-synthetisch/handhaving-groningen.mapping.toml");
+    let output = workspace.run(&[
+        "import",
+        &workbook.display().to_string(),
+        &boundaries.display().to_string(),
+        "--mapping",
+        &mapping.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--mapping geldt voor één bestand"),
+        "{stderr}"
+    );
+}
