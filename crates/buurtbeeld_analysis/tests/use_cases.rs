@@ -818,7 +818,11 @@ fn the_vis_puts_police_enforcement_and_reports_side_by_side() {
     use buurtbeeld_cube::SourceKind;
     assert_eq!(
         kinds,
-        [SourceKind::Politie, SourceKind::Handhaving, SourceKind::Meldingen]
+        [
+            SourceKind::Politie,
+            SourceKind::Handhaving,
+            SourceKind::Meldingen
+        ]
     );
     // The police figures of vernieling for Groningen are in the yearly table 47018NED only.
     assert!(vis.columns[0].per_year.is_some());
@@ -841,15 +845,25 @@ fn near_repeats_of_bicycle_thefts_in_groningen() {
         Subject::Theme("fietsdiefstal".to_owned()),
     );
     request.days = Some((
-        buurtbeeld_cube::Day::first_of(Period::Month { year: 2015, month: 7 }),
-        buurtbeeld_cube::Day::last_of(Period::Month { year: 2016, month: 6 }),
+        buurtbeeld_cube::Day::first_of(Period::Month {
+            year: 2015,
+            month: 7,
+        }),
+        buurtbeeld_cube::Day::last_of(Period::Month {
+            year: 2016,
+            month: 6,
+        }),
     ));
     let result = buurtbeeld_analysis::near_repeat(&store, &request).expect("the test runs");
     assert_eq!(result.events, 3741);
     assert_eq!(result.cells.len(), 7 * 5);
     let same_place_first_week = &result.cells[0];
     assert!(same_place_first_week.raised, "{same_place_first_week:?}");
-    assert!(result.summary.starts_with("Na een fietsdiefstal"), "{}", result.summary);
+    assert!(
+        result.summary.starts_with("Na een fietsdiefstal"),
+        "{}",
+        result.summary
+    );
     // Beyond 500 m there is no near-repeat effect in the first week.
     assert!(!result.cells[6 * 5].raised);
 }
@@ -890,6 +904,10 @@ fn hotspots_run_on_a_registration_source() {
     request.source = Some("handhaving".to_owned());
     let result = hotspots(&store, &request).expect("hotspots of enforcement");
     assert_eq!(result.source, "handhaving");
-    assert!(result.attribution.contains("Handhaving"), "{}", result.attribution);
+    assert!(
+        result.attribution.contains("Handhaving"),
+        "{}",
+        result.attribution
+    );
     assert!(result.rows.iter().map(|r| r.count).sum::<u64>() > 0);
 }

@@ -14,6 +14,8 @@ use crate::DocumentError;
 /// covers the whole year.
 struct ThemeYear {
     theme: String,
+    /// Whom to credit for the municipality's own figures of the row.
+    credits: Vec<String>,
     police: Option<u64>,
     enforcement: Option<u64>,
     reports: Option<(u64, u64)>,
@@ -102,6 +104,10 @@ pub(crate) fn own_sources_section(
     if let Some(rule) = rule {
         blocks.push(Block::Paragraph(rule));
     }
+    let mut credits: Vec<String> = rows.iter().flat_map(|r| r.credits.clone()).collect();
+    credits.sort();
+    credits.dedup();
+    blocks.push(Block::Paragraph(credits.join("; ")));
     Ok(blocks)
 }
 
@@ -122,6 +128,12 @@ fn theme_year(result: &Vis, year: i32) -> Option<ThemeYear> {
     };
     let mut row = ThemeYear {
         theme: result.theme_name.clone(),
+        credits: result
+            .columns
+            .iter()
+            .filter(|c| c.kind != SourceKind::Politie)
+            .map(|c| c.attribution.clone())
+            .collect(),
         police: None,
         enforcement: None,
         reports: None,
@@ -129,7 +141,12 @@ fn theme_year(result: &Vis, year: i32) -> Option<ThemeYear> {
     };
     for column in &result.columns {
         match column.kind {
-            SourceKind::Politie => row.police = sum(&column.counts),
+            SourceKind::Politie => {
+                row.police = match &column.per_year {
+                    Some(years) => years.get(&year).copied(),
+                    None => sum(&column.counts),
+                }
+            }
             SourceKind::Handhaving => row.enforcement = sum(&column.counts),
             SourceKind::Meldingen => {
                 let problems = column.problems.as_deref().and_then(sum);

@@ -238,7 +238,7 @@ fn correlations(result: &Vis) -> Markup {
                         li {
                             (c.sentence)
                             @let figures = correlation_figures(c.spearman, c.p_value);
-                            @if !figures.is_empty() { " (" (figures) ", " (c.changes) " maandveranderingen)" }
+                            @if !figures.is_empty() { " (" (figures) ", " (c.changes) " vergelijkingen met een jaar eerder)" }
                         }
                     }
                 }

@@ -534,9 +534,16 @@ fn signalen_meldingen_are_placed_and_a_reimport_replaces_them() {
         &data("cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson"),
         &meldingen,
     ]);
-    assert!(out.contains("van 16.172 meldingen in een buurt geplaatst"), "{out}");
+    assert!(
+        out.contains("van 16.172 meldingen in een buurt geplaatst"),
+        "{out}"
+    );
     assert!(out.contains("updated_at, status (niet nodig)"), "{out}");
-    let incidents = |dump: &str| dump.lines().filter(|l| l.starts_with("incidents\t")).count();
+    let incidents = |dump: &str| {
+        dump.lines()
+            .filter(|l| l.starts_with("incidents\t"))
+            .count()
+    };
     let first = incidents(&w.dump());
     assert_eq!(first, 16_172);
     w.import(&[&meldingen]);

@@ -56,13 +56,27 @@ fn free_text_reporters_and_personal_columns_never_reach_the_store() {
     assert!(summary.contains("'Opmerking'"), "{summary}");
 
     let dump = workspace.dump();
-    assert_eq!(dump.lines().filter(|l| l.starts_with("incidents\t")).count(), 5, "{dump}");
+    assert_eq!(
+        dump.lines()
+            .filter(|l| l.starts_with("incidents\t"))
+            .count(),
+        5,
+        "{dump}"
+    );
     for secret in SECRETS {
         assert!(!dump.contains(secret), "'{secret}' is in the store");
     }
 
     // Both sources are read back side by side for the theme that maps their categories.
-    let vis = workspace.ok(&["vis", "--area", "GM0014", "--theme", "overlast-jeugd", "--format", "csv"]);
+    let vis = workspace.ok(&[
+        "vis",
+        "--area",
+        "GM0014",
+        "--theme",
+        "overlast-jeugd",
+        "--format",
+        "csv",
+    ]);
     let mut lines = vis.lines();
     assert_eq!(
         lines.next(),
