@@ -215,7 +215,8 @@ pub fn vis(store: &Store, request: &VisRequest) -> Result<Vis, PictureError> {
     })
 }
 
-const METHOD: &str = "Samenhang: Spearmans rangcorrelatie van de verschillen met dezelfde maand een \
+const METHOD: &str =
+    "Samenhang: Spearmans rangcorrelatie van de verschillen met dezelfde maand een \
     jaar eerder (niet van de aantallen zelf of van maand op maand: die bewegen door het seizoen \
     altijd samen); 'bewegen samen' of 'bewegen tegengesteld' bij p < 0,01, anders 'geen \
     duidelijk verband'. Minstens 24 maanden met cijfers van beide bronnen.";
