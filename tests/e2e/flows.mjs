@@ -156,6 +156,29 @@ await step('did it help: the interventions from the menu, then one of them', asy
 });
 await accessible('intervention page');
 
+await step('see every source of a theme from the menu, then one wijk', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Alle bronnen' }).click();
+  await page.waitForURL(/\/bronnen/);
+  await page.locator('.tile', { hasText: 'Politieregistraties' }).waitFor();
+  await page.locator('.tile', { hasText: 'Handhaving' }).waitFor();
+  await page.locator('.tile', { hasText: 'problemen na ontdubbelen' }).waitFor();
+  await page.getByRole('heading', { name: 'Bewegen de bronnen samen?' }).waitFor();
+  await page.selectOption('select[name=gebied]', { label: '· Centrum' });
+  await page.selectOption('select[name=thema]', { label: 'Overlast jeugd' });
+  await page.getByRole('button', { name: 'Toon' }).click();
+  await page.waitForURL(/gebied=WK001400/);
+  await page.getByRole('heading', { name: /Overlast jeugd in Centrum/ }).waitFor();
+});
+await accessible('sources page');
+await step('find patterns of bicycle theft from the menu', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Patronen' }).click();
+  await page.waitForURL(/\/patronen/);
+  await page.getByRole('heading', { name: 'Waar precies?' }).waitFor();
+  await page.getByRole('heading', { name: 'Volgt er snel nog een in de buurt?' }).waitFor();
+  await page.getByText(/Na een fietsdiefstal/).waitFor();
+});
+await accessible('patterns page');
+
 await browser.close();
 if (problems.length) {
   console.error(`\n${problems.length} problem(s):\n${problems.join('\n')}`);
