@@ -8,11 +8,8 @@ use buurtbeeld_stats::kernel_density::{
 };
 use buurtbeeld_store::Store;
 
-use crate::near_repeat::buurten_of;
-use crate::registrations::{
-    read_registrations, registration_attribution, registration_scope, registration_source,
-};
-use crate::{PatternError, PictureError};
+use crate::registrations::{point_input, registration_attribution, PointInput};
+use crate::PatternError;
 
 /// The default side of a grid cell.
 pub const DEFAULT_CELL_METRES: f64 = 100.0;
@@ -82,14 +79,18 @@ pub struct DensityMap {
 }
 
 pub fn density(store: &Store, request: &DensityRequest) -> Result<DensityMap, PatternError> {
-    let area = store
-        .area(&request.area)?
-        .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
-    let source = registration_source(store, &request.source)?
-        .ok_or_else(|| PatternError::UnknownSource(request.source.clone()))?;
-    let scope = registration_scope(store, source, &request.subject)?;
-    let buurten = buurten_of(store, &area)?;
-    let registrations = read_registrations(store, &scope, &buurten, request.days)?;
+    let PointInput {
+        area,
+        scope,
+        buurten,
+        registrations,
+    } = point_input(
+        store,
+        &request.area,
+        &request.source,
+        &request.subject,
+        request.days,
+    )?;
     let points: Vec<[f64; 2]> = registrations
         .iter()
         .filter_map(|r| r.point.map(|p| [p.x, p.y]))

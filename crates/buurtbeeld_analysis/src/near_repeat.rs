@@ -2,14 +2,12 @@
 //! on the registrations with a point in an area, with the answer in plain Dutch.
 
 use buurtbeeld_cube::dutch::{decimal, integer, p_phrase};
-use buurtbeeld_cube::{AreaCode, AreaLevel, Day, Subject};
+use buurtbeeld_cube::{AreaCode, Day, Subject};
 use buurtbeeld_stats::knox::{knox_test, KnoxBands, KnoxParameters, KnoxResult};
-use buurtbeeld_store::{AreaInfo, Store};
+use buurtbeeld_store::Store;
 
-use crate::registrations::{
-    read_registrations, registration_attribution, registration_scope, registration_source,
-};
-use crate::{descendants, PatternError, PictureError};
+use crate::registrations::{point_input, registration_attribution, PointInput};
+use crate::PatternError;
 
 /// Significance level of a cell of the table.
 pub const NEAR_REPEAT_ALPHA: f64 = 0.05;
@@ -81,14 +79,18 @@ pub struct NearRepeat {
 
 /// The Knox test on the registrations of the request.
 pub fn near_repeat(store: &Store, request: &NearRepeatRequest) -> Result<NearRepeat, PatternError> {
-    let area = store
-        .area(&request.area)?
-        .ok_or_else(|| PictureError::UnknownArea(request.area.clone()))?;
-    let source = registration_source(store, &request.source)?
-        .ok_or_else(|| PatternError::UnknownSource(request.source.clone()))?;
-    let scope = registration_scope(store, source, &request.subject)?;
-    let buurten = buurten_of(store, &area)?;
-    let registrations = read_registrations(store, &scope, &buurten, request.days)?;
+    let PointInput {
+        area,
+        scope,
+        registrations,
+        ..
+    } = point_input(
+        store,
+        &request.area,
+        &request.source,
+        &request.subject,
+        request.days,
+    )?;
     let with_point: Vec<_> = registrations.iter().filter(|r| r.point.is_some()).collect();
     let without_point = registrations.len() - with_point.len();
     if with_point.len() < 20 {
@@ -133,17 +135,6 @@ pub fn near_repeat(store: &Store, request: &NearRepeatRequest) -> Result<NearRep
         method: method(&result),
         attribution: registration_attribution(&scope.source),
     })
-}
-
-/// The buurten of an area (itself when it is one).
-pub(crate) fn buurten_of(store: &Store, area: &AreaInfo) -> Result<Vec<AreaCode>, PictureError> {
-    if area.level == AreaLevel::Buurt {
-        return Ok(vec![area.code.clone()]);
-    }
-    Ok(descendants(store, area, Some(AreaLevel::Buurt))?
-        .into_iter()
-        .map(|b| b.code)
-        .collect())
 }
 
 fn band_labels(breaks: &[f64], label: fn(f64, f64) -> String) -> Vec<String> {

@@ -9,7 +9,7 @@ use buurtbeeld_cube::{
 };
 use buurtbeeld_store::{AreaInfo, IncidentQuery, Store, StoredIncident};
 
-use crate::{descendants, PictureError};
+use crate::{descendants, PatternError, PictureError};
 
 /// A registration source and the categories of it that a question covers.
 #[derive(Debug, Clone)]
@@ -192,4 +192,47 @@ pub(crate) fn monthly_series_of_areas(
         result.insert(area, total);
     }
     Ok(result)
+}
+
+/// What a point-pattern question (near repeats, density) reads: the area, the source's
+/// categories for the subject, the area's buurten and the registrations there.
+pub(crate) struct PointInput {
+    pub area: AreaInfo,
+    pub scope: RegistrationScope,
+    pub buurten: Vec<AreaCode>,
+    pub registrations: Vec<StoredIncident>,
+}
+
+pub(crate) fn point_input(
+    store: &Store,
+    area: &AreaCode,
+    source: &str,
+    subject: &Subject,
+    days: Option<(Day, Day)>,
+) -> Result<PointInput, PatternError> {
+    let area = store
+        .area(area)?
+        .ok_or_else(|| PictureError::UnknownArea(area.clone()))?;
+    let source = registration_source(store, source)?
+        .ok_or_else(|| PatternError::UnknownSource(source.to_owned()))?;
+    let scope = registration_scope(store, source, subject)?;
+    let buurten = buurten_of(store, &area)?;
+    let registrations = read_registrations(store, &scope, &buurten, days)?;
+    Ok(PointInput {
+        area,
+        scope,
+        buurten,
+        registrations,
+    })
+}
+
+/// The buurten of an area (itself when it is one).
+pub(crate) fn buurten_of(store: &Store, area: &AreaInfo) -> Result<Vec<AreaCode>, PictureError> {
+    if area.level == AreaLevel::Buurt {
+        return Ok(vec![area.code.clone()]);
+    }
+    Ok(descendants(store, area, Some(AreaLevel::Buurt))?
+        .into_iter()
+        .map(|b| b.code)
+        .collect())
 }

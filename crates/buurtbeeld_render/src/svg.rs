@@ -175,19 +175,7 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
     let nodata = drawn.len() - values.len();
 
     // Legend: label texts first, as they set the legend's width.
-    let labels: Vec<String> = classes
-        .lows
-        .iter()
-        .zip(&classes.highs)
-        .map(|(&lo, &hi)| {
-            let (lo, hi) = (decimal(lo, decimals), decimal(hi, decimals));
-            if lo == hi {
-                lo
-            } else {
-                format!("{lo} – {hi}")
-            }
-        })
-        .collect();
+    let labels = class_labels(&classes, decimals);
     let mut rows: Vec<(String, String, &str)> = labels
         .iter()
         .enumerate()
@@ -285,19 +273,7 @@ pub fn density_map(
     }
     let values: Vec<f64> = cells.iter().filter_map(|c| c.value).collect();
     let classes = Classes::quantile(&values);
-    let labels: Vec<String> = classes
-        .lows
-        .iter()
-        .zip(&classes.highs)
-        .map(|(&lo, &hi)| {
-            let (lo, hi) = (decimal(lo, decimals), decimal(hi, decimals));
-            if lo == hi {
-                lo
-            } else {
-                format!("{lo} – {hi}")
-            }
-        })
-        .collect();
+    let labels = class_labels(&classes, decimals);
     let mut rows: Vec<(String, String, &str)> = labels
         .iter()
         .enumerate()
@@ -357,6 +333,23 @@ pub fn density_map(
             }
         },
     )
+}
+
+/// The legend label of each class: its range in Dutch numbers, one number when it has one value.
+fn class_labels(classes: &Classes, decimals: usize) -> Vec<String> {
+    classes
+        .lows
+        .iter()
+        .zip(&classes.highs)
+        .map(|(&lo, &hi)| {
+            let (lo, hi) = (decimal(lo, decimals), decimal(hi, decimals));
+            if lo == hi {
+                lo
+            } else {
+                format!("{lo} – {hi}")
+            }
+        })
+        .collect()
 }
 
 /// One class of a [`class_map`]: its legend label and colours.

@@ -370,6 +370,17 @@ fn output_format(param: Option<&str>) -> Result<&'static str, AppError> {
     }
 }
 
+/// The format of an answer that has no GeoJSON form.
+fn json_or_csv(param: Option<&str>) -> Result<&'static str, AppError> {
+    match param {
+        None | Some("json") => Ok("json"),
+        Some("csv") => Ok("csv"),
+        Some(other) => Err(AppError::BadRequest(format!(
+            "format '{other}' bestaat niet; verwacht json of csv"
+        ))),
+    }
+}
+
 /// A download with its media type and file name.
 fn attachment(media_type: &str, file: &str, body: String) -> Response {
     (
@@ -583,15 +594,7 @@ async fn vis(
     Params(query): Params<VisQuery>,
 ) -> Result<Response, AppError> {
     let request = query.request()?;
-    let format = match query.format.as_deref() {
-        None | Some("json") => "json",
-        Some("csv") => "csv",
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "format '{other}' bestaat niet; verwacht json of csv"
-            )))
-        }
-    };
+    let format = json_or_csv(query.format.as_deref())?;
     let vis = with_store(state, move |store| {
         Ok(buurtbeeld_analysis::vis(store, &request)?)
     })
@@ -662,16 +665,6 @@ impl PointsQuery {
             days,
         })
     }
-
-    fn format(&self) -> Result<&'static str, AppError> {
-        match self.format.as_deref() {
-            None | Some("json") => Ok("json"),
-            Some("csv") => Ok("csv"),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "format '{other}' bestaat niet; verwacht json of csv"
-            ))),
-        }
-    }
 }
 
 /// The near-repeat (Knox) test on registrations with a point.
@@ -680,7 +673,7 @@ async fn near_repeat(
     Params(query): Params<PointsQuery>,
 ) -> Result<Response, AppError> {
     let scope = query.scope()?;
-    let format = query.format()?;
+    let format = json_or_csv(query.format.as_deref())?;
     let mut request =
         buurtbeeld_analysis::NearRepeatRequest::new(scope.area, &scope.source, scope.subject);
     request.days = scope.days;
@@ -715,7 +708,7 @@ async fn density(
     Params(query): Params<PointsQuery>,
 ) -> Result<Response, AppError> {
     let scope = query.scope()?;
-    let format = query.format()?;
+    let format = json_or_csv(query.format.as_deref())?;
     let mut request =
         buurtbeeld_analysis::DensityRequest::new(scope.area, &scope.source, scope.subject);
     request.days = scope.days;
@@ -829,15 +822,7 @@ async fn forecasts(
     let request = query.request()?;
     category_in_theme(&state, query.theme.as_deref(), query.category.as_deref()).await?;
     let decimal_comma = decimal_comma(query.decimal.as_deref())?;
-    let format = match query.format.as_deref() {
-        None | Some("json") => "json",
-        Some("csv") => "csv",
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "format '{other}' bestaat niet; verwacht json of csv"
-            )))
-        }
-    };
+    let format = json_or_csv(query.format.as_deref())?;
     let result = with_store(state, move |store| {
         Ok(buurtbeeld_analysis::forecast(store, &request)?)
     })
