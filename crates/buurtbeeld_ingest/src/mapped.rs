@@ -810,7 +810,7 @@ mod tests {
             "2015-03-07"
         );
         assert_eq!(
-            day("2015.03.07", DateFormat::YearMonthDay).unwrap(),
+            day("2015/03/07", DateFormat::YearMonthDay).unwrap(),
             "2015-03-07"
         );
         assert_eq!(day("7-3-2015", DateFormat::Auto).unwrap(), "2015-03-07");
