@@ -87,9 +87,10 @@ impl AnswerError for PictureError {
             | PictureError::NoData { .. }
             // No figures for that period: the picture asked for does not exist.
             | PictureError::PeriodNotCovered { .. }
-            // The source has no figures for the theme: nothing to show, as for an area.
+            // The police (or another source) have no figures for the theme: nothing to show,
+            // as for an area without figures.
+            | PictureError::ThemeWithoutCategories(_)
             | PictureError::ThemeWithoutSourceCategories { .. } => Refusal::NotFound,
-            PictureError::ThemeWithoutCategories(_) => Refusal::Invalid,
         }
     }
 }

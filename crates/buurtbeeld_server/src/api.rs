@@ -667,6 +667,9 @@ impl PointsQuery {
     }
 }
 
+/// Permutations the near-repeat API computes at most, and by default.
+const API_PERMUTATIONS: usize = 99;
+
 /// The near-repeat (Knox) test on registrations with a point.
 async fn near_repeat(
     State(state): State<AppState>,
@@ -677,11 +680,15 @@ async fn near_repeat(
     let mut request =
         buurtbeeld_analysis::NearRepeatRequest::new(scope.area, &scope.source, scope.subject);
     request.days = scope.days;
+    // The API answers within seconds: at most 99 permutations (the smallest p is then 0,01);
+    // the page and the command line use 999.
+    request.parameters.permutations = API_PERMUTATIONS;
     if let Some(permutations) = query.permutations {
-        if !(1..=9_999).contains(&permutations) {
-            return Err(AppError::BadRequest(
-                "permutations moet tussen 1 en 9999 liggen".to_owned(),
-            ));
+        if !(1..=API_PERMUTATIONS).contains(&permutations) {
+            return Err(AppError::BadRequest(format!(
+                "permutations moet tussen 1 en {API_PERMUTATIONS} liggen; gebruik de \
+                 opdrachtregel (buurtbeeld near-repeat) voor meer"
+            )));
         }
         request.parameters.permutations = permutations;
     }
