@@ -255,11 +255,11 @@ pub fn density_map(
         "bb-density",
         std::iter::once(title).chain(outlines.iter().map(|a| a.code)),
     );
-    let cells: Vec<&MapArea<'_>> = cells
+    let cells: Vec<MapArea<'_>> = cells
         .iter()
         .filter(|c| c.value.is_some_and(f64::is_finite))
+        .cloned()
         .collect();
-    let cells: Vec<MapArea<'_>> = cells.into_iter().cloned().collect();
     let drawn_cells = parsed(&cells);
     let drawn_outlines = parsed(outlines);
     if drawn_outlines.is_empty() {

@@ -88,7 +88,9 @@ fn yearly_text(column: &VisColumn, year: i32) -> Option<String> {
     )
 }
 
-fn column_values(column: &VisColumn) -> Vec<&[Option<u64>]> {
+/// A column's monthly values, and the problems behind reports where it has them, in the
+/// order of `headings`.
+pub fn column_values(column: &VisColumn) -> Vec<&[Option<u64>]> {
     let mut values = vec![column.counts.as_slice()];
     if let Some(problems) = &column.problems {
         values.push(problems.as_slice());

@@ -7,7 +7,7 @@ use axum::response::Html;
 use buurtbeeld_analysis::{vis, DedupRule, Vis, VisColumn, VisRequest};
 use buurtbeeld_cube::dutch::integer;
 use buurtbeeld_cube::{AreaCode, AreaLevel, SourceKind, Theme};
-use buurtbeeld_render::vis::{correlation_figures, headings, year_rows};
+use buurtbeeld_render::vis::{column_values, correlation_figures, headings, year_rows};
 use buurtbeeld_render::{vis_chart, vis_title};
 use buurtbeeld_store::{AreaInfo, Store};
 use maud::{html, Markup};
@@ -248,14 +248,7 @@ fn correlations(result: &Vis) -> Markup {
 }
 
 fn values(result: &Vis) -> Vec<&[Option<u64>]> {
-    let mut values = Vec::new();
-    for column in &result.columns {
-        values.push(column.counts.as_slice());
-        if let Some(problems) = &column.problems {
-            values.push(problems.as_slice());
-        }
-    }
-    values
+    result.columns.iter().flat_map(column_values).collect()
 }
 
 fn year_table(result: &Vis) -> Markup {
