@@ -39,10 +39,11 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 impl Day {
-    /// A checked date; years 1900-2200 only, which also keeps typos such as 20155 out.
+    /// A checked date; the years a [`Period`] accepts (1900-2100) only, which also keeps typos
+    /// such as 20155 out and makes [`Day::month`] total.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Result<Day, DayError> {
-        if !(1900..=2200).contains(&year) {
-            return Err(DayError(format!("jaar {year} valt buiten 1900-2200")));
+        if !crate::period::PLAUSIBLE_YEARS.contains(&year) {
+            return Err(DayError(format!("jaar {year} valt buiten 1900-2100")));
         }
         if !(1..=12).contains(&month) {
             return Err(DayError(format!(

@@ -71,7 +71,7 @@ pub const DUTCH_MONTHS: [&str; 12] = [
 ];
 
 /// Years outside this range are refused as impossible for police registrations.
-const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+pub(crate) const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 impl Period {
     pub fn month(year: i32, month: u32) -> Option<Period> {

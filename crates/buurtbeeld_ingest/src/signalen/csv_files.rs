@@ -307,7 +307,8 @@ struct Related {
 /// `120000UTC_locations.csv`), as Signalen's datawarehouse task names its files.
 fn sibling(signals: &Path, name: &str) -> Option<PathBuf> {
     let file = signals.file_name()?.to_str()?;
-    let lower = file.to_lowercase();
+    // ASCII lowercasing keeps byte offsets, so `at` indexes `file` as well.
+    let lower = file.to_ascii_lowercase();
     let at = lower.rfind("signals")?;
     Some(signals.with_file_name(format!("{}{name}{}", &file[..at], &file[at + 7..])))
 }

@@ -133,6 +133,9 @@ pub(crate) fn read_local_day(raw: &str) -> Result<Day, String> {
     } else {
         let sign = if offset.starts_with('-') { -1 } else { 1 };
         let digits: String = offset[1..].chars().filter(|c| *c != ':').collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(expected());
+        }
         let (h, m) = match digits.len() {
             2 => (digits.parse::<i32>().map_err(|_| expected())?, 0),
             4 => (
@@ -149,7 +152,9 @@ pub(crate) fn read_local_day(raw: &str) -> Result<Day, String> {
     let utc_minutes =
         i64::from(day.days_since_epoch()) * 1440 + i64::from(hour * 60 + minute - offset_minutes);
     let local = utc_minutes + i64::from(dutch_offset_minutes(utc_minutes));
-    Ok(Day::from_days(local.div_euclid(1440) as i32))
+    // The local day may cross into a year outside the accepted range (2100-12-31 23:30+00).
+    let (year, month, day) = Day::from_days(local.div_euclid(1440) as i32).ymd();
+    Day::from_ymd(year, month, day).map_err(|_| expected())
 }
 
 /// Central European (Summer) Time at a UTC moment (minutes since 1970): +2 hours from the last
@@ -300,6 +305,8 @@ mod tests {
             "2017-06-31",
             "",
             "gisteren",
+            // A multi-byte character in the offset (found by the fuzz test).
+            "2017-06-30 21:00+0\u{17d}0",
         ] {
             assert!(read_local_day(raw).is_err(), "{raw}");
         }
