@@ -2,14 +2,22 @@
 //! that measures it.
 //!
 //! Every area's series is backtested (rolling origin over the last 12 months before the
-//! forecast starts, horizon as asked) with every method; `auto` takes the method with the
-//! smallest MAE, seasonal naive winning ties, so a method is never shown as better than "same
-//! month last year" unless it was. Sparse buurten can borrow season and trend from the analysed
-//! area (the parent): its own series, or the sum of the listed areas.
+//! forecast starts, horizon as asked) with every method; `auto` takes the one method with the
+//! smallest MAE over all listed areas' backtest forecasts together (one winner per buurt from a
+//! dozen noisy errors overfits), seasonal naive winning ties, so a method is never shown as
+//! better than "same month last year" unless it was. Sparse buurten can borrow season and trend
+//! from the analysed area (the parent): its own series, or the sum of the listed areas.
+//!
+//! The point forecast shown is the median of the predictive distribution (what MAE scores); the
+//! mean is kept for sums. Every answer carries the bar: the simple rules (same month last year,
+//! mean and median of the last 12 and 24 months) scored on the same backtest forecasts.
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, Series};
-use buurtbeeld_stats::backtest::{all_methods, select, Scores};
+use buurtbeeld_stats::backtest::{
+    all_methods, backtest_rule, pooled_choice, score_methods, Scores,
+};
 use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, Method, SEASON};
+use buurtbeeld_stats::simple_rules::SimpleRule;
 use buurtbeeld_store::Store;
 use geo::Area;
 use rayon::prelude::*;
@@ -33,7 +41,7 @@ pub struct ForecastRequest {
     pub from: Period,
     /// Months ahead, 1–12.
     pub horizon: usize,
-    /// A method name, or `None` for automatic selection by backtest.
+    /// A method name, or `None` for automatic selection by the pooled backtest.
     pub method: Option<String>,
     pub source: Option<String>,
 }
@@ -50,7 +58,13 @@ pub struct ForecastRow {
     pub name: String,
     /// `YYYY-MM`.
     pub month: String,
+    /// The mean of the predictive distribution (adds up over months and areas).
     pub forecast: f64,
+    /// Its median: the most likely whole count, the point forecast shown and scored by MAE.
+    pub median: f64,
+    /// The predictive distribution's variance (negative binomial above the mean, else
+    /// Poisson): with the mean it gives the distribution the intervals are read from.
+    pub variance: f64,
     pub lower_80: f64,
     pub upper_80: f64,
     pub lower_95: f64,
@@ -68,11 +82,15 @@ pub struct AreaForecast {
     pub name: String,
     #[serde(serialize_with = "method_name")]
     pub method: Method,
-    /// The chosen method's backtest MAE and MASE.
+    /// The chosen method's backtest MAE (of its median forecasts) and MASE.
     pub mae: Option<f64>,
     pub mase: Option<f64>,
     pub seasonal_naive_mae: Option<f64>,
-    /// Whether the chosen method beat seasonal naive in the backtest.
+    /// `mae / seasonal_naive_mae` on the same backtest forecasts: below 1 beats "same month
+    /// last year".
+    pub relative_mae: Option<f64>,
+    /// Whether the chosen method beat seasonal naive in this area's backtest
+    /// (`relative_mae < 1`).
     pub beats_seasonal_naive: bool,
     pub coverage_80: Option<f64>,
     pub coverage_95: Option<f64>,
@@ -91,6 +109,10 @@ pub struct Forecasts {
     pub from: String,
     pub horizon: usize,
     pub method: String,
+    /// The chosen method's backtest MAE over all areas together, and the simple rules' on the
+    /// same forecasts: the bar it is shown against.
+    pub backtest_mae: Option<f64>,
+    pub rules: Vec<RuleScore>,
     pub areas: Vec<AreaForecast>,
     pub rows: Vec<ForecastRow>,
     pub notes: Vec<String>,
@@ -226,6 +248,46 @@ fn panel(
     ))
 }
 
+/// A simple rule's backtest MAE over all listed areas together.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleScore {
+    /// Stable name, e.g. `median_12`.
+    pub rule: &'static str,
+    /// Dutch, e.g. `mediaan laatste 12 maanden`.
+    pub label: &'static str,
+    pub mae: f64,
+}
+
+/// Every simple rule's MAE over the areas' backtest forecasts together; a rule that cannot
+/// forecast some area (too short a history) is left out.
+fn rule_scores(series: &[&[f64]], horizon: usize) -> Vec<RuleScore> {
+    SimpleRule::ALL
+        .into_iter()
+        .filter_map(|rule| {
+            let (errors, forecasts) = series.iter().try_fold((0.0, 0usize), |(e, n), s| {
+                let (mae, count) = backtest_rule(rule, s, BACKTEST_ORIGINS, horizon)?;
+                Some((e + mae * count as f64, n + count))
+            })?;
+            (forecasts > 0).then(|| RuleScore {
+                rule: rule.name(),
+                label: rule.label(),
+                mae: errors / forecasts as f64,
+            })
+        })
+        .collect()
+}
+
+/// The chosen method's MAE over all areas together (seasonal naive where it could not run).
+fn pooled_mae(per_area: &[Vec<Option<Scores>>], method: usize) -> Option<f64> {
+    let (errors, forecasts) = per_area
+        .iter()
+        .filter_map(|scores| scores[method].as_ref().or(scores[0].as_ref()))
+        .fold((0.0, 0usize), |(e, n), s| {
+            (e + s.mae * s.forecasts as f64, n + s.forecasts)
+        });
+    (forecasts > 0).then(|| errors / forecasts as f64)
+}
+
 /// A method in JSON: its stable name, e.g. `seasonal_naive`.
 fn method_name<S: serde::Serializer>(method: &Method, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(method.name())
@@ -257,23 +319,23 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
     // The backtests are the expensive part, and independent per area: run them in parallel.
     let parent = Some(panel.parent.as_slice());
     let context = Context { parent };
-    let computed: Vec<_> = panel
+    let per_area: Vec<Vec<Option<Scores>>> = panel
         .areas
         .par_iter()
         .map(|(_, _, series, _)| {
-            let (best, scores) =
-                select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
-            let chosen = chosen_index.or(best).and_then(|i| {
-                methods[i]
-                    .forecast(series, &context, request.horizon)
-                    .map(|p| (i, p))
-            });
-            (scores, chosen)
+            score_methods(&methods, series, parent, BACKTEST_ORIGINS, request.horizon)
         })
         .collect();
-    for (((code, name, series, _), actuals), (scores, chosen)) in
-        panel.areas.iter().zip(&panel.future).zip(computed)
+    let chosen_index = chosen_index
+        .or_else(|| pooled_choice(&per_area))
+        .unwrap_or(0);
+    let all_series: Vec<&[f64]> = panel.areas.iter().map(|a| a.2.as_slice()).collect();
+    for (((code, name, series, _), actuals), scores) in
+        panel.areas.iter().zip(&panel.future).zip(&per_area)
     {
+        let chosen = methods[chosen_index]
+            .forecast(series, &context, request.horizon)
+            .map(|p| (chosen_index, p));
         // A method that cannot forecast this series falls back to seasonal naive.
         let (index, point) = match chosen {
             Some(found) => found,
@@ -294,6 +356,10 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
         let method = methods[index].method();
         let own = scores[index].as_ref();
         let naive = scores[0].as_ref();
+        let relative_mae = match (own, naive) {
+            (Some(o), Some(n)) if n.mae > 0.0 => Some(o.mae / n.mae),
+            _ => None,
+        };
         areas.push(AreaForecast {
             code: code.clone(),
             name: name.clone(),
@@ -301,6 +367,7 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
             mae: own.map(|s| s.mae),
             mase: own.and_then(|s| s.mase),
             seasonal_naive_mae: naive.map(|s| s.mae),
+            relative_mae,
             beats_seasonal_naive: matches!((own, naive), (Some(o), Some(n)) if o.mae < n.mae),
             coverage_80: own.map(|s| s.coverage_80),
             coverage_95: own.map(|s| s.coverage_95),
@@ -326,6 +393,8 @@ pub fn forecast(store: &Store, request: &ForecastRequest) -> Result<Forecasts, F
         from: request.from.to_string(),
         horizon: request.horizon,
         method: request.method.clone().unwrap_or_else(|| "auto".to_owned()),
+        backtest_mae: pooled_mae(&per_area, chosen_index),
+        rules: rule_scores(&all_series, request.horizon),
         areas,
         rows,
         notes,
@@ -349,6 +418,8 @@ fn forecast_rows(
             name: name.to_owned(),
             month: Period::from_ordinal(Frequency::Month, from.ordinal() + h as i64).to_string(),
             forecast: forecast.mean[h],
+            median: forecast.median[h],
+            variance: forecast.variance[h],
             lower_80: forecast.lower_80[h],
             upper_80: forecast.upper_80[h],
             lower_95: forecast.lower_95[h],
@@ -372,7 +443,9 @@ pub struct MethodScores {
     pub mase: Option<f64>,
     pub coverage_80: f64,
     pub coverage_95: f64,
-    /// Areas where this method had the smallest MAE (the `auto` choice).
+    /// The MAE of all areas' forecasts together, the measure `auto` chooses by.
+    pub pooled_mae: f64,
+    /// Areas this method is the `auto` choice for: all of them for the pooled winner.
     pub chosen: usize,
 }
 
@@ -399,6 +472,8 @@ pub struct Backtest {
     pub origins: usize,
     pub horizon: usize,
     pub methods: Vec<MethodScores>,
+    /// The simple rules on the same forecasts: the bar.
+    pub rules: Vec<RuleScore>,
     pub ranking: Option<RankingScores>,
     pub attribution: String,
 }
@@ -408,20 +483,19 @@ pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest
     let (panel, area_name, _, subject_label, source) = panel(store, request)?;
     let methods = all_methods();
     let parent = Some(panel.parent.as_slice());
-    let per_area: Vec<(Vec<Option<Scores>>, Option<usize>)> = panel
+    let per_area: Vec<Vec<Option<Scores>>> = panel
         .areas
         .par_iter()
         .map(|(_, _, series, _)| {
-            let (best, scores) =
-                select(&methods, series, parent, BACKTEST_ORIGINS, request.horizon);
-            (scores, best)
+            score_methods(&methods, series, parent, BACKTEST_ORIGINS, request.horizon)
         })
         .collect();
+    let best = pooled_choice(&per_area);
     let summaries = methods
         .iter()
         .enumerate()
         .map(|(i, method)| {
-            let scored: Vec<&Scores> = per_area.iter().filter_map(|(s, _)| s[i].as_ref()).collect();
+            let scored: Vec<&Scores> = per_area.iter().filter_map(|s| s[i].as_ref()).collect();
             let k = scored.len().max(1) as f64;
             let mean = |f: &dyn Fn(&Scores) -> f64| scored.iter().map(|s| f(s)).sum::<f64>() / k;
             let mases: Vec<f64> = scored.iter().filter_map(|s| s.mase).collect();
@@ -433,11 +507,13 @@ pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest
                 mase: (!mases.is_empty()).then(|| mases.iter().sum::<f64>() / mases.len() as f64),
                 coverage_80: mean(&|s| s.coverage_80),
                 coverage_95: mean(&|s| s.coverage_95),
-                chosen: per_area.iter().filter(|(_, best)| *best == Some(i)).count(),
+                pooled_mae: pooled_mae(&per_area, i).unwrap_or(f64::NAN),
+                chosen: if best == Some(i) { per_area.len() } else { 0 },
             }
         })
         .collect();
-    let ranking = ranking_scores(&panel, &methods, &per_area);
+    let ranking = ranking_scores(&panel, methods[best.unwrap_or(0)].as_ref());
+    let all_series: Vec<&[f64]> = panel.areas.iter().map(|a| a.2.as_slice()).collect();
     Ok(Backtest {
         area: request.area.clone(),
         area_name,
@@ -448,17 +524,15 @@ pub fn run_backtest(store: &Store, request: &ForecastRequest) -> Result<Backtest
         origins: BACKTEST_ORIGINS,
         horizon: request.horizon,
         methods: summaries,
+        rules: rule_scores(&all_series, request.horizon),
         ranking,
     })
 }
 
 /// Hit rate and PAI of flagging the top 10% of areas by the chosen method's one-month-ahead
-/// forecast, over the backtest origins. `None` with fewer than 10 areas.
-fn ranking_scores(
-    panel: &Panel,
-    methods: &[Box<dyn Forecaster>],
-    per_area: &[(Vec<Option<Scores>>, Option<usize>)],
-) -> Option<RankingScores> {
+/// forecast (its mean: the expected count ranks areas), over the backtest origins. `None` with
+/// fewer than 10 areas.
+fn ranking_scores(panel: &Panel, method: &dyn Forecaster) -> Option<RankingScores> {
     let count = panel.areas.len();
     if count < 10 {
         return None;
@@ -475,9 +549,8 @@ fn ranking_scores(
         let predicted: Vec<f64> = panel
             .areas
             .iter()
-            .zip(per_area)
-            .map(|((_, _, series, _), (_, best))| {
-                methods[best.unwrap_or(0)]
+            .map(|(_, _, series, _)| {
+                method
                     .forecast(&series[..origin], &context, 1)
                     .map_or(0.0, |p| p.mean[0].max(0.0))
             })

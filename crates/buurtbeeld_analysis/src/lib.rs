@@ -41,7 +41,7 @@ pub use error::{
 };
 pub use forecast::{
     forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
-    Forecasts, MethodScores, RankingScores,
+    Forecasts, MethodScores, RankingScores, RuleScore,
 };
 pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,

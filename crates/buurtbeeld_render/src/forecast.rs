@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
-use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts};
+use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts, RuleScore};
 use buurtbeeld_cube::dutch::{decimal, integer};
 
 use crate::OutputFormat;
@@ -38,8 +38,8 @@ fn forecast_table(forecasts: &Forecasts) -> String {
         "Naam",
         "Methode",
         "MAE backtest",
-        "MASE",
         "Seizoensnaïef MAE",
+        "MAE / seizoensnaïef",
         "Beter dan seizoensnaïef",
     ]);
     let opt = |x: Option<f64>, places| x.map_or(NO_FIGURE.to_owned(), |v| decimal(v, places));
@@ -49,8 +49,8 @@ fn forecast_table(forecasts: &Forecasts) -> String {
             area.name.clone(),
             method_label(area.method).to_owned(),
             opt(area.mae, 2),
-            opt(area.mase, 2),
             opt(area.seasonal_naive_mae, 2),
+            opt(area.relative_mae, 2),
             if area.beats_seasonal_naive {
                 "ja"
             } else {
@@ -63,7 +63,8 @@ fn forecast_table(forecasts: &Forecasts) -> String {
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
         "Code",
         "Maand",
-        "Verwachting",
+        "Verwacht (mediaan)",
+        "Gemiddelde",
         "80%-interval",
         "95%-interval",
         "Werkelijk",
@@ -72,6 +73,7 @@ fn forecast_table(forecasts: &Forecasts) -> String {
         table.add_row([
             row.code.to_string(),
             row.month.clone(),
+            decimal(row.median, 0),
             decimal(row.forecast, 1),
             format!(
                 "{} – {}",
@@ -86,27 +88,41 @@ fn forecast_table(forecasts: &Forecasts) -> String {
             row.actual.map_or(NO_FIGURE.to_owned(), integer),
         ]);
     }
-    for column in 2..=5 {
+    for column in 2..=6 {
         if let Some(c) = table.column_mut(column) {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
     let mut out = format!(
         "Vooruitblik {} ({}): {}, {} maanden vanaf {} · bron {}\n\
-         Methode per gebied gekozen op de kleinste fout in een backtest over de 12 maanden vóór \
-         de voorspelling; een methode heet alleen beter als ze seizoensnaïef versloeg.\n\n\
-         {summary}\n\n{table}\n",
+         Eén methode voor alle gebieden, gekozen op de kleinste fout over alle gebieden samen in \
+         een backtest over de 12 maanden vóór de voorspelling; een methode heet alleen beter als \
+         ze seizoensnaïef versloeg. Verwacht: de mediaan (het meest waarschijnlijke aantal); \
+         het gemiddelde telt op over maanden en gebieden.\n\n{}\n{summary}\n\n{table}\n",
         forecasts.area_name,
         forecasts.area,
         forecasts.subject_label,
         forecasts.horizon,
         forecasts.from,
         forecasts.source,
+        bar_lines(forecasts.backtest_mae, &forecasts.rules),
     );
     for note in &forecasts.notes {
         out.push_str(&format!("· {note}\n"));
     }
     out.push_str(&format!("{}\n", forecasts.attribution));
+    out
+}
+
+/// The chosen method's backtest MAE against each simple rule's, one line each.
+fn bar_lines(method_mae: Option<f64>, rules: &[RuleScore]) -> String {
+    let mut out = String::from("Gemiddelde fout (MAE) in de backtest, alle gebieden samen:\n");
+    if let Some(mae) = method_mae {
+        out.push_str(&format!("  gekozen methode: {}\n", decimal(mae, 2)));
+    }
+    for rule in rules {
+        out.push_str(&format!("  {}: {}\n", rule.label, decimal(rule.mae, 2)));
+    }
     out
 }
 
@@ -120,6 +136,7 @@ pub fn render_forecasts_csv(forecasts: &Forecasts, decimal_comma: bool) -> Strin
             "naam",
             "maand",
             "verwachting",
+            "mediaan",
             "ondergrens_80",
             "bovengrens_80",
             "ondergrens_95",
@@ -139,6 +156,7 @@ pub fn render_forecasts_csv(forecasts: &Forecasts, decimal_comma: bool) -> Strin
                 row.name.clone(),
                 row.month.clone(),
                 number(row.forecast, 2),
+                number(row.median, 0),
                 number(row.lower_80, 0),
                 number(row.upper_80, 0),
                 number(row.lower_95, 0),
@@ -166,6 +184,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
                 "methode",
                 "gebieden",
                 "mae",
+                "mae_alle_gebieden",
                 "rmse",
                 "mase",
                 "dekking_80",
@@ -180,6 +199,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
                     m.method.name().to_owned(),
                     m.areas.to_string(),
                     decimal(m.mae, 3),
+                    decimal(m.pooled_mae, 3),
                     decimal(m.rmse, 3),
                     m.mase.map_or(String::new(), |v| decimal(v, 3)),
                     decimal(m.coverage_80, 3),
@@ -205,7 +225,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         table.add_row([
             method_label(m.method).to_owned(),
             m.areas.to_string(),
-            decimal(m.mae, 2),
+            decimal(m.pooled_mae, 2),
             decimal(m.rmse, 2),
             m.mase.map_or(NO_FIGURE.to_owned(), |v| decimal(v, 2)),
             pct(m.coverage_80),
@@ -221,8 +241,10 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
     let mut out = format!(
         "Backtest {} ({}): {} · bron {}\n\
          Elke maand van de {} maanden vóór {} als startpunt, tot {} maanden vooruit, met alleen \
-         de maanden daarvóór. MASE onder 1: beter dan seizoensnaïef. Gemiddelden over de \
-         gebieden.\n\n{table}\n",
+         de maanden daarvóór. MAE: de fout van de mediaan over alle voorspellingen samen (daarop \
+         kiest `auto` één methode); RMSE van het gemiddelde; MASE: MAE gedeeld door de fout van \
+         seizoensnaïef binnen de trainingsmaanden. RMSE, MASE en dekking: gemiddelden over de \
+         gebieden.\n\n{table}\n{}",
         backtest.area_name,
         backtest.area,
         backtest.subject_label,
@@ -230,6 +252,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         backtest.origins,
         backtest.until,
         backtest.horizon,
+        bar_lines(None, &backtest.rules),
     );
     if let Some(r) = &backtest.ranking {
         out.push_str(&format!(

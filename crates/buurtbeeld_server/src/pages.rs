@@ -1480,8 +1480,9 @@ fn outlook_verdict(own: &AreaForecast, from: &str) -> Markup {
                     "In een backtest over de 12 maanden vóór " (from) " zat deze methode gemiddeld "
                     (decimal(mae, 1)) " per maand naast de werkelijkheid; ‘zelfde maand vorig jaar’ zat er "
                     (decimal(naive, 1)) " naast. "
-                    @if own.beats_seasonal_naive { "De methode deed het dus beter dan seizoensnaïef." }
-                    @else { "Geen methode deed het beter dan seizoensnaïef; daarom staat die hier." }
+                    @if own.beats_seasonal_naive { "De methode deed het hier dus beter dan seizoensnaïef." }
+                    @else if own.method == buurtbeeld_analysis::ForecastMethod::SeasonalNaive { "Geen methode deed het beter dan seizoensnaïef; daarom staat die hier." }
+                    @else { "Hier deed de methode het niet beter dan seizoensnaïef; over alle gebieden samen wel, en één methode voor alle gebieden voorspelt het volgende jaar beter dan per gebied de winnaar kiezen." }
                     @if let (Some(c80), Some(c95)) = (own.coverage_80, own.coverage_95) {
                         " Van de werkelijke aantallen viel " (percent_plain(c80)) " binnen het 80%-interval en "
                         (percent_plain(c95)) " binnen het 95%-interval."
@@ -1499,13 +1500,15 @@ fn forecast_table(rows: &[ForecastRow]) -> Markup {
         table {
             caption { "Verwachting per maand met 80%- en 95%-interval" }
             thead { tr {
-                th scope="col" { "Maand" } th scope="col" { "Verwachting" }
+                th scope="col" { "Maand" } th scope="col" { "Verwacht (mediaan)" }
+                th scope="col" { "Gemiddelde" }
                 th scope="col" { "80%-interval" } th scope="col" { "95%-interval" }
             } }
             tbody {
                 @for row in rows {
                     tr {
                         th scope="row" { (row.month) }
+                        td { (decimal(row.median, 0)) }
                         td { (decimal(row.forecast, 1)) }
                         td { (decimal(row.lower_80, 0)) " – " (decimal(row.upper_80, 0)) }
                         td { (decimal(row.lower_95, 0)) " – " (decimal(row.upper_95, 0)) }
@@ -1541,9 +1544,16 @@ fn backtest_section(scores: &Backtest, own: &AreaForecast, from: &str) -> Markup
                             }
                         }
                     }
+                    @for rule in &scores.rules {
+                        tr {
+                            th scope="row" { "Eenvoudige regel: " (rule.label) }
+                            td { (decimal(rule.mae, 2)) }
+                            td colspan="3" { "geen interval" }
+                        }
+                    }
                 }
             }
-            p.note { "MASE onder 1: kleinere fout dan ‘zelfde maand vorig jaar’. Een 80%-interval hoort in ongeveer 80% van de maanden de werkelijkheid te bevatten." }
+            p.note { "MAE: hoeveel de verwachting (de mediaan) gemiddeld per maand naast de werkelijkheid zat. MASE: die fout gedeeld door die van ‘zelfde maand vorig jaar’ binnen de trainingsmaanden. De eenvoudige regels zijn de lat: een methode die ze niet verslaat, voegt niets toe. Een 80%-interval hoort in ongeveer 80% van de maanden de werkelijkheid te bevatten." }
         }
     }
 }
@@ -1603,6 +1613,8 @@ mod tests {
             name: "Groningen".to_owned(),
             month: String::new(),
             forecast,
+            median: forecast.round(),
+            variance: forecast,
             lower_80: forecast - 1.0,
             upper_80: forecast + 1.0,
             lower_95: forecast - 2.0,

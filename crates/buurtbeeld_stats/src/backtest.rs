@@ -22,7 +22,7 @@
 //!   *International Journal of Forecasting* 16(4).
 //! - Hyndman & Koehler (2006), "Another look at measures of forecast accuracy" (MASE).
 
-use crate::forecast::{Context, Forecast, Forecaster, SEASON};
+use crate::forecast::{central_coverage, Context, Forecast, Forecaster, SEASON};
 use crate::holt_winters::HoltWinters;
 use crate::moving_average::MovingAverage;
 use crate::naive::Naive;
@@ -30,6 +30,7 @@ use crate::poisson_regression::PoissonRegression;
 use crate::pooled_poisson::PooledPoisson;
 use crate::pooled_seasonal::PooledSeasonal;
 use crate::seasonal_naive::SeasonalNaive;
+use crate::simple_rules::SimpleRule;
 
 /// Every method, seasonal naive first (the one to beat), then from simple to elaborate.
 pub fn all_methods() -> Vec<Box<dyn Forecaster>> {
@@ -70,7 +71,7 @@ pub fn backtest(
     let n = series.len();
     let first = n.checked_sub(origins)?;
     let scale = seasonal_naive_scale(&series[..first]);
-    let (mut abs, mut squares, mut in_80, mut in_95, mut count) = (0.0, 0.0, 0, 0, 0usize);
+    let (mut abs, mut squares, mut in_80, mut in_95, mut count) = (0.0, 0.0, 0.0, 0.0, 0usize);
     for origin in first..n {
         let steps = horizon.min(n - origin);
         let context = Context {
@@ -79,11 +80,11 @@ pub fn backtest(
         let point = method.forecast(&series[..origin], &context, steps)?;
         let forecast = Forecast::from_point(&point);
         for (h, &actual) in series[origin..origin + steps].iter().enumerate() {
-            let error = actual - forecast.mean[h];
-            abs += error.abs();
-            squares += error * error;
-            in_80 += usize::from(forecast.lower_80[h] <= actual && actual <= forecast.upper_80[h]);
-            in_95 += usize::from(forecast.lower_95[h] <= actual && actual <= forecast.upper_95[h]);
+            abs += (actual - forecast.median[h]).abs();
+            squares += (actual - forecast.mean[h]).powi(2);
+            let (mean, variance) = (point.mean[h], point.variance[h]);
+            in_80 += central_coverage(mean, variance, actual, 0.10, 0.90);
+            in_95 += central_coverage(mean, variance, actual, 0.025, 0.975);
             count += 1;
         }
     }
@@ -97,8 +98,8 @@ pub fn backtest(
         mae,
         rmse: (squares / total).sqrt(),
         mase: scale.filter(|s| *s > 0.0).map(|s| mae / s),
-        coverage_80: in_80 as f64 / total,
-        coverage_95: in_95 as f64 / total,
+        coverage_80: in_80 / total,
+        coverage_95: in_95 / total,
         forecasts: count,
     })
 }
@@ -112,27 +113,59 @@ fn seasonal_naive_scale(training: &[f64]) -> Option<f64> {
     (!errors.is_empty()).then(|| errors.iter().sum::<f64>() / errors.len() as f64)
 }
 
-/// Backtests every method and picks the one with the smallest MAE (seasonal naive on ties):
-/// the index into `methods` and every method's scores (None where it could not run).
-pub fn select(
+/// Every method's backtest scores on one series (None where it could not run).
+pub fn score_methods(
     methods: &[Box<dyn Forecaster>],
     series: &[f64],
     parent: Option<&[f64]>,
     origins: usize,
     horizon: usize,
-) -> (Option<usize>, Vec<Option<Scores>>) {
-    let scores: Vec<Option<Scores>> = methods
+) -> Vec<Option<Scores>> {
+    methods
         .iter()
         .map(|m| backtest(m.as_ref(), series, parent, origins, horizon))
-        .collect();
-    let best = scores
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.as_ref().map(|s| (i, s.mae)))
+        .collect()
+}
+
+/// The method with the smallest MAE over all areas' backtest forecasts together, from each
+/// area's [`score_methods`]; the first method (seasonal naive) stands in where a method could
+/// not run, as it does when forecasting. Ties go to the earlier method. `None` when no area was
+/// scored.
+pub fn pooled_choice(per_area: &[Vec<Option<Scores>>]) -> Option<usize> {
+    let methods = per_area.first()?.len();
+    let pooled_mae = |i: usize| {
+        let (errors, forecasts) = per_area
+            .iter()
+            .filter_map(|scores| scores[i].as_ref().or(scores[0].as_ref()))
+            .fold((0.0, 0usize), |(e, n), s| {
+                (e + s.mae * s.forecasts as f64, n + s.forecasts)
+            });
+        (forecasts > 0).then(|| errors / forecasts as f64)
+    };
+    (0..methods)
+        .filter_map(|i| pooled_mae(i).map(|mae| (i, mae)))
         .fold(None, |best: Option<(usize, f64)>, (i, mae)| match best {
             Some((_, b)) if b <= mae => best,
             _ => Some((i, mae)),
         })
-        .map(|(i, _)| i);
-    (best, scores)
+        .map(|(i, _)| i)
+}
+
+/// A simple rule's backtest: its MAE and the number of forecasts, on the same origins and
+/// horizon as [`backtest`]; `None` if the history is too short for it at some origin.
+pub fn backtest_rule(
+    rule: SimpleRule,
+    series: &[f64],
+    origins: usize,
+    horizon: usize,
+) -> Option<(f64, usize)> {
+    let n = series.len();
+    let (mut abs, mut count) = (0.0, 0usize);
+    for origin in n.checked_sub(origins)?..n {
+        for (h, &actual) in series[origin..n.min(origin + horizon)].iter().enumerate() {
+            abs += (actual - rule.point(&series[..origin], h + 1)?).abs();
+            count += 1;
+        }
+    }
+    (count > 0).then(|| (abs / count as f64, count))
 }

@@ -56,6 +56,7 @@ pub mod pooled_seasonal;
 pub mod rank_correlation;
 pub mod report_clusters;
 pub mod seasonal_naive;
+pub mod simple_rules;
 pub mod spike;
 pub mod synthetic_control;
 pub mod weights;

@@ -1,7 +1,7 @@
 //! Properties every forecasting method keeps, whatever the series: forecasts and bounds are
 //! non-negative, intervals are nested, and a constant series forecasts that constant.
 
-use buurtbeeld_stats::backtest::{all_methods, select};
+use buurtbeeld_stats::backtest::{all_methods, pooled_choice, score_methods};
 use buurtbeeld_stats::forecast::{Context, Forecast};
 use proptest::prelude::*;
 
@@ -52,7 +52,7 @@ proptest! {
         // And the automatic choice, even with a seasonal parent on offer.
         let parent: Vec<f64> = parent.into_iter().map(f64::from).collect();
         let methods = all_methods();
-        let (best, _) = select(&methods, &series, Some(&parent), 12, 12);
+        let best = pooled_choice(&[score_methods(&methods, &series, Some(&parent), 12, 12)]);
         let context = Context { parent: Some(&parent) };
         let point = methods[best.unwrap()].forecast(&series, &context, 12).unwrap();
         for mean in &point.mean {
