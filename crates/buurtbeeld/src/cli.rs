@@ -159,13 +159,14 @@ pub enum Command {
     Fetch(FetchArgs),
     /// The crime picture of an area and its child areas for a theme or category.
     Picture {
-        /// Area code: GM…, WK… or BU… (NL00 for the country).
-        #[arg(long, value_parser = area_code)]
-        area: AreaCode,
+        /// The area: a code (GM…, WK…, BU…, NL00 for the country) or a name.
+        #[arg(long, value_parser = area_arg)]
+        area: AreaArg,
         #[command(flatten)]
         subject: SubjectArgs,
+        /// The year. Default: the year of --month, else the last complete year with figures.
         #[arg(long)]
-        year: i32,
+        year: Option<i32>,
         /// One month (YYYY-MM) of the year instead of the whole year.
         #[arg(long, value_name = "YYYY-MM", value_parser = month)]
         month: Option<Period>,
@@ -257,9 +258,9 @@ pub enum Command {
         /// Plan id (needed when the store holds more than one plan).
         #[arg(long)]
         id: Option<String>,
-        /// The wijk or buurt of a wijkprofiel, e.g. WK001400.
-        #[arg(long, value_parser = area_code)]
-        area: Option<AreaCode>,
+        /// The wijk or buurt of a wijkprofiel: a code (WK001400) or a name.
+        #[arg(long, value_parser = area_arg)]
+        area: Option<AreaArg>,
         /// The file to write: `.pdf` or `.html`.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -296,9 +297,9 @@ pub struct SubjectArgs {
 /// The options of `buurtbeeld series`.
 #[derive(Debug, clap::Args)]
 pub struct SeriesArgs {
-    /// The gemeente: GM….
-    #[arg(long, value_parser = area_code)]
-    pub area: AreaCode,
+    /// The gemeente: a code (GM…) or a name.
+    #[arg(long, value_parser = area_arg)]
+    pub area: AreaArg,
     #[command(flatten)]
     pub subject: SubjectArgs,
     /// The year of the buurtindeling to show every period on (see the import log for the
@@ -321,9 +322,9 @@ pub struct SeriesArgs {
 /// The options of `buurtbeeld hotspots`.
 #[derive(Debug, clap::Args)]
 pub struct HotspotArgs {
-    /// The area whose buurten or wijken are analysed: GM…, WK….
-    #[arg(long, value_parser = area_code)]
-    pub area: AreaCode,
+    /// The area whose buurten or wijken are analysed: a code (GM…, WK…) or a name.
+    #[arg(long, value_parser = area_arg)]
+    pub area: AreaArg,
     /// The level of the analysed areas.
     #[arg(long, value_enum, default_value_t = Level::Buurt)]
     pub level: Level,
@@ -365,9 +366,9 @@ pub struct HotspotArgs {
 /// What the point-pattern commands read: which registrations, where and when.
 #[derive(Debug, clap::Args)]
 pub struct PointsArgs {
-    /// The area: GM…, WK… or BU….
-    #[arg(long, value_parser = area_code)]
-    pub area: AreaCode,
+    /// The area: a code (GM…, WK…, BU…) or a name.
+    #[arg(long, value_parser = area_arg)]
+    pub area: AreaArg,
     /// The registration source: BVH (police incidents), or the municipality's own (e.g.
     /// signalen, handhaving).
     #[arg(long, default_value = "BVH")]
@@ -427,9 +428,9 @@ pub struct DensityArgs {
 /// The options of `buurtbeeld vis`.
 #[derive(Debug, clap::Args)]
 pub struct VisArgs {
-    /// The area: GM…, WK… or BU….
-    #[arg(long, value_parser = area_code)]
-    pub area: AreaCode,
+    /// The area: a code (GM…, WK…, BU…) or a name.
+    #[arg(long, value_parser = area_arg)]
+    pub area: AreaArg,
     /// Theme id (see `buurtbeeld themes`).
     #[arg(long)]
     pub theme: String,
@@ -454,22 +455,22 @@ fn dedup_metres(text: &str) -> Result<f64, String> {
 /// The options of `buurtbeeld forecast` and `backtest`.
 #[derive(Debug, clap::Args)]
 pub struct ForecastArgs {
-    /// The area: forecast it, or with --level its buurten or wijken.
-    #[arg(long, value_parser = area_code)]
-    pub area: AreaCode,
+    /// The area (a code or a name): forecast it, or with --level its buurten or wijken.
+    #[arg(long, value_parser = area_arg)]
+    pub area: AreaArg,
     /// Forecast the area's buurten, wijken or gemeenten instead of the area itself.
     #[arg(long, value_enum)]
     pub level: Option<Level>,
     #[command(flatten)]
     pub subject: SubjectArgs,
     /// The first forecast month (for backtest: evaluate on the 12 months before it); the
-    /// history is every month before it.
+    /// history is every month before it. Default: the month after the last figure.
     #[arg(long, value_name = "YYYY-MM", value_parser = month)]
-    pub from: Period,
+    pub from: Option<Period>,
     /// Months ahead, 1 to 12.
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u8).range(1..=12))]
     pub horizon: u8,
-    /// auto (chosen per area by backtest) or a method name.
+    /// auto (one method for all areas, chosen by a backtest pooled over them) or a method name.
     #[arg(long, default_value = "auto")]
     pub method: String,
     /// Source table, e.g. 47022NED or BVH (default: the best one available).
@@ -603,8 +604,35 @@ impl From<DocumentArg> for DocumentKind {
     }
 }
 
-fn area_code(text: &str) -> Result<AreaCode, String> {
-    AreaCode::parse(text).map_err(|e| e.to_string())
+/// An area as a user names it: a CBS code (`GM0014`, `WK001400`, `BU00140008`, `NL00`) or a
+/// name (`Groningen`, `Binnenstad-Oost`), looked up in the store by [`crate::commands::resolve_area`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AreaArg {
+    Code(AreaCode),
+    Name(String),
+}
+
+fn area_arg(text: &str) -> Result<AreaArg, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(
+            "verwacht een gebiedscode (GM0014, WK001400, BU00140008) of een naam".to_owned(),
+        );
+    }
+    match AreaCode::parse(text) {
+        Ok(code) => Ok(AreaArg::Code(code)),
+        // A prefix and a digit: a code with a typo, not a name.
+        Err(e) if looks_like_code(text) => Err(e.to_string()),
+        Err(_) => Ok(AreaArg::Name(text.to_owned())),
+    }
+}
+
+fn looks_like_code(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    ["GM", "WK", "BU", "NL"]
+        .iter()
+        .any(|prefix| upper.starts_with(prefix))
+        && text.as_bytes().get(2).is_some_and(u8::is_ascii_digit)
 }
 
 fn gemeente_code(text: &str) -> Result<AreaCode, String> {

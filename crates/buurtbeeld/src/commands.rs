@@ -11,7 +11,7 @@ use buurtbeeld_analysis::{
     PatternError, PictureError, PictureRequest, PlanError, Refusal, Subject,
 };
 use buurtbeeld_cube::dutch::integer;
-use buurtbeeld_cube::{AreaCode, CategoryCode, Day, Period};
+use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Day, Period};
 use buurtbeeld_document::{
     document_bytes, write_document, DocumentError, DocumentFormat, DocumentKind, DocumentRequest,
 };
@@ -21,7 +21,8 @@ use buurtbeeld_store::{ImportLogEntry, ImportOutcome, Progress, Store};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use crate::cli::{
-    DensityArgs, ForecastArgs, HotspotArgs, NearRepeatArgs, PointsArgs, SubjectArgs, VisArgs,
+    AreaArg, DensityArgs, ForecastArgs, HotspotArgs, NearRepeatArgs, PointsArgs, SubjectArgs,
+    VisArgs,
 };
 
 /// Why a command did not succeed, which decides the exit code.
@@ -86,6 +87,63 @@ pub fn default_data_dir() -> PathBuf {
 
 /// Opens the store; a new store is first given the shipped categories, themes and incident
 /// code mapping, logged as an import like any other.
+/// The code of an area named by code or by name. A name matches case-insensitively, first
+/// exactly, then as part of a name; one match is the answer, several are refused with the
+/// candidates (at most 10) so that the user can pick a code.
+pub fn resolve_area(store: &Store, area: &AreaArg) -> Result<AreaCode, Failure> {
+    let name = match area {
+        AreaArg::Code(code) => return Ok(code.clone()),
+        AreaArg::Name(name) => name,
+    };
+    let wanted = name.to_lowercase();
+    let mut areas = Vec::new();
+    for level in [
+        AreaLevel::Land,
+        AreaLevel::Gemeente,
+        AreaLevel::Wijk,
+        AreaLevel::Buurt,
+    ] {
+        areas.extend(store.areas_at(level)?);
+    }
+    let exact: Vec<_> = areas
+        .iter()
+        .filter(|a| a.name.to_lowercase() == wanted)
+        .collect();
+    let matches = if exact.is_empty() {
+        areas
+            .iter()
+            .filter(|a| a.name.to_lowercase().contains(&wanted))
+            .collect()
+    } else {
+        exact
+    };
+    match matches.as_slice() {
+        [one] => Ok(one.code.clone()),
+        [] => Err(Failure::Refused(format!(
+            "geen gebied heet '{name}'; geef een code (GM0014, WK001400, BU00140008) of een \
+             naam die in de gegevens staat"
+        ))),
+        several => {
+            let listed: Vec<String> = several
+                .iter()
+                .take(10)
+                .map(|a| format!("{} {} ({})", a.code, a.name, a.level.as_str()))
+                .collect();
+            let more = several.len().saturating_sub(10);
+            Err(Failure::Refused(format!(
+                "'{name}' past bij {} gebieden; kies een code: {}{}",
+                several.len(),
+                listed.join(", "),
+                if more > 0 {
+                    format!(" en {more} meer")
+                } else {
+                    String::new()
+                }
+            )))
+        }
+    }
+}
+
 pub fn open_store(data_dir: &Path) -> Result<Store, Failure> {
     let mut store = Store::open(data_dir)?;
     if store.themes()?.is_empty() && store.categories()?.is_empty() {
@@ -254,30 +312,45 @@ pub fn kinds() -> Vec<&'static str> {
 }
 
 pub struct PictureArgs {
-    pub area: AreaCode,
+    pub area: AreaArg,
     pub subject: SubjectArgs,
-    pub year: i32,
+    pub year: Option<i32>,
     pub month: Option<Period>,
     pub source: Option<String>,
     pub format: OutputFormat,
 }
 
 pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
-    let month = match args.month {
-        None => None,
-        Some(Period::Month { year, month }) if year == args.year => Some(month),
-        Some(other) => {
+    let store = open_store(data_dir)?;
+    let area = resolve_area(&store, &args.area)?;
+    let subject = subject_of(args.subject);
+    let (year, month) = match (args.year, args.month) {
+        (Some(year), None) => (year, None),
+        (year, Some(Period::Month { year: y, month })) if year.is_none_or(|year| year == y) => {
+            (y, Some(month))
+        }
+        (Some(year), Some(other)) => {
             return Err(Failure::Refused(format!(
-                "--month {other} valt niet in --year {}",
-                args.year
+                "--month {other} valt niet in --year {year}"
             )))
         }
+        (None, _) => {
+            // The last complete year, else the last year with any figure.
+            let years = buurtbeeld_analysis::years_with_data(&store, &area, &subject)?;
+            let year = years
+                .iter()
+                .rev()
+                .find(|(_, months)| *months >= 12)
+                .or(years.last())
+                .map(|(year, _)| *year)
+                .ok_or_else(|| PictureError::no_data(&area, None))?;
+            (year, None)
+        }
     };
-    let store = open_store(data_dir)?;
     let request = PictureRequest {
-        area: args.area,
-        subject: subject_of(args.subject),
-        year: args.year,
+        area,
+        subject,
+        year,
         month,
         source: args.source,
         level: None,
@@ -288,8 +361,10 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
 }
 
 pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
+    let store = open_store(data_dir)?;
+    let area = resolve_area(&store, &args.area)?;
     let subject = subject_of(args.subject);
-    let mut request = HotspotRequest::new(args.area, args.level.into(), subject, args.period);
+    let mut request = HotspotRequest::new(area, args.level.into(), subject, args.period);
     request.weights = args.weights;
     request.measure = args.measure.into();
     request.correction = args.correction.into();
@@ -298,7 +373,6 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     request.alpha = args.alpha;
     request.window = args.window;
     request.source = args.source;
-    let store = open_store(data_dir)?;
     let hotspots = buurtbeeld_analysis::hotspots(&store, &request)?;
     out!(
         "{}",
@@ -308,15 +382,15 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
 }
 
 pub fn vis(data_dir: &Path, args: VisArgs) -> Outcome {
+    let store = open_store(data_dir)?;
     let request = buurtbeeld_analysis::VisRequest {
-        area: args.area,
+        area: resolve_area(&store, &args.area)?,
         theme: args.theme,
         dedup: buurtbeeld_analysis::DedupRule {
             metres: args.dedup_metres,
             days: args.dedup_days,
         },
     };
-    let store = open_store(data_dir)?;
     let vis = buurtbeeld_analysis::vis(&store, &request)?;
     out!(
         "{}",
@@ -340,8 +414,9 @@ fn days_of(points: &PointsArgs) -> Option<(Day, Day)> {
 pub fn near_repeat(data_dir: &Path, args: NearRepeatArgs) -> Outcome {
     let days = days_of(&args.points);
     let points = args.points;
+    let store = open_store(data_dir)?;
     let mut request = buurtbeeld_analysis::NearRepeatRequest::new(
-        points.area,
+        resolve_area(&store, &points.area)?,
         &points.source,
         subject_of(points.subject),
     );
@@ -354,7 +429,6 @@ pub fn near_repeat(data_dir: &Path, args: NearRepeatArgs) -> Outcome {
     );
     request.parameters.permutations = args.permutations as usize;
     request.parameters.seed = args.seed;
-    let store = open_store(data_dir)?;
     let result = buurtbeeld_analysis::near_repeat(&store, &request)?;
     out!(
         "{}",
@@ -366,15 +440,15 @@ pub fn near_repeat(data_dir: &Path, args: NearRepeatArgs) -> Outcome {
 pub fn density(data_dir: &Path, args: DensityArgs) -> Outcome {
     let days = days_of(&args.points);
     let points = args.points;
+    let store = open_store(data_dir)?;
     let mut request = buurtbeeld_analysis::DensityRequest::new(
-        points.area,
+        resolve_area(&store, &points.area)?,
         &points.source,
         subject_of(points.subject),
     );
     request.days = days;
     request.cell_metres = f64::from(args.cell);
     request.bandwidth_metres = f64::from(args.bandwidth);
-    let store = open_store(data_dir)?;
     let result = buurtbeeld_analysis::density(&store, &request)?;
     out!(
         "{}",
@@ -385,17 +459,25 @@ pub fn density(data_dir: &Path, args: DensityArgs) -> Outcome {
 
 /// `forecast`, or with `backtest_only` the backtest scores of every method.
 pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Outcome {
+    let store = open_store(data_dir)?;
+    let area = resolve_area(&store, &args.area)?;
+    let subject = subject_of(args.subject);
+    let from = match args.from {
+        Some(from) => from,
+        None => {
+            buurtbeeld_analysis::month_after_data(&store, &area, &subject, args.source.as_deref())?
+        }
+    };
     let request = ForecastRequest {
-        area: args.area,
+        area,
         level: args.level.map(Into::into),
-        subject: subject_of(args.subject),
-        from: args.from,
+        subject,
+        from,
         horizon: usize::from(args.horizon),
         method: (args.method != "auto").then_some(args.method),
         source: args.source,
     };
     let format: OutputFormat = args.format.into();
-    let store = open_store(data_dir)?;
     let text = if backtest_only {
         buurtbeeld_render::render_backtest(
             &buurtbeeld_analysis::run_backtest(&store, &request)?,
@@ -576,7 +658,7 @@ pub fn report(
     data_dir: &Path,
     kind: DocumentKind,
     id: Option<&str>,
-    area: Option<AreaCode>,
+    area: Option<AreaArg>,
     year: Option<i32>,
     out: &Path,
 ) -> Outcome {
@@ -591,6 +673,7 @@ pub fn report(
             ))
         })?;
     let store = open_store(data_dir)?;
+    let area = area.map(|a| resolve_area(&store, &a)).transpose()?;
     let today = time::OffsetDateTime::now_utc().date();
     let plan = match kind {
         DocumentKind::Wijkprofiel if area.is_none() => {

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use buurtbeeld_cube::AreaCode;
 
-use crate::cli::SubjectArgs;
+use crate::cli::{AreaArg, SubjectArgs};
 use crate::commands::{self, Outcome, PictureArgs};
 
 /// The demo files, bundled in the binary so the demo runs anywhere. The data is real
@@ -112,12 +112,12 @@ pub fn run(data_dir: &Path) -> Outcome {
         commands::picture(
             data_dir,
             PictureArgs {
-                area: AreaCode::parse(area).context("a demo area code")?,
+                area: AreaArg::Code(AreaCode::parse(area).context("a demo area code")?),
                 subject: SubjectArgs {
                     theme: Some(theme.to_owned()),
                     category: None,
                 },
-                year,
+                year: Some(year),
                 month: None,
                 source: None,
                 format: buurtbeeld_render::OutputFormat::Table,

@@ -6,7 +6,7 @@ use std::path::Path;
 use buurtbeeld_analysis::{IndelingError, IndelingRequest};
 
 use crate::cli::SeriesArgs;
-use crate::commands::{open_store, subject_of, Failure, Outcome};
+use crate::commands::{open_store, resolve_area, subject_of, Failure, Outcome};
 
 impl From<IndelingError> for Failure {
     fn from(error: IndelingError) -> Failure {
@@ -17,7 +17,7 @@ impl From<IndelingError> for Failure {
 pub fn run(data_dir: &Path, args: SeriesArgs) -> Outcome {
     let store = open_store(data_dir)?;
     let request = IndelingRequest {
-        area: args.area,
+        area: resolve_area(&store, &args.area)?,
         subject: subject_of(args.subject),
         indeling: args.indeling,
         source: args.source,

@@ -288,6 +288,26 @@ fn pooled_mae(per_area: &[Vec<Option<Scores>>], method: usize) -> Option<f64> {
     (forecasts > 0).then(|| errors / forecasts as f64)
 }
 
+/// The month after the last month with a figure for the area and subject: where a forecast
+/// starts when the user names no month.
+pub fn month_after_data(
+    store: &Store,
+    area: &AreaCode,
+    subject: &Subject,
+    source: Option<&str>,
+) -> Result<Period, ForecastError> {
+    let (_, _, categories) = resolve_subject(store, subject)?;
+    let source = choose_source(store, area, source, true)?;
+    let mut last = None;
+    for category in &categories {
+        if let Some(series) = area_series(store, &source, area, category, Frequency::Month)? {
+            last = last.max(series.series.iter().last().map(|(p, _)| p));
+        }
+    }
+    let last = last.ok_or_else(|| PictureError::no_data(area, Some(&*source)))?;
+    Ok(Period::from_ordinal(Frequency::Month, last + 1))
+}
+
 /// A method in JSON: its stable name, e.g. `seasonal_naive`.
 fn method_name<S: serde::Serializer>(method: &Method, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(method.name())

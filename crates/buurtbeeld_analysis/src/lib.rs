@@ -40,8 +40,8 @@ pub use error::{
     PictureError, PlanError, Refusal,
 };
 pub use forecast::{
-    forecast, method_names, run_backtest, AreaForecast, Backtest, ForecastRequest, ForecastRow,
-    Forecasts, MethodScores, RankingScores, RuleScore,
+    forecast, method_names, month_after_data, run_backtest, AreaForecast, Backtest,
+    ForecastRequest, ForecastRow, Forecasts, MethodScores, RankingScores, RuleScore,
 };
 pub use hotspots::{
     hotspots, parse_correction, HotspotClass, HotspotRequest, HotspotRow, Hotspots, Measure,

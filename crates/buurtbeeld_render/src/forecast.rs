@@ -16,6 +16,8 @@ pub fn method_label(method: ForecastMethod) -> &'static str {
         ForecastMethod::SeasonalNaive => "seizoensnaïef (zelfde maand vorig jaar)",
         ForecastMethod::Naive => "naïef (zelfde als vorige maand)",
         ForecastMethod::MovingAverage => "voortschrijdend gemiddelde (12 maanden)",
+        ForecastMethod::Median12 => "mediaan van de laatste 12 maanden",
+        ForecastMethod::Median24 => "mediaan van de laatste 24 maanden",
         ForecastMethod::HoltWinters => "Holt-Winters",
         ForecastMethod::PooledSeasonal => "seizoen van de gemeente",
         ForecastMethod::PoissonRegression => "Poisson-regressie (trend en maand)",

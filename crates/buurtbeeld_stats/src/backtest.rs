@@ -29,6 +29,7 @@ use crate::naive::Naive;
 use crate::poisson_regression::PoissonRegression;
 use crate::pooled_poisson::PooledPoisson;
 use crate::pooled_seasonal::PooledSeasonal;
+use crate::recent_median::RecentMedian;
 use crate::seasonal_naive::SeasonalNaive;
 use crate::simple_rules::SimpleRule;
 
@@ -38,6 +39,8 @@ pub fn all_methods() -> Vec<Box<dyn Forecaster>> {
         Box::new(SeasonalNaive),
         Box::new(Naive),
         Box::new(MovingAverage),
+        Box::new(RecentMedian { years: 1 }),
+        Box::new(RecentMedian { years: 2 }),
         Box::new(HoltWinters),
         Box::new(PooledSeasonal),
         Box::new(PoissonRegression),

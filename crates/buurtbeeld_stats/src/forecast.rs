@@ -43,6 +43,9 @@ pub struct Context<'a> {
 pub struct PointForecast {
     pub mean: Vec<f64>,
     pub variance: Vec<f64>,
+    /// The method's own median, for a rule whose point is a median of the past months; `None`:
+    /// the median of the count distribution with this mean and variance.
+    pub median: Option<Vec<f64>>,
 }
 
 /// A forecasting method.
@@ -56,6 +59,8 @@ pub enum Method {
     PooledSeasonal,
     PoissonRegression,
     PooledPoisson,
+    Median12,
+    Median24,
 }
 
 impl Method {
@@ -69,6 +74,8 @@ impl Method {
             Method::PooledSeasonal => "pooled_seasonal",
             Method::PoissonRegression => "poisson_regression",
             Method::PooledPoisson => "pooled_poisson",
+            Method::Median12 => "median_12",
+            Method::Median24 => "median_24",
         }
     }
 }
@@ -117,12 +124,13 @@ impl Forecast {
             lower_95: Vec::new(),
             upper_95: Vec::new(),
         };
-        for (&mean, &variance) in point.mean.iter().zip(&point.variance) {
+        for (h, (&mean, &variance)) in point.mean.iter().zip(&point.variance).enumerate() {
             let mean = if mean.is_finite() { mean.max(0.0) } else { 0.0 };
             let [lower_95, lower_80, median, upper_80, upper_95] =
                 count_quantiles(mean, variance, [0.025, 0.10, 0.5, 0.90, 0.975]);
+            let own_median = point.median.as_ref().map(|m| m[h].max(0.0));
             forecast.mean.push(mean);
-            forecast.median.push(median);
+            forecast.median.push(own_median.unwrap_or(median));
             forecast.variance.push(if variance.is_finite() {
                 variance.max(mean)
             } else {
@@ -300,6 +308,7 @@ mod tests {
         let point = PointForecast {
             mean: vec![0.0, 0.4, 5.0, 120.0, -3.0],
             variance: vec![1.0, 0.4, 30.0, 100.0, 2.0],
+            median: None,
         };
         let f = Forecast::from_point(&point);
         for i in 0..5 {

@@ -173,7 +173,11 @@ impl Forecaster for HoltWinters {
             let seasonal = if h % SEASON == 0 { p.gamma } else { 0.0 };
             accumulated += (p.alpha * (1.0 + j * p.beta) + seasonal).powi(2);
         }
-        Some(PointForecast { mean, variance })
+        Some(PointForecast {
+            mean,
+            variance,
+            median: None,
+        })
     }
 }
 

@@ -54,6 +54,7 @@ pub mod poisson_regression;
 pub mod pooled_poisson;
 pub mod pooled_seasonal;
 pub mod rank_correlation;
+pub mod recent_median;
 pub mod report_clusters;
 pub mod seasonal_naive;
 pub mod simple_rules;

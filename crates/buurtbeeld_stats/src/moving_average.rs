@@ -31,6 +31,7 @@ impl Forecaster for MovingAverage {
         Some(PointForecast {
             mean: vec![mean; horizon],
             variance: vec![spread * (1.0 + 1.0 / k); horizon],
+            median: None,
         })
     }
 }

@@ -28,6 +28,7 @@ impl Forecaster for Naive {
         Some(PointForecast {
             mean: vec![last; horizon],
             variance: (1..=horizon).map(|h| h as f64 * sigma2).collect(),
+            median: None,
         })
     }
 }

@@ -181,6 +181,7 @@ impl Forecaster for PoissonRegression {
         Some(PointForecast {
             variance: mean.iter().map(|m| m * dispersion).collect(),
             mean,
+            median: None,
         })
     }
 }

@@ -67,6 +67,7 @@ impl Forecaster for PooledPoisson {
         Some(PointForecast {
             variance: mean.iter().map(|m| m * dispersion).collect(),
             mean,
+            median: None,
         })
     }
 }

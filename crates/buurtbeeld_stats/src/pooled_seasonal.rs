@@ -85,6 +85,7 @@ impl Forecaster for PooledSeasonal {
             variance: (1..=horizon)
                 .map(|h| sigma2 * (1.0 + (h as f64 - 1.0) * alpha * alpha))
                 .collect(),
+            median: None,
         })
     }
 }

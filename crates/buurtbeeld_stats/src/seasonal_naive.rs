@@ -38,6 +38,10 @@ impl Forecaster for SeasonalNaive {
             mean.push(history[n + h - SEASON * k - 1]);
             variance.push(k as f64 * sigma2);
         }
-        Some(PointForecast { mean, variance })
+        Some(PointForecast {
+            mean,
+            variance,
+            median: None,
+        })
     }
 }

@@ -110,7 +110,7 @@ fn the_backtest_scores_every_method_and_the_ranking() {
         .map(|m| m["method"].as_str().unwrap())
         .collect();
     assert_eq!(methods[0], "seasonal_naive");
-    assert_eq!(methods.len(), 7);
+    assert_eq!(methods.len(), 9);
     // MASE divides by seasonal naive's in-sample error: its own out-of-sample MASE is near 1.
     let seasonal = json["methods"][0]["mase"].as_f64().unwrap();
     assert!(
@@ -164,4 +164,58 @@ fn forecast_requests_that_cannot_be_answered_say_why() {
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains(expected), "{full:?}: {stderr}");
     }
+}
+
+#[test]
+fn areas_by_name_and_the_forecast_starting_after_the_last_month() {
+    let w = groningen();
+    // A unique name, and no --from: the month after the last figure (the data end in 2016-06).
+    let table = w.ok(&[
+        "forecast",
+        "--area",
+        "stationsgebied",
+        "--theme",
+        "fietsdiefstal",
+        "--horizon",
+        "2",
+    ]);
+    assert!(
+        table.starts_with(
+            "Vooruitblik Stationsgebied (BU00140008): Fietsdiefstal, 2 maanden vanaf 2016-07"
+        ),
+        "{table}"
+    );
+    // A name several areas share: refused with the candidates.
+    let output = w.run(&[
+        "forecast",
+        "--area",
+        "Binnenstad",
+        "--theme",
+        "fietsdiefstal",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains(
+            "'Binnenstad' past bij 4 gebieden; kies een code: BU00140000 Binnenstad-Noord (buurt)"
+        ),
+        "{message}"
+    );
+    let output = w.run(&["forecast", "--area", "Atlantis", "--theme", "fietsdiefstal"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("geen gebied heet 'Atlantis'"));
+    // A month names its year.
+    let picture = w.ok(&[
+        "picture",
+        "--area",
+        "Groningen",
+        "--theme",
+        "fietsdiefstal",
+        "--month",
+        "2015-03",
+    ]);
+    assert!(
+        picture.contains("Periode 2015-03 vergeleken met 2014-03"),
+        "{picture}"
+    );
 }
