@@ -281,6 +281,7 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
         month,
         source: args.source,
         level: None,
+        min_population: buurtbeeld_analysis::MIN_POPULATION_FOR_RATE,
     };
     let picture = buurtbeeld_analysis::picture(&store, &request)?;
     out!("{}", buurtbeeld_render::render(&picture, args.format));
