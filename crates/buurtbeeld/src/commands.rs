@@ -293,6 +293,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     let mut request = HotspotRequest::new(args.area, args.level.into(), subject, args.period);
     request.weights = args.weights;
     request.measure = args.measure.into();
+    request.min_population = args.min_population;
     request.correction = args.correction.into();
     request.permutations = args.permutations as usize;
     request.seed = args.seed;
