@@ -66,7 +66,7 @@ pub struct PictureRow {
     /// The empirical-Bayes smoothed rate per 1.000 over the child areas (what maps colour);
     /// `None` for the area itself and wherever `per_1000` is `None`.
     pub smoothed_per_1000: Option<f64>,
-    /// The area has inhabitants, but fewer than the minimum for a rate.
+    /// The area has a population figure below the minimum for a rate (0 included).
     pub too_few_inhabitants: bool,
     pub previous_count: Option<u64>,
     pub change_pct: Option<f64>,

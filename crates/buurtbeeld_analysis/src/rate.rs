@@ -3,16 +3,16 @@
 //!
 //! # Why a minimum population
 //! A rate over a handful of inhabitants says nothing about the risk of living there: Zernike
-//! Campus in Groningen had 5 inhabitants and 11 bicycle thefts in 2014, "2.200 per 1.000",
+//! Campus in Groningen had 5 inhabitants and 11 bicycle thefts in 2015, "2.200 per 1.000",
 //! which took the darkest class of every map and topped every ranking. CBS itself leaves many
 //! figures of very small buurten empty in the Kerncijfers wijken en buurten (it suppresses
 //! figures for areas with few inhabitants or households). Below [`MIN_POPULATION_FOR_RATE`]
 //! inhabitants an area gets no rate per 1.000 at all, shown as a dash with
 //! [`small_population_note`]; its count is still shown. 100 is the smallest population at which
 //! one event more or less moves the rate by at most 10 per 1.000, the size of a typical buurt's
-//! whole rate of bicycle theft. In the demo (Groningen, 2014) it leaves 26 buurten without a
-//! rate: campuses, parks, business parks and polders such as Zernike Campus, Stadspark,
-//! Euvelgunne and Westpoort. Requests carry their own minimum (`min_population`) for analysts
+//! whole rate of bicycle theft. In the demo (Groningen, 2014) 26 buurten have 1 to 99
+//! inhabitants (and 6 none): campuses, parks, business parks and polders such as Zernike
+//! Campus, Stadspark, Euvelgunne and Westpoort. Requests carry their own minimum (`min_population`) for analysts
 //! who need another; the dashboard and documents use the default.
 //!
 //! # Maps and tables
@@ -31,7 +31,8 @@ pub fn rate_per_1000(count: u64, inhabitants: u64, min_population: u64) -> Optio
     (inhabitants >= min_population.max(1)).then(|| count as f64 * 1000.0 / inhabitants as f64)
 }
 
-/// Whether an area of `inhabitants` is too small for a rate (not: whether it has people).
+/// Whether an area of `inhabitants` is too small for a rate (0 included; `false` without a
+/// population figure).
 pub fn too_few_for_rate(inhabitants: Option<u64>, min_population: u64) -> bool {
     inhabitants.is_some_and(|p| p < min_population.max(1))
 }
