@@ -339,6 +339,13 @@ pub struct HotspotArgs {
     /// count, or per_1000 (empirical-Bayes smoothed rate per 1.000 inwoners).
     #[arg(long, value_enum, default_value_t = MeasureArg::Count)]
     pub measure: MeasureArg,
+    /// For per_1000: the fewest inhabitants an area needs to be analysed (docs/rates-and-maps.md).
+    #[arg(
+        long,
+        default_value_t = buurtbeeld_analysis::MIN_POPULATION_FOR_RATE,
+        value_parser = clap::value_parser!(u64).range(1..=1_000_000)
+    )]
+    pub min_population: u64,
     /// Permutations for the pseudo p-values (1 to 99999).
     #[arg(long, default_value_t = 999, value_parser = clap::value_parser!(u32).range(1..=99_999))]
     pub permutations: u32,

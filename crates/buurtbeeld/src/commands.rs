@@ -354,6 +354,7 @@ pub fn picture(data_dir: &Path, args: PictureArgs) -> Outcome {
         month,
         source: args.source,
         level: None,
+        min_population: buurtbeeld_analysis::MIN_POPULATION_FOR_RATE,
     };
     let picture = buurtbeeld_analysis::picture(&store, &request)?;
     out!("{}", buurtbeeld_render::render(&picture, args.format));
@@ -367,6 +368,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     let mut request = HotspotRequest::new(area, args.level.into(), subject, args.period);
     request.weights = args.weights;
     request.measure = args.measure.into();
+    request.min_population = args.min_population;
     request.correction = args.correction.into();
     request.permutations = args.permutations as usize;
     request.seed = args.seed;

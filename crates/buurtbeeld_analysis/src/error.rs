@@ -197,8 +197,9 @@ pub enum HotspotError {
     )]
     LevelNotBelow { area: AreaCode, level: AreaLevel },
     #[error(
-        "geen inwonertallen voor de gebieden van {0}: importeer eerst de CBS-kerncijfers, of \
-         vergelijk aantallen in plaats van cijfers per 1.000 inwoners"
+        "te weinig gebieden van {0} met een inwonertal (minstens 3 met genoeg inwoners voor een \
+         cijfer per 1.000): importeer eerst de CBS-kerncijfers, of vergelijk aantallen in plaats \
+         van cijfers per 1.000 inwoners"
     )]
     NoPopulation(AreaCode),
 }

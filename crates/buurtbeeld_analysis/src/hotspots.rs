@@ -27,6 +27,7 @@ use buurtbeeld_stats::weights::SpatialWeights;
 use buurtbeeld_store::{AreaInfo, Store};
 use geo::{Centroid, MultiPolygon};
 
+use crate::rate::{small_population_note, MIN_POPULATION_FOR_RATE};
 use crate::registrations::{
     monthly_series_of_areas, registration_attribution, registration_scope, registration_source,
     RegistrationScope,
@@ -169,6 +170,9 @@ pub struct HotspotRequest {
     pub alpha: f64,
     /// Periods in the emerging-hotspot window, the requested one included.
     pub window: Option<usize>,
+    /// For rates: the fewest inhabitants an area needs to take part (default
+    /// [`MIN_POPULATION_FOR_RATE`]).
+    pub min_population: u64,
 }
 
 impl HotspotRequest {
@@ -188,6 +192,7 @@ impl HotspotRequest {
             correction: Correction::BenjaminiHochberg,
             alpha: DEFAULT_ALPHA,
             window: None,
+            min_population: MIN_POPULATION_FOR_RATE,
         }
     }
 }
@@ -569,36 +574,49 @@ fn read_population(
     Ok(())
 }
 
-/// A rate per inhabitant exists only where people live: for rates, areas without inhabitants
-/// (or without a population figure) drop out and the neighbours are those among the rest.
+/// A rate per inhabitant exists only where enough people live: for rates, areas with fewer
+/// inhabitants than the minimum (or without a population figure) drop out and the neighbours
+/// are those among the rest.
 fn keep_inhabited_areas(request: &HotspotRequest, panel: &mut Panel) -> Result<(), HotspotError> {
-    let mut dropped = Vec::new();
+    let minimum = request.min_population.max(1);
+    let mut uninhabited = Vec::new();
+    let mut small = Vec::new();
     let mut kept = Vec::new();
     for member in std::mem::take(&mut panel.members) {
-        if member.population.is_some_and(|p| p > 0) {
-            kept.push(member);
-        } else {
-            dropped.push(format!("{} ({})", member.info.code, member.count));
-            panel.not_analysed.push(member.info.code);
+        match member.population {
+            Some(p) if p >= minimum => kept.push(member),
+            Some(p) if p > 0 => {
+                small.push(format!("{} ({})", member.info.code, member.count));
+                panel.not_analysed.push(member.info.code);
+            }
+            _ => {
+                uninhabited.push(format!("{} ({})", member.info.code, member.count));
+                panel.not_analysed.push(member.info.code);
+            }
         }
     }
     if kept.len() < 3 {
         return Err(HotspotError::NoPopulation(request.area.clone()));
     }
     panel.members = kept;
-    panel.notes.push(format!(
-        "Per 1.000 inwoners, empirical-Bayes gladgestreken: kleine buurten worden naar het \
-         gemiddelde getrokken.{}",
-        if dropped.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " Zonder inwoners (of inwonertal), dus zonder cijfer per inwoner, niet \
-                 geanalyseerd; tussen haakjes het aantal: {}.",
-                dropped.join(", ")
-            )
-        }
-    ));
+    let mut note = "Per 1.000 inwoners, empirical-Bayes gladgestreken: kleine buurten worden naar \
+                    het gemiddelde getrokken."
+        .to_owned();
+    if !uninhabited.is_empty() {
+        note.push_str(&format!(
+            " Zonder inwoners (of inwonertal), dus zonder cijfer per inwoner, niet \
+             geanalyseerd; tussen haakjes het aantal: {}.",
+            uninhabited.join(", ")
+        ));
+    }
+    if !small.is_empty() {
+        note.push_str(&format!(
+            " {} Niet geanalyseerd; tussen haakjes het aantal: {}.",
+            small_population_note(minimum),
+            small.join(", ")
+        ));
+    }
+    panel.notes.push(note);
     Ok(())
 }
 

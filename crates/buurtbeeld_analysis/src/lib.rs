@@ -19,6 +19,7 @@ mod peers;
 mod picture;
 mod plan;
 mod public;
+mod rate;
 mod registrations;
 mod source;
 mod trend;
@@ -70,6 +71,10 @@ pub use plan::{
     PlanReport,
 };
 pub use public::{public_counts, public_picture, PublicCount, PublicCounts};
+pub use rate::{
+    rate_per_1000, small_population_note, smoothed_per_1000, too_few_for_rate,
+    MIN_POPULATION_FOR_RATE, SMOOTHED_RATE_LABEL,
+};
 pub use source::{area_attribution, attribution, store_credits, ATTRIBUTION};
 pub(crate) use source::{choose_source, covered_span, resolve_subject, source_frequency};
 pub use trend::{trend, Trend, TrendPoint};

@@ -26,6 +26,7 @@ use buurtbeeld_cube::{AreaCode, AreaLevel, CategoryCode, Frequency, Subject};
 use buurtbeeld_store::Store;
 
 use crate::picture::category_sum;
+use crate::rate::{rate_per_1000, MIN_POPULATION_FOR_RATE};
 use crate::{descendants, resolve_subject, PictureError};
 
 /// The yearly table that covers every gemeente.
@@ -67,11 +68,13 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// `None` below [`MIN_POPULATION_FOR_RATE`] inhabitants (no gemeente is that small; the
+    /// rule is the same everywhere rates appear).
     fn of(count: u64, inhabitants: u64, gemeenten: usize) -> Option<Rate> {
-        (inhabitants > 0).then(|| Rate {
+        Some(Rate {
             count,
             inhabitants,
-            per_1000: count as f64 * 1000.0 / inhabitants as f64,
+            per_1000: rate_per_1000(count, inhabitants, MIN_POPULATION_FOR_RATE)?,
             gemeenten,
         })
     }

@@ -7,6 +7,10 @@ use buurtbeeld_stats::poisson_exact_test;
 use buurtbeeld_store::{AreaInfo, Store};
 
 use crate::areas::{area_series, area_sources, AreaSeries};
+use crate::rate::{
+    rate_per_1000, small_population_note, smoothed_per_1000, too_few_for_rate,
+    MIN_POPULATION_FOR_RATE,
+};
 use crate::{attribution, choose_source, covered_span, descendants, resolve_subject, PictureError};
 
 /// The significance level of every test and verdict (the change test, the effect verdicts). A
@@ -25,6 +29,9 @@ pub struct PictureRequest {
     /// List the area's descendants at this level (e.g. all buurten of a gemeente) instead of
     /// its children.
     pub level: Option<AreaLevel>,
+    /// The fewest inhabitants an area needs for a rate per 1.000 (default
+    /// [`MIN_POPULATION_FOR_RATE`]).
+    pub min_population: u64,
 }
 
 impl PictureRequest {
@@ -38,6 +45,7 @@ impl PictureRequest {
             month: None,
             source: None,
             level: None,
+            min_population: MIN_POPULATION_FOR_RATE,
         }
     }
 }
@@ -52,7 +60,14 @@ pub struct PictureRow {
     pub count: Option<u64>,
     pub population: Option<u64>,
     pub population_year: Option<i32>,
+    /// The raw rate; `None` without a count or population, or with fewer inhabitants than the
+    /// request's minimum (then `too_few_inhabitants`).
     pub per_1000: Option<f64>,
+    /// The empirical-Bayes smoothed rate per 1.000 over the child areas (what maps colour);
+    /// `None` for the area itself and wherever `per_1000` is `None`.
+    pub smoothed_per_1000: Option<f64>,
+    /// The area has a population figure below the minimum for a rate (0 included).
+    pub too_few_inhabitants: bool,
     pub previous_count: Option<u64>,
     pub change_pct: Option<f64>,
     pub p_value: Option<f64>,
@@ -147,8 +162,10 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
             &categories,
             &window,
             request.year,
+            request.min_population,
         )?);
     }
+    smooth_child_rates(&mut rows, request.min_population);
     // The area itself first, then its children with the highest count on top (what needs
     // attention), ties and unknown counts by code.
     rows[1..].sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
@@ -183,6 +200,9 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
              categorieën die in beide perioden gepubliceerd zijn."
                 .to_owned(),
         );
+    }
+    if rows.iter().any(|r| r.too_few_inhabitants) {
+        notes.push(small_population_note(request.min_population));
     }
     if rows.iter().any(|r| r.population.is_some()) {
         if let Some(year) = own.population_year.filter(|y| *y != request.year) {
@@ -441,13 +461,15 @@ fn row(
     categories: &[CategoryCode],
     window: &Window,
     year: i32,
+    min_population: u64,
 ) -> Result<PictureRow, PictureError> {
     let sums = sums(store, source, &area.code, categories, window)?;
     let population = store.population(&area.code, year)?;
-    let per_1000 = match (sums.current, population) {
-        (Some(n), Some(p)) if p.inhabitants > 0 => Some(n as f64 * 1000.0 / p.inhabitants as f64),
-        _ => None,
-    };
+    let inhabitants = population.map(|p| p.inhabitants);
+    let per_1000 = sums
+        .current
+        .zip(inhabitants)
+        .and_then(|(n, p)| rate_per_1000(n, p, min_population));
     let change_pct = match (sums.current, sums.previous) {
         (Some(c), Some(p)) if p > 0 => Some((c as f64 - p as f64) / p as f64 * 100.0),
         _ => None,
@@ -465,6 +487,8 @@ fn row(
         population: population.map(|p| p.inhabitants),
         population_year: population.map(|p| p.year),
         per_1000,
+        smoothed_per_1000: None,
+        too_few_inhabitants: too_few_for_rate(inhabitants, min_population),
         previous_count: sums.previous,
         change_pct,
         p_value,
@@ -472,4 +496,22 @@ fn row(
         withheld: sums.withheld,
         suppressed: false,
     })
+}
+
+/// Smooths the rates of the child rows (all rows but the first, the area itself) over each
+/// other, empirical Bayes; rows without a raw rate get none.
+pub(crate) fn smooth_child_rates(rows: &mut [PictureRow], min_population: u64) {
+    let Some((_, children)) = rows.split_first_mut() else {
+        return;
+    };
+    let figures: Vec<Option<(u64, u64)>> = children
+        .iter()
+        .map(|r| r.per_1000.and(r.count.zip(r.population)))
+        .collect();
+    for (row, smoothed) in children
+        .iter_mut()
+        .zip(smoothed_per_1000(&figures, min_population))
+    {
+        row.smoothed_per_1000 = smoothed;
+    }
 }

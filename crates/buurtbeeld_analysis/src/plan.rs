@@ -4,7 +4,9 @@
 //! A KPI is measured on complete years only (a year of which not every month is published is
 //! not compared with a yearly target). Progress is judged against the straight path from the
 //! baseline to the target: "op koers" when the latest complete year is at or beyond that path in
-//! the good direction, "behaald" when it is at or beyond the target itself.
+//! the good direction, "behaald" when it is at or beyond the target itself. Once the target
+//! year is measured (the latest complete year with a figure is the target year), a goal is
+//! "behaald" or "niet behaald": there is no course left to be on.
 
 use buurtbeeld_cube::{
     ActionSet, AreaCode, BudgetYear, CategoryCode, Direction, Goal, KpiMeasure, Plan, Theme,
@@ -22,6 +24,8 @@ use crate::{
 pub enum KpiStatus {
     /// At or beyond the target.
     Achieved,
+    /// The target year is measured and the figure did not reach the target.
+    NotAchieved,
     /// At or beyond the straight path from baseline to target.
     OnTrack,
     /// Behind that path.
@@ -34,6 +38,7 @@ impl KpiStatus {
     pub fn label(self) -> &'static str {
         match self {
             KpiStatus::Achieved => "behaald",
+            KpiStatus::NotAchieved => "niet behaald",
             KpiStatus::OnTrack => "op koers",
             KpiStatus::OffTrack => "niet op koers",
             KpiStatus::NoData => "geen gegevens",
@@ -218,6 +223,8 @@ fn kpi_progress(
             };
             let status = if better_or_equal(value, goal.target) {
                 KpiStatus::Achieved
+            } else if year >= goal.target_year {
+                KpiStatus::NotAchieved
             } else if better_or_equal(value, path) {
                 KpiStatus::OnTrack
             } else {

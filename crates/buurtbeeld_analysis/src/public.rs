@@ -23,7 +23,8 @@ use buurtbeeld_stats::disclosure::{protect, Disclosure, LinkedTable};
 use buurtbeeld_stats::poisson_exact_test;
 use buurtbeeld_store::{AreaInfo, Store};
 
-use crate::picture::{category_sum, ALPHA};
+use crate::picture::{category_sum, smooth_child_rates, ALPHA};
+use crate::rate::rate_per_1000;
 use crate::{choose_source, descendants, picture, source_frequency, Picture, PictureError};
 use crate::{PictureRequest, PictureRow};
 
@@ -239,8 +240,11 @@ pub fn public_picture(
         });
     }
     for row in &mut picture.rows {
-        protect_row(row, theme, counts, previous);
+        protect_row(row, theme, counts, previous, request.min_population);
     }
+    // Smoothed again from the shown counts only: a hidden count must not shape its
+    // neighbours' rates, nor its own.
+    smooth_child_rates(&mut picture.rows, request.min_population);
     picture
         .notes
         .retain(|note| !note.starts_with("Significant"));
@@ -254,7 +258,13 @@ pub fn public_picture(
     Ok(picture)
 }
 
-fn protect_row(row: &mut PictureRow, theme: &str, counts: &PublicCounts, previous: &PublicCounts) {
+fn protect_row(
+    row: &mut PictureRow,
+    theme: &str,
+    counts: &PublicCounts,
+    previous: &PublicCounts,
+    min_population: u64,
+) {
     let shown = |table: &PublicCounts| match table.get(theme, &row.code) {
         Some(PublicCount::Shown(n)) => Some(n),
         _ => None,
@@ -264,10 +274,10 @@ fn protect_row(row: &mut PictureRow, theme: &str, counts: &PublicCounts, previou
     row.suppressed = counts.get(theme, &row.code) == Some(PublicCount::Hidden);
     row.count = current;
     row.previous_count = before;
-    row.per_1000 = match (current, row.population) {
-        (Some(n), Some(p)) if p > 0 => Some(n as f64 * 1000.0 / p as f64),
-        _ => None,
-    };
+    row.per_1000 = current
+        .zip(row.population)
+        .and_then(|(n, p)| rate_per_1000(n, p, min_population));
+    row.smoothed_per_1000 = None;
     row.change_pct = match (current, before) {
         (Some(c), Some(p)) if p > 0 => Some((c as f64 - p as f64) / p as f64 * 100.0),
         _ => None,

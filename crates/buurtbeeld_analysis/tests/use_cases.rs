@@ -36,6 +36,7 @@ fn picture_request(area: &str, year: i32) -> PictureRequest {
         month: None,
         source: None,
         level: None,
+        min_population: buurtbeeld_analysis::MIN_POPULATION_FOR_RATE,
     }
 }
 
@@ -600,13 +601,25 @@ fn the_demo_plan_measures_its_four_goals_on_the_complete_years() {
     );
     assert_eq!(stad.baseline, Some(3689.0));
     assert_eq!(stad.latest, Some((2015, 3572.0)));
-    assert_eq!(stad.status, KpiStatus::OffTrack);
+    // Its target year 2015 is measured: the goal is missed, not "niet op koers".
+    assert_eq!(stad.status, KpiStatus::NotAchieved);
+    assert_eq!(stad.status.label(), "niet behaald");
     // The per-1.000 goal runs to 2017: the part year 2016 and 2017 have no value.
     let per_1000 = &report.kpis[1];
     assert_eq!(per_1000.values.len(), 5);
     assert_eq!(per_1000.values[3..], [(2016, None), (2017, None)]);
     assert_close(per_1000.path_value.unwrap(), 17.353247458296316);
-    assert!(report.kpis.iter().all(|k| k.status == KpiStatus::OffTrack));
+    // Only the goal whose target year (2017) lies beyond the data can still be on course.
+    let statuses: Vec<KpiStatus> = report.kpis.iter().map(|k| k.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            KpiStatus::NotAchieved,
+            KpiStatus::OffTrack,
+            KpiStatus::NotAchieved,
+            KpiStatus::NotAchieved
+        ]
+    );
 }
 
 #[test]

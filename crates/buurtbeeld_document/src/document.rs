@@ -44,6 +44,38 @@ pub struct DocTable {
     pub widths: Option<Vec<u8>>,
     pub rows: Vec<Vec<String>>,
     pub caption: Option<String>,
+    /// Cells drawn in a signal colour, as (row, column, tone): a status whose text already says
+    /// it (colour is never the only carrier of meaning).
+    pub tones: Vec<(usize, usize, Tone)>,
+}
+
+/// The signal colour of a cell: good (green), caution (amber), bad (red). The cell's text
+/// carries the meaning; the colour repeats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Caution,
+    Bad,
+}
+
+impl Tone {
+    /// The CSS class of a cell in this tone (`HTML_STYLE` and the dashboard's stylesheet).
+    pub fn class(self) -> &'static str {
+        match self {
+            Tone::Good => "tone-good",
+            Tone::Caution => "tone-caution",
+            Tone::Bad => "tone-bad",
+        }
+    }
+
+    /// The text colour, dark enough for 4,5:1 contrast on white and on the zebra rows.
+    pub fn rgb(self) -> [u8; 3] {
+        match self {
+            Tone::Good => [0x1d, 0x6b, 0x2f],
+            Tone::Caution => [0x8a, 0x4b, 0x00],
+            Tone::Bad => [0xa4, 0x16, 0x1a],
+        }
+    }
 }
 
 impl Document {
@@ -115,7 +147,8 @@ collapse;width:100%;margin:1rem 0}th{text-align:left;border-bottom:2px solid #01
 .25rem .4rem;vertical-align:top}tr:nth-child(even) td{background:#f4f4f4}.num{text-align:right;\
 white-space:nowrap}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption,caption{\
 font-size:.9em;color:#444;text-align:left}footer{border-top:1px solid #ccc;margin-top:2rem;color:\
-#444;font-size:.9em}nav li.level-2{margin-left:1.5rem}";
+#444;font-size:.9em}nav li.level-2{margin-left:1.5rem}.tone-good{color:#1d6b2f;font-weight:bold}.tone-caution{color:\
+#8a4b00;font-weight:bold}.tone-bad{color:#a4161a;font-weight:bold}";
 
 /// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks.
 pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
@@ -137,6 +170,14 @@ pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
 }
 
 impl DocTable {
+    /// The tone of the cell in `row`, `column`, if it has one.
+    pub fn tone(&self, row: usize, column: usize) -> Option<Tone> {
+        self.tones
+            .iter()
+            .find(|(r, c, _)| (*r, *c) == (row, column))
+            .map(|t| t.2)
+    }
+
     /// The table as HTML (escaped; figures right-aligned), for documents and pages.
     pub fn to_html(&self) -> HtmlFragment {
         let table = self;
@@ -160,10 +201,15 @@ impl DocTable {
             ));
         }
         out.push_str("</tr></thead><tbody>");
-        for row in &table.rows {
+        for (r, row) in table.rows.iter().enumerate() {
             out.push_str("<tr>");
             for (i, cell) in row.iter().enumerate() {
-                out.push_str(&format!("<td{}>{}</td>", class(i), escape(cell)));
+                let attributes = match table.tone(r, i) {
+                    Some(tone) if class(i).is_empty() => format!(" class=\"{}\"", tone.class()),
+                    Some(tone) => format!(" class=\"num {}\"", tone.class()),
+                    None => class(i).to_owned(),
+                };
+                out.push_str(&format!("<td{attributes}>{}</td>", escape(cell)));
             }
             out.push_str("</tr>");
         }

@@ -14,7 +14,7 @@ mod request;
 mod veiligheidsbrief;
 mod wijkprofiel;
 
-pub use document::{Block, DocTable, Document, HTML_STYLE};
+pub use document::{Block, DocTable, Document, Tone, HTML_STYLE};
 pub use error::DocumentError;
 pub use pdf::{render_pdf, PdfError, RenderedPdf};
 pub use programma::programma;

@@ -63,6 +63,7 @@ pub(crate) fn own_sources_section(
     }
     let figure = |n: Option<u64>| n.map_or_else(|| "–".to_owned(), integer);
     let table = DocTable {
+        tones: Vec::new(),
         headers: vec![
             "Thema".to_owned(),
             "Politie".to_owned(),

@@ -445,14 +445,14 @@ impl<'a> Layout<'a> {
             }
         }
         self.y += 4.0;
-        self.table_row(&header, &widths, table, true, false);
+        self.table_row(&header, &widths, table, None, false);
         for (i, row) in table.rows.iter().enumerate() {
             let row = self.wrap_row(row, &widths, false);
             if self.y + row_height(&row) > BOTTOM + TABLE_LEADING {
                 self.new_page();
-                self.table_row(&header, &widths, table, true, false);
+                self.table_row(&header, &widths, table, None, false);
             }
-            self.table_row(&row, &widths, table, false, i % 2 == 1);
+            self.table_row(&row, &widths, table, Some(i), i % 2 == 1);
         }
         self.y += 10.0;
     }
@@ -533,9 +533,11 @@ impl<'a> Layout<'a> {
         cells: &[Vec<String>],
         widths: &[f32],
         table: &DocTable,
-        header: bool,
+        // The row's index among the table's rows; `None` for the header.
+        row: Option<usize>,
         shaded: bool,
     ) {
+        let header = row.is_none();
         let height = row_height(cells);
         let top = self.y;
         let full_width: f32 = widths.iter().sum();
@@ -551,14 +553,17 @@ impl<'a> Layout<'a> {
         let mut x = MARGIN_X;
         for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
             let numeric = table.numeric.get(column).copied().unwrap_or(false);
+            let tone = row.and_then(|r| table.tone(r, column));
+            // A toned cell (a status) is drawn in its colour; its text says the same.
+            let (bold, colour) = (header, tone.map_or(TEXT, |t| t.rgb()));
             for (i, line) in cell.iter().enumerate() {
                 let baseline = top + CELL_PADDING + (i as f32 + 1.0) * TABLE_LEADING - 2.5;
                 let left = if numeric {
-                    x + width - CELL_PADDING - self.fonts.face(header).width(line, TABLE_SIZE)
+                    x + width - CELL_PADDING - self.fonts.face(bold).width(line, TABLE_SIZE)
                 } else {
                     x + CELL_PADDING
                 };
-                self.text(left, baseline, TABLE_SIZE, header, TEXT, line);
+                self.text(left, baseline, TABLE_SIZE, bold, colour, line);
             }
             x += width;
         }
@@ -855,6 +860,7 @@ mod tests {
                 Block::Paragraph("Een alinea met <tekens> & \"aanhalingen\". ".repeat(20)),
                 Block::Heading(2, "Een tabel".into()),
                 Block::Table(DocTable {
+                    tones: Vec::new(),
                     headers: vec!["Nr.".into(), "Omschrijving".into(), "Bedrag".into()],
                     numeric: vec![true, false, true],
                     widths: None,

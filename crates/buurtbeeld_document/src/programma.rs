@@ -148,6 +148,7 @@ fn taakveld_table(budget: &BudgetYear, year: i32) -> DocTable {
         })
         .collect();
     DocTable {
+        tones: Vec::new(),
         headers: vec![
             "Taakveld".into(),
             "Begroot".into(),

@@ -8,19 +8,21 @@ use buurtbeeld_store::Store;
 
 use crate::DocumentError;
 
-use crate::document::{Block, DocTable, Document};
+use crate::document::{Block, DocTable, Document, Tone};
 use crate::own_sources::own_sources_section;
 use buurtbeeld_analysis::trend;
 use buurtbeeld_analysis::{
-    area_attribution, complete_year_picture, picture, PictureRequest, Subject,
+    area_attribution, complete_year_picture, picture, small_population_note, PictureRequest,
+    Subject,
 };
 use buurtbeeld_analysis::{effect, EffectMethod};
-use buurtbeeld_analysis::{known_plan_report, PlanReport};
+use buurtbeeld_analysis::{known_plan_report, KpiStatus, PlanReport};
 use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, signed};
 use buurtbeeld_render::effect::{displacement_reading, effect_chart, verdict_text};
+use buurtbeeld_render::map::default_measure;
+use buurtbeeld_render::picture_map;
 use buurtbeeld_render::plan::kpi_decimals;
 use buurtbeeld_render::svg::{line_chart, Line};
-use buurtbeeld_render::{picture_map, MapMeasure};
 
 pub(crate) const NO_FIGURE: &str = "–";
 
@@ -135,6 +137,7 @@ pub(crate) fn crime_picture(
         rows,
         significant,
         mut counts,
+        too_few_inhabitants,
     } = year_by_theme(store, area, year)?;
     let credits = area_attribution(store, area)?;
     let mut blocks = vec![Block::Heading(1, format!("Criminaliteitsbeeld {year}"))];
@@ -152,6 +155,9 @@ pub(crate) fn crime_picture(
         year - 1
     )));
     blocks.push(Block::Table(theme_table(rows, area_name, year, &credits)));
+    if let Some(minimum) = too_few_inhabitants {
+        blocks.push(Block::Paragraph(small_population_note(minimum)));
+    }
     blocks.extend(significant_changes(significant));
 
     // The busiest theme: its monthly course and where in the gemeente it happens.
@@ -185,6 +191,8 @@ struct YearByTheme {
     significant: Vec<String>,
     /// Every theme in `rows` with its count.
     counts: Vec<(Theme, u64)>,
+    /// The minimum population for a rate, when the area has fewer inhabitants (no rate shown).
+    too_few_inhabitants: Option<u64>,
 }
 
 /// Every theme with police categories and a complete `year` of figures for `area`, against the
@@ -194,6 +202,7 @@ fn year_by_theme(store: &Store, area: &AreaCode, year: i32) -> Result<YearByThem
         rows: Vec::new(),
         significant: Vec::new(),
         counts: Vec::new(),
+        too_few_inhabitants: None,
     };
     for theme in store.themes()? {
         if theme.bbv_indicator.is_some() || theme.categories.is_empty() {
@@ -205,6 +214,9 @@ fn year_by_theme(store: &Store, area: &AreaCode, year: i32) -> Result<YearByThem
         };
         let own = &picture.rows[0];
         let Some(count) = own.count else { continue };
+        if own.too_few_inhabitants {
+            result.too_few_inhabitants = Some(buurtbeeld_analysis::MIN_POPULATION_FOR_RATE);
+        }
         if own.significant == Some(true) {
             result.significant.push(format!(
                 "{}: {} ({} → {}, {})",
@@ -235,6 +247,7 @@ fn year_by_theme(store: &Store, area: &AreaCode, year: i32) -> Result<YearByThem
 /// The table of [`YearByTheme::rows`].
 fn theme_table(rows: Vec<Vec<String>>, area_name: &str, year: i32, credits: &str) -> DocTable {
     DocTable {
+        tones: Vec::new(),
         headers: vec![
             "Thema".into(),
             format!("{}", year - 1),
@@ -314,7 +327,8 @@ fn period_label(period: Period) -> String {
     }
 }
 
-/// A map of the theme per 1.000 inwoners (or counts, without population) per buurt.
+/// A map of the theme per buurt: the smoothed rate per 1.000 inwoners (or counts, without
+/// population), the measure the dashboard shows by default (`default_measure`).
 fn buurt_map(
     store: &Store,
     area: &AreaCode,
@@ -330,11 +344,7 @@ fn buurt_map(
         return Ok(None);
     };
     let buurten = &picture.rows[1..];
-    let measure = if buurten.iter().any(|r| r.per_1000.is_some()) {
-        MapMeasure::Per1000
-    } else {
-        MapMeasure::Count
-    };
+    let measure = default_measure(buurten);
     let mut geometries = std::collections::BTreeMap::new();
     for row in buurten {
         if let Some(geometry) = store.area_geometry(&row.code)? {
@@ -351,11 +361,17 @@ fn buurt_map(
     ) else {
         return Ok(None);
     };
+    let small = match measure.no_figure_label() {
+        Some(label) if buurten.iter().any(|r| r.too_few_inhabitants) => {
+            format!("; gestippeld: {}", label.to_lowercase())
+        }
+        _ => String::new(),
+    };
     Ok(Some(Block::Figure {
         svg,
         caption: format!(
-            "{label} per buurt in {year}, {}; grijs gearceerd: geen gegevens ({})",
-            measure.legend().to_lowercase(),
+            "{label} per buurt in {year}, {}{small}; grijs gearceerd: geen gegevens ({})",
+            measure.caption(),
             picture.attribution
         ),
     }))
@@ -401,7 +417,14 @@ pub fn goals_table(report: &PlanReport) -> DocTable {
             ]
         })
         .collect();
+    let tones = report
+        .kpis
+        .iter()
+        .enumerate()
+        .filter_map(|(row, kpi)| Some((row, 5, status_tone(kpi.status)?)))
+        .collect();
     DocTable {
+        tones,
         headers: vec![
             "Doel".into(),
             "Gebied".into(),
@@ -414,6 +437,17 @@ pub fn goals_table(report: &PlanReport) -> DocTable {
         widths: Some(vec![5, 2, 2, 2, 2, 2]),
         rows,
         caption: Some("Doelen van het plan en hun stand in het laatste volledige jaar".into()),
+    }
+}
+
+/// The colour of a goal's status, beside its label: reached or on course green, behind its
+/// course amber, missed red.
+pub fn status_tone(status: KpiStatus) -> Option<Tone> {
+    match status {
+        KpiStatus::Achieved | KpiStatus::OnTrack => Some(Tone::Good),
+        KpiStatus::OffTrack => Some(Tone::Caution),
+        KpiStatus::NotAchieved => Some(Tone::Bad),
+        KpiStatus::NoData => None,
     }
 }
 
@@ -464,6 +498,7 @@ pub fn bbv_table(report: &PlanReport) -> Option<DocTable> {
     let mut numeric = vec![false];
     numeric.extend(report.bbv_years.iter().map(|_| true));
     Some(DocTable {
+        tones: Vec::new(),
         headers,
         numeric,
         widths: None,
@@ -610,6 +645,7 @@ pub fn action_table(report: &PlanReport, set: &buurtbeeld_cube::ActionSet) -> Do
             .join(", ")
     };
     DocTable {
+        tones: Vec::new(),
         headers: vec![
             "Nr.".into(),
             "Thema".into(),
@@ -704,6 +740,7 @@ pub fn budget_table(report: &PlanReport, budget: &BudgetYear) -> DocTable {
         ]);
     }
     DocTable {
+        tones: Vec::new(),
         headers: vec![
             "Deelproduct".into(),
             "Taakveld".into(),

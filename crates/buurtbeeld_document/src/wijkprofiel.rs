@@ -133,6 +133,7 @@ fn against_gemeente(
              de jaren ervoor."
         )),
         Block::Table(DocTable {
+            tones: Vec::new(),
             headers: vec![
                 "Thema".into(),
                 area_name.to_owned(),

@@ -176,6 +176,7 @@ pub fn density_svg(result: &DensityMap, outlines: &[(String, String, String)]) -
             geometry,
             value: Some(*value),
             href: None,
+            no_figure: None,
         })
         .collect();
     let outline_areas: Vec<MapArea<'_>> = outlines
@@ -186,6 +187,7 @@ pub fn density_svg(result: &DensityMap, outlines: &[(String, String, String)]) -
             geometry,
             value: None,
             href: None,
+            no_figure: None,
         })
         .collect();
     density_map(

@@ -108,6 +108,10 @@ pub struct MapArea<'a> {
     pub value: Option<f64>,
     /// Link target when the area is clicked (an `<a href>` around the path), if any.
     pub href: Option<String>,
+    /// Why an area without a value has none when that is a rule rather than missing data
+    /// (e.g. `Geen cijfer: minder dan 100 inwoners`): drawn dotted, with this legend label,
+    /// instead of hatched as "Geen gegevens".
+    pub no_figure: Option<&'a str>,
 }
 
 /// Lower and upper bounds per x label.
@@ -136,11 +140,12 @@ pub struct Line<'a> {
 /// (a CSS class `bb-area` on the path; include a <style> in the SVG: hover/focus stroke 2px #000).
 ///
 /// Details:
-/// - Breaks: the values sorted; the upper bound of class `i` of `k` is the value at index
-///   `ceil((i+1)·n/k) − 1`; equal bounds are merged. A legend range runs from the smallest to
-///   the largest value actually in the class.
 /// - With fewer than 5 classes the colours are spread over the palette (1 class: the middle
 ///   step; 2: lightest and darkest; 3: steps 1, 3, 5; 4: steps 1, 2, 4, 5).
+/// - Breaks and labels follow the rule of `Classes`: no class of a single value, no range
+///   stretched by one far outlier.
+/// - An area without a value but with a `no_figure` reason (e.g. too few inhabitants for a
+///   rate) is drawn dotted, with that reason in the legend and its tooltip, and takes no class.
 /// - Non-finite values count as None. An area whose geometry is not a valid Polygon or
 ///   MultiPolygon is skipped entirely (not drawn, not in the breaks); the `<desc>` says how
 ///   many were skipped. With nothing to draw the result is a small SVG saying
@@ -171,8 +176,11 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
 
     let value_of = |area: &MapArea<'_>| area.value.filter(|v| v.is_finite());
     let values: Vec<f64> = drawn.iter().filter_map(|(a, _)| value_of(a)).collect();
-    let classes = Classes::quantile(&values);
-    let nodata = drawn.len() - values.len();
+    let classes = Classes::quantile(&values, decimals);
+    let reasons: std::collections::BTreeSet<&str> =
+        drawn.iter().filter_map(|(a, _)| no_figure(a)).collect();
+    let without_figure = drawn.iter().filter(|(a, _)| no_figure(a).is_some()).count();
+    let nodata = drawn.len() - values.len() - without_figure;
 
     // Legend: label texts first, as they set the legend's width.
     let labels = class_labels(&classes, decimals);
@@ -188,6 +196,13 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
             )
         })
         .collect();
+    for reason in &reasons {
+        rows.push((
+            (*reason).to_owned(),
+            format!("url(#{id}-nf)"),
+            NODATA_STROKE,
+        ));
+    }
     if nodata > 0 {
         rows.push((
             "Geen gegevens".to_owned(),
@@ -195,7 +210,7 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
             NODATA_STROKE,
         ));
     }
-    let desc = map_descape(
+    let mut desc = map_descape(
         &drawn,
         &classes,
         &labels,
@@ -204,6 +219,13 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
         legend_title,
         decimals,
     );
+    for reason in &reasons {
+        let n = drawn
+            .iter()
+            .filter(|(a, _)| no_figure(a) == Some(*reason))
+            .count();
+        w!(desc, " {reason}: {}.", areas_count(n));
+    }
     draw_map(
         &id,
         title,
@@ -213,19 +235,20 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
         nodata > 0,
         &drawn,
         |area| {
-            let (fill, stroke) = match value_of(area) {
-                Some(v) => {
+            let (fill, stroke) = match (value_of(area), no_figure(area)) {
+                (Some(v), _) => {
                     let step = classes.steps[classes.class_of(v)];
                     (MAP_PALETTE[step].to_owned(), MAP_STROKE[step])
                 }
-                None => (format!("url(#{id}-nd)"), NODATA_STROKE),
+                (None, Some(_)) => (format!("url(#{id}-nf)"), NODATA_STROKE),
+                (None, None) => (format!("url(#{id}-nd)"), NODATA_STROKE),
             };
-            let tip = format!(
-                "{} ({}): {}",
-                area.name,
-                area.code,
-                value_of(area).map_or_else(|| "geen gegevens".to_owned(), |v| decimal(v, decimals))
-            );
+            let shown = match (value_of(area), no_figure(area)) {
+                (Some(v), _) => decimal(v, decimals),
+                (None, Some(reason)) => reason.to_lowercase(),
+                (None, None) => "geen gegevens".to_owned(),
+            };
+            let tip = format!("{} ({}): {shown}", area.name, area.code);
             (fill, stroke, tip)
         },
     )
@@ -272,7 +295,7 @@ pub fn density_map(
         );
     }
     let values: Vec<f64> = cells.iter().filter_map(|c| c.value).collect();
-    let classes = Classes::quantile(&values);
+    let classes = Classes::quantile(&values, decimals);
     let labels = class_labels(&classes, decimals);
     let mut rows: Vec<(String, String, &str)> = labels
         .iter()
@@ -335,16 +358,29 @@ pub fn density_map(
     )
 }
 
-/// The legend label of each class: its range in Dutch numbers, one number when it has one value.
+/// Why an area without a value has none, when a rule says why (see [`MapArea::no_figure`]).
+fn no_figure<'a>(area: &MapArea<'a>) -> Option<&'a str> {
+    area.no_figure
+        .filter(|_| !area.value.is_some_and(f64::is_finite))
+}
+
+/// The legend label of each class: its range in Dutch numbers ("1,2 – 3,4"), open-ended at an
+/// end stretched by an outlier ("22,2 of meer"); one number only when all values read the same.
 fn class_labels(classes: &Classes, decimals: usize) -> Vec<String> {
+    let last = classes.highs.len().saturating_sub(1);
     classes
         .lows
         .iter()
         .zip(&classes.highs)
-        .map(|(&lo, &hi)| {
+        .enumerate()
+        .map(|(i, (&lo, &hi))| {
             let (lo, hi) = (decimal(lo, decimals), decimal(hi, decimals));
             if lo == hi {
                 lo
+            } else if i == last && classes.open_above {
+                format!("{lo} of meer")
+            } else if i == 0 && classes.open_below {
+                format!("{hi} of minder")
             } else {
                 format!("{lo} – {hi}")
             }
@@ -572,7 +608,9 @@ fn open_map_svg(out: &mut String, id: &str, height: f64, linked: bool, title: &s
         "<defs><pattern id=\"{id}-nd\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" \
          patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f3f3f3\"/>\
          <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"/>\
-         </pattern></defs>"
+         </pattern><pattern id=\"{id}-nf\" width=\"6\" height=\"6\" \
+         patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/>\
+         <circle cx=\"3\" cy=\"3\" r=\"1.2\" fill=\"#6f6f6f\"/></pattern></defs>"
     );
     el!(
         out,
@@ -1088,7 +1126,22 @@ fn append_polyline(d: &mut String, points: impl Iterator<Item = (f64, f64)>) -> 
     count
 }
 
-/// Quantile classes over the non-None values.
+/// Quantile classes over the non-None values, on the values as their labels show them.
+///
+/// The rule, for maps that never mislead by their legend:
+/// - Values are classed as rounded to the legend's `decimals`, so two values that read the
+///   same are always in the same class and no two labels share a bound.
+/// - Breaks: the rounded values sorted; the upper bound of class `i` of `k` (at most 5, at most
+///   the number of distinct values) is the value at index `ceil((i+1)·n/k) − 1`; equal bounds
+///   are merged.
+/// - A class holding a single value is merged with its neighbour of fewer areas (the upper one
+///   on a tie), until none is left, so every label is a range; only when all values read the
+///   same is there one class of that value.
+/// - A label runs from the smallest to the largest value in the class; when the largest value
+///   of the top class lies beyond Tukey's far-out fence (Q3 + 3·IQR of all values, IQR > 0) the
+///   label is "van X" … "X of meer" instead of a range stretched by one outlier (likewise
+///   "X of minder" for the bottom class below Q1 − 3·IQR). The area's own value stays in its
+///   tooltip and the table.
 #[derive(Debug)]
 struct Classes {
     /// Smallest value in each class.
@@ -1099,11 +1152,16 @@ struct Classes {
     counts: Vec<usize>,
     /// Palette step of each class.
     steps: Vec<usize>,
+    /// The bottom class has an outlier below the far-out fence.
+    open_below: bool,
+    /// The top class has an outlier above the far-out fence.
+    open_above: bool,
+    decimals: usize,
 }
 
 impl Classes {
-    fn quantile(values: &[f64]) -> Classes {
-        let mut sorted = values.to_vec();
+    fn quantile(values: &[f64], decimals: usize) -> Classes {
+        let mut sorted: Vec<f64> = values.iter().map(|&v| round_to(v, decimals)).collect();
         sorted.sort_by(f64::total_cmp);
         let n = sorted.len();
         let mut distinct = sorted.clone();
@@ -1113,16 +1171,16 @@ impl Classes {
             .map(|i| sorted[((i + 1) * n).div_ceil(k) - 1])
             .collect();
         highs.dedup();
-        let mut lows = Vec::with_capacity(highs.len());
-        let mut counts = Vec::with_capacity(highs.len());
+        let mut groups: Vec<(f64, f64, usize)> = Vec::with_capacity(highs.len());
         let mut start = 0;
         for &high in &highs {
             let end = sorted.partition_point(|&v| v <= high);
-            lows.push(sorted[start]);
-            counts.push(end - start);
+            groups.push((sorted[start], high, end - start));
             start = end;
         }
-        let m = highs.len();
+        merge_single_values(&mut groups);
+        let (open_below, open_above) = outliers(&sorted, &groups);
+        let m = groups.len();
         let steps = (0..m)
             .map(|j| match m {
                 1 => 2,
@@ -1130,19 +1188,71 @@ impl Classes {
             })
             .collect();
         Classes {
-            lows,
-            highs,
-            counts,
+            lows: groups.iter().map(|g| g.0).collect(),
+            highs: groups.iter().map(|g| g.1).collect(),
+            counts: groups.iter().map(|g| g.2).collect(),
             steps,
+            open_below,
+            open_above,
+            decimals,
         }
     }
 
-    /// The class of a value: the first whose upper bound is not below it.
+    /// The class of a value: the first whose upper bound is not below it (as rounded).
     fn class_of(&self, v: f64) -> usize {
+        let v = round_to(v, self.decimals);
         self.highs
             .partition_point(|&high| high < v)
             .min(self.highs.len().saturating_sub(1))
     }
+}
+
+/// `v` as it reads with `decimals` places (rounded as `dutch::decimal` rounds), so classes
+/// agree with their labels.
+fn round_to(v: f64, decimals: usize) -> f64 {
+    format!("{v:.decimals$}").parse().unwrap_or(v)
+}
+
+/// Merges every class of one value (low = high) into its neighbour with fewer areas (the upper
+/// one on a tie) while there is more than one class.
+fn merge_single_values(groups: &mut Vec<(f64, f64, usize)>) {
+    while groups.len() > 1 {
+        let Some(i) = groups.iter().position(|g| g.0 == g.1) else {
+            return;
+        };
+        let upper = i + 1 < groups.len();
+        let lower = i > 0;
+        let with_upper = match (lower, upper) {
+            (true, true) => groups[i + 1].2 <= groups[i - 1].2,
+            (_, up) => up,
+        };
+        let (a, b) = if with_upper { (i, i + 1) } else { (i - 1, i) };
+        groups[a] = (groups[a].0, groups[b].1, groups[a].2 + groups[b].2);
+        groups.remove(b);
+    }
+}
+
+/// Whether the bottom and top classes are stretched by far outliers (Tukey's far-out fences,
+/// 3 × IQR beyond the quartiles), and are labelled open-ended instead.
+fn outliers(sorted: &[f64], groups: &[(f64, f64, usize)]) -> (bool, bool) {
+    if groups.len() < 2 {
+        return (false, false);
+    }
+    let quartile = |q: f64| {
+        let position = q * (sorted.len() - 1) as f64;
+        let (below, above) = (position.floor() as usize, position.ceil() as usize);
+        sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
+    };
+    let (q1, q3) = (quartile(0.25), quartile(0.75));
+    let iqr = q3 - q1;
+    if iqr <= 0.0 {
+        return (false, false);
+    }
+    let (first, last) = (groups[0], groups[groups.len() - 1]);
+    (
+        first.0 < q1 - 3.0 * iqr && first.1 >= q1 - 3.0 * iqr,
+        last.1 > q3 + 3.0 * iqr && last.0 <= q3 + 3.0 * iqr,
+    )
 }
 
 /// The text alternative of a map: what is shown, the classes with their counts, the extremes.
@@ -1480,29 +1590,92 @@ mod tests {
     #[test]
     fn quantile_breaks() {
         let values: Vec<f64> = (1..=10).map(f64::from).collect();
-        let classes = Classes::quantile(&values);
+        let classes = Classes::quantile(&values, 0);
         assert_eq!(classes.highs, vec![2.0, 4.0, 6.0, 8.0, 10.0]);
         assert_eq!(classes.lows, vec![1.0, 3.0, 5.0, 7.0, 9.0]);
         assert_eq!(classes.counts, vec![2; 5]);
         assert_eq!(classes.steps, vec![0, 1, 2, 3, 4]);
-        assert_eq!(classes.class_of(2.5), 1);
+        assert_eq!(classes.class_of(2.6), 1);
         assert_eq!(classes.class_of(0.0), 0);
         assert_eq!(classes.class_of(11.0), 4);
 
-        // Many equal values: equal breaks merge.
-        let classes = Classes::quantile(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0]);
-        assert_eq!(classes.highs, vec![0.0, 2.0]);
-        assert_eq!(classes.lows, vec![0.0, 1.0]);
-        assert_eq!(classes.counts, vec![7, 2]);
-        assert_eq!(classes.steps, vec![0, 4]);
+        // Many equal values: equal breaks merge, and the class of zeros alone joins the next.
+        let classes = Classes::quantile(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0], 0);
+        assert_eq!((classes.lows, classes.highs), (vec![0.0], vec![2.0]));
+        assert_eq!(classes.counts, vec![9]);
 
-        assert_eq!(Classes::quantile(&[7.0, 7.0]).steps, vec![2]);
-        assert_eq!(Classes::quantile(&[1.0, 2.0]).steps, vec![0, 4]);
+        assert_eq!(Classes::quantile(&[7.0, 7.0], 0).steps, vec![2]);
+        assert_eq!(Classes::quantile(&[1.0, 2.0], 0).steps, vec![2]);
+        let classes = Classes::quantile(&[1.0, 2.0, 3.0, 4.0], 0);
         assert_eq!(
-            Classes::quantile(&[1.0, 2.0, 3.0, 4.0]).steps,
-            vec![0, 1, 3, 4]
+            (classes.lows, classes.highs),
+            (vec![1.0, 3.0], vec![2.0, 4.0])
         );
-        assert!(Classes::quantile(&[]).highs.is_empty());
+        assert_eq!(classes.steps, vec![0, 4]);
+        assert!(Classes::quantile(&[], 0).highs.is_empty());
+    }
+
+    #[test]
+    fn values_that_read_the_same_share_a_class() {
+        // 12,34 and 12,36 both read 12,3: never split over two classes with a shared bound.
+        let classes = Classes::quantile(&[1.0, 2.0, 12.34, 12.36, 20.0, 30.0], 1);
+        let labels = class_labels(&classes, 1);
+        assert_eq!(classes.class_of(12.34), classes.class_of(12.36));
+        assert!(labels.iter().all(|l| l.contains('–')), "{labels:?}");
+    }
+
+    #[test]
+    fn a_far_outlier_opens_the_top_class_instead_of_stretching_it() {
+        // Groningen's buurten per 1.000 with Zernike Campus (5 inhabitants) still in: one
+        // value of 2.200 made the top class "22,2 – 2.200,0".
+        let mut values: Vec<f64> = (0..40).map(|i| 5.0 + f64::from(i) * 0.5).collect();
+        values.push(2200.0);
+        let classes = Classes::quantile(&values, 1);
+        let labels = class_labels(&classes, 1);
+        assert!(labels.last().unwrap().ends_with(" of meer"), "{labels:?}");
+        assert!(!labels.iter().any(|l| l.contains("2.200")), "{labels:?}");
+        assert_eq!(classes.class_of(2200.0), labels.len() - 1);
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// For any values: every value lands in exactly one class whose range holds it, the
+        /// counts add up, and no label is a single value unless all values read the same.
+        #[test]
+        fn classes_are_ranges_that_hold_every_value(
+            values in proptest::collection::vec(
+                prop_oneof![0.0f64..50.0, 0.0f64..5000.0, (0u32..20).prop_map(f64::from)],
+                1..120,
+            ),
+            decimals in 0usize..3,
+        ) {
+            let classes = Classes::quantile(&values, decimals);
+            let labels = class_labels(&classes, decimals);
+            prop_assert_eq!(classes.counts.iter().sum::<usize>(), values.len());
+            let mut members = vec![0usize; labels.len()];
+            for &v in &values {
+                let c = classes.class_of(v);
+                let r = round_to(v, decimals);
+                let holding: Vec<usize> = (0..labels.len())
+                    .filter(|&i| classes.lows[i] <= r && r <= classes.highs[i])
+                    .collect();
+                prop_assert_eq!(holding, vec![c]);
+                members[c] += 1;
+            }
+            prop_assert_eq!(&members, &classes.counts);
+            let mut read: Vec<String> = values.iter().map(|&v| decimal(v, decimals)).collect();
+            read.sort();
+            read.dedup();
+            if read.len() > 1 {
+                for label in &labels {
+                    prop_assert!(
+                        label.contains(" – ") || label.contains(" of "),
+                        "single-value label {} in {:?}", label, labels
+                    );
+                }
+            }
+        }
     }
 
     #[test]

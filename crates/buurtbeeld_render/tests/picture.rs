@@ -23,6 +23,8 @@ fn row(
         population: Some(16_848),
         population_year: Some(2024),
         per_1000: count.map(|c| c as f64 * 1000.0 / 16_848.0),
+        smoothed_per_1000: None,
+        too_few_inhabitants: false,
         previous_count: previous,
         change_pct,
         p_value: change_pct.map(|_| 0.0123),

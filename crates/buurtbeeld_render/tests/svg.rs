@@ -52,6 +52,7 @@ fn groningen_map_is_complete_accessible_and_deterministic() {
             geometry,
             value: *value,
             href: None,
+            no_figure: None,
         })
         .collect();
     let title = "Inwoners per buurt, gemeente Groningen, 1 januari 2017";
@@ -104,6 +105,7 @@ fn missing_figures_are_hatched_and_in_the_legend() {
                 value.map(|v| v / 10.0)
             },
             href: None,
+            no_figure: None,
         })
         .collect();
     let svg = choropleth(
@@ -134,6 +136,7 @@ fn linked_areas_are_focusable_links_in_a_group() {
             geometry,
             value: *value,
             href: Some(format!("/gebied/{code}?thema=woninginbraak&jaar=2017")),
+            no_figure: None,
         })
         .collect();
     let svg = choropleth(&areas, "Drie buurten", "Inwoners", 0);
@@ -284,6 +287,7 @@ fn area<'a>(code: &'a str, geometry: &'a str, value: Option<f64>) -> MapArea<'a>
         geometry,
         value,
         href: None,
+        no_figure: None,
     }
 }
 
@@ -348,8 +352,10 @@ fn map_skips_invalid_geometry_and_draws_multipolygons() {
     let bu2 = svg.split("<title>BU2").next().unwrap();
     let bu2 = bu2.rsplit("<path").next().unwrap();
     assert_eq!(count(bu2, "M"), 2);
-    // Two classes from two distinct values; NaN counts as no figure.
-    assert_eq!(count(&svg, "class=\"bb-swatch\""), 2);
+    // Two distinct values make one class "1 – 2" (never a class of one value); NaN counts as
+    // no figure.
+    assert_eq!(count(&svg, "class=\"bb-swatch\""), 1);
+    assert!(svg.contains(">1 – 2</text>"));
     assert_eq!(count(&svg, "class=\"bb-swatch-nodata\""), 1);
     assert!(svg.contains("2 gebieden zonder geldige geometrie niet getekend"));
 }

@@ -240,6 +240,9 @@ pub(crate) struct PictureQuery {
     month: Option<String>,
     source: Option<String>,
     level: Option<String>,
+    /// The fewest inhabitants an area needs for a rate per 1.000 (default 100). Text, as every
+    /// field here: a flattened query cannot read numbers.
+    min_population: Option<String>,
     /// `json` (default), `csv` or `geojson`.
     format: Option<String>,
     /// CSV decimal separator: `comma` (default, as Dutch Excel expects) or `point`.
@@ -294,6 +297,18 @@ impl PictureQuery {
             month,
             source: self.source.clone(),
             level,
+            min_population: min_population(
+                self.min_population
+                    .as_deref()
+                    .map(|text| {
+                        text.parse::<u64>().map_err(|_| {
+                            bad(format!(
+                                "min_population '{text}' is geen aantal inwoners zoals 100"
+                            ))
+                        })
+                    })
+                    .transpose()?,
+            )?,
         })
     }
 }
@@ -443,6 +458,7 @@ pub(crate) struct HotspotQuery {
     pub(crate) alpha: Option<f64>,
     pub(crate) window: Option<usize>,
     pub(crate) source: Option<String>,
+    pub(crate) min_population: Option<u64>,
     format: Option<String>,
     decimal: Option<String>,
 }
@@ -511,7 +527,21 @@ impl HotspotQuery {
         }
         request.seed = self.seed.unwrap_or(request.seed);
         request.source = self.source.clone();
+        request.min_population = min_population(self.min_population)?;
         Ok(request)
+    }
+}
+
+/// The minimum population for a rate per 1.000: the request's, checked, or the default.
+fn min_population(given: Option<u64>) -> Result<u64, AppError> {
+    match given {
+        None => Ok(buurtbeeld_analysis::MIN_POPULATION_FOR_RATE),
+        Some(n) if (1..=1_000_000).contains(&n) => Ok(n),
+        Some(n) => Err(AppError::BadRequest(format!(
+            "min_population {n} valt buiten het bereik; verwacht 1 tot en met 1000000 inwoners \
+             ({} is de standaard)",
+            buurtbeeld_analysis::MIN_POPULATION_FOR_RATE
+        ))),
     }
 }
 
@@ -971,6 +1001,7 @@ async fn series(
         month: None,
         source: None,
         level: None,
+        min_population: None,
         format: None,
         decimal: None,
     }

@@ -4,14 +4,15 @@
 use axum::extract::{Path, State};
 use axum::response::Html;
 use buurtbeeld_analysis::{
-    forecast, hotspots, picture, run_backtest, store_credits, trend, years_with_data, AreaForecast,
-    Backtest, ForecastError, ForecastRequest, ForecastRow, Forecasts, HotspotClass, HotspotError,
-    HotspotRequest, HotspotRow, Hotspots, Measure, Picture, PictureError, PictureRequest,
-    PictureRow, Subject, WeightsRule,
+    forecast, hotspots, picture, run_backtest, small_population_note, store_credits, trend,
+    years_with_data, AreaForecast, Backtest, ForecastError, ForecastRequest, ForecastRow,
+    Forecasts, HotspotClass, HotspotError, HotspotRequest, HotspotRow, Hotspots, Measure, Picture,
+    PictureError, PictureRequest, PictureRow, Subject, WeightsRule, MIN_POPULATION_FOR_RATE,
 };
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
 use buurtbeeld_cube::{AreaCode, AreaLevel, IncidentSource, SourceKind, Theme};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
+use buurtbeeld_render::map::default_measure;
 use buurtbeeld_render::markup::Svg;
 use buurtbeeld_render::svg::{class_map, line_chart, rolling_mean, Line, MapArea, MapClass};
 use buurtbeeld_render::{emerging_label, method_label, method_line, picture_map, MapMeasure};
@@ -61,7 +62,8 @@ struct Selection {
     gemeente: AreaCode,
     theme: String,
     year: i32,
-    per_1000: bool,
+    /// The map's measure as asked (`maat`); `None`: the default of dashboard and documents.
+    per_1000: Option<bool>,
 }
 
 fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> {
@@ -113,7 +115,11 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
         gemeente,
         theme,
         year,
-        per_1000: query.maat.as_deref() == Some("per1000"),
+        per_1000: match query.maat.as_deref() {
+            Some("per1000") => Some(true),
+            Some("aantal") => Some(false),
+            _ => None,
+        },
     })
 }
 
@@ -224,6 +230,7 @@ fn request(area: &AreaCode, theme: &str, year: i32) -> PictureRequest {
         month: None,
         source: None,
         level: None,
+        min_population: buurtbeeld_analysis::MIN_POPULATION_FOR_RATE,
     }
 }
 
@@ -238,19 +245,20 @@ fn buurt_rows(store: &Store, selection: &Selection) -> Result<Vec<PictureRow>, P
     Ok(rows)
 }
 
-/// The map of the gemeente's buurten for the selection, with the same figures as a table.
+/// The map of the gemeente's buurten for the selection, with the same figures as a table; and
+/// whether the map shows rates.
 fn buurt_section(
     store: &Store,
     selection: &Selection,
     main: &Picture,
-) -> Result<Markup, PageError> {
+) -> Result<(Markup, bool), PageError> {
     let buurten = buurt_rows(store, selection)?;
     let geometries: std::collections::BTreeMap<AreaCode, String> =
         store.buurt_geometries()?.into_iter().collect();
-    let measure = if selection.per_1000 {
-        MapMeasure::Per1000
-    } else {
-        MapMeasure::Count
+    let measure = match selection.per_1000 {
+        Some(true) => MapMeasure::PER_1000,
+        Some(false) => MapMeasure::Count,
+        None => default_measure(&buurten),
     };
     let map = picture_map(
         &buurten,
@@ -262,7 +270,12 @@ fn buurt_section(
             main.subject_label, main.area_name, main.period
         ),
     );
-    Ok(html! {
+    let small_note = buurten
+        .iter()
+        .any(|r| r.too_few_inhabitants)
+        .then(|| small_population_note(MIN_POPULATION_FOR_RATE))
+        .filter(|note| !main.notes.contains(note));
+    let markup = html! {
         section aria-labelledby="kaart" {
             h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
             @match &map {
@@ -273,6 +286,7 @@ fn buurt_section(
                 caption { (main.subject_label) " per buurt, " (main.period) " vergeleken met " (main.previous_period) " (bron " (main.source) ")" }
                 thead { tr {
                     th scope="col" { "Buurt" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
+                    th scope="col" { "Per 1.000, gladgestreken" }
                     th scope="col" { "Vorig jaar" } th scope="col" { "Verschil" }
                 } }
                 tbody {
@@ -280,7 +294,8 @@ fn buurt_section(
                         tr {
                             th scope="row" { a href={"/gebied/" (row.code) "?jaar=" (selection.year)} { (row.name) } " " span.code { (row.code) } }
                             td { (count_text(row.count, row.withheld)) }
-                            td { (row.per_1000.map_or("–".to_owned(), |x| decimal(x, 1))) }
+                            td { (rate_cell(row.per_1000, row.too_few_inhabitants)) }
+                            td { (rate_cell(row.smoothed_per_1000, row.too_few_inhabitants)) }
                             td { (count_text(row.previous_count, row.withheld)) }
                             td { (change_cell(row)) }
                         }
@@ -297,11 +312,28 @@ fn buurt_section(
                 a href={(export) "&format=geojson"} download { "GeoJSON (kaart)" } " · "
                 a href=(export) { "JSON" }
             }
+            @if map.is_some() && measure != MapMeasure::Count {
+                p.note { "Kaart: " (measure.caption()) " (buurten met weinig inwoners worden naar het gemiddelde getrokken, zodat toeval de kleur niet bepaalt); de tabel geeft ook het ongegladde cijfer." }
+            }
             @for note in &main.notes { p.note { (note) } }
+            @if let Some(note) = &small_note { p.note { (note) } }
             p.note { "* Significant: het verschil is groter dan toeval verklaart (exacte toets, p < 0,05)." }
             p.note { (main.attribution) }
         }
-    })
+    };
+    Ok((markup, measure != MapMeasure::Count))
+}
+
+/// A rate, or a dash; for an area too small for a rate the dash says why on hover, and the
+/// note under the table says it in full.
+fn rate_cell(rate: Option<f64>, too_few_inhabitants: bool) -> Markup {
+    html! {
+        @match rate {
+            Some(x) => (decimal(x, 1)),
+            None if too_few_inhabitants => abbr title="minder dan het minimum aantal inwoners: geen cijfer per 1.000" { "–" },
+            None => "–",
+        }
+    }
 }
 
 fn change_cell(row: &PictureRow) -> Markup {
@@ -337,7 +369,7 @@ async fn overview(
         let store = state.store()?;
         let selection = select(&store, &query)?;
         let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
-        let buurten = buurt_section(&store, &selection, &main)?;
+        let (buurten, per_1000) = buurt_section(&store, &selection, &main)?;
         let tiles = theme_tiles(&store, &selection)?;
         let choices = selection_fields(&store, &selection, true)?;
         let body = html! {
@@ -346,8 +378,8 @@ async fn overview(
                 (choices)
                 label { "Maat "
                     select name="maat" {
-                        option value="aantal" selected[!selection.per_1000] { "Aantal" }
-                        option value="per1000" selected[selection.per_1000] { "Per 1.000 inwoners" }
+                        option value="aantal" selected[!per_1000] { "Aantal" }
+                        option value="per1000" selected[per_1000] { "Per 1.000 inwoners" }
                     }
                 }
                 button type="submit" { "Toon" }
@@ -605,7 +637,7 @@ async fn theme_page(
                 h2 #verloop { "Verloop" }
                 (trend_section(&store, &selection.gemeente, &selection.theme))
             }
-            (buurt_section(&store, &selection, &main)?)
+            (buurt_section(&store, &selection, &main)?.0)
         };
         Ok(layout(&format!("{} in {}", main.subject_label, main.area_name), body))
     })
@@ -1162,6 +1194,7 @@ fn action_map(
                     geometry: geometry.as_deref()?,
                     value: None,
                     href: Some(format!("/gebied/{code}")),
+                    no_figure: None,
                 },
                 class,
             ))

@@ -345,6 +345,88 @@ async fn the_overview_shows_tiles_map_and_table_on_first_visit() {
     );
 }
 
+/// The buurten of Groningen in 2014 with inhabitants, but fewer than the minimum for a rate.
+async fn small_buurten_2014() -> Vec<(String, String)> {
+    let picture =
+        json("/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2014&level=buurt").await;
+    let small: Vec<(String, String)> = picture["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["too_few_inhabitants"] == true)
+        .map(|r| {
+            assert!(r["population"].as_u64().unwrap() < 100, "{r}");
+            assert!(
+                r["per_1000"].is_null() && r["smoothed_per_1000"].is_null(),
+                "{r}"
+            );
+            (
+                r["code"].as_str().unwrap().to_owned(),
+                r["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        small.iter().any(|(_, name)| name == "Zernike Campus"),
+        "{small:?}"
+    );
+    small
+}
+
+/// The title (tooltip) of an area on a map: what the map says about it.
+fn map_title<'h>(html: &'h str, name: &str, code: &str) -> &'h str {
+    let start = html
+        .find(&format!("<title>{name} ({code}): "))
+        .unwrap_or_else(|| panic!("no map area {name} ({code})"));
+    let end = start + html[start..].find("</title>").unwrap();
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn rate_maps_put_no_small_buurt_in_a_class() {
+    let small = small_buurten_2014().await;
+    let dashboard = page("/?gemeente=GM0014&thema=fietsdiefstal&jaar=2014&maat=per1000").await;
+    assert!(dashboard.contains("Per 1.000 inwoners, empirisch-Bayes gladgestreken"));
+    assert!(dashboard.contains(">Geen cijfer: minder dan 100 inwoners</text>"));
+    assert!(dashboard.contains("Minder dan 100 inwoners: geen cijfer per 1.000"));
+    for (code, name) in &small {
+        let title = map_title(&dashboard, name, code);
+        assert!(
+            title.ends_with("geen cijfer: minder dan 100 inwoners"),
+            "{title}"
+        );
+    }
+    // No legend range is stretched by a tiny population ("22,2 – 2.200,0" before).
+    assert!(
+        !dashboard.contains("2.200"),
+        "a class reaches 2.200 per 1.000"
+    );
+
+    // The same measure is the default, on the dashboard and in the documents.
+    let default = page("/?gemeente=GM0014&thema=fietsdiefstal&jaar=2014").await;
+    assert!(default.contains("Per 1.000 inwoners, empirisch-Bayes gladgestreken"));
+    let counts = page("/?gemeente=GM0014&thema=fietsdiefstal&jaar=2014&maat=aantal").await;
+    assert!(!counts.contains("empirisch-Bayes") && counts.contains(">Aantal</text>"));
+
+    // The wijkprofiel of the campus's wijk draws it the same way.
+    let (code, name) = small.iter().find(|(_, n)| n == "Zernike Campus").unwrap();
+    let wijk = format!("WK{}", &code[2..8]);
+    let (status, _, profile) = get(&format!(
+        "/documenten/wijkprofiel.html?gebied={wijk}&jaar=2014"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert!(
+        profile.contains("per 1.000 inwoners, empirisch-Bayes gladgestreken"),
+        "caption"
+    );
+    let title = map_title(&profile, name, code);
+    assert!(
+        title.ends_with("geen cijfer: minder dan 100 inwoners"),
+        "{title}"
+    );
+}
+
 #[tokio::test]
 async fn the_data_page_lists_every_import_with_attribution() {
     let html = page("/gegevens").await;
@@ -492,8 +574,25 @@ async fn series_and_rankings_answer_for_a_theme() {
     .await;
     let rows = ranked["rows"].as_array().unwrap();
     assert_eq!(rows[0]["rank"], 1);
-    // A campus with few inhabitants tops raw rates: the small-area problem issue #4 smooths.
-    assert_eq!(rows[0]["name"], "Zernike Campus", "highest rate per 1.000");
+    // A campus with 5 inhabitants has no rate (minimum 100): it no longer tops the ranking,
+    // it comes last with the buurten without a figure.
+    assert_ne!(rows[0]["name"], "Zernike Campus", "highest rate per 1.000");
+    let campus = rows.iter().find(|r| r["name"] == "Zernike Campus").unwrap();
+    assert!(campus["per_1000"].is_null() && campus["too_few_inhabitants"] == true);
+    let everyone = json(
+        "/api/v1/rankings?area=GM0014&theme=fietsdiefstal&year=2015&level=buurt&measure=per_1000&min_population=1",
+    )
+    .await;
+    assert_eq!(
+        everyone["rows"][0]["name"], "Zernike Campus",
+        "with min_population=1"
+    );
+    problem(
+        "/api/v1/picture?area=GM0014&theme=fietsdiefstal&year=2015&min_population=0",
+        StatusCode::BAD_REQUEST,
+        "min_population 0 valt buiten het bereik",
+    )
+    .await;
     assert!(rows
         .windows(2)
         .all(|w| w[0]["per_1000"].as_f64().unwrap_or(-1.0)
@@ -660,6 +759,8 @@ async fn the_plan_pages_show_goals_actions_and_budget() {
         "Doelen en voortgang",
         "3.572 (2015)",
         "niet op koers",
+        "<td class=\"tone-bad\">niet behaald</td>",
+        "<td class=\"tone-caution\">niet op koers</td>",
         "BBV-indicatoren taakveld Veiligheid",
         "/documenten/veiligheidsbrief.pdf?plan=voorbeeldplan-groningen-2014-2017&amp;jaar=2015",
         "Veiligheidsplan 2022-2026",
@@ -678,7 +779,9 @@ async fn the_plan_pages_show_goals_actions_and_budget() {
     let latest = page("/plan/begroting?plan=veiligheidsplan-nijmegen-2022-2026&jaar=1990").await;
     assert!(latest.contains("<h1>Begroting 2026</h1>"));
     let api = json("/api/v1/plans/voorbeeldplan-groningen-2014-2017").await;
-    assert_eq!(api["kpis"][0]["status"], "off_track");
+    // The first goal's target year 2015 is measured: missed, not "off track".
+    assert_eq!(api["kpis"][0]["status"], "not_achieved");
+    assert_eq!(api["kpis"][1]["status"], "off_track");
     assert_eq!(json("/api/v1/plans").await.as_array().unwrap().len(), 2);
     problem(
         "/api/v1/plans/bestaat-niet",

@@ -171,9 +171,13 @@ fn rates_per_1000_use_85984ned_population() {
         let inhabitants = population[code];
         assert_eq!(row["population"].as_u64(), Some(inhabitants), "{code}");
         assert_eq!(row["population_year"].as_i64(), Some(2024));
-        if inhabitants > 0 {
+        if inhabitants >= 100 {
             let expected = row["count"].as_f64().unwrap() * 1000.0 / inhabitants as f64;
             assert!((row["per_1000"].as_f64().unwrap() - expected).abs() < 1e-9);
+        } else {
+            // Below the minimum population there is no rate (docs/rates-and-maps.md).
+            assert!(row["per_1000"].is_null(), "{code}");
+            assert_eq!(row["too_few_inhabitants"], inhabitants > 0, "{code}");
         }
     }
     // The wijk has no own figure in 85984NED: it is the sum of its buurten.
