@@ -33,8 +33,9 @@ pub use buurtbeeld_stats::forecast::Method as ForecastMethod;
 pub use buurtbeeld_stats::multiple_testing::Correction;
 pub use density::{density, DensityCell, DensityMap, DensityRequest, DEFAULT_CELL_METRES};
 pub use effect::{
-    effect, ComparisonArea, Displacement, EffectEstimate, EffectMethod, EffectReport, Verdict,
-    COMPARISON_AREAS, MIN_PRE_INCIDENTS, MIN_PRE_MONTHS,
+    effect, effect_on_panel, effect_panel, ComparisonArea, Displacement, EffectEstimate,
+    EffectMethod, EffectPanel, EffectReport, Verdict, MIN_PLACEBO_PRE_INCIDENTS, MIN_PRE_INCIDENTS,
+    MIN_PRE_MONTHS,
 };
 pub use error::{
     AnswerError, EffectError, ForecastError, HotspotError, IndelingError, PatternError,

@@ -167,6 +167,9 @@ fn percent_plain(share: f64) -> String {
     format!("{}%", decimal(100.0 * share, 0))
 }
 
+/// Comparison areas the terminal text names (the closest before the start first).
+const SHOWN_COMPARISON_AREAS: usize = 8;
+
 /// The whole report as terminal text.
 pub fn render_effect(report: &EffectReport) -> String {
     let intervention = &report.intervention;
@@ -209,14 +212,23 @@ pub fn render_effect(report: &EffectReport) -> String {
             out.push_str(&format!("  {}\n", displacement_reading(estimate)));
         }
         if !estimate.comparison.is_empty() {
-            let names: Vec<String> = estimate
+            // Difference-in-differences compares with every other area: name the closest.
+            let mut names: Vec<String> = estimate
                 .comparison
                 .iter()
+                .take(SHOWN_COMPARISON_AREAS)
                 .map(|c| match c.weight {
                     Some(weight) => format!("{} ({}) {}", c.name, c.code, percent_plain(weight)),
                     None => format!("{} ({})", c.name, c.code),
                 })
                 .collect();
+            let more = estimate
+                .comparison
+                .len()
+                .saturating_sub(SHOWN_COMPARISON_AREAS);
+            if more > 0 {
+                names.push(format!("en {more} andere"));
+            }
             out.push_str(&format!("  Vergelijkingsgebieden: {}\n", names.join(", ")));
         }
         if let Some(fit) = estimate.pre_fit_rmse {

@@ -15,8 +15,9 @@
 //!   methods [`naive`], [`seasonal_naive`], [`moving_average`], [`holt_winters`],
 //!   [`pooled_seasonal`], [`poisson_regression`], [`pooled_poisson`], and [`backtest`]
 //!   (rolling-origin scores and selection).
-//! - Effects of interventions: [`difference_in_differences`], [`synthetic_control`] (with
-//!   placebo tests in space).
+//! - Effects of interventions: [`difference_in_differences`], [`poisson_did`] (rate ratio from
+//!   Poisson fixed effects, randomisation inference from placebos in space),
+//!   [`synthetic_control`] (with placebo tests in space).
 //! - Publishing counts: [`disclosure`] (small-count and secondary suppression, with an exact
 //!   audit).
 //! - Points and reports: [`kernel_density`] (heat maps and counts on a grid in RD New),
@@ -49,6 +50,7 @@ pub mod moving_average;
 pub mod multiple_testing;
 pub mod naive;
 pub mod normal;
+pub mod poisson_did;
 pub mod poisson_exact;
 pub mod poisson_regression;
 pub mod pooled_poisson;

@@ -578,6 +578,7 @@ mod forecasting {
 
 mod effect {
     use buurtbeeld_stats::difference_in_differences::difference_in_differences;
+    use buurtbeeld_stats::poisson_did::poisson_difference_in_differences;
     use buurtbeeld_stats::rate_ratio_interval;
     use serde_json::Value;
 
@@ -679,6 +680,59 @@ mod effect {
             assert_eq!(ours.observations as u64, expected["nobs"].as_u64().unwrap());
             assert_eq!(ours.parameters as u64, expected["k"].as_u64().unwrap());
             assert_eq!(ours.clusters as u64, expected["groups"].as_u64().unwrap());
+        }
+    }
+
+    /// The Poisson difference-in-differences estimate and its Poisson standard error equal
+    /// pyfixest's `fepois("y ~ treated_post | area + month", vcov="iid")` on the committed
+    /// panel, with one, three and the busiest area treated (all other areas compared).
+    #[test]
+    fn poisson_difference_in_differences_matches_pyfixest() {
+        let fixture = fixture();
+        let oracle: Value =
+            serde_json::from_str(include_str!("fixtures/poisson_did.json")).unwrap();
+        let areas: Vec<&str> = fixture["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let y: Vec<Vec<f64>> = fixture["y"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                row.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect()
+            })
+            .collect();
+        let start = oracle["start"].as_u64().unwrap() as usize;
+        let cases = oracle["cases"].as_object().unwrap();
+        assert_eq!(cases.len(), 3);
+        for (case, expected) in cases {
+            let treated: Vec<&str> = expected["treated"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            let flags: Vec<bool> = areas.iter().map(|a| treated.contains(a)).collect();
+            let ours = poisson_difference_in_differences(&y, &flags, start, 1.0).unwrap();
+            close(
+                case,
+                ours.log_rate_ratio,
+                expected["coef"].as_f64().unwrap(),
+                1e-6,
+            );
+            close(
+                case,
+                ours.standard_error,
+                expected["se"].as_f64().unwrap(),
+                1e-6,
+            );
         }
     }
 
