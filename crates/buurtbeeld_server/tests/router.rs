@@ -705,7 +705,7 @@ async fn forecasts_and_backtests_answer_with_intervals_and_scores() {
     assert!(content_type.starts_with("text/csv"));
     assert!(csv.starts_with("code;naam;maand;verwachting;"));
     let scores = json("/api/v1/backtests?area=GM0014&theme=fietsdiefstal&from=2016-07").await;
-    assert_eq!(scores["methods"].as_array().unwrap().len(), 7);
+    assert_eq!(scores["methods"].as_array().unwrap().len(), 9);
     for (uri, says) in [
         (
             "/api/v1/forecasts?area=GM0014&theme=fietsdiefstal",
