@@ -1,6 +1,6 @@
 //! Rendering forecasts and backtests as Dutch terminal tables, CSV or JSON.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::CellAlignment;
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts, RuleScore};
@@ -34,8 +34,8 @@ pub fn render_forecasts(forecasts: &Forecasts, format: OutputFormat) -> String {
 }
 
 fn forecast_table(forecasts: &Forecasts) -> String {
-    let mut summary = Table::new();
-    summary.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut summary = crate::terminal_table();
+    summary.set_header([
         "Code",
         "Naam",
         "Methode",
@@ -61,8 +61,8 @@ fn forecast_table(forecasts: &Forecasts) -> String {
             .to_owned(),
         ]);
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut table = crate::terminal_table();
+    table.set_header([
         "Code",
         "Maand",
         "Verwacht (mediaan)",
@@ -212,8 +212,8 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         }
         return csv_finish(writer, &backtest.attribution);
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut table = crate::terminal_table();
+    table.set_header([
         "Methode",
         "Gebieden",
         "MAE",

@@ -1,6 +1,6 @@
 //! Rendering hotspots as a Dutch terminal table, CSV or JSON.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::CellAlignment;
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Correction, EmergingClass, HotspotClass, Hotspots, Measure, Pattern};
@@ -63,8 +63,8 @@ fn table(hotspots: &Hotspots) -> String {
         Measure::Count => 0,
         Measure::Per1000 => 1,
     };
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut table = crate::terminal_table();
+    table.set_header([
         "Code",
         "Naam",
         "Waarde",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::CellAlignment;
 
 use buurtbeeld_analysis::{IndelingCell, IndelingSeries};
 use buurtbeeld_cube::dutch::{decimal, integer};
@@ -47,10 +47,8 @@ fn table(series: &IndelingSeries) -> String {
     let mut header = vec!["Code".to_owned(), "Naam".to_owned()];
     header.extend(years.keys().map(|y| y.to_string()));
     header.extend(["Totaal".to_owned(), "Herverdeeld".to_owned()]);
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(header.clone());
+    let mut table = crate::terminal_table();
+    table.set_header(header.clone());
     for row in &series.rows {
         let mut cells = vec![row.code.to_string(), row.name.clone()];
         let mut lower_any = false;

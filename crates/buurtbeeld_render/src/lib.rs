@@ -29,3 +29,22 @@ pub use patterns::{
 pub use picture::{render, render_csv, OutputFormat, HIDDEN_FIGURE};
 pub use plan::{kpi_decimals, render_plan};
 pub use vis::{render_vis, render_vis_csv, vis_chart, vis_title};
+
+/// A terminal table in the house style that fits the terminal: on a terminal its width, else
+/// the width in `COLUMNS` when set (so `COLUMNS=80 buurtbeeld … | less` fits too); wrapped
+/// inside its cells rather than running off the screen. Without either it keeps its natural
+/// width, so output to a file or a pipe is stable.
+pub(crate) fn terminal_table() -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c >= 40)
+    {
+        table.set_width(columns);
+    }
+    table
+}

@@ -2,7 +2,7 @@
 //! band, raised cells marked) and the density grid, as Dutch terminal tables, CSV and JSON, and
 //! the density map as SVG under the buurt boundaries.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::CellAlignment;
 
 use buurtbeeld_analysis::{DensityMap, NearRepeat};
 use buurtbeeld_cube::dutch::{decimal, integer, p_value};
@@ -30,12 +30,10 @@ pub fn ratio_text(ratio: Option<f64>, raised: bool) -> String {
 }
 
 fn near_repeat_table(result: &NearRepeat) -> String {
-    let mut table = Table::new();
+    let mut table = crate::terminal_table();
     let mut header = vec!["Afstand".to_owned()];
     header.extend(result.time_bands.iter().cloned());
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(header.clone());
+    table.set_header(header.clone());
     let t = result.time_bands.len();
     for (s, distance) in result.distance_bands.iter().enumerate() {
         let mut row = vec![distance.clone()];
@@ -109,10 +107,8 @@ pub fn render_density(result: &DensityMap, format: OutputFormat) -> String {
 }
 
 fn density_table(result: &DensityMap) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["Cel (RD x, y)", "Per km²", "In de cel"]);
+    let mut table = crate::terminal_table();
+    table.set_header(["Cel (RD x, y)", "Per km²", "In de cel"]);
     for cell in result.cells.iter().take(10) {
         table.add_row([
             format!("{}, {}", cell.x as i64, cell.y as i64),

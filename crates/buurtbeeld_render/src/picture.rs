@@ -1,6 +1,6 @@
 //! Rendering a picture as a Dutch terminal table, CSV or JSON.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::CellAlignment;
 
 use buurtbeeld_analysis::{Picture, PictureRow};
 use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
@@ -74,8 +74,8 @@ const HEADER: [&str; 10] = [
 ];
 
 fn table(picture: &Picture) -> String {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(HEADER);
+    let mut table = crate::terminal_table();
+    table.set_header(HEADER);
     for row in &picture.rows {
         table.add_row(cells(row));
     }

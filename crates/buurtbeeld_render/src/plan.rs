@@ -2,7 +2,7 @@
 //! status and year, and the budget with its check against the stated totals.
 
 use buurtbeeld_cube::{ActionStatus, BudgetColumn};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::{CellAlignment, Table};
 
 use buurtbeeld_analysis::PlanReport;
 use buurtbeeld_cube::dutch::{decimal, signed};
@@ -75,8 +75,8 @@ fn plan_heading(report: &PlanReport) -> String {
 
 /// One row per goal: its indicator and area, baseline, latest value, target and status.
 fn kpi_table(report: &PlanReport) -> Table {
-    let mut kpis = Table::new();
-    kpis.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut kpis = crate::terminal_table();
+    kpis.set_header([
         "Doel",
         "Indicator",
         "Gebied",
@@ -114,10 +114,10 @@ fn kpi_table(report: &PlanReport) -> Table {
 
 /// The BBV indicators per year, each with Nederland's line below it where the store has it.
 fn bbv_table(report: &PlanReport) -> Table {
-    let mut bbv = Table::new();
+    let mut bbv = crate::terminal_table();
     let mut header = vec!["Indicator".to_owned()];
     header.extend(report.bbv_years.iter().map(ToString::to_string));
-    bbv.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    bbv.set_header(header);
     for indicator in &report.bbv {
         let mut row = vec![indicator.label.clone()];
         row.extend(indicator.values.iter().map(|(_, v)| value_text(*v, 1)));
@@ -134,10 +134,10 @@ fn bbv_table(report: &PlanReport) -> Table {
 
 /// The number of action points per year and per status.
 fn action_table(report: &PlanReport) -> Table {
-    let mut actions = Table::new();
+    let mut actions = crate::terminal_table();
     let mut header = vec!["Jaar".to_owned(), "Aantal".to_owned()];
     header.extend(ActionStatus::ALL.iter().map(|s| s.label().to_owned()));
-    actions.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    actions.set_header(header);
     for set in &report.actions {
         let mut row = vec![set.year.to_string(), set.actions.len().to_string()];
         row.extend(ActionStatus::ALL.iter().map(|status| {
@@ -156,8 +156,8 @@ fn action_table(report: &PlanReport) -> Table {
 
 /// The budget per year: the column sums of its lines beside the total the source states.
 fn budget_table(report: &PlanReport) -> Table {
-    let mut budget = Table::new();
-    budget.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut budget = crate::terminal_table();
+    budget.set_header([
         "Jaar",
         "Deelproducten",
         "Begroot",

@@ -504,6 +504,8 @@ struct MapLegend {
     width: f64,
     height: f64,
     title_lines: Vec<String>,
+    /// Each row's label, wrapped to the legend's width so that no label is cut off.
+    row_lines: Vec<Vec<String>>,
 }
 
 impl MapLegend {
@@ -521,11 +523,21 @@ impl MapLegend {
             width += 10.0;
         }
         let title_lines = wrapped(width);
-        let height = title_lines.len() as f64 * 18.0 + 8.0 + rows.len() as f64 * 24.0;
+        let label_chars = ((width - 30.0) / (13.0 * 0.6)).floor() as usize;
+        let row_lines: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(label, _, _)| wrap(label, label_chars))
+            .collect();
+        let label_lines: usize = row_lines.iter().map(|lines| lines.len().max(1)).sum();
+        let height = title_lines.len() as f64 * 18.0
+            + 8.0
+            + rows.len() as f64 * 24.0
+            + (label_lines - rows.len()) as f64 * 16.0;
         MapLegend {
             width,
             height,
             title_lines,
+            row_lines,
         }
     }
 }
@@ -679,12 +691,13 @@ fn write_map_legend(
         );
     }
     y += 8.0;
-    for (i, (label, fill, stroke)) in rows.iter().enumerate() {
+    for (i, ((_, fill, stroke), lines)) in rows.iter().zip(&legend.row_lines).enumerate() {
         let class = if nodata_last && i == rows.len() - 1 {
             "bb-swatch-nodata"
         } else {
             "bb-swatch"
         };
+        let first = lines.first().map_or("", String::as_str);
         el!(
             out,
             "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"22\" height=\"16\" fill=\"{fill}\" \
@@ -693,9 +706,19 @@ fn write_map_legend(
             n1(y + 2.0),
             n1(lx + 30.0),
             n1(y + 15.0),
-            escape(label)
+            escape(first)
         );
-        y += 24.0;
+        // A label too long for the legend continues on lines of its own.
+        for (k, line) in lines.iter().enumerate().skip(1) {
+            el!(
+                out,
+                "<text x=\"{}\" y=\"{}\">{}</text>",
+                n1(lx + 30.0),
+                n1(y + 15.0 + k as f64 * 16.0),
+                escape(line)
+            );
+        }
+        y += 24.0 + lines.len().saturating_sub(1) as f64 * 16.0;
     }
     el!(out, "</g>");
 }
@@ -1585,6 +1608,24 @@ mod tests {
         assert_eq!(n1(3.04), "3");
         assert_eq!(n1(3.06), "3.1");
         assert_eq!(n1(-0.01), "0");
+    }
+
+    #[test]
+    fn legend_labels_wrap_instead_of_being_cut_off() {
+        let rows = vec![
+            ("0,5 – 1,9".to_owned(), "#fff".to_owned(), "#000"),
+            (
+                "Niet getoetst (geen buren of geen inwoners): minder dan 100 inwoners".to_owned(),
+                "#fff".to_owned(),
+                "#000",
+            ),
+        ];
+        let legend = MapLegend::new("Per 1.000 inwoners", &rows);
+        assert!(legend.row_lines[1].len() > 1, "{:?}", legend.row_lines);
+        for line in legend.row_lines.iter().flatten() {
+            assert!(text_width(line, 13.0) + 30.0 <= legend.width, "{line}");
+        }
+        assert_eq!(legend.row_lines[0], ["0,5 – 1,9"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use comfy_table::CellAlignment;
 
 use buurtbeeld_analysis::{Vis, VisColumn};
 use buurtbeeld_cube::dutch::{decimal, integer, p_phrase};
@@ -99,12 +99,10 @@ pub fn column_values(column: &VisColumn) -> Vec<&[Option<u64>]> {
 }
 
 fn table(vis: &Vis) -> String {
-    let mut table = Table::new();
+    let mut table = crate::terminal_table();
     let mut header = vec!["Jaar".to_owned()];
     header.extend(headings(vis));
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(header.clone());
+    table.set_header(header.clone());
     for (year, cells) in year_rows(vis) {
         let mut row = vec![year.to_string()];
         row.extend(cells);

@@ -219,3 +219,32 @@ fn areas_by_name_and_the_forecast_starting_after_the_last_month() {
         "{picture}"
     );
 }
+
+#[test]
+fn tables_fit_the_width_in_columns() {
+    let w = groningen();
+    let args = [
+        "hotspots",
+        "--area",
+        "GM0014",
+        "--theme",
+        "fietsdiefstal",
+        "--period",
+        "2015",
+        "--permutations",
+        "99",
+    ];
+    let wide = w.ok(&args);
+    let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest(&wide) > 100, "the natural table is wide");
+    let output = w.run_with_env(&args, &[("COLUMNS", "80")]);
+    assert!(output.status.success());
+    let narrow = String::from_utf8(output.stdout).unwrap();
+    // Tables fit; lines of running text may be longer (a terminal wraps those itself).
+    for line in narrow
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+    {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+}

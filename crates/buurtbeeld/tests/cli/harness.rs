@@ -48,6 +48,7 @@ impl Workspace {
             .arg(self.data_dir())
             .args(args)
             .env_remove("BUURTBEELD_DATA_DIR")
+            .env_remove("COLUMNS")
             .envs(env.iter().copied());
         command.output().expect("ran")
     }
