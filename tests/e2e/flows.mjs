@@ -116,7 +116,8 @@ await step('download the CSV of a theme', async () => {
     page.getByRole('link', { name: 'CSV (Excel)' }).click(),
   ]);
   const text = fs.readFileSync(await download.path(), 'utf8');
-  if (!text.startsWith('code;naam;niveau;aantal')) throw new Error('not the Dutch CSV');
+  // A byte order mark first, so that Excel reads the file as UTF-8.
+  if (!text.startsWith('\uFEFFcode;naam;niveau;aantal')) throw new Error('not the Dutch CSV with a BOM');
 });
 await step('the safety plan: goals, then the action points and the budget by their tabs', async () => {
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Veiligheidsplan' }).click();

@@ -946,10 +946,12 @@ fn answer<T: serde::Serialize>(
     geojson: impl FnOnce(&T) -> String,
 ) -> Response {
     match format {
+        // The byte order mark tells Excel the file is UTF-8; without it, Excel reads a Dutch
+        // download as Windows-1252 and garbles names like 's-Hertogenbosch's é or ë.
         "csv" => attachment(
             "text/csv; charset=utf-8",
             &format!("{file}.csv"),
-            csv(&value),
+            format!("\u{feff}{}", csv(&value)),
         ),
         "geojson" => attachment(
             "application/geo+json",
