@@ -24,14 +24,21 @@ impl Forecaster for MovingAverage {
     }
 
     fn forecast(&self, history: &[f64], _: &Context<'_>, horizon: usize) -> Option<PointForecast> {
-        let window = history.get(history.len().checked_sub(SEASON)?..)?;
-        let k = window.len() as f64;
-        let mean = window.iter().sum::<f64>() / k;
-        let spread = window.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (k - 1.0);
+        let (mean, variance) = window_mean_and_variance(history, SEASON)?;
         Some(PointForecast {
             mean: vec![mean; horizon],
-            variance: vec![spread * (1.0 + 1.0 / k); horizon],
+            variance: vec![variance; horizon],
             median: None,
         })
     }
+}
+
+/// The mean of the last `months` months and the variance of a forecast by it,
+/// `σ²(1 + 1/k)`; `None` with a shorter history.
+pub(crate) fn window_mean_and_variance(history: &[f64], months: usize) -> Option<(f64, f64)> {
+    let window = history.get(history.len().checked_sub(months)?..)?;
+    let k = window.len() as f64;
+    let mean = window.iter().sum::<f64>() / k;
+    let spread = window.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (k - 1.0);
+    Some((mean, spread * (1.0 + 1.0 / k)))
 }

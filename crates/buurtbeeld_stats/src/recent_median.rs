@@ -17,6 +17,7 @@
 //! - Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), §5.2.
 
 use crate::forecast::{Context, Forecaster, Method, PointForecast, SEASON};
+use crate::moving_average::window_mean_and_variance;
 use crate::simple_rules::SimpleRule;
 
 #[derive(Debug, Clone, Copy)]
@@ -41,13 +42,10 @@ impl Forecaster for RecentMedian {
             SimpleRule::Median24
         };
         let median = rule.point(history, 1)?;
-        let window = history.get(history.len().checked_sub(self.years * SEASON)?..)?;
-        let k = window.len() as f64;
-        let mean = window.iter().sum::<f64>() / k;
-        let spread = window.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (k - 1.0);
+        let (mean, variance) = window_mean_and_variance(history, self.years * SEASON)?;
         Some(PointForecast {
             mean: vec![mean; horizon],
-            variance: vec![spread * (1.0 + 1.0 / k); horizon],
+            variance: vec![variance; horizon],
             median: Some(vec![median; horizon]),
         })
     }
