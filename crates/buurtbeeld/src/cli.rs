@@ -485,6 +485,10 @@ pub struct ForecastArgs {
     pub source: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Show every area in the table (default: the 10 with the highest forecast when there are
+    /// more; CSV and JSON always hold every area).
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -489,6 +489,7 @@ pub fn forecast(data_dir: &Path, args: ForecastArgs, backtest_only: bool) -> Out
         buurtbeeld_render::render_forecasts(
             &buurtbeeld_analysis::forecast(&store, &request)?,
             format,
+            args.all,
         )
     };
     out!("{text}");

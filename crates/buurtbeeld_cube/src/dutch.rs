@@ -1,5 +1,10 @@
 //! Numbers written the Dutch way (`16.848`, `3,5`, `-17,2%`, `p < 0,001`), for every crate that talks to users.
 
+/// A count with its noun in Dutch singular or plural: `1 maand`, `12 maanden`, `1.296 rijen`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", integer(n as u64), if n == 1 { one } else { many })
+}
+
 /// A whole number with `.` between thousands.
 pub fn integer(n: u64) -> String {
     let digits = n.to_string();

@@ -4,7 +4,7 @@ use comfy_table::CellAlignment;
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts, RuleScore};
-use buurtbeeld_cube::dutch::{decimal, integer};
+use buurtbeeld_cube::dutch::{decimal, integer, plural};
 
 use crate::OutputFormat;
 
@@ -25,15 +25,45 @@ pub fn method_label(method: ForecastMethod) -> &'static str {
     }
 }
 
-pub fn render_forecasts(forecasts: &Forecasts, format: OutputFormat) -> String {
+/// Areas a terminal table shows unless asked for all of them.
+pub const SHOWN_AREAS: usize = 10;
+
+/// Forecasts as JSON, CSV (always every area) or a terminal table: with `all` false and more
+/// than [`SHOWN_AREAS`] areas, the table shows the areas with the highest expected count over
+/// the horizon and says how many it left out.
+pub fn render_forecasts(forecasts: &Forecasts, format: OutputFormat, all: bool) -> String {
     match format {
         OutputFormat::Json => serde_json::to_string_pretty(forecasts).expect("plain data") + "\n",
         OutputFormat::Csv => render_forecasts_csv(forecasts, true),
-        OutputFormat::Table => forecast_table(forecasts),
+        OutputFormat::Table => forecast_table(forecasts, all),
     }
 }
 
-fn forecast_table(forecasts: &Forecasts) -> String {
+/// The codes of the areas a table shows: all, or the [`SHOWN_AREAS`] with the largest summed
+/// mean forecast (ties by code, so the choice is stable).
+fn shown_areas(forecasts: &Forecasts, all: bool) -> Vec<&buurtbeeld_cube::AreaCode> {
+    let mut totals: Vec<(&buurtbeeld_cube::AreaCode, f64)> = forecasts
+        .areas
+        .iter()
+        .map(|a| {
+            let total = forecasts
+                .rows
+                .iter()
+                .filter(|r| r.code == a.code)
+                .map(|r| r.forecast)
+                .sum();
+            (&a.code, total)
+        })
+        .collect();
+    if !all && totals.len() > SHOWN_AREAS {
+        totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        totals.truncate(SHOWN_AREAS);
+    }
+    totals.into_iter().map(|(code, _)| code).collect()
+}
+
+fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
+    let shown = shown_areas(forecasts, all);
     let mut summary = crate::terminal_table();
     summary.set_header([
         "Code",
@@ -45,7 +75,7 @@ fn forecast_table(forecasts: &Forecasts) -> String {
         "Beter dan seizoensnaïef",
     ]);
     let opt = |x: Option<f64>, places| x.map_or(NO_FIGURE.to_owned(), |v| decimal(v, places));
-    for area in &forecasts.areas {
+    for area in forecasts.areas.iter().filter(|a| shown.contains(&&a.code)) {
         summary.add_row([
             area.code.to_string(),
             area.name.clone(),
@@ -71,7 +101,7 @@ fn forecast_table(forecasts: &Forecasts) -> String {
         "95%-interval",
         "Werkelijk",
     ]);
-    for row in &forecasts.rows {
+    for row in forecasts.rows.iter().filter(|r| shown.contains(&&r.code)) {
         table.add_row([
             row.code.to_string(),
             row.month.clone(),
@@ -96,7 +126,7 @@ fn forecast_table(forecasts: &Forecasts) -> String {
         }
     }
     let mut out = format!(
-        "Vooruitblik {} ({}): {}, {} maanden vanaf {} · bron {}\n\
+        "Vooruitblik {} ({}): {}, {} vanaf {} · bron {}\n\
          Eén methode voor alle gebieden, gekozen op de kleinste fout over alle gebieden samen in \
          een backtest over de 12 maanden vóór de voorspelling; een methode heet alleen beter als \
          ze seizoensnaïef versloeg. Verwacht: de mediaan (het meest waarschijnlijke aantal); \
@@ -104,11 +134,20 @@ fn forecast_table(forecasts: &Forecasts) -> String {
         forecasts.area_name,
         forecasts.area,
         forecasts.subject_label,
-        forecasts.horizon,
+        plural(forecasts.horizon, "maand", "maanden"),
         forecasts.from,
         forecasts.source,
         bar_lines(forecasts.backtest_mae, &forecasts.rules),
     );
+    let left_out = forecasts.areas.len() - shown.len();
+    if left_out > 0 {
+        out.push_str(&format!(
+            "De {} met de hoogste verwachting; {} niet getoond (--all toont alle, \
+             --format csv of json geeft alles).\n",
+            plural(shown.len(), "gebied", "gebieden"),
+            plural(left_out, "gebied", "gebieden"),
+        ));
+    }
     for note in &forecasts.notes {
         out.push_str(&format!("· {note}\n"));
     }
@@ -242,7 +281,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
     }
     let mut out = format!(
         "Backtest {} ({}): {} · bron {}\n\
-         Elke maand van de {} maanden vóór {} als startpunt, tot {} maanden vooruit, met alleen \
+         Elke maand van de {} maanden vóór {} als startpunt, tot {} vooruit, met alleen \
          de maanden daarvóór. MAE: de fout van de mediaan over alle voorspellingen samen (daarop \
          kiest `auto` één methode); RMSE van het gemiddelde; MASE: MAE gedeeld door de fout van \
          seizoensnaïef binnen de trainingsmaanden. RMSE, MASE en dekking: gemiddelden over de \
@@ -253,7 +292,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         backtest.source,
         backtest.origins,
         backtest.until,
-        backtest.horizon,
+        plural(backtest.horizon, "maand", "maanden"),
         bar_lines(None, &backtest.rules),
     );
     if let Some(r) = &backtest.ranking {

@@ -5,7 +5,7 @@
 use comfy_table::CellAlignment;
 
 use buurtbeeld_analysis::{DensityMap, NearRepeat};
-use buurtbeeld_cube::dutch::{decimal, integer, p_value};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, plural};
 use buurtbeeld_cube::rd::rd_to_wgs84;
 
 use crate::markup::Svg;
@@ -60,10 +60,6 @@ fn near_repeat_table(result: &NearRepeat) -> String {
         result.method,
         result.attribution
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", integer(n as u64), if n == 1 { one } else { many })
 }
 
 /// One line per cell: `afstand;tijd;waargenomen;verwacht;knox_verhouding;p;verhoogd`.
