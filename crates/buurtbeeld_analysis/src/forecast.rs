@@ -14,7 +14,7 @@
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, Frequency, Period, Series};
 use buurtbeeld_stats::backtest::{
-    all_methods, backtest_rule, pooled_choice, score_methods, Scores,
+    all_methods, backtest_rule, pooled_choice, pooled_mae, score_methods, Scores,
 };
 use buurtbeeld_stats::forecast::{Context, Forecast, Forecaster, Method, SEASON};
 use buurtbeeld_stats::simple_rules::SimpleRule;
@@ -275,17 +275,6 @@ fn rule_scores(series: &[&[f64]], horizon: usize) -> Vec<RuleScore> {
             })
         })
         .collect()
-}
-
-/// The chosen method's MAE over all areas together (seasonal naive where it could not run).
-fn pooled_mae(per_area: &[Vec<Option<Scores>>], method: usize) -> Option<f64> {
-    let (errors, forecasts) = per_area
-        .iter()
-        .filter_map(|scores| scores[method].as_ref().or(scores[0].as_ref()))
-        .fold((0.0, 0usize), |(e, n), s| {
-            (e + s.mae * s.forecasts as f64, n + s.forecasts)
-        });
-    (forecasts > 0).then(|| errors / forecasts as f64)
 }
 
 /// The month after the last month with a figure for the area and subject: where a forecast

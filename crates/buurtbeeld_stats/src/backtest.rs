@@ -136,22 +136,25 @@ pub fn score_methods(
 /// scored.
 pub fn pooled_choice(per_area: &[Vec<Option<Scores>>]) -> Option<usize> {
     let methods = per_area.first()?.len();
-    let pooled_mae = |i: usize| {
-        let (errors, forecasts) = per_area
-            .iter()
-            .filter_map(|scores| scores[i].as_ref().or(scores[0].as_ref()))
-            .fold((0.0, 0usize), |(e, n), s| {
-                (e + s.mae * s.forecasts as f64, n + s.forecasts)
-            });
-        (forecasts > 0).then(|| errors / forecasts as f64)
-    };
     (0..methods)
-        .filter_map(|i| pooled_mae(i).map(|mae| (i, mae)))
+        .filter_map(|i| pooled_mae(per_area, i).map(|mae| (i, mae)))
         .fold(None, |best: Option<(usize, f64)>, (i, mae)| match best {
             Some((_, b)) if b <= mae => best,
             _ => Some((i, mae)),
         })
         .map(|(i, _)| i)
+}
+
+/// Method `method`'s MAE over all areas' backtest forecasts together, seasonal naive (the first
+/// method) standing in where it could not run; `None` when no area was scored.
+pub fn pooled_mae(per_area: &[Vec<Option<Scores>>], method: usize) -> Option<f64> {
+    let (errors, forecasts) = per_area
+        .iter()
+        .filter_map(|scores| scores[method].as_ref().or(scores[0].as_ref()))
+        .fold((0.0, 0usize), |(e, n), s| {
+            (e + s.mae * s.forecasts as f64, n + s.forecasts)
+        });
+    (forecasts > 0).then(|| errors / forecasts as f64)
 }
 
 /// A simple rule's backtest: its MAE and the number of forecasts, on the same origins and
