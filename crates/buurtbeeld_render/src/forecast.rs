@@ -127,17 +127,25 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
     }
     let mut out = format!(
         "Vooruitblik {} ({}): {}, {} vanaf {} · bron {}\n\
-         Eén methode voor alle gebieden, gekozen op de kleinste fout over alle gebieden samen in \
-         een backtest over de 12 maanden vóór de voorspelling; een methode heet alleen beter als \
-         ze seizoensnaïef versloeg. Verwacht: de mediaan (het meest waarschijnlijke aantal); \
-         het gemiddelde telt op over maanden en gebieden.\n\n{}\n{summary}\n\n{table}\n",
+         {} in een backtest over de 12 maanden vóór de voorspelling; een methode heet alleen \
+         beter als ze seizoensnaïef versloeg. Verwacht: de mediaan (het meest waarschijnlijke \
+         aantal); het gemiddelde telt op over maanden en gebieden.\n\n{}\n{summary}\n\n{table}\n",
         forecasts.area_name,
         forecasts.area,
         forecasts.subject_label,
         plural(forecasts.horizon, "maand", "maanden"),
         forecasts.from,
         forecasts.source,
-        bar_lines(forecasts.backtest_mae, &forecasts.rules),
+        if forecasts.areas.len() == 1 {
+            "De methode is gekozen op de kleinste fout"
+        } else {
+            "Eén methode voor alle gebieden, gekozen op de kleinste fout over alle gebieden samen"
+        },
+        bar_lines(
+            forecasts.backtest_mae,
+            &forecasts.rules,
+            forecasts.areas.len()
+        ),
     );
     let left_out = forecasts.areas.len() - shown.len();
     if left_out > 0 {
@@ -156,8 +164,13 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
 }
 
 /// The chosen method's backtest MAE against each simple rule's, one line each.
-fn bar_lines(method_mae: Option<f64>, rules: &[RuleScore]) -> String {
-    let mut out = String::from("Gemiddelde fout (MAE) in de backtest, alle gebieden samen:\n");
+fn bar_lines(method_mae: Option<f64>, rules: &[RuleScore], areas: usize) -> String {
+    let mut out = String::from("Gemiddelde fout (MAE) in de backtest");
+    out.push_str(if areas > 1 {
+        ", alle gebieden samen:\n"
+    } else {
+        ":\n"
+    });
     if let Some(mae) = method_mae {
         out.push_str(&format!("  gekozen methode: {}\n", decimal(mae, 2)));
     }
@@ -293,7 +306,11 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         backtest.origins,
         backtest.until,
         plural(backtest.horizon, "maand", "maanden"),
-        bar_lines(None, &backtest.rules),
+        bar_lines(
+            None,
+            &backtest.rules,
+            backtest.methods.first().map_or(0, |m| m.areas),
+        ),
     );
     if let Some(r) = &backtest.ranking {
         out.push_str(&format!(
