@@ -12,6 +12,7 @@ mod cache;
 mod download;
 mod effect_pages;
 mod error;
+mod first_screen;
 mod oidc;
 mod oidc_pages;
 mod page;

@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use crate::auth::Viewer;
 use crate::auth::{self, Endpoint};
+use crate::first_screen::{sources_and_next_steps, year_on_year_section, Loaded};
 use crate::page::{layout, PageError, PageParams};
 use crate::peer_section::peer_section;
 use crate::public::file_name;
@@ -74,15 +75,7 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
         None => gemeenten
             .iter()
             .filter(|g| !g.code.is_unknown())
-            .find(|g| {
-                store
-                    .buurt_geometries()
-                    .map(|b| {
-                        b.iter()
-                            .any(|(c, _)| c.gemeente().as_ref() == Some(&g.code))
-                    })
-                    .unwrap_or(false)
-            })
+            .find(|g| has_buurt_boundaries(store, &g.code))
             .or_else(|| gemeenten.iter().find(|g| !g.code.is_unknown()))
             .map(|g| g.code.clone())
             .ok_or_else(|| {
@@ -120,6 +113,14 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
             Some("aantal") => Some(false),
             _ => None,
         },
+    })
+}
+
+fn has_buurt_boundaries(store: &Store, gemeente: &AreaCode) -> bool {
+    store.buurt_geometries().is_ok_and(|buurten| {
+        buurten
+            .iter()
+            .any(|(code, _)| code.gemeente().as_ref() == Some(gemeente))
     })
 }
 
@@ -275,6 +276,9 @@ fn buurt_section(
         .any(|r| r.too_few_inhabitants)
         .then(|| small_population_note(MIN_POPULATION_FOR_RATE))
         .filter(|note| !main.notes.contains(note));
+    // Columns no buurt has a figure in (no population, no earlier year) are left out.
+    let with_rates = buurten.iter().any(|r| r.per_1000.is_some());
+    let with_previous = buurten.iter().any(|r| r.previous_count.is_some());
     let markup = html! {
         section aria-labelledby="kaart" {
             h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
@@ -285,19 +289,26 @@ fn buurt_section(
             table {
                 caption { (main.subject_label) " per buurt, " (main.period) " vergeleken met " (main.previous_period) " (bron " (main.source) ")" }
                 thead { tr {
-                    th scope="col" { "Buurt" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
-                    th scope="col" { "Per 1.000, gladgestreken" }
-                    th scope="col" { "Vorig jaar" } th scope="col" { "Verschil" }
+                    th scope="col" { "Buurt" } th scope="col" { "Aantal" }
+                    @if with_rates {
+                        th scope="col" { "Per 1.000" }
+                        th scope="col" { "Per 1.000, gladgestreken" }
+                    }
+                    @if with_previous { th scope="col" { "Vorig jaar" } th scope="col" { "Verschil" } }
                 } }
                 tbody {
                     @for row in &buurten {
                         tr {
                             th scope="row" { a href={"/gebied/" (row.code) "?jaar=" (selection.year)} { (row.name) } " " span.code { (row.code) } }
                             td { (count_text(row.count, row.withheld)) }
-                            td { (rate_cell(row.per_1000, row.too_few_inhabitants)) }
-                            td { (rate_cell(row.smoothed_per_1000, row.too_few_inhabitants)) }
-                            td { (count_text(row.previous_count, row.withheld)) }
-                            td { (change_cell(row)) }
+                            @if with_rates {
+                                td { (rate_cell(row.per_1000, row.too_few_inhabitants)) }
+                                td { (rate_cell(row.smoothed_per_1000, row.too_few_inhabitants)) }
+                            }
+                            @if with_previous {
+                                td { (count_text(row.previous_count, row.withheld)) }
+                                td { (change_cell(row)) }
+                            }
                         }
                     }
                 }
@@ -370,8 +381,21 @@ async fn overview(
         let selection = select(&store, &query)?;
         let main = picture(&store, &request(&selection.gemeente, &selection.theme, selection.year))?;
         let (buurten, per_1000) = buurt_section(&store, &selection, &main)?;
-        let tiles = theme_tiles(&store, &selection)?;
+        let (tiles, themes_without_data) = theme_tiles(&store, &selection)?;
         let choices = selection_fields(&store, &selection, true)?;
+        let trend_chart = year_on_year_section(&store, &selection.gemeente, &selection.theme);
+        let gemeente_row = main.rows.first();
+        let sources = sources_and_next_steps(
+            &store,
+            &selection.gemeente,
+            &main.area_name,
+            Loaded {
+                boundaries: has_buurt_boundaries(&store, &selection.gemeente),
+                population: main.rows.iter().any(|r| r.per_1000.is_some()),
+                previous_year: gemeente_row.is_some_and(|r| r.previous_count.is_some()),
+                may_import: viewer.role.may(buurtbeeld_cube::Role::Analist),
+            },
+        );
         let body = html! {
             h1 { "Veiligheidsbeeld " (main.area_name) }
             form.choose method="get" action="/" {
@@ -389,8 +413,18 @@ async fn overview(
                 ul.tiles {
                     @for tile in &tiles { (tile) }
                 }
+                @if !themes_without_data.is_empty() {
+                    p.note { "Geen gegevens over " (selection.year) " voor: " (themes_without_data.join(", ")) "." }
+                }
+            }
+            @if let Some(chart) = trend_chart {
+                section aria-labelledby="verloop" {
+                    h2 #verloop { (main.subject_label) " per maand" }
+                    (chart)
+                }
             }
             (buurten)
+            (sources)
         };
         Ok(layout(&format!("Veiligheidsbeeld {}", main.area_name), body))
     })
@@ -398,10 +432,15 @@ async fn overview(
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
-/// One tile per theme with police categories: the latest figure, the change and whether it is
-/// significant; "geen gegevens" where the store has none.
-fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, PageError> {
+/// One tile per theme with police figures for the selection: the latest figure, the change and
+/// whether it is significant; and the names of the crime themes without figures, which get no
+/// tile (a screen of "geen gegevens" hides the themes that have them).
+fn theme_tiles(
+    store: &Store,
+    selection: &Selection,
+) -> Result<(Vec<Markup>, Vec<String>), PageError> {
     let mut tiles = Vec::new();
+    let mut without_data = Vec::new();
     for theme in store.themes()?.iter().filter(|t| t.is_crime_theme()) {
         let answer: Option<Picture> = picture(
             store,
@@ -416,40 +455,33 @@ fn theme_tiles(store: &Store, selection: &Selection) -> Result<Vec<Markup>, Page
             "/thema/{}?gemeente={}&jaar={}",
             theme.id, selection.gemeente, selection.year
         );
-        // A theme without figures is no link: its page would only say there are none.
+        let Some(row) = row else {
+            without_data.push(theme.name.clone());
+            continue;
+        };
         tiles.push(html! {
             li.tile.current[theme.id == selection.theme] {
-                @match row {
-                    Some(row) => {
-                        a href=(link) {
-                            span.name { (theme.name) }
-                            span.figure { (count_text(row.count, row.withheld)) }
-                            span.change {
-                                @match row.change_pct {
-                                    Some(c) => { (percent(c)) " t.o.v. vorig jaar" }
-                                    None => "geen vergelijking",
-                                }
-                            }
-                            span.verdict {
-                                @match (row.significant, row.p_value) {
-                                    (Some(true), Some(p)) => { "Significant (p = " (p_value(p)) ")" }
-                                    (Some(false), _) => "Binnen toevalsmarge",
-                                    _ => "Niet getoetst",
-                                }
-                            }
+                a href=(link) {
+                    span.name { (theme.name) }
+                    span.figure { (count_text(row.count, row.withheld)) }
+                    span.change {
+                        @match row.change_pct {
+                            Some(c) => { (percent(c)) " t.o.v. vorig jaar" }
+                            None => "geen vergelijking",
                         }
                     }
-                    None => {
-                        div.body {
-                            span.name { (theme.name) }
-                            span.figure.empty { "geen gegevens over " (selection.year) }
+                    span.verdict {
+                        @match (row.significant, row.p_value) {
+                            (Some(true), Some(p)) => { "Significant (p = " (p_value(p)) ")" }
+                            (Some(false), _) => "Binnen toevalsmarge",
+                            _ => "Niet getoetst",
                         }
                     }
                 }
             }
         });
     }
-    Ok(tiles)
+    Ok((tiles, without_data))
 }
 
 async fn data_page(
@@ -549,7 +581,8 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
         dashed: false,
         band: None,
     }];
-    if monthly && mean.iter().any(Option::is_some) {
+    // A 12-month mean of exactly 12 months is a single dot, not a line.
+    if monthly && mean.iter().flatten().count() >= 2 {
         lines.push(Line {
             name: "Gemiddelde over 12 maanden",
             values: &mean,

@@ -345,6 +345,57 @@ async fn the_overview_shows_tiles_map_and_table_on_first_visit() {
     );
 }
 
+#[tokio::test]
+async fn a_store_with_police_figures_alone_opens_on_a_chart_and_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
+        .unwrap();
+    let file =
+        "politie-47022ned-utrechtse-heuvelrug-maand/misdrijven_GM1581_2022MM12-2023MM11_coded.csv";
+    let context = buurtbeeld_analysis::import_context(&store).unwrap();
+    let batch = read_file(&data(file), file, &ReadOptions::default(), &context).unwrap();
+    store.import(&[batch], &()).unwrap();
+    drop(store);
+    // As `buurtbeeld serve` on this machine before any account exists.
+    let mut state = AppState::new(dir.path().to_owned());
+    state.loopback = true;
+    let response = app(state)
+        .oneshot(
+            Request::get("/")
+                .header("host", "localhost")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let html = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert_eq!(status, StatusCode::OK, "{html}");
+    for expected in [
+        "Veiligheidsbeeld Utrechtse Heuvelrug",
+        "Totaal misdrijven per maand in Utrechtse Heuvelrug, december 2022 t/m november 2023",
+        "<figure class=\"chart\"><svg",
+        "Tabellen: 47022NED.",
+        "Buurtgrenzen (CBS wijk- en buurtkaart)",
+        "Inwonertallen per buurt",
+    ] {
+        assert!(html.contains(expected), "overview lacks {expected:?}");
+    }
+    // Without inhabitants or an earlier year the buurt table has no empty rate or change columns.
+    assert!(!html.contains(">Per 1.000<") && !html.contains(">Verschil<"));
+}
+
 /// The buurten of Groningen in 2014 with inhabitants, but fewer than the minimum for a rate.
 async fn small_buurten_2014() -> Vec<(String, String)> {
     let picture =
@@ -1228,7 +1279,7 @@ async fn every_theme_tile_link_leads_to_a_page() {
         let (status, _, _) = get(link).await;
         assert_eq!(status, StatusCode::OK, "{link}");
     }
-    assert!(overview.contains("geen gegevens over 2015"));
+    assert!(overview.contains("Geen gegevens over 2015 voor: "));
 }
 
 /// The authorisation matrix, walked: every route as every role. Allowed means the handler ran
