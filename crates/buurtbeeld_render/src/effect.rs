@@ -4,7 +4,7 @@
 
 use crate::markup::Svg;
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
-use crate::svg::{line_chart, Line};
+use crate::svg::{line_chart_with_span, Line, ShadedSpan};
 use buurtbeeld_analysis::{EffectEstimate, EffectMethod, EffectReport, Verdict};
 use buurtbeeld_cube::dutch::{decimal, p_phrase, percent};
 
@@ -243,9 +243,35 @@ pub fn render_effect(report: &EffectReport) -> String {
     out
 }
 
-/// Registered counts and every estimator's counterfactual per month, as an SVG line chart.
+/// The estimate the verdict rests on: difference-in-differences when it gave a number (its
+/// size and interval coverage are the ones measured on real months, docs/interventions.md),
+/// else the strongest estimator that did (the estimates are ordered from weakest to
+/// strongest), else the first.
+pub fn verdict_estimate(report: &EffectReport) -> Option<&EffectEstimate> {
+    let gave_a_number = |e: &&EffectEstimate| matches!(e.verdict, Verdict::Estimate { .. });
+    let estimates = &report.estimates;
+    estimates
+        .iter()
+        .filter(gave_a_number)
+        .find(|e| e.method == EffectMethod::DifferenceInDifferences)
+        .or_else(|| estimates.iter().rev().find(gave_a_number))
+        .or(estimates.first())
+}
+
+/// Registered counts and the verdict's counterfactual per month, the intervention's months
+/// shaded: one story per chart (four lines on top of each other told none).
 pub fn effect_chart(report: &EffectReport, title: &str) -> Svg {
-    chart(&report.observed, &report.estimates, &report.months, title)
+    effect_chart_of(report, verdict_estimate(report), title)
+}
+
+/// Registered counts and the counterfactual of `estimate` (none drawn when it gave no number),
+/// the intervention's months shaded.
+pub fn effect_chart_of(
+    report: &EffectReport,
+    estimate: Option<&EffectEstimate>,
+    title: &str,
+) -> Svg {
+    chart(&report.observed, estimate.into_iter(), report, title)
 }
 
 /// The bordering areas' registered counts and what was expected there, if measured.
@@ -254,14 +280,19 @@ pub fn displacement_chart(report: &EffectReport, title: &str) -> Option<Svg> {
     matches!(displacement.estimate.verdict, Verdict::Estimate { .. }).then(|| {
         chart(
             &displacement.observed,
-            std::slice::from_ref(&displacement.estimate),
-            &report.months,
+            std::iter::once(&displacement.estimate),
+            report,
             title,
         )
     })
 }
 
-fn chart(observed: &[f64], estimates: &[EffectEstimate], months: &[String], title: &str) -> Svg {
+fn chart<'e>(
+    observed: &[f64],
+    estimates: impl Iterator<Item = &'e EffectEstimate>,
+    report: &EffectReport,
+    title: &str,
+) -> Svg {
     let observed: Vec<Option<f64>> = observed.iter().map(|v| Some(*v)).collect();
     let mut lines = vec![Line {
         name: "Geregistreerd",
@@ -279,5 +310,10 @@ fn chart(observed: &[f64], estimates: &[EffectEstimate], months: &[String], titl
             });
         }
     }
-    line_chart(&lines, months, title, "aantal per maand")
+    let span = (report.start_index < report.months.len()).then(|| ShadedSpan {
+        first: report.start_index,
+        last: report.months.len() - 1,
+        label: "Interventie",
+    });
+    line_chart_with_span(&lines, &report.months, title, "aantal per maand", span)
 }

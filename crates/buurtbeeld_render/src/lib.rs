@@ -16,8 +16,8 @@ pub mod svg;
 pub mod vis;
 
 pub use effect::{
-    displacement_chart, displacement_reading, effect_chart, render_effect, render_effect_csv,
-    verdict_text,
+    displacement_chart, displacement_reading, effect_chart, effect_chart_of, render_effect,
+    render_effect_csv, verdict_estimate, verdict_text,
 };
 pub use forecast::{method_label, render_backtest, render_forecasts, render_forecasts_csv};
 pub use hotspots::{emerging_label, method_line, render_hotspots, render_hotspots_csv};

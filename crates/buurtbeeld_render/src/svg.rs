@@ -81,6 +81,8 @@ const FONT: &str =
 const TEXT: &str = "#1a1a1a";
 /// Secondary text (tick labels, messages): 7,7:1 against white.
 const TEXT_MUTED: &str = "#535353";
+/// A shaded stretch of a chart (light blue-grey): the muted text on it keeps 4,5:1 contrast.
+const SPAN_FILL: &str = "#e4ebf1";
 
 /// The sequential map palette, light to dark; see the module documentation.
 const MAP_PALETTE: [&str; 5] = ["#e2ecf8", "#9ec2e6", "#5f98cf", "#026fb0", "#154273"];
@@ -740,6 +742,29 @@ fn write_map_legend(
 /// - Without x labels or without any value the result is a chart-sized SVG saying
 ///   "Geen gegevens beschikbaar".
 pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label: &str) -> Svg {
+    line_chart_with_span(lines, x_labels, title, y_label, None)
+}
+
+/// A stretch of the x axis shaded behind the lines, e.g. the months an intervention ran.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShadedSpan<'a> {
+    /// First and last x position shaded (inclusive).
+    pub first: usize,
+    pub last: usize,
+    /// What the stretch is, shown in it and said in the description (e.g. `Interventie`).
+    pub label: &'a str,
+}
+
+/// [`line_chart`] with an optional shaded stretch of the x axis, drawn behind the lines from
+/// half a step before `first` to half a step after `last`, its label at the top, and named in
+/// the text alternative.
+pub fn line_chart_with_span(
+    lines: &[Line<'_>],
+    x_labels: &[String],
+    title: &str,
+    y_label: &str,
+    span: Option<ShadedSpan<'_>>,
+) -> Svg {
     let id = content_id(
         "bb-chart",
         std::iter::once(title)
@@ -760,13 +785,26 @@ pub fn line_chart(lines: &[Line<'_>], x_labels: &[String], title: &str, y_label:
     let (legend, legend_rows) = chart_legend_layout(lines);
     let plot = Plot::new(axis, &tick_labels, x_labels, legend_rows);
 
-    let desc = chart_descape(lines, x_labels, y_label);
+    let span = span.filter(|s| s.first <= s.last && s.last < x_labels.len());
+    let mut desc = chart_descape(lines, x_labels, y_label);
+    if let Some(span) = span {
+        w!(
+            desc,
+            " Grijs vlak: {}, {} tot en met {}.",
+            span.label,
+            x_labels[span.first],
+            x_labels[span.last]
+        );
+    }
     let mut out = String::with_capacity(16 * 1024);
     open_svg(&mut out, &id, CHART_HEIGHT, "img", "bb-chart", title, &desc);
     el!(
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
+    if let Some(span) = span {
+        write_span(&mut out, &plot, span);
+    }
     write_y_axis(&mut out, &plot, &tick_labels, y_label);
     write_x_axis(&mut out, &plot, x_labels);
     write_bands(&mut out, lines, &plot);
@@ -982,6 +1020,31 @@ fn write_bands(out: &mut String, lines: &[Line<'_>], plot: &Plot) {
             );
         }
     }
+}
+
+/// The shaded stretch behind the grid and lines, widened by half a step on each side so that a
+/// single month is a visible band, and clipped to the plot.
+fn write_span(out: &mut String, plot: &Plot, span: ShadedSpan<'_>) {
+    let half_step = if plot.positions > 1 {
+        plot.width() / (plot.positions - 1) as f64 / 2.0
+    } else {
+        plot.width() / 2.0
+    };
+    let left = (plot.x_at(span.first) - half_step).max(plot.left);
+    let right = (plot.x_at(span.last) + half_step).min(plot.right);
+    el!(
+        out,
+        "<g class=\"bb-span\"><title>{label}</title>\
+         <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{SPAN_FILL}\"/>\
+         <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{TEXT_MUTED}\">{label}</text></g>",
+        n1(left),
+        n1(plot.top),
+        n1(right - left),
+        n1(plot.bottom - plot.top),
+        n1(left + 4.0),
+        n1(plot.top + 14.0),
+        label = escape(span.label)
+    );
 }
 
 /// One line: a path per run of values without a gap, a dot for a value between two gaps.

@@ -1,7 +1,9 @@
 //! The server-rendered SVG figures: a real map of Groningen, a line chart snapshot, the
 //! rolling mean and the edge cases.
 
-use buurtbeeld_render::svg::{choropleth, line_chart, rolling_mean, Line, MapArea};
+use buurtbeeld_render::svg::{
+    choropleth, line_chart, line_chart_with_span, rolling_mean, Line, MapArea, ShadedSpan,
+};
 
 /// The CBS buurten of Groningen (2017) as (code, name, geometry text, inhabitants).
 fn groningen_buurten() -> Vec<(String, String, String, Option<f64>)> {
@@ -245,6 +247,35 @@ fn line_chart_of_ten_years_shows_few_labels_and_dutch_ticks() {
     assert!(svg.contains(">15.000</text>"), "Dutch tick labels");
     let y_ticks = count(svg.split("bb-x-axis").next().unwrap(), "<line");
     assert!((4..=6).contains(&y_ticks), "{y_ticks} y ticks");
+}
+
+#[test]
+fn a_shaded_span_lies_behind_the_lines_and_is_named_in_the_text_alternative() {
+    let values: Vec<Option<f64>> = (0..12).map(|i| Some(f64::from(i))).collect();
+    let labels: Vec<String> = (1..=12).map(|m| format!("2015-{m:02}")).collect();
+    let line = Line {
+        name: "Geregistreerd",
+        values: &values,
+        dashed: false,
+        band: None,
+    };
+    let span = |first, last| ShadedSpan {
+        first,
+        last,
+        label: "Interventie",
+    };
+    let svg = line_chart_with_span(&[line.clone()], &labels, "t", "aantal", Some(span(2, 11)));
+    let svg: &str = &svg;
+    assert!(svg.contains("Grijs vlak: Interventie, 2015-03 tot en met 2015-12."));
+    assert!(
+        svg.find("bb-span").unwrap() < svg.find("bb-line").unwrap(),
+        "behind the line"
+    );
+    // A span outside the axis is not drawn rather than drawn wrong.
+    for outside in [span(3, 12), span(5, 4)] {
+        let svg = line_chart_with_span(&[line.clone()], &labels, "t", "aantal", Some(outside));
+        assert!(!svg.contains("bb-span"));
+    }
 }
 
 #[test]

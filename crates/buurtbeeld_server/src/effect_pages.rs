@@ -8,11 +8,13 @@ use buurtbeeld_analysis::{
     effect, AnswerError, EffectEstimate, EffectMethod, EffectReport, Refusal, Verdict,
 };
 use buurtbeeld_cube::dutch::decimal;
-use buurtbeeld_render::{displacement_chart, displacement_reading, effect_chart, verdict_text};
+use buurtbeeld_render::{
+    displacement_chart, displacement_reading, effect_chart_of, verdict_estimate, verdict_text,
+};
 use maud::{html, Markup};
 
 use crate::auth::{self, Endpoint, Viewer};
-use crate::page::{layout, PageError};
+use crate::page::{layout, PageError, PageParams};
 use crate::{AppError, AppState};
 use buurtbeeld_cube::Role;
 
@@ -70,34 +72,52 @@ async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
     .unwrap_or_else(|e| Err(PageError::from(AppError::Internal(e.to_string()))))
 }
 
-/// The verdict of the strongest estimator that gave a number (the estimates are ordered from
-/// weakest to strongest), with its name.
+/// The verdict the list shows, with the name of its estimator.
 fn strongest_verdict(report: &EffectReport) -> String {
-    report
-        .estimates
-        .iter()
-        .rev()
-        .find(|e| matches!(e.verdict, Verdict::Estimate { .. }))
-        .or(report.estimates.first())
-        .map_or_else(
-            || "–".to_owned(),
-            |e| format!("{}: {}", e.label, verdict_text(e, &report.subject_label)),
-        )
+    verdict_estimate(report).map_or_else(
+        || "–".to_owned(),
+        |e| format!("{}: {}", e.label, verdict_text(e, &report.subject_label)),
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct InterventionQuery {
+    /// The estimator whose counterfactual the chart shows (`did`, `synth`, `before-after`);
+    /// the verdict's when absent.
+    vergelijking: Option<String>,
 }
 
 async fn intervention_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    PageParams(query): PageParams<InterventionQuery>,
 ) -> Result<Html<String>, PageError> {
     tokio::task::spawn_blocking(move || {
         let store = state.store()?;
         let report = effect(&store, &id, EffectMethod::All)?;
         let intervention = &report.intervention;
-        let chart = effect_chart(
+        let asked = query.vergelijking.as_deref().and_then(EffectMethod::parse);
+        let shown = asked
+            .and_then(|m| report.estimates.iter().find(|e| e.method == m))
+            .filter(|e| matches!(e.verdict, Verdict::Estimate { .. }))
+            .or_else(|| verdict_estimate(&report));
+        let chart = effect_chart_of(
             &report,
-            &format!("{} geregistreerd en verwacht", report.subject_label),
+            shown,
+            &format!(
+                "{} geregistreerd en verwacht zonder interventie ({})",
+                report.subject_label,
+                shown.map_or("geen schatting", |e| e.label)
+            ),
         );
+        let verdict_method = verdict_estimate(&report).map(|e| e.method);
+        let others: Vec<&EffectEstimate> = report
+            .estimates
+            .iter()
+            .filter(|e| matches!(e.verdict, Verdict::Estimate { .. }))
+            .filter(|e| Some(e.method) != shown.map(|s| s.method))
+            .collect();
         let body = html! {
             p.crumbs { a href="/interventies" { "Interventies" } " › " (intervention.name) }
             h1 { (intervention.name) }
@@ -124,6 +144,23 @@ async fn intervention_page(
             section aria-labelledby="verloop" {
                 h2 #verloop { "Geregistreerd en verwacht zonder interventie" }
                 figure.chart { (chart) }
+                @if !others.is_empty() {
+                    p.note {
+                        "De grafiek toont de verwachting van "
+                        @if shown.map(|e| e.method) == verdict_method { "het oordeel" } @else { "een andere vergelijking dan het oordeel" }
+                        ". Andere vergelijkingen: "
+                        @for (i, other) in others.iter().enumerate() {
+                            @if i > 0 { " · " }
+                            @let href = if Some(other.method) == verdict_method {
+                                format!("/interventie/{}#verloop", intervention.id)
+                            } else {
+                                format!("/interventie/{}?vergelijking={}#verloop", intervention.id, other.method.name())
+                            };
+                            a href=(href) { (other.label) }
+                        }
+                        ". De tabel hieronder geeft ze alle."
+                    }
+                }
                 (month_table(&report.months, report.start_index, &report.observed, &report.estimates))
             }
             @if let Some(displacement) = &report.displacement {

@@ -885,6 +885,13 @@ async fn the_veiligheidsbrief_downloads_as_pdf_and_html() {
     .await;
 }
 
+/// The first SVG after `marker` in a page.
+fn chart_after<'h>(html: &'h str, marker: &str) -> &'h str {
+    let from = html.find(marker).unwrap();
+    let svg = from + html[from..].find("<svg").unwrap();
+    &html[svg..svg + html[svg..].find("</svg>").unwrap()]
+}
+
 #[tokio::test]
 async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
     let list = page("/interventies").await;
@@ -908,6 +915,16 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
             "the intervention page lacks {expected:?}"
         );
     }
+    // One counterfactual per chart (the verdict's), the intervention's months shaded; the
+    // others one link away.
+    let chart = chart_after(&html, "id=\"verloop\"");
+    assert!(
+        chart.contains("(verschil-in-verschillen)</title>") && chart.contains("class=\"bb-span\"")
+    );
+    assert_eq!(chart.matches("class=\"bb-line\"").count(), 2, "{chart}");
+    assert!(html.contains("?vergelijking=synth#verloop"));
+    let synth = page("/interventie/lokfietsen-stationsgebied-2015?vergelijking=synth").await;
+    assert!(chart_after(&synth, "id=\"verloop\"").contains("(synthetische controle)</title>"));
     let report =
         json("/api/v1/interventions/lokfietsen-stationsgebied-2015/effect?method=did").await;
     assert_eq!(report["estimates"].as_array().unwrap().len(), 1);
