@@ -264,7 +264,13 @@ fn a_shaded_span_lies_behind_the_lines_and_is_named_in_the_text_alternative() {
         last,
         label: "Interventie",
     };
-    let svg = line_chart_with_span(&[line.clone()], &labels, "t", "aantal", Some(span(2, 11)));
+    let svg = line_chart_with_span(
+        std::slice::from_ref(&line),
+        &labels,
+        "t",
+        "aantal",
+        Some(span(2, 11)),
+    );
     let svg: &str = &svg;
     assert!(svg.contains("Grijs vlak: Interventie, 2015-03 tot en met 2015-12."));
     assert!(
@@ -273,7 +279,13 @@ fn a_shaded_span_lies_behind_the_lines_and_is_named_in_the_text_alternative() {
     );
     // A span outside the axis is not drawn rather than drawn wrong.
     for outside in [span(3, 12), span(5, 4)] {
-        let svg = line_chart_with_span(&[line.clone()], &labels, "t", "aantal", Some(outside));
+        let svg = line_chart_with_span(
+            std::slice::from_ref(&line),
+            &labels,
+            "t",
+            "aantal",
+            Some(outside),
+        );
         assert!(!svg.contains("bb-span"));
     }
 }
