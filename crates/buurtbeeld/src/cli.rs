@@ -366,6 +366,10 @@ pub struct HotspotArgs {
     /// (e.g. signalen, handhaving); default: the best police table available.
     #[arg(long)]
     pub source: Option<String>,
+    /// Show every area in the table (default: every flagged area and at least 10 rows; CSV and
+    /// JSON always hold every area).
+    #[arg(long)]
+    pub all: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

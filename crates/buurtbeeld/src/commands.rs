@@ -378,7 +378,7 @@ pub fn hotspots(data_dir: &Path, args: HotspotArgs) -> Outcome {
     let hotspots = buurtbeeld_analysis::hotspots(&store, &request)?;
     out!(
         "{}",
-        buurtbeeld_render::render_hotspots(&hotspots, args.format.into())
+        buurtbeeld_render::render_hotspots(&hotspots, args.format.into(), args.all)
     );
     Ok(())
 }
@@ -544,14 +544,9 @@ pub fn log(data_dir: &Path) -> Outcome {
         width(|e| &e.table_id),
     );
     for entry in &entries {
-        // Seconds are precise enough for a log a person reads; the store keeps the full time.
-        let time = entry
-            .imported_at
-            .get(..19)
-            .unwrap_or(&entry.imported_at)
-            .replace('T', " ");
+        let time = buurtbeeld_render::import_time(&entry.imported_at);
         outln!(
-            "#{:<4} {time} UTC  {:<by$}  {:<kind$}  {:<table$}  versie '{}'  {}  sha256 {}…  {}",
+            "#{:<4} {time}  {:<by$}  {:<kind$}  {:<table$}  versie '{}'  {}  sha256 {}…  {}",
             entry.id,
             entry.imported_by,
             entry.kind,

@@ -36,7 +36,7 @@ use crate::{
     attribution, choose_source, covered_span, descendants, resolve_subject, source_frequency,
     sum_over, HotspotError, PictureError, Subject,
 };
-use buurtbeeld_cube::dutch::{decimal, p_phrase};
+use buurtbeeld_cube::dutch::{decimal, integer, p_phrase};
 
 /// The seed of the permutations unless the user chooses one: the same request gives the same
 /// p-values.
@@ -255,8 +255,12 @@ pub struct HotspotRow {
     pub spike_p: Option<f64>,
     pub spike_p_adjusted: Option<f64>,
     pub spike: bool,
-    /// Why the area is flagged, in Dutch; None when it is not.
+    /// Why the area is flagged, in plain Dutch words (its own value, its neighbours, its own
+    /// history); None when it is not.
     pub explanation: Option<String>,
+    /// The statistics behind the flag (Gi* z, p-values, the expected count), for readers who
+    /// ask; None when it is not flagged.
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -763,8 +767,10 @@ fn rows(
                 spike: spike_adjusted.reject[i]
                     && spikes[i].is_some_and(|s| member.count as f64 > s.expected),
                 explanation: None,
+                evidence: None,
             };
             row.explanation = explain(&row, mean, decimals);
+            row.evidence = evidence(&row, decimals);
             row
         })
         .collect();
@@ -802,41 +808,118 @@ fn rank(row: &HotspotRow) -> u8 {
     }
 }
 
-/// The Dutch sentence behind a flag: own value, neighbours, expectation, z, p, corrected p.
+/// How far from the mean of all areas a value may lie and still be called "gemiddeld" in an
+/// explanation: within a quarter. Words only; the flag itself comes from the test.
+const AVERAGE_BAND: f64 = 0.25;
+
+/// Why an area is flagged, in words a council member reads without the statistics: whether
+/// the area itself is high or low, whether its neighbours are, and whether it exceeds its own
+/// history. A hot spot can be a buurt that is itself average between busy neighbours; that
+/// is said, because the action it asks for is different.
 fn explain(row: &HotspotRow, mean: f64, decimals: usize) -> Option<String> {
-    let flagged = matches!(row.class, HotspotClass::Hot | HotspotClass::Cold) || row.spike;
-    if !flagged {
+    let spot = matches!(row.class, HotspotClass::Hot | HotspotClass::Cold);
+    if !spot && !row.spike {
         return None;
     }
+    let value = |x: f64| decimal(x, decimals);
+    let mut sentences = Vec::new();
+    if spot {
+        let hot = row.class == HotspotClass::Hot;
+        let figures = if decimals == 0 {
+            "aantallen"
+        } else {
+            "cijfers"
+        };
+        let high_or_low = if hot { "hoge" } else { "lage" };
+        let level = own_level(row.value, mean);
+        let itself = match level {
+            Level::High => "zelf hoog",
+            Level::Average => "zelf gemiddeld",
+            Level::Low => "zelf laag",
+        };
+        let neighbours = row
+            .neighbours_mean
+            .map_or_else(String::new, |m| format!(" (gemiddeld {})", decimal(m, 1)));
+        let part_of_the_cluster = matches!((hot, level), (true, Level::High) | (false, Level::Low));
+        sentences.push(if part_of_the_cluster {
+            format!(
+                "{} ({}), en de buren ook{neighbours}; het gemiddelde van alle gebieden is {}.",
+                capitalised(itself),
+                value(row.value),
+                decimal(mean, 1)
+            )
+        } else {
+            format!(
+                "Ligt tussen buren met {high_or_low} {figures}{neighbours}; {itself} ({}, het \
+                 gemiddelde van alle gebieden is {}). De omgeving valt op, niet deze buurt alleen.",
+                value(row.value),
+                decimal(mean, 1)
+            )
+        });
+    }
+    if row.spike {
+        if let Some(expected) = row.expected {
+            sentences.push(format!(
+                "Meer dan de eigen geschiedenis doet verwachten: {} geregistreerd, verwacht {}.",
+                integer(row.count),
+                decimal(expected, 1)
+            ));
+        }
+    }
+    Some(sentences.join(" "))
+}
+
+/// The statistics behind a flag, for readers who ask for them.
+fn evidence(row: &HotspotRow, decimals: usize) -> Option<String> {
+    row.explanation.as_ref()?;
     let mut parts = Vec::new();
     let spot = matches!(row.class, HotspotClass::Hot | HotspotClass::Cold);
     if let (true, Some(z), Some(p), Some(adjusted)) =
         (spot, row.gi_star_z, row.gi_star_p, row.p_adjusted)
     {
         parts.push(format!(
-            "{}: waarde {}, buren gemiddeld {}, gebiedsgemiddelde {}; Gi* z = {}, {}, na \
-             correctie {}",
+            "{}: waarde {}; Gi* z = {}, {}, na correctie {}",
             row.class.label(),
             decimal(row.value, decimals),
-            row.neighbours_mean
-                .map_or_else(|| "–".to_owned(), |m| decimal(m, 1)),
-            decimal(mean, 1),
             decimal(z, 2),
             p_phrase(p),
             p_phrase(adjusted)
         ));
     }
-    if row.spike {
-        if let (Some(expected), Some(p)) = (row.expected, row.spike_p_adjusted) {
-            parts.push(format!(
-                "piek: {} geregistreerd, verwacht {} op eigen historie ({} na correctie)",
-                row.count,
-                decimal(expected, 1),
-                p_phrase(p)
-            ));
-        }
+    if let (true, Some(expected), Some(p)) = (row.spike, row.expected, row.spike_p_adjusted) {
+        parts.push(format!(
+            "piek: {} geregistreerd, verwacht {} op eigen historie ({} na correctie)",
+            row.count,
+            decimal(expected, 1),
+            p_phrase(p)
+        ));
     }
     Some(parts.join("; "))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    High,
+    Average,
+    Low,
+}
+
+fn own_level(value: f64, mean: f64) -> Level {
+    if value > mean * (1.0 + AVERAGE_BAND) {
+        Level::High
+    } else if value < mean * (1.0 - AVERAGE_BAND) {
+        Level::Low
+    } else {
+        Level::Average
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The source ordinals that make up the period `back` steps before `period`.

@@ -6,7 +6,7 @@ use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts, RuleScore};
 use buurtbeeld_cube::dutch::{decimal, integer, plural};
 
-use crate::OutputFormat;
+use crate::{OutputFormat, SHOWN_AREAS};
 
 const NO_FIGURE: &str = "–";
 
@@ -24,9 +24,6 @@ pub fn method_label(method: ForecastMethod) -> &'static str {
         ForecastMethod::PooledPoisson => "aandeel in de Poisson-voorspelling van de gemeente",
     }
 }
-
-/// Areas a terminal table shows unless asked for all of them.
-pub const SHOWN_AREAS: usize = 10;
 
 /// Forecasts as JSON, CSV (always every area) or a terminal table: with `all` false and more
 /// than [`SHOWN_AREAS`] areas, the table shows the areas with the highest expected count over

@@ -1,18 +1,22 @@
 //! Rendering hotspots as a Dutch terminal table, CSV or JSON.
 
-use comfy_table::CellAlignment;
+use comfy_table::{CellAlignment, ColumnConstraint, Width};
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
-use buurtbeeld_analysis::{Correction, EmergingClass, HotspotClass, Hotspots, Measure, Pattern};
-use buurtbeeld_cube::dutch::{decimal, integer, p_value};
+use buurtbeeld_analysis::{
+    Correction, EmergingClass, HotspotClass, HotspotRow, Hotspots, Measure, Pattern,
+};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, plural};
 
-use crate::OutputFormat;
+use crate::{OutputFormat, SHOWN_AREAS};
 
 const NO_FIGURE: &str = "–";
 
-pub fn render_hotspots(hotspots: &Hotspots, format: OutputFormat) -> String {
+/// Hotspots as JSON, CSV (always every area) or a terminal table: with `all` false the table
+/// shows every flagged area and at least [`SHOWN_AREAS`] rows, and says how many it left out.
+pub fn render_hotspots(hotspots: &Hotspots, format: OutputFormat, all: bool) -> String {
     match format {
-        OutputFormat::Table => table(hotspots),
+        OutputFormat::Table => report(hotspots, all),
         OutputFormat::Csv => render_hotspots_csv(hotspots, true),
         OutputFormat::Json => serde_json::to_string_pretty(hotspots).expect("plain data") + "\n",
     }
@@ -58,36 +62,58 @@ pub fn method_line(hotspots: &Hotspots) -> String {
     )
 }
 
-fn table(hotspots: &Hotspots) -> String {
+/// The rows a table shows: all, or every flagged area plus the first unflagged ones up to
+/// [`SHOWN_AREAS`] (the rows are ordered hot spots, spikes, cold spots, the rest).
+fn shown_rows(hotspots: &Hotspots, all: bool) -> Vec<&HotspotRow> {
+    let flagged = hotspots
+        .rows
+        .iter()
+        .filter(|r| r.explanation.is_some())
+        .count();
+    let shown = if all {
+        hotspots.rows.len()
+    } else {
+        flagged.max(SHOWN_AREAS)
+    };
+    hotspots.rows.iter().take(shown).collect()
+}
+
+fn table(hotspots: &Hotspots, rows: &[&HotspotRow]) -> String {
     let decimals = match hotspots.measure {
         Measure::Count => 0,
         Measure::Per1000 => 1,
     };
+    // Columns only some analyses fill (a history for spikes, a window for the development)
+    // are left out when no row has a figure in them.
+    let with_emerging = rows.iter().any(|r| r.emerging_class.is_some());
+    let with_expected = rows.iter().any(|r| r.expected.is_some());
     let mut table = crate::terminal_table();
-    table.set_header([
+    let mut header = vec![
         "Code",
         "Naam",
         "Waarde",
         "Buren gem.",
         "Gi* z",
-        "p",
         "p gecorr.",
         "Klasse",
         "LISA",
-        "Ontwikkeling",
-        "Verwacht aantal",
-        "Piek",
-    ]);
+    ];
+    if with_emerging {
+        header.push("Ontwikkeling");
+    }
+    if with_expected {
+        header.extend(["Verwacht aantal", "Piek"]);
+    }
+    table.set_header(header);
     let opt =
         |x: Option<f64>, places: usize| x.map_or(NO_FIGURE.to_owned(), |v| decimal(v, places));
-    for row in &hotspots.rows {
-        table.add_row([
+    for row in rows {
+        let mut cells = vec![
             row.code.to_string(),
             row.name.clone(),
             decimal(row.value, decimals),
             opt(row.neighbours_mean, 1),
             opt(row.gi_star_z, 2),
-            row.gi_star_p.map_or(NO_FIGURE.to_owned(), p_value),
             row.p_adjusted.map_or(NO_FIGURE.to_owned(), p_value),
             row.class.label().to_owned(),
             match (row.lisa_quadrant, row.lisa_significant) {
@@ -95,17 +121,35 @@ fn table(hotspots: &Hotspots) -> String {
                 (Some(q), false) => format!("({q})"),
                 (None, _) => NO_FIGURE.to_owned(),
             },
-            row.emerging_class
-                .map_or(NO_FIGURE.to_owned(), emerging_label),
-            opt(row.expected, 1),
-            if row.spike { "ja" } else { "" }.to_owned(),
-        ]);
+        ];
+        if with_emerging {
+            cells.push(
+                row.emerging_class
+                    .map_or(NO_FIGURE.to_owned(), emerging_label),
+            );
+        }
+        if with_expected {
+            cells.push(opt(row.expected, 1));
+            cells.push(if row.spike { "ja" } else { "" }.to_owned());
+        }
+        table.add_row(cells);
     }
-    for column in 2..=6 {
+    for column in 2..=5 {
         if let Some(c) = table.column_mut(column) {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
+    // A code broken over two lines is unreadable; names may wrap.
+    if let Some(code) = table.column_mut(0) {
+        code.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(12)));
+    }
+    table.to_string()
+}
+
+/// The terminal report: summary, the table, why each flagged area is flagged, notes.
+fn report(hotspots: &Hotspots, all: bool) -> String {
+    let rows = shown_rows(hotspots, all);
+    let table = table(hotspots, &rows);
     let hot = count(hotspots, HotspotClass::Hot);
     let cold = count(hotspots, HotspotClass::Cold);
     let spikes = hotspots.rows.iter().filter(|r| r.spike).count();
@@ -124,6 +168,14 @@ fn table(hotspots: &Hotspots) -> String {
         hotspots.rows.len(),
         hotspots.source,
     );
+    let left_out = hotspots.rows.len() - rows.len();
+    if left_out > 0 {
+        out.push_str(&format!(
+            "Alle opvallende gebieden en de eerste andere; {} niet getoond (--all toont alle, \
+             --format csv of json geeft alles).\n",
+            plural(left_out, "gebied", "gebieden"),
+        ));
+    }
     for row in hotspots.rows.iter().filter(|r| r.explanation.is_some()) {
         out.push_str(&format!(
             "· {} {}: {}\n",

@@ -15,6 +15,16 @@ pub mod plan;
 pub mod svg;
 pub mod vis;
 
+/// An import's time as people read it, `2026-11-29 02:06:24 UTC`: seconds are precise enough
+/// for a log a person reads; the store keeps the full RFC 3339 time.
+pub fn import_time(imported_at: &str) -> String {
+    let seconds = imported_at.get(..19).unwrap_or(imported_at);
+    format!("{} UTC", seconds.replace('T', " "))
+}
+
+/// Areas a terminal table shows unless asked for all of them (`--all`).
+pub const SHOWN_AREAS: usize = 10;
+
 pub use effect::{
     displacement_chart, displacement_reading, effect_chart, effect_chart_of, render_effect,
     render_effect_csv, verdict_estimate, verdict_text,

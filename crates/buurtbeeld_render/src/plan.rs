@@ -209,7 +209,7 @@ fn last_update(report: &PlanReport) -> Option<String> {
     let last = report.history.first()?;
     Some(format!(
         "\nLaatst bijgewerkt: {} ({}, import #{}, door {})\n",
-        last.imported_at,
+        crate::import_time(&last.imported_at),
         last.file,
         last.import_id,
         if last.imported_by.is_empty() {

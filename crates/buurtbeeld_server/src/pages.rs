@@ -525,7 +525,7 @@ async fn data_page(
                                 .unwrap_or_else(|| "–".to_owned()))
                         }
                         td.num { (integer(entry.rows.max(0) as u64)) }
-                        td.time { (entry.imported_at.get(..19).unwrap_or(&entry.imported_at).replace('T', " ")) }
+                        td.time { (buurtbeeld_render::import_time(&entry.imported_at)) }
                     }
                 }
             }
@@ -1254,12 +1254,16 @@ fn action_map(
     }
 }
 
+/// The flagged areas with the reason in words; the statistics behind each flag one click
+/// away, without the columns no flagged area has a figure in.
 fn flagged_table(result: &Hotspots) -> Markup {
     let flagged: Vec<&HotspotRow> = result
         .rows
         .iter()
         .filter(|r| r.explanation.is_some())
         .collect();
+    let with_emerging = flagged.iter().any(|r| r.emerging_class.is_some());
+    let with_expected = flagged.iter().any(|r| r.expected.is_some());
     html! {
         section aria-labelledby="opvallend" {
             h2 #opvallend { "Opvallende " (level_plural(result.level)) }
@@ -1267,30 +1271,50 @@ fn flagged_table(result: &Hotspots) -> Markup {
                 p { "Geen enkel gebied valt op na correctie voor het aantal toetsen: verschillen tussen " (level_plural(result.level)) " zijn hier niet groter dan toeval verklaart." }
             } @else {
                 table {
-                    caption { "Gebieden die opvallen, met de reden" }
+                    caption { "Gebieden die opvallen, en waarom" }
                     thead { tr {
-                        th scope="col" { "Gebied" } th scope="col" { "Uitkomst" } th scope="col" { "Waarde" }
-                        th scope="col" { "Buren gem." } th scope="col" { "Gi* z" } th scope="col" { "p gecorr." }
-                        th scope="col" { "Ontwikkeling" } th scope="col" { "Verwacht" }
+                        th scope="col" { "Gebied" } th.text scope="col" { "Uitkomst" } th.text scope="col" { "Waarom" }
                     } }
                     tbody {
                         @for row in &flagged {
                             tr {
                                 th scope="row" { a href={"/gebied/" (row.code)} { (row.name) } " " span.code { (row.code) } }
                                 td.text { (row.class.label()) @if row.spike { ", piek" } }
-                                td { (value_text(result, row.value)) }
-                                td { (row.neighbours_mean.map_or("–".to_owned(), |m| value_text(result, m))) }
-                                td { (row.gi_star_z.map_or("–".to_owned(), |z| decimal(z, 2))) }
-                                td { (row.p_adjusted.map_or("–".to_owned(), p_value)) }
-                                td.text { (row.emerging_class.map_or("–".to_owned(), emerging_label)) }
-                                td { (row.expected.map_or("–".to_owned(), |e| decimal(e, 1))) }
+                                td.text { (row.explanation.as_deref().unwrap_or_default()) }
                             }
                         }
                     }
                 }
-                ul.explain {
-                    @for row in &flagged {
-                        li { strong { (row.name) } ": " (row.explanation.as_deref().unwrap_or_default()) }
+                details {
+                    summary { "De toetsgrootheden achter elke uitkomst" }
+                    table {
+                        caption { "Waarde, buren en toetsen per opvallend gebied" }
+                        thead { tr {
+                            th scope="col" { "Gebied" } th scope="col" { "Waarde" }
+                            th scope="col" { "Buren gem." } th scope="col" { "Gi* z" } th scope="col" { "p gecorr." }
+                            @if with_emerging { th scope="col" { "Ontwikkeling" } }
+                            @if with_expected { th scope="col" { "Verwacht" } }
+                        } }
+                        tbody {
+                            @for row in &flagged {
+                                tr {
+                                    th scope="row" { (row.name) }
+                                    td { (value_text(result, row.value)) }
+                                    td { (row.neighbours_mean.map_or("–".to_owned(), |m| value_text(result, m))) }
+                                    td { (row.gi_star_z.map_or("–".to_owned(), |z| decimal(z, 2))) }
+                                    td { (row.p_adjusted.map_or("–".to_owned(), p_value)) }
+                                    @if with_emerging { td.text { (row.emerging_class.map_or("–".to_owned(), emerging_label)) } }
+                                    @if with_expected { td { (row.expected.map_or("–".to_owned(), |e| decimal(e, 1))) } }
+                                }
+                            }
+                        }
+                    }
+                    ul.explain {
+                        @for row in &flagged {
+                            @if let Some(evidence) = &row.evidence {
+                                li { strong { (row.name) } ": " (evidence) }
+                            }
+                        }
                     }
                 }
             }

@@ -241,7 +241,7 @@ async fn plan_page(
                                 td { (version.kind) }
                                 td { @if version.year == 0 { "–" } @else { (version.year) } }
                                 td { (version.file) }
-                                td { (version.imported_at.get(..19).unwrap_or(&version.imported_at).replace('T', " ")) }
+                                td { (buurtbeeld_render::import_time(&version.imported_at)) }
                             }
                         }
                     }

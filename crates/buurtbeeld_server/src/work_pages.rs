@@ -716,7 +716,7 @@ async fn history_page(
                     tbody {
                         @for version in &history {
                             tr {
-                                td { (version.imported_at) }
+                                td { (buurtbeeld_render::import_time(&version.imported_at)) }
                                 td { (version.imported_by) }
                                 td { (kind_label(&version.kind)) }
                                 td { @if version.year > 0 { (version.year) } }
@@ -804,9 +804,9 @@ async fn diff_page(
         let what = kind_label(&this.version.kind);
         let body = html! {
             h1 { "Wat veranderde in versie " (this.version.import_id) }
-            p { (what) @if this.version.year > 0 { " " (this.version.year) } ", " (this.version.file) ", door " (this.version.imported_by) " op " (this.version.imported_at) " (UTC)." }
+            p { (what) @if this.version.year > 0 { " " (this.version.year) } ", " (this.version.file) ", door " (this.version.imported_by) " op " (buurtbeeld_render::import_time(&this.version.imported_at)) "." }
             @match &before {
-                Some(before) => p { "Vergeleken met versie " (before.version.import_id) " van " (before.version.imported_at) ". Weggehaald is gemarkeerd met −, toegevoegd met +; ongewijzigde regels staan er niet bij." }
+                Some(before) => p { "Vergeleken met versie " (before.version.import_id) " van " (buurtbeeld_render::import_time(&before.version.imported_at)) ". Weggehaald is gemarkeerd met −, toegevoegd met +; ongewijzigde regels staan er niet bij." }
                 None => p { "Dit is de eerste versie; alles is nieuw." }
             }
             ul.diff {

@@ -672,7 +672,11 @@ async fn hotspots_answer_with_verdicts_explanations_and_exports() {
     let rows = result["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 108);
     assert_eq!(rows[0]["class"], "hot", "flagged areas come first");
-    assert!(rows[0]["explanation"].as_str().unwrap().contains("Gi* z ="));
+    assert!(rows[0]["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("Zelf hoog"));
+    assert!(rows[0]["evidence"].as_str().unwrap().contains("Gi* z ="));
     let (status, content_type, csv) = get(
         "/api/v1/hotspots?area=GM0014&theme=fietsdiefstal&period=2015-06&format=csv&decimal=point",
     )
@@ -728,9 +732,14 @@ async fn the_action_page_maps_hotspots_and_explains_each_flag() {
         "Binnenstad-Noord",
         "Hoe is dit berekend?",
         "aria-current=\"page\"",
+        // A hot spot because of its neighbours, said in words; the statistic on request.
+        "Ligt tussen buren met hoge aantallen (gemiddeld 124,4); zelf laag (15,",
+        "<summary>De toetsgrootheden achter elke uitkomst</summary>",
     ] {
         assert!(body.contains(expected), "missing {expected:?}");
     }
+    // No column that no flagged area fills (the demo's years give no spike history).
+    assert!(!body.contains(">Verwacht<"));
     let wijken = page("/actie?niveau=wijk&maat=per1000&buren=knn:6&jaar=2016&maand=3").await;
     assert!(wijken.contains("wijken"));
     let (status, _, body) = get("/actie?gemeente=GM1581").await;

@@ -329,6 +329,10 @@ fn islands_are_reported_and_spikes_carry_their_expectation() {
     assert_eq!(spikes[0]["expected"].as_f64().unwrap(), 20.0 / 12.0);
     assert_eq!(
         spikes[0]["explanation"],
+        "Meer dan de eigen geschiedenis doet verwachten: 12 geregistreerd, verwacht 1,7."
+    );
+    assert_eq!(
+        spikes[0]["evidence"],
         "piek: 12 geregistreerd, verwacht 1,7 op eigen historie (p = 0,001 na correctie)"
     );
 }
