@@ -68,8 +68,10 @@ pub const MAP_STYLE: &str =
     ".bb-map .bb-area:hover,.bb-map a:hover .bb-area,.bb-map a:focus .bb-area\
      {stroke:#000;stroke-width:2px}";
 
-/// Width of every figure, in px (user units equal px).
+/// Width of every chart, in px (user units equal px).
 const WIDTH: f64 = 640.0;
+/// Width of a map: wider than a chart, so that the areas (not the legend) get the room.
+const MAP_WIDTH: f64 = 960.0;
 /// Height of a line chart.
 const CHART_HEIGHT: f64 = 280.0;
 /// Margin between a figure's edge and its content.
@@ -91,7 +93,7 @@ const MAP_STROKE: [&str; 5] = ["#333333", "#333333", "#ffffff", "#ffffff", "#fff
 /// Boundary stroke of an area without a figure.
 const NODATA_STROKE: &str = "#333333";
 /// Largest map height; a tall area is drawn narrower instead.
-const MAX_MAP_HEIGHT: f64 = 560.0;
+const MAX_MAP_HEIGHT: f64 = 640.0;
 
 /// Line colours: colour-blind-safe, each ≥ 3:1 against white (blue 6,1:1, orange 3,2:1,
 /// green 4,5:1, purple 14,0:1, ruby 7,3:1, dark green 8,2:1). Lines beyond six repeat colours.
@@ -495,6 +497,7 @@ fn draw_map(
     let mut out = String::with_capacity(64 * 1024);
     open_map_svg(&mut out, id, height, linked, title, desc);
     write_map_areas(&mut out, drawn, &projection, paint);
+    write_map_labels(&mut out, drawn, &projection);
     write_map_legend(&mut out, &legend, rows, nodata_last);
     out.push_str("</svg>");
     Svg::new(out)
@@ -562,7 +565,7 @@ impl MapProjection {
         let kx = ((min_lat + max_lat) / 2.0).to_radians().cos().max(0.01);
         let geo_w = ((max_lon - min_lon) * kx).max(1e-9);
         let geo_h = (max_lat - min_lat).max(1e-9);
-        let avail_w = WIDTH - 2.0 * PAD - legend.width - 24.0;
+        let avail_w = MAP_WIDTH - 2.0 * PAD - legend.width - 24.0;
         let scale = (avail_w / geo_w).min(MAX_MAP_HEIGHT / geo_h);
         let (map_w, map_h) = (geo_w * scale, geo_h * scale);
         let content_h = map_h.max(legend.height);
@@ -610,7 +613,7 @@ fn open_map_svg(out: &mut String, id: &str, height: f64, linked: bool, title: &s
     open_svg(
         out,
         id,
-        height,
+        (MAP_WIDTH, height),
         if linked { "group" } else { "img" },
         "bb-map",
         title,
@@ -669,6 +672,77 @@ fn write_map_areas(
     el!(out, "</g>");
 }
 
+/// Font size of the names written on a map.
+const MAP_LABEL_SIZE: f64 = 11.0;
+
+/// The names of the areas large enough to hold them, written inside them (at a point inside
+/// the largest ring, so a crescent-shaped area is not labelled outside itself). Largest areas
+/// first; a name that would overlap one already written is left out. The names are for the
+/// eye only: every area's name is already its tooltip and link text for assistive technology.
+fn write_map_labels(
+    out: &mut String,
+    drawn: &[(&MapArea<'_>, Vec<Ring>)],
+    projection: &MapProjection,
+) {
+    use geo::{Area, BoundingRect, InteriorPoint};
+    let mut candidates: Vec<(f64, &str, geo::Point<f64>, geo::Rect<f64>)> = drawn
+        .iter()
+        .filter_map(|(area, rings)| {
+            let largest = rings
+                .iter()
+                .map(|ring| {
+                    let points: Vec<(f64, f64)> = ring
+                        .iter()
+                        .map(|&(lon, lat)| projection.project(lon, lat))
+                        .collect();
+                    geo::Polygon::new(geo::LineString::from(points), Vec::new())
+                })
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
+            let (point, rect) = (largest.interior_point()?, largest.bounding_rect()?);
+            Some((largest.unsigned_area(), area.name, point, rect))
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut placed: Vec<geo::Rect<f64>> = Vec::new();
+    let mut labels = String::new();
+    for (_, name, point, room) in candidates {
+        let (w, h) = (text_width(name, MAP_LABEL_SIZE), MAP_LABEL_SIZE + 2.0);
+        if w > room.width() * 0.9 || h > room.height() * 0.6 {
+            continue;
+        }
+        let label = geo::Rect::new(
+            (point.x() - w / 2.0, point.y() - h / 2.0),
+            (point.x() + w / 2.0, point.y() + h / 2.0),
+        );
+        let overlaps = |other: &geo::Rect<f64>| {
+            label.min().x < other.max().x
+                && other.min().x < label.max().x
+                && label.min().y < other.max().y
+                && other.min().y < label.max().y
+        };
+        if placed.iter().any(overlaps) {
+            continue;
+        }
+        placed.push(label);
+        w!(
+            labels,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            n1(point.x()),
+            n1(point.y() + MAP_LABEL_SIZE * 0.35),
+            escape(name)
+        );
+    }
+    if !labels.is_empty() {
+        // A white halo keeps dark text readable on the darkest class.
+        el!(
+            out,
+            "<g class=\"bb-labels\" aria-hidden=\"true\" font-size=\"{MAP_LABEL_SIZE}\" \
+             text-anchor=\"middle\" fill=\"{TEXT}\" stroke=\"#ffffff\" stroke-width=\"3\" \
+             paint-order=\"stroke\" pointer-events=\"none\">{labels}</g>"
+        );
+    }
+}
+
 /// The legend, top right: the title, then a swatch and a label per row.
 fn write_map_legend(
     out: &mut String,
@@ -676,7 +750,7 @@ fn write_map_legend(
     rows: &[(String, String, &str)],
     nodata_last: bool,
 ) {
-    let lx = WIDTH - PAD - legend.width;
+    let lx = MAP_WIDTH - PAD - legend.width;
     let mut y = PAD;
     el!(
         out,
@@ -797,7 +871,15 @@ pub fn line_chart_with_span(
         );
     }
     let mut out = String::with_capacity(16 * 1024);
-    open_svg(&mut out, &id, CHART_HEIGHT, "img", "bb-chart", title, &desc);
+    open_svg(
+        &mut out,
+        &id,
+        (WIDTH, CHART_HEIGHT),
+        "img",
+        "bb-chart",
+        title,
+        &desc,
+    );
     el!(
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
@@ -1564,7 +1646,7 @@ fn chart_descape(lines: &[Line<'_>], x_labels: &[String], y_label: &str) -> Stri
 fn open_svg(
     out: &mut String,
     id: &str,
-    height: f64,
+    (width, height): (f64, f64),
     role: &str,
     class: &str,
     title: &str,
@@ -1579,14 +1661,22 @@ fn open_svg(
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
         escape(desc),
-        w = n1(WIDTH)
+        w = n1(width)
     );
 }
 
 /// A figure that says there is nothing to show, with the usual title and description.
 fn placeholder(id: &str, title: &str, desc: &str, message: &str, height: f64) -> Svg {
     let mut out = String::new();
-    open_svg(&mut out, id, height, "img", "bb-empty", title, desc);
+    open_svg(
+        &mut out,
+        id,
+        (WIDTH, height),
+        "img",
+        "bb-empty",
+        title,
+        desc,
+    );
     el!(
         out,
         "<rect x=\"0.5\" y=\"0.5\" width=\"{}\" height=\"{}\" fill=\"#f3f3f3\" \

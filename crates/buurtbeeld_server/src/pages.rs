@@ -711,8 +711,11 @@ async fn area_page(
             AreaLevel::Gemeente => peer_section(&store, &code, query.jaar.or(year))?,
             _ => None,
         };
+        let ancestors = ancestors(&store, &area)?;
+        let locator = locator_map(&store, &area, &ancestors)?;
         let body = html! {
-            (area_heading(&area, &code, !rows.is_empty()))
+            (area_heading(&area, &ancestors, &code, !rows.is_empty()))
+            @if let Some(locator) = locator { figure.locator { (locator) } }
             @if let (Some(year), Some(first)) = (year, rows.first()) {
                 (area_theme_table(&area, &gemeente, year, &rows))
                 @if let Some(peers) = peers { (peers) }
@@ -789,13 +792,99 @@ fn area_themes(
     Ok((year, rows))
 }
 
+/// The areas above `area`, gemeente first, without Nederland (the overview is the top).
+fn ancestors(store: &Store, area: &AreaInfo) -> Result<Vec<AreaInfo>, PageError> {
+    let mut chain = Vec::new();
+    let mut parent = area.parent.clone();
+    while let Some(code) = parent.filter(|p| p.level() != AreaLevel::Land) {
+        let Some(info) = store.area(&code)? else {
+            break;
+        };
+        parent = info.parent.clone();
+        chain.push(info);
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// Where a wijk or buurt lies: the gemeente's buurten, those of this area highlighted, each a
+/// link to its page. `None` without boundaries, and for a gemeente (its page lists its parts).
+fn locator_map(
+    store: &Store,
+    area: &AreaInfo,
+    ancestors: &[AreaInfo],
+) -> Result<Option<Svg>, PageError> {
+    if !matches!(area.level, AreaLevel::Wijk | AreaLevel::Buurt) {
+        return Ok(None);
+    }
+    let Some(gemeente) = ancestors.iter().find(|a| a.level == AreaLevel::Gemeente) else {
+        return Ok(None);
+    };
+    let buurten: Vec<(AreaCode, String)> = store
+        .buurt_geometries()?
+        .into_iter()
+        .filter(|(code, _)| code.gemeente().as_ref() == Some(&gemeente.code))
+        .collect();
+    let names: std::collections::BTreeMap<AreaCode, String> = store
+        .areas_at(AreaLevel::Buurt)?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let inside = |code: &AreaCode| match area.level {
+        AreaLevel::Buurt => *code == area.code,
+        _ => code.parent().as_ref() == Some(&area.code),
+    };
+    if !buurten.iter().any(|(code, _)| inside(code)) {
+        return Ok(None);
+    }
+    let areas: Vec<MapArea<'_>> = buurten
+        .iter()
+        .map(|(code, geometry)| MapArea {
+            code: code.as_str(),
+            name: names.get(code).map_or(code.as_str(), String::as_str),
+            geometry,
+            value: None,
+            href: Some(format!("/gebied/{code}")),
+            no_figure: None,
+        })
+        .collect();
+    let class_of: Vec<usize> = buurten
+        .iter()
+        .map(|(code, _)| usize::from(!inside(code)))
+        .collect();
+    let classes = [
+        MapClass {
+            label: &area.name,
+            fill: "#01689b",
+            stroke: "#ffffff",
+        },
+        MapClass {
+            label: "Rest van de gemeente",
+            fill: "#e4ebf1",
+            stroke: "#8fa6b8",
+        },
+    ];
+    Ok(Some(class_map(
+        &areas,
+        &class_of,
+        &classes,
+        &format!("Ligging van {} in {}", area.name, gemeente.name),
+        "Ligging",
+    )))
+}
+
 /// The breadcrumbs and title of an area's page; a wijk or buurt with figures also gets the link
 /// to its wijkprofiel.
-fn area_heading(area: &AreaInfo, code: &AreaCode, has_figures: bool) -> Markup {
+fn area_heading(
+    area: &AreaInfo,
+    ancestors: &[AreaInfo],
+    code: &AreaCode,
+    has_figures: bool,
+) -> Markup {
     html! {
         p.crumbs {
             a href="/" { "Overzicht" }
-            @if let Some(parent) = &area.parent { @if parent.level() != AreaLevel::Land { " › " a href={"/gebied/" (parent)} { (parent) } } }
+            @for ancestor in ancestors { " › " a href={"/gebied/" (ancestor.code)} { (ancestor.name) } }
             " › " (area.name)
         }
         h1 { (area.name) " " span.code { (area.code) " · " (area.level) } }

@@ -551,6 +551,17 @@ async fn the_area_page_compares_themes_with_the_gemeente_and_lists_children() {
     ] {
         assert!(wijk.contains(expected), "area page lacks {expected:?}");
     }
+    // Breadcrumbs name the areas above; a locator map shows where the area lies.
+    let buurt = page("/gebied/BU00140105").await;
+    for expected in [
+        "<a href=\"/gebied/GM0014\">Groningen</a> › <a href=\"/gebied/WK001401\">Oud-Zuid</a> › Badstratenbuurt",
+        "<title id=\"bb-classmap-",
+        "Ligging van Badstratenbuurt in Groningen</title>",
+        "Badstratenbuurt (BU00140105): Badstratenbuurt",
+    ] {
+        assert!(buurt.contains(expected), "buurt page lacks {expected:?}");
+    }
+    assert!(wijk.contains("Ligging van Centrum in Groningen"));
     let gemeente = page("/gebied/GM1581").await;
     assert!(
         gemeente.contains("Alle thema's, 2023"),
