@@ -188,18 +188,7 @@ pub fn choropleth(areas: &[MapArea<'_>], title: &str, legend_title: &str, decima
 
     // Legend: label texts first, as they set the legend's width.
     let labels = class_labels(&classes, decimals);
-    let mut rows: Vec<(String, String, &str)> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, label)| {
-            let step = classes.steps[i];
-            (
-                label.clone(),
-                MAP_PALETTE[step].to_owned(),
-                MAP_STROKE[step],
-            )
-        })
-        .collect();
+    let mut rows = class_legend_rows(&classes, &labels, &MAP_STROKE);
     for reason in &reasons {
         rows.push((
             (*reason).to_owned(),
@@ -301,18 +290,8 @@ pub fn density_map(
     let values: Vec<f64> = cells.iter().filter_map(|c| c.value).collect();
     let classes = Classes::quantile(&values, decimals);
     let labels = class_labels(&classes, decimals);
-    let mut rows: Vec<(String, String, &str)> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, label)| {
-            let step = classes.steps[i];
-            (
-                label.clone(),
-                MAP_PALETTE[step].to_owned(),
-                MAP_PALETTE[step],
-            )
-        })
-        .collect();
+    // Cells have no outline of their own: a swatch is drawn in its fill colour.
+    let mut rows = class_legend_rows(&classes, &labels, &MAP_PALETTE);
     rows.push(("Buurtgrens".to_owned(), "#ffffff".to_owned(), "#535353"));
     let mut desc = format!(
         "Dichtheidskaart: {} rastercellen met een waarde onder de grenzen van {}. Kleur: {}",
@@ -366,6 +345,19 @@ pub fn density_map(
 fn no_figure<'a>(area: &MapArea<'a>) -> Option<&'a str> {
     area.no_figure
         .filter(|_| !area.value.is_some_and(f64::is_finite))
+}
+
+/// A legend row (label, fill, stroke) per class, in the palette step of the class.
+fn class_legend_rows(
+    classes: &Classes,
+    labels: &[String],
+    strokes: &[&'static str],
+) -> Vec<(String, String, &'static str)> {
+    labels
+        .iter()
+        .zip(&classes.steps)
+        .map(|(label, &step)| (label.clone(), MAP_PALETTE[step].to_owned(), strokes[step]))
+        .collect()
 }
 
 /// The legend label of each class: its range in Dutch numbers ("1,2 – 3,4"), open-ended at an
