@@ -28,11 +28,39 @@ pub enum Block {
     /// A list of short points.
     Bullets(Vec<String>),
     Table(DocTable),
-    /// An SVG from `buurtbeeld_render::svg`, with a caption.
+    /// An SVG from `buurtbeeld_render::svg`, with a caption and its text alternative (what a
+    /// screen reader says instead of the picture; `Block::figure` takes it from the SVG).
     Figure {
         svg: Svg,
         caption: String,
+        alt: String,
     },
+}
+
+impl Block {
+    /// A figure whose text alternative is the SVG's own `<title>` and `<desc>` (every chart and
+    /// map of `buurtbeeld_render::svg` has both), or the caption when the SVG has neither.
+    pub fn figure(svg: Svg, caption: String) -> Block {
+        let alt = text_alternative(&svg).unwrap_or_else(|| caption.clone());
+        Block::Figure { svg, caption, alt }
+    }
+}
+
+/// The text of the root's `<title>` and `<desc>`, joined by ". ".
+fn text_alternative(svg: &str) -> Option<String> {
+    let tree = roxmltree::Document::parse(svg).ok()?;
+    let text = |name: &str| {
+        tree.root_element()
+            .children()
+            .find(|node| node.has_tag_name(name))
+            .and_then(|node| node.text())
+            .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|text| !text.is_empty())
+    };
+    match (text("title"), text("desc")) {
+        (Some(title), Some(desc)) => Some(format!("{}. {desc}", title.trim_end_matches('.'))),
+        (title, desc) => title.or(desc),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,8 +125,9 @@ impl Document {
         let mut body = String::new();
         for (index, block) in self.blocks.iter().enumerate() {
             match block {
+                // The entries carry their own numbers (`2.1`), so the list draws no markers.
                 Block::Contents => body.push_str(&format!(
-                    "<nav aria-label=\"Inhoud\"><h2>Inhoud</h2><ol>{contents}</ol></nav>"
+                    "<nav aria-label=\"Inhoud\"><h2>Inhoud</h2><ol class=\"contents\">{contents}</ol></nav>"
                 )),
                 Block::Heading(level, text) => {
                     let number = &numbers[index];
@@ -118,7 +147,7 @@ impl Document {
                     body.push_str("</ul>");
                 }
                 Block::Table(table) => body.push_str(&table.to_html()),
-                Block::Figure { svg, caption } => body.push_str(&format!(
+                Block::Figure { svg, caption, .. } => body.push_str(&format!(
                     "<figure>{svg}<figcaption>{}</figcaption></figure>",
                     escape(caption)
                 )),
@@ -147,7 +176,7 @@ collapse;width:100%;margin:1rem 0}th{text-align:left;border-bottom:2px solid #01
 .25rem .4rem;vertical-align:top}tr:nth-child(even) td{background:#f4f4f4}.num{text-align:right;\
 white-space:nowrap}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption,caption{\
 font-size:.9em;color:#444;text-align:left}footer{border-top:1px solid #ccc;margin-top:2rem;color:\
-#444;font-size:.9em}nav li.level-2{margin-left:1.5rem}.tone-good{color:#1d6b2f;font-weight:bold}.tone-caution{color:\
+#444;font-size:.9em}ol.contents{list-style:none;padding-left:0}nav li.level-2{margin-left:1.5rem}.tone-good{color:#1d6b2f;font-weight:bold}.tone-caution{color:\
 #8a4b00;font-weight:bold}.tone-bad{color:#a4161a;font-weight:bold}";
 
 /// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks.
