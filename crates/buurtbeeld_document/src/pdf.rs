@@ -54,6 +54,8 @@ const TABLE_SIZE: f32 = 8.5;
 const TABLE_LEADING: f32 = 11.0;
 const CELL_PADDING: f32 = 3.0;
 const SMALL_SIZE: f32 = 8.0;
+/// The smallest share of its width a figure is drawn at to fit the rest of a page.
+const MIN_FIGURE_SCALE: f32 = 0.75;
 
 /// Rijkshuisstijl-like colours, as in the dashboard: logo blue, body text, secondary text.
 const BLUE: [u8; 3] = [0x01, 0x68, 0x9b];
@@ -102,8 +104,13 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
             Block::Heading(level, text) => {
                 // Keep a heading on the page of what opens the section below it.
                 let keep = match document.blocks.get(index + 1) {
-                    Some(Block::Table(table)) => layout.table_opening(table),
-                    Some(Block::Figure { .. }) => figure_size(&figures[figure_index]).1 + 40.0,
+                    // The heading's own space below it, then the table's opening.
+                    Some(Block::Table(table)) => 4.0 + layout.table_opening(table) + 1.0,
+                    Some(Block::Figure { caption, .. }) => {
+                        let tree = &figures[figure_index];
+                        // Its space below, then the figure drawn as small as it may be.
+                        4.0 + layout.figure_opening(figure_index + 1, tree, caption) + 1.0
+                    }
                     _ => 3.0 * BODY_LEADING,
                 };
                 layout.heading(index, *level, &numbers[index], text, keep);
@@ -774,10 +781,29 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// The lines of a figure's caption and the height they take with the space around them.
+    fn figure_caption(&self, number: usize, caption: &str) -> (Vec<String>, f32) {
+        let lines = self.wrap(&format!("Figuur {number}. {caption}"), WIDTH, 9.0, false);
+        let height = 12.0 + lines.len() as f32 * 12.0;
+        (lines, height)
+    }
+
+    /// The least height a figure takes: drawn as small as it may be, with its caption.
+    fn figure_opening(&self, number: usize, tree: &usvg::Tree, caption: &str) -> f32 {
+        8.0 + MIN_FIGURE_SCALE * figure_size(tree).1 + self.figure_caption(number, caption).1
+    }
+
     fn figure(&mut self, number: usize, tree: &usvg::Tree, caption: &str, alt: &str) {
-        let (width, height) = figure_size(tree);
-        let caption = self.wrap(&format!("Figuur {number}. {caption}"), WIDTH, 9.0, false);
-        self.ensure(height + 12.0 + caption.len() as f32 * 12.0);
+        let (mut width, mut height) = figure_size(tree);
+        let (caption, text) = self.figure_caption(number, caption);
+        // A figure that nearly fits is drawn a little smaller (it is vector art) rather than
+        // leave the rest of the page empty.
+        let room = BOTTOM - self.y - 8.0 - text;
+        if height > room && room >= MIN_FIGURE_SCALE * height && self.y > TOP {
+            width *= room / height;
+            height = room;
+        }
+        self.ensure(height + text);
         self.y += 8.0;
         let (x, y) = (MARGIN_X + (WIDTH - width) / 2.0, self.y);
         let bounds =
@@ -1202,6 +1228,33 @@ mod tests {
         let long = render_pdf(&sample(200)).unwrap();
         assert_eq!(short.pages, 2, "title and contents, then the text");
         assert!(long.pages > 5, "{} pages", long.pages);
+    }
+
+    #[test]
+    fn a_table_starts_where_its_caption_header_and_two_rows_fit() {
+        let fonts = Fonts::load();
+        let mut layout = Layout::new(&fonts);
+        let Block::Table(table) = &sample(40).blocks[4] else {
+            panic!("the sample's table")
+        };
+        let short_rows = DocTable {
+            rows: table
+                .rows
+                .iter()
+                .map(|r| vec![r[0].clone(), "kort".into(), r[2].clone()])
+                .collect(),
+            ..table.clone()
+        };
+        layout.y = BOTTOM - 80.0;
+        layout.table(1, &short_rows);
+        let on_first_page = |start: &str| {
+            layout.pages[0].iter().any(
+                |placed| matches!(&placed.mark, Mark::Text { text, .. } if text.starts_with(start)),
+            )
+        };
+        assert!(on_first_page("Tabel 1."), "the caption stays on the page");
+        assert!(on_first_page("2"), "with its first two rows");
+        assert_eq!(layout.pages.len(), 2, "the rest continues on the next page");
     }
 
     #[test]
