@@ -22,7 +22,7 @@ pub struct Document {
 pub enum Block {
     /// The table of contents.
     Contents,
-    /// Level 1 or 2; numbered.
+    /// Level 1 or 2; numbered, except before the `Contents` (the opening Kernboodschappen).
     Heading(u8, String),
     Paragraph(String),
     /// A list of short points.
@@ -115,6 +115,9 @@ impl Document {
         for (index, block) in self.blocks.iter().enumerate() {
             if let Block::Heading(level, text) = block {
                 let number = &numbers[index];
+                if number.is_empty() {
+                    continue;
+                }
                 contents.push_str(&format!(
                     "<li class=\"level-{level}\"><a href=\"#{}\">{number} {}</a></li>",
                     anchor(number),
@@ -129,6 +132,10 @@ impl Document {
                 Block::Contents => body.push_str(&format!(
                     "<nav aria-label=\"Inhoud\"><h2>Inhoud</h2><ol class=\"contents\">{contents}</ol></nav>"
                 )),
+                Block::Heading(level, text) if numbers[index].is_empty() => {
+                    let tag = level + 1;
+                    body.push_str(&format!("<h{tag}>{}</h{tag}>", escape(text)));
+                }
                 Block::Heading(level, text) => {
                     let number = &numbers[index];
                     let tag = level + 1;
@@ -179,12 +186,16 @@ font-size:.9em;color:#444;text-align:left}footer{border-top:1px solid #ccc;margi
 #444;font-size:.9em}ol.contents{list-style:none;padding-left:0}nav li.level-2{margin-left:1.5rem}.tone-good{color:#1d6b2f;font-weight:bold}.tone-caution{color:\
 #8a4b00;font-weight:bold}.tone-bad{color:#a4161a;font-weight:bold}";
 
-/// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks.
+/// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks and for
+/// the headings before the contents, which open the document unnumbered and are not listed.
 pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
     let mut counters = [0usize; 2];
+    let contents = blocks.iter().position(|b| matches!(b, Block::Contents));
     blocks
         .iter()
-        .map(|block| match block {
+        .enumerate()
+        .map(|(index, block)| match block {
+            Block::Heading(..) if contents.is_some_and(|c| index < c) => String::new(),
             Block::Heading(level, _) if *level <= 1 => {
                 counters = [counters[0] + 1, 0];
                 counters[0].to_string()
@@ -196,6 +207,15 @@ pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
             _ => String::new(),
         })
         .collect()
+}
+
+/// A heading as shown: its number, if it has one, and its text.
+pub(crate) fn heading_label(number: &str, text: &str) -> String {
+    if number.is_empty() {
+        text.to_owned()
+    } else {
+        format!("{number} {text}")
+    }
 }
 
 impl DocTable {
@@ -244,5 +264,36 @@ impl DocTable {
         }
         out.push_str("</tbody></table>");
         HtmlFragment::from_escaped(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_html_contents_numbers_each_heading_once_and_leaves_out_the_front_matter() {
+        let document = Document {
+            title: "Veiligheidsbrief 2015".into(),
+            subtitle: "Proefgemeente".into(),
+            date: "29 november 2026".into(),
+            attribution: "Bron: CBS/Politie".into(),
+            blocks: vec![
+                Block::Heading(1, "Kernboodschappen".into()),
+                Block::Bullets(vec!["Fietsdiefstal steeg.".into()]),
+                Block::Contents,
+                Block::Heading(1, "Inleiding".into()),
+                Block::Heading(2, "Aanleiding".into()),
+            ],
+        };
+        let html = document.to_html();
+        // The list draws no markers of its own: the entries carry their numbers.
+        assert!(html.contains("ol.contents{list-style:none"), "{html}");
+        assert!(html.contains(
+            "<ol class=\"contents\"><li class=\"level-1\"><a href=\"#h1\">1 Inleiding</a></li>\
+             <li class=\"level-2\"><a href=\"#h1-1\">1.1 Aanleiding</a></li></ol>"
+        ));
+        assert!(html.contains("<h2>Kernboodschappen</h2><ul>"), "{html}");
+        assert!(html.contains("<h2 id=\"h1\">1 Inleiding</h2>"), "{html}");
     }
 }

@@ -37,7 +37,7 @@ use krilla::tagging::{
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use crate::document::{heading_numbers, Block, DocTable, Document};
+use crate::document::{heading_label, heading_numbers, Block, DocTable, Document};
 use buurtbeeld_cube::dutch::integer;
 
 const PAGE_WIDTH: f32 = 595.28;
@@ -477,6 +477,9 @@ impl<'a> Layout<'a> {
                 let Block::Heading(level, text) = block else {
                     continue;
                 };
+                if numbers[index].is_empty() {
+                    continue;
+                }
                 layout.group(Tag::TOCI, |layout| {
                     layout.tagged(Tag::P, |layout| {
                         layout.contents_entry(index, *level, &format!("{} {text}", numbers[index]))
@@ -512,7 +515,7 @@ impl<'a> Layout<'a> {
         } else {
             (12.0, 14.0)
         };
-        let label = format!("{number} {text}");
+        let label = heading_label(number, text);
         let lines = self.wrap(&label, WIDTH, size, true);
         self.ensure(space + size * 1.4 * lines.len() as f32 + keep);
         if self.y > TOP {
