@@ -22,17 +22,45 @@ pub struct Document {
 pub enum Block {
     /// The table of contents.
     Contents,
-    /// Level 1 or 2; numbered.
+    /// Level 1 or 2; numbered, except before the `Contents` (the opening Kernboodschappen).
     Heading(u8, String),
     Paragraph(String),
     /// A list of short points.
     Bullets(Vec<String>),
     Table(DocTable),
-    /// An SVG from `buurtbeeld_render::svg`, with a caption.
+    /// An SVG from `buurtbeeld_render::svg`, with a caption and its text alternative (what a
+    /// screen reader says instead of the picture; `Block::figure` takes it from the SVG).
     Figure {
         svg: Svg,
         caption: String,
+        alt: String,
     },
+}
+
+impl Block {
+    /// A figure whose text alternative is the SVG's own `<title>` and `<desc>` (every chart and
+    /// map of `buurtbeeld_render::svg` has both), or the caption when the SVG has neither.
+    pub fn figure(svg: Svg, caption: String) -> Block {
+        let alt = text_alternative(&svg).unwrap_or_else(|| caption.clone());
+        Block::Figure { svg, caption, alt }
+    }
+}
+
+/// The text of the root's `<title>` and `<desc>`, joined by ". ".
+fn text_alternative(svg: &str) -> Option<String> {
+    let tree = roxmltree::Document::parse(svg).ok()?;
+    let text = |name: &str| {
+        tree.root_element()
+            .children()
+            .find(|node| node.has_tag_name(name))
+            .and_then(|node| node.text())
+            .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|text| !text.is_empty())
+    };
+    match (text("title"), text("desc")) {
+        (Some(title), Some(desc)) => Some(format!("{}. {desc}", title.trim_end_matches('.'))),
+        (title, desc) => title.or(desc),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +115,9 @@ impl Document {
         for (index, block) in self.blocks.iter().enumerate() {
             if let Block::Heading(level, text) = block {
                 let number = &numbers[index];
+                if number.is_empty() {
+                    continue;
+                }
                 contents.push_str(&format!(
                     "<li class=\"level-{level}\"><a href=\"#{}\">{number} {}</a></li>",
                     anchor(number),
@@ -97,9 +128,14 @@ impl Document {
         let mut body = String::new();
         for (index, block) in self.blocks.iter().enumerate() {
             match block {
+                // The entries carry their own numbers (`2.1`), so the list draws no markers.
                 Block::Contents => body.push_str(&format!(
-                    "<nav aria-label=\"Inhoud\"><h2>Inhoud</h2><ol>{contents}</ol></nav>"
+                    "<nav aria-label=\"Inhoud\"><h2>Inhoud</h2><ol class=\"contents\">{contents}</ol></nav>"
                 )),
+                Block::Heading(level, text) if numbers[index].is_empty() => {
+                    let tag = level + 1;
+                    body.push_str(&format!("<h{tag}>{}</h{tag}>", escape(text)));
+                }
                 Block::Heading(level, text) => {
                     let number = &numbers[index];
                     let tag = level + 1;
@@ -118,7 +154,7 @@ impl Document {
                     body.push_str("</ul>");
                 }
                 Block::Table(table) => body.push_str(&table.to_html()),
-                Block::Figure { svg, caption } => body.push_str(&format!(
+                Block::Figure { svg, caption, .. } => body.push_str(&format!(
                     "<figure>{svg}<figcaption>{}</figcaption></figure>",
                     escape(caption)
                 )),
@@ -147,15 +183,19 @@ collapse;width:100%;margin:1rem 0}th{text-align:left;border-bottom:2px solid #01
 .25rem .4rem;vertical-align:top}tr:nth-child(even) td{background:#f4f4f4}.num{text-align:right;\
 white-space:nowrap}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption,caption{\
 font-size:.9em;color:#444;text-align:left}footer{border-top:1px solid #ccc;margin-top:2rem;color:\
-#444;font-size:.9em}nav li.level-2{margin-left:1.5rem}.tone-good{color:#1d6b2f;font-weight:bold}.tone-caution{color:\
+#444;font-size:.9em}ol.contents{list-style:none;padding-left:0}nav li.level-2{margin-left:1.5rem}.tone-good{color:#1d6b2f;font-weight:bold}.tone-caution{color:\
 #8a4b00;font-weight:bold}.tone-bad{color:#a4161a;font-weight:bold}";
 
-/// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks.
+/// The number of every heading (`1`, `1.1`, …) by block index; empty for other blocks and for
+/// the headings before the contents, which open the document unnumbered and are not listed.
 pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
     let mut counters = [0usize; 2];
+    let contents = blocks.iter().position(|b| matches!(b, Block::Contents));
     blocks
         .iter()
-        .map(|block| match block {
+        .enumerate()
+        .map(|(index, block)| match block {
+            Block::Heading(..) if contents.is_some_and(|c| index < c) => String::new(),
             Block::Heading(level, _) if *level <= 1 => {
                 counters = [counters[0] + 1, 0];
                 counters[0].to_string()
@@ -167,6 +207,15 @@ pub(crate) fn heading_numbers(blocks: &[Block]) -> Vec<String> {
             _ => String::new(),
         })
         .collect()
+}
+
+/// A heading as shown: its number, if it has one, and its text.
+pub(crate) fn heading_label(number: &str, text: &str) -> String {
+    if number.is_empty() {
+        text.to_owned()
+    } else {
+        format!("{number} {text}")
+    }
 }
 
 impl DocTable {
@@ -215,5 +264,36 @@ impl DocTable {
         }
         out.push_str("</tbody></table>");
         HtmlFragment::from_escaped(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_html_contents_numbers_each_heading_once_and_leaves_out_the_front_matter() {
+        let document = Document {
+            title: "Veiligheidsbrief 2015".into(),
+            subtitle: "Proefgemeente".into(),
+            date: "29 november 2026".into(),
+            attribution: "Bron: CBS/Politie".into(),
+            blocks: vec![
+                Block::Heading(1, "Kernboodschappen".into()),
+                Block::Bullets(vec!["Fietsdiefstal steeg.".into()]),
+                Block::Contents,
+                Block::Heading(1, "Inleiding".into()),
+                Block::Heading(2, "Aanleiding".into()),
+            ],
+        };
+        let html = document.to_html();
+        // The list draws no markers of its own: the entries carry their numbers.
+        assert!(html.contains("ol.contents{list-style:none"), "{html}");
+        assert!(html.contains(
+            "<ol class=\"contents\"><li class=\"level-1\"><a href=\"#h1\">1 Inleiding</a></li>\
+             <li class=\"level-2\"><a href=\"#h1-1\">1.1 Aanleiding</a></li></ol>"
+        ));
+        assert!(html.contains("<h2>Kernboodschappen</h2><ul>"), "{html}");
+        assert!(html.contains("<h2 id=\"h1\">1 Inleiding</h2>"), "{html}");
     }
 }

@@ -9,21 +9,35 @@
 //! Text is measured with the font's advance widths (ttf-parser), so no line runs past its margin
 //! or column; a word wider than its column is broken between characters. Fonts (DejaVu Sans) are
 //! compiled in. The output is deterministic: no creation date or random id is written.
+//!
+//! Every PDF is tagged and checked against PDF/UA-1 by krilla while it is written: the layout
+//! records the logical structure (title and headings as H1–H3, paragraphs, lists, tables with
+//! header cells, figures with their text alternative and caption, the contents) beside what it
+//! draws, and page furniture (running head, footer, page numbers, rules, zebra stripes and a
+//! table header repeated on a new page) is marked as artifact. A document that does not conform
+//! is not written at all ([`PdfError::Accessibility`]).
 
+use std::num::NonZeroU16;
 use std::sync::Arc;
 
 use krilla::color::rgb;
+use krilla::configure::{Accessibility, ConfigurationBuilder, ValidationError};
 use krilla::destination::XyzDestination;
+use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::Metadata;
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, BBox, ContentTag, Identifier, ListNumbering, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
+};
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use crate::document::{heading_numbers, Block, DocTable, Document};
+use crate::document::{heading_label, heading_numbers, Block, DocTable, Document};
 use buurtbeeld_cube::dutch::integer;
 
 const PAGE_WIDTH: f32 = 595.28;
@@ -40,6 +54,8 @@ const TABLE_SIZE: f32 = 8.5;
 const TABLE_LEADING: f32 = 11.0;
 const CELL_PADDING: f32 = 3.0;
 const SMALL_SIZE: f32 = 8.0;
+/// The smallest share of its width a figure is drawn at to fit the rest of a page.
+const MIN_FIGURE_SCALE: f32 = 0.75;
 
 /// Rijkshuisstijl-like colours, as in the dashboard: logo blue, body text, secondary text.
 const BLUE: [u8; 3] = [0x01, 0x68, 0x9b];
@@ -53,6 +69,10 @@ pub enum PdfError {
     Figure { number: usize, message: String },
     #[error("the PDF could not be written: {0}")]
     Write(String),
+    /// krilla's PDF/UA-1 check refused the document: a missing title, language or text
+    /// alternative, or a glyph without its character.
+    #[error("de PDF is niet geschreven omdat zij niet toegankelijk is (PDF/UA-1): {0}")]
+    Accessibility(String),
 }
 
 /// A written PDF and its number of pages.
@@ -84,8 +104,13 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
             Block::Heading(level, text) => {
                 // Keep a heading on the page of what opens the section below it.
                 let keep = match document.blocks.get(index + 1) {
-                    Some(Block::Table(table)) => layout.table_opening(table),
-                    Some(Block::Figure { .. }) => figure_size(&figures[figure_index]).1 + 40.0,
+                    // The heading's own space below it, then the table's opening.
+                    Some(Block::Table(table)) => 4.0 + layout.table_opening(table) + 1.0,
+                    Some(Block::Figure { caption, .. }) => {
+                        let tree = &figures[figure_index];
+                        // Its space below, then the figure drawn as small as it may be.
+                        4.0 + layout.figure_opening(figure_index + 1, tree, caption) + 1.0
+                    }
                     _ => 3.0 * BODY_LEADING,
                 };
                 layout.heading(index, *level, &numbers[index], text, keep);
@@ -96,15 +121,15 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
                 tables += 1;
                 layout.table(tables, table);
             }
-            Block::Figure { caption, .. } => {
+            Block::Figure { caption, alt, .. } => {
                 let tree = &figures[figure_index];
                 figure_index += 1;
-                layout.figure(figure_index, tree, caption);
+                layout.figure(figure_index, tree, caption, alt);
             }
         }
     }
     let pages = layout.pages.len();
-    let bytes = write(document, &fonts, &layout, &figures)?;
+    let bytes = write(document, &fonts, layout, &figures)?;
     Ok(RenderedPdf { bytes, pages })
 }
 
@@ -187,6 +212,72 @@ fn parse_figures(document: &Document) -> Result<Vec<usvg::Tree>, PdfError> {
         .collect()
 }
 
+/// What a mark is in the document's logical structure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    /// Content of the structure leaf with this number ([`Structure::leaf`]).
+    Content(usize),
+    /// Page furniture or decoration, left out of the structure.
+    Artifact(ArtifactType),
+}
+
+/// A mark and its role.
+struct Placed {
+    role: Role,
+    mark: Mark,
+}
+
+/// A node of the logical structure: a group with its tag, or a leaf that collects the
+/// marked-content sequences drawn for it.
+enum Element {
+    Group(TagKind, Vec<Element>),
+    Leaf(usize),
+}
+
+/// The logical structure, recorded in reading order while laying out: groups are opened and
+/// closed around what belongs to them, leaves are numbered so that marks can point at them.
+struct Structure {
+    /// The open groups, innermost last; the first is the document itself.
+    open: Vec<(Option<TagKind>, Vec<Element>)>,
+    leaves: usize,
+}
+
+impl Structure {
+    fn new() -> Structure {
+        Structure {
+            open: vec![(None, Vec::new())],
+            leaves: 0,
+        }
+    }
+
+    fn children(&mut self) -> &mut Vec<Element> {
+        &mut self.open.last_mut().expect("the document is always open").1
+    }
+
+    fn open(&mut self, tag: TagKind) {
+        self.open.push((Some(tag), Vec::new()));
+    }
+
+    fn close(&mut self) {
+        let (tag, children) = self.open.pop().expect("a group to close");
+        let tag = tag.expect("the document itself is never closed");
+        self.children().push(Element::Group(tag, children));
+    }
+
+    fn leaf(&mut self) -> usize {
+        let leaf = self.leaves;
+        self.leaves += 1;
+        self.children().push(Element::Leaf(leaf));
+        leaf
+    }
+
+    /// The top-level elements; every group opened has been closed.
+    fn finish(mut self) -> Vec<Element> {
+        assert_eq!(self.open.len(), 1, "every structure group is closed");
+        std::mem::take(self.children())
+    }
+}
+
 /// What is drawn on a page, in page coordinates (points, origin top left, y down).
 enum Mark {
     /// `y` is the baseline.
@@ -234,10 +325,13 @@ struct Heading {
 
 struct Layout<'a> {
     fonts: &'a Fonts,
-    pages: Vec<Vec<Mark>>,
+    pages: Vec<Vec<Placed>>,
     /// The top of the free space on the current page.
     y: f32,
     headings: Vec<Heading>,
+    structure: Structure,
+    /// The role of the marks pushed now.
+    role: Role,
 }
 
 impl<'a> Layout<'a> {
@@ -247,11 +341,42 @@ impl<'a> Layout<'a> {
             pages: vec![Vec::new()],
             y: TOP,
             headings: Vec::new(),
+            structure: Structure::new(),
+            role: Role::Artifact(ArtifactType::Layout),
         }
     }
 
-    fn page(&mut self) -> &mut Vec<Mark> {
-        self.pages.last_mut().expect("there is always a page")
+    /// Draw `mark` as part of what is being laid out now.
+    fn push(&mut self, mark: Mark) {
+        let role = self.role;
+        self.pages
+            .last_mut()
+            .expect("there is always a page")
+            .push(Placed { role, mark });
+    }
+
+    /// Draw `mark` as decoration (rules, stripes), outside the structure.
+    fn decorate(&mut self, mark: Mark) {
+        let outer = std::mem::replace(&mut self.role, Role::Artifact(ArtifactType::Layout));
+        self.push(mark);
+        self.role = outer;
+    }
+
+    /// Lay out what `draw` draws as one leaf of the structure, in a group tagged `tag`.
+    fn tagged(&mut self, tag: impl Into<TagKind>, draw: impl FnOnce(&mut Self)) {
+        self.group(tag, |layout| {
+            let leaf = layout.structure.leaf();
+            let outer = std::mem::replace(&mut layout.role, Role::Content(leaf));
+            draw(layout);
+            layout.role = outer;
+        });
+    }
+
+    /// Lay out what `draw` lays out inside a group tagged `tag`.
+    fn group(&mut self, tag: impl Into<TagKind>, draw: impl FnOnce(&mut Self)) {
+        self.structure.open(tag.into());
+        draw(self);
+        self.structure.close();
     }
 
     fn new_page(&mut self) {
@@ -267,7 +392,7 @@ impl<'a> Layout<'a> {
     }
 
     fn text(&mut self, x: f32, baseline: f32, size: f32, bold: bool, colour: [u8; 3], text: &str) {
-        self.page().push(Mark::Text {
+        self.push(Mark::Text {
             x,
             y: baseline,
             size,
@@ -313,19 +438,25 @@ impl<'a> Layout<'a> {
 
     fn title_block(&mut self, document: &Document) {
         self.y = TOP + 40.0;
-        for line in self.wrap(&document.title, WIDTH, 24.0, true) {
-            self.y += 30.0;
-            self.text(MARGIN_X, self.y, 24.0, true, BLUE, &line);
-        }
-        for line in self.wrap(&document.subtitle, WIDTH, 13.0, false) {
-            self.y += 20.0;
-            self.text(MARGIN_X, self.y, 13.0, false, TEXT, &line);
-        }
-        self.y += 18.0;
-        self.text(MARGIN_X, self.y, BODY_SIZE, false, GREY, &document.date);
+        self.tagged(heading_tag(1, &document.title), |layout| {
+            for line in layout.wrap(&document.title, WIDTH, 24.0, true) {
+                layout.y += 30.0;
+                layout.text(MARGIN_X, layout.y, 24.0, true, BLUE, &line);
+            }
+        });
+        self.tagged(Tag::P, |layout| {
+            for line in layout.wrap(&document.subtitle, WIDTH, 13.0, false) {
+                layout.y += 20.0;
+                layout.text(MARGIN_X, layout.y, 13.0, false, TEXT, &line);
+            }
+        });
+        self.tagged(Tag::P, |layout| {
+            layout.y += 18.0;
+            layout.text(MARGIN_X, layout.y, BODY_SIZE, false, GREY, &document.date);
+        });
         self.y += 12.0;
         let y = self.y;
-        self.page().push(Mark::Rule {
+        self.decorate(Mark::Rule {
             x: MARGIN_X,
             y,
             width: WIDTH,
@@ -337,30 +468,45 @@ impl<'a> Layout<'a> {
 
     fn contents(&mut self, blocks: &[Block], numbers: &[String]) {
         self.y += 24.0;
-        self.text(MARGIN_X, self.y, 14.0, true, BLUE, "Inhoud");
+        self.tagged(heading_tag(2, "Inhoud"), |layout| {
+            layout.text(MARGIN_X, layout.y, 14.0, true, BLUE, "Inhoud");
+        });
         self.y += 8.0;
-        for (index, block) in blocks.iter().enumerate() {
-            let Block::Heading(level, text) = block else {
-                continue;
-            };
-            let indent = if *level <= 1 { 0.0 } else { 24.0 };
-            let bold = *level <= 1;
-            let label = format!("{} {text}", numbers[index]);
-            let lines = self.wrap(&label, WIDTH - indent - 40.0, BODY_SIZE, bold);
-            self.ensure(BODY_LEADING * lines.len() as f32 + 4.0);
-            self.y += 4.0;
-            for line in &lines {
-                self.y += BODY_LEADING;
-                self.text(MARGIN_X + indent, self.y, BODY_SIZE, bold, TEXT, line);
+        self.group(Tag::TOC, |layout| {
+            for (index, block) in blocks.iter().enumerate() {
+                let Block::Heading(level, text) = block else {
+                    continue;
+                };
+                if numbers[index].is_empty() {
+                    continue;
+                }
+                layout.group(Tag::TOCI, |layout| {
+                    layout.tagged(Tag::P, |layout| {
+                        layout.contents_entry(index, *level, &format!("{} {text}", numbers[index]))
+                    });
+                });
             }
-            let y = self.y;
-            self.page().push(Mark::PageOf {
-                right: MARGIN_X + WIDTH,
-                y,
-                heading: index,
-            });
-        }
+        });
         self.new_page();
+    }
+
+    /// One line of the contents: the heading's number and text, and its page on the right.
+    fn contents_entry(&mut self, heading: usize, level: u8, label: &str) {
+        let indent = if level <= 1 { 0.0 } else { 24.0 };
+        let bold = level <= 1;
+        let lines = self.wrap(label, WIDTH - indent - 40.0, BODY_SIZE, bold);
+        self.ensure(BODY_LEADING * lines.len() as f32 + 4.0);
+        self.y += 4.0;
+        for line in &lines {
+            self.y += BODY_LEADING;
+            self.text(MARGIN_X + indent, self.y, BODY_SIZE, bold, TEXT, line);
+        }
+        let y = self.y;
+        self.push(Mark::PageOf {
+            right: MARGIN_X + WIDTH,
+            y,
+            heading,
+        });
     }
 
     fn heading(&mut self, block: usize, level: u8, number: &str, text: &str, keep: f32) {
@@ -369,20 +515,24 @@ impl<'a> Layout<'a> {
         } else {
             (12.0, 14.0)
         };
-        let lines = self.wrap(&format!("{number} {text}"), WIDTH, size, true);
+        let label = heading_label(number, text);
+        let lines = self.wrap(&label, WIDTH, size, true);
         self.ensure(space + size * 1.4 * lines.len() as f32 + keep);
         if self.y > TOP {
             self.y += space;
         }
         let top = self.y;
-        for line in &lines {
-            self.y += size * 1.4;
-            self.text(MARGIN_X, self.y, size, true, BLUE, line);
-        }
+        // The document's title is H1; chapters are H2, sections H3, as in the HTML.
+        self.tagged(heading_tag(level + 1, &label), |layout| {
+            for line in &lines {
+                layout.y += size * 1.4;
+                layout.text(MARGIN_X, layout.y, size, true, BLUE, line);
+            }
+        });
         self.headings.push(Heading {
             block,
             level,
-            text: format!("{number} {text}"),
+            text: label,
             page: self.pages.len() - 1,
             y: top,
         });
@@ -390,47 +540,64 @@ impl<'a> Layout<'a> {
     }
 
     fn paragraph(&mut self, text: &str) {
-        self.lines(MARGIN_X, WIDTH, text);
+        self.tagged(Tag::P, |layout| layout.lines(MARGIN_X, WIDTH, text));
         self.y += 6.0;
     }
 
+    /// `text` wrapped to `width`, breaking to a new page where it runs out, but never leaving
+    /// a paragraph's first or last line alone on a page (orphans and widows).
     fn lines(&mut self, x: f32, width: f32, text: &str) {
-        for line in self.wrap(text, width, BODY_SIZE, false) {
-            self.ensure(BODY_LEADING);
+        let lines = self.wrap(text, width, BODY_SIZE, false);
+        let count = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let together = if count >= 2 && (i == 0 || i + 2 == count) {
+                2.0
+            } else {
+                1.0
+            };
+            self.ensure(together * BODY_LEADING);
             self.y += BODY_LEADING;
-            self.text(x, self.y, BODY_SIZE, false, TEXT, &line);
+            self.text(x, self.y, BODY_SIZE, false, TEXT, line);
         }
     }
 
     fn bullets(&mut self, items: &[String]) {
-        for item in items {
-            self.ensure(BODY_LEADING);
-            self.text(
-                MARGIN_X + 4.0,
-                self.y + BODY_LEADING,
-                BODY_SIZE,
-                false,
-                BLUE,
-                "•",
-            );
-            self.lines(MARGIN_X + 16.0, WIDTH - 16.0, item);
-            self.y += 3.0;
-        }
+        self.group(Tag::L(ListNumbering::Disc), |layout| {
+            for item in items {
+                layout.group(Tag::LI, |layout| {
+                    layout.ensure(BODY_LEADING);
+                    layout.tagged(Tag::Lbl, |layout| {
+                        let baseline = layout.y + BODY_LEADING;
+                        layout.text(MARGIN_X + 4.0, baseline, BODY_SIZE, false, BLUE, "•");
+                    });
+                    layout.tagged(Tag::LBody, |layout| {
+                        layout.lines(MARGIN_X + 16.0, WIDTH - 16.0, item);
+                    });
+                });
+                layout.y += 3.0;
+            }
+        });
         self.y += 4.0;
     }
 
-    /// The height of a table's caption, header and first rows (up to three), which are kept
-    /// together on one page.
+    /// The height of a table's caption, header and first rows, which are kept together on one
+    /// page: two rows, or one when it is tall on its own (four lines or more). The rest of a
+    /// table continues on the next page under its repeated header, so a long table never leaves
+    /// the page before it half empty.
     fn table_opening(&self, table: &DocTable) -> f32 {
         let widths = self.column_widths(table);
         let caption = table.caption.as_ref().map_or(0.0, |c| {
             self.wrap(&format!("Tabel 00. {c}"), WIDTH, 9.0, true).len() as f32 * 12.0 + 4.0
         });
-        let rows: f32 = std::iter::once(&table.headers)
-            .chain(table.rows.iter().take(3))
-            .map(|row| row_height(&self.wrap_row(row, &widths, false)))
-            .sum();
-        8.0 + caption + rows
+        let header = row_height(&self.wrap_row(&table.headers, &widths, true));
+        let mut rows = 0.0;
+        for (i, row) in table.rows.iter().take(2).enumerate() {
+            if i > 0 && rows >= 4.0 * TABLE_LEADING {
+                break;
+            }
+            rows += row_height(&self.wrap_row(row, &widths, false));
+        }
+        8.0 + caption + header + rows
     }
 
     fn table(&mut self, number: usize, table: &DocTable) {
@@ -438,22 +605,40 @@ impl<'a> Layout<'a> {
         let header = self.wrap_row(&table.headers, &widths, true);
         self.ensure(self.table_opening(table));
         self.y += 8.0;
-        if let Some(caption) = &table.caption {
-            for line in self.wrap(&format!("Tabel {number}. {caption}"), WIDTH, 9.0, true) {
-                self.y += 12.0;
-                self.text(MARGIN_X, self.y, 9.0, true, TEXT, &line);
+        self.group(Tag::Table, |layout| {
+            if let Some(caption) = &table.caption {
+                let caption = format!("Tabel {number}. {caption}");
+                layout.tagged(Tag::Caption, |layout| {
+                    for line in layout.wrap(&caption, WIDTH, 9.0, true) {
+                        layout.y += 12.0;
+                        layout.text(MARGIN_X, layout.y, 9.0, true, TEXT, &line);
+                    }
+                });
             }
-        }
-        self.y += 4.0;
-        self.table_row(&header, &widths, table, None, false);
-        for (i, row) in table.rows.iter().enumerate() {
-            let row = self.wrap_row(row, &widths, false);
-            if self.y + row_height(&row) > BOTTOM + TABLE_LEADING {
-                self.new_page();
-                self.table_row(&header, &widths, table, None, false);
-            }
-            self.table_row(&row, &widths, table, Some(i), i % 2 == 1);
-        }
+            layout.y += 4.0;
+            layout.group(Tag::THead, |layout| {
+                layout.table_row(&header, &widths, table, Row::Header);
+            });
+            layout.group(Tag::TBody, |layout| {
+                let rows: Vec<_> = table
+                    .rows
+                    .iter()
+                    .map(|row| layout.wrap_row(row, &widths, false))
+                    .collect();
+                for (i, row) in rows.iter().enumerate() {
+                    // The last row never stands alone under a repeated header.
+                    let with_last = match rows.get(i + 1) {
+                        Some(last) if i + 2 == rows.len() && i > 0 => row_height(last),
+                        _ => 0.0,
+                    };
+                    if layout.y + row_height(row) + with_last > BOTTOM + TABLE_LEADING {
+                        layout.new_page();
+                        layout.table_row(&header, &widths, table, Row::RepeatedHeader);
+                    }
+                    layout.table_row(row, &widths, table, Row::Body(i));
+                }
+            });
+        });
         self.y += 10.0;
     }
 
@@ -528,21 +713,33 @@ impl<'a> Layout<'a> {
             .collect()
     }
 
-    fn table_row(
-        &mut self,
-        cells: &[Vec<String>],
-        widths: &[f32],
-        table: &DocTable,
-        // The row's index among the table's rows; `None` for the header.
-        row: Option<usize>,
-        shaded: bool,
-    ) {
-        let header = row.is_none();
+    fn table_row(&mut self, cells: &[Vec<String>], widths: &[f32], table: &DocTable, kind: Row) {
+        if kind == Row::RepeatedHeader {
+            // Read once, in the table's THead; its repetition is page furniture.
+            let outer = std::mem::replace(
+                &mut self.role,
+                Role::Artifact(ArtifactType::PaginationOther),
+            );
+            self.table_cells(cells, widths, table, kind);
+            self.role = outer;
+        } else {
+            self.group(Tag::TR, |layout| {
+                layout.table_cells(cells, widths, table, kind)
+            });
+        }
+    }
+
+    fn table_cells(&mut self, cells: &[Vec<String>], widths: &[f32], table: &DocTable, kind: Row) {
+        let (header, row) = match kind {
+            Row::Header | Row::RepeatedHeader => (true, None),
+            Row::Body(i) => (false, Some(i)),
+        };
+        let shaded = row.is_some_and(|i| i % 2 == 1);
         let height = row_height(cells);
         let top = self.y;
         let full_width: f32 = widths.iter().sum();
         if shaded {
-            self.page().push(Mark::Rectangle {
+            self.decorate(Mark::Rectangle {
                 x: MARGIN_X,
                 y: top,
                 width: full_width,
@@ -556,21 +753,28 @@ impl<'a> Layout<'a> {
             let tone = row.and_then(|r| table.tone(r, column));
             // A toned cell (a status) is drawn in its colour; its text says the same.
             let (bold, colour) = (header, tone.map_or(TEXT, |t| t.rgb()));
-            for (i, line) in cell.iter().enumerate() {
-                let baseline = top + CELL_PADDING + (i as f32 + 1.0) * TABLE_LEADING - 2.5;
-                let left = if numeric {
-                    x + width - CELL_PADDING - self.fonts.face(bold).width(line, TABLE_SIZE)
-                } else {
-                    x + CELL_PADDING
-                };
-                self.text(left, baseline, TABLE_SIZE, bold, colour, line);
+            let draw = |layout: &mut Self| {
+                for (i, line) in cell.iter().enumerate() {
+                    let baseline = top + CELL_PADDING + (i as f32 + 1.0) * TABLE_LEADING - 2.5;
+                    let left = if numeric {
+                        x + width - CELL_PADDING - layout.fonts.face(bold).width(line, TABLE_SIZE)
+                    } else {
+                        x + CELL_PADDING
+                    };
+                    layout.text(left, baseline, TABLE_SIZE, bold, colour, line);
+                }
+            };
+            match kind {
+                Row::Header => self.tagged(Tag::TH(TableHeaderScope::Column), draw),
+                Row::Body(_) => self.tagged(Tag::TD, draw),
+                Row::RepeatedHeader => draw(self),
             }
             x += width;
         }
         self.y = top + height;
         if header {
             let y = self.y;
-            self.page().push(Mark::Rule {
+            self.decorate(Mark::Rule {
                 x: MARGIN_X,
                 y,
                 width: full_width,
@@ -580,26 +784,72 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn figure(&mut self, number: usize, tree: &usvg::Tree, caption: &str) {
-        let (width, height) = figure_size(tree);
-        let caption = self.wrap(&format!("Figuur {number}. {caption}"), WIDTH, 9.0, false);
-        self.ensure(height + 12.0 + caption.len() as f32 * 12.0);
-        self.y += 8.0;
-        let y = self.y;
-        self.page().push(Mark::Figure {
-            x: MARGIN_X + (WIDTH - width) / 2.0,
-            y,
-            width,
-            height,
-            index: number - 1,
-        });
-        self.y += height + 2.0;
-        for line in &caption {
-            self.y += 12.0;
-            self.text(MARGIN_X, self.y, 9.0, false, GREY, line);
+    /// The lines of a figure's caption and the height they take with the space around them.
+    fn figure_caption(&self, number: usize, caption: &str) -> (Vec<String>, f32) {
+        let lines = self.wrap(&format!("Figuur {number}. {caption}"), WIDTH, 9.0, false);
+        let height = 12.0 + lines.len() as f32 * 12.0;
+        (lines, height)
+    }
+
+    /// The least height a figure takes: drawn as small as it may be, with its caption.
+    fn figure_opening(&self, number: usize, tree: &usvg::Tree, caption: &str) -> f32 {
+        8.0 + MIN_FIGURE_SCALE * figure_size(tree).1 + self.figure_caption(number, caption).1
+    }
+
+    fn figure(&mut self, number: usize, tree: &usvg::Tree, caption: &str, alt: &str) {
+        let (mut width, mut height) = figure_size(tree);
+        let (caption, text) = self.figure_caption(number, caption);
+        // A figure that nearly fits is drawn a little smaller (it is vector art) rather than
+        // leave the rest of the page empty.
+        let room = BOTTOM - self.y - 8.0 - text;
+        if height > room && room >= MIN_FIGURE_SCALE * height && self.y > TOP {
+            width *= room / height;
+            height = room;
         }
+        self.ensure(height + text);
+        self.y += 8.0;
+        let (x, y) = (MARGIN_X + (WIDTH - width) / 2.0, self.y);
+        let bounds =
+            Rect::from_xywh(x, y, width, height).map(|rect| BBox::new(self.pages.len() - 1, rect));
+        self.group(Tag::Div, |layout| {
+            layout.tagged(
+                Tag::Figure(Some(alt.to_owned())).with_bbox(bounds),
+                |layout| {
+                    layout.push(Mark::Figure {
+                        x,
+                        y,
+                        width,
+                        height,
+                        index: number - 1,
+                    });
+                },
+            );
+            layout.y += height + 2.0;
+            layout.tagged(Tag::Caption, |layout| {
+                for line in &caption {
+                    layout.y += 12.0;
+                    layout.text(MARGIN_X, layout.y, 9.0, false, GREY, line);
+                }
+            });
+        });
         self.y += 8.0;
     }
+}
+
+/// Which row of a table is laid out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Row {
+    Header,
+    /// The header again at the top of a page the table continues on.
+    RepeatedHeader,
+    /// The row with this index among the table's rows.
+    Body(usize),
+}
+
+/// The tag of a heading at `level` (1: the document's title), with its text as its title.
+fn heading_tag(level: u8, text: &str) -> Tag<krilla::tagging::kind::Hn> {
+    let level = NonZeroU16::new(u16::from(level.max(1))).expect("at least 1");
+    Tag::Hn(level, Some(text.to_owned()))
 }
 
 /// A row's height: its tallest cell.
@@ -622,10 +872,17 @@ fn figure_size(tree: &usvg::Tree) -> (f32, f32) {
 fn write(
     document: &Document,
     fonts: &Fonts,
-    layout: &Layout<'_>,
+    layout: Layout<'_>,
     figures: &[usvg::Tree],
 ) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = krilla::Document::new();
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| PdfError::Write(format!("{e:?}")))?;
+    let mut pdf = krilla::Document::new_with(krilla::SerializeSettings {
+        configuration,
+        ..krilla::SerializeSettings::default()
+    });
     let count = layout.pages.len();
     let page_of = |block: usize| {
         layout
@@ -634,53 +891,52 @@ fn write(
             .find(|h| h.block == block)
             .map_or(0, |h| h.page + 1)
     };
+    // The marked-content sequences drawn for each leaf of the structure, in reading order.
+    let mut drawn: Vec<Vec<Identifier>> = vec![Vec::new(); layout.structure.leaves];
     for (index, marks) in layout.pages.iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a valid size");
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
-        for mark in marks {
-            draw(&mut surface, fonts, mark, figures, &page_of);
+        // One marked-content sequence per run of marks with the same role.
+        for run in marks.chunk_by(|a, b| a.role == b.role) {
+            let tag = match run[0].role {
+                Role::Artifact(kind) => ContentTag::Artifact(Artifact::with_kind(kind)),
+                Role::Content(_) if matches!(run[0].mark, Mark::Figure { .. }) => ContentTag::Other,
+                Role::Content(_) => ContentTag::Span(SpanTag::empty()),
+            };
+            let identifier = surface.start_tagged(tag);
+            for placed in run {
+                draw(&mut surface, fonts, &placed.mark, figures, &page_of);
+            }
+            surface.end_tagged();
+            if let Role::Content(leaf) = run[0].role {
+                drawn[leaf].push(identifier);
+            }
         }
         // Running head from page 2 on; footer with the source and the page number everywhere.
+        let mut furniture = |kind: ArtifactType, x: f32, y: f32, text: &str| {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+            draw_text(&mut surface, fonts, x, y, SMALL_SIZE, false, GREY, text);
+            surface.end_tagged();
+        };
         if index > 0 {
-            draw_text(
-                &mut surface,
-                fonts,
-                MARGIN_X,
-                40.0,
-                SMALL_SIZE,
-                false,
-                GREY,
-                &document.title,
-            );
+            furniture(ArtifactType::Header, MARGIN_X, 40.0, &document.title);
         }
         let footer = PAGE_HEIGHT - 36.0;
         let number = format!("pagina {} van {}", index + 1, count);
         let right = MARGIN_X + WIDTH - fonts.regular.width(&number, SMALL_SIZE);
-        draw_text(
-            &mut surface,
-            fonts,
-            MARGIN_X,
-            footer,
-            SMALL_SIZE,
-            false,
-            GREY,
-            &fitted(fonts, &document.attribution, right - MARGIN_X - 12.0),
-        );
-        draw_text(
-            &mut surface,
-            fonts,
-            right,
-            footer,
-            SMALL_SIZE,
-            false,
-            GREY,
-            &number,
-        );
+        let attribution = fitted(fonts, &document.attribution, right - MARGIN_X - 12.0);
+        furniture(ArtifactType::Footer, MARGIN_X, footer, &attribution);
+        furniture(ArtifactType::PageNumber, right, footer, &number);
         surface.finish();
         page.finish();
     }
     pdf.set_outline(outline(&layout.headings));
+    let mut tree = TagTree::new().with_lang(Some("nl".to_owned()));
+    for element in tag_nodes(layout.structure.finish(), &mut drawn) {
+        tree.push(element);
+    }
+    pdf.set_tag_tree(tree);
     pdf.set_metadata(
         Metadata::new()
             .title(document.title.clone())
@@ -688,7 +944,51 @@ fn write(
             .language("nl".to_owned())
             .creator("buurtbeeld".to_owned()),
     );
-    pdf.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+    pdf.finish().map_err(|error| match error {
+        KrillaError::Validation(problems) => {
+            let mut texts: Vec<String> = problems
+                .iter()
+                .map(|(problem, _)| accessibility_problem(problem))
+                .collect();
+            texts.dedup();
+            PdfError::Accessibility(texts.join("; "))
+        }
+        error => PdfError::Write(format!("{error:?}")),
+    })
+}
+
+/// What krilla's PDF/UA-1 check found, in Dutch where it is about the document's content; other
+/// findings by krilla's own name.
+fn accessibility_problem(problem: &ValidationError) -> String {
+    match problem {
+        ValidationError::MissingAltText(_) => "een figuur heeft geen tekstalternatief".to_owned(),
+        ValidationError::NoDocumentTitle => "het document heeft geen titel".to_owned(),
+        ValidationError::NoDocumentLanguage => "de taal van het document ontbreekt".to_owned(),
+        ValidationError::MissingHeadingTitle => "een kop heeft geen tekst".to_owned(),
+        ValidationError::MissingDocumentOutline => "de bladwijzers ontbreken".to_owned(),
+        ValidationError::ContainsNotDefGlyph(..)
+        | ValidationError::NoCodepointMapping(..)
+        | ValidationError::InvalidCodepointMapping(..) => {
+            "een teken staat niet in het lettertype".to_owned()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The structure as krilla's tag tree, each leaf replaced by the sequences drawn for it.
+fn tag_nodes(elements: Vec<Element>, drawn: &mut [Vec<Identifier>]) -> Vec<krilla::tagging::Node> {
+    elements
+        .into_iter()
+        .flat_map(|element| match element {
+            Element::Group(tag, children) => {
+                vec![TagGroup::with_children(tag, tag_nodes(children, drawn)).into()]
+            }
+            Element::Leaf(leaf) => std::mem::take(&mut drawn[leaf])
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        })
+        .collect()
 }
 
 /// `text` in the small size cut at a word to fit `width`, with "…"; the sources section of
@@ -879,6 +1179,63 @@ mod tests {
         }
     }
 
+    /// A chart as the documents carry it, with the text alternative `alt`.
+    fn figure(alt: &str) -> Block {
+        let values = [Some(3.0), Some(5.0), Some(4.0)];
+        let labels = ["jan 2015".to_owned(), "feb 2015".into(), "mrt 2015".into()];
+        let svg = buurtbeeld_render::svg::line_chart(
+            &[buurtbeeld_render::svg::Line {
+                name: "Fietsdiefstal",
+                values: &values,
+                dashed: false,
+                band: None,
+            }],
+            &labels,
+            "Fietsdiefstal per maand",
+            "aantal",
+        );
+        Block::Figure {
+            svg,
+            caption: "Fietsdiefstal per maand".into(),
+            alt: alt.into(),
+        }
+    }
+
+    fn contains(bytes: &[u8], needle: &str) -> bool {
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn every_kind_of_block_is_tagged_under_the_pdf_ua_1_check() {
+        let mut document = sample(60);
+        document.blocks.extend([
+            Block::Bullets(vec!["Een punt".into(), "Nog een punt".into()]),
+            figure("Lijndiagram van fietsdiefstal per maand: 3, 5 en 4."),
+        ]);
+        let pdf = render_pdf(&document).expect("conforms to PDF/UA-1");
+        for marker in [
+            "/Marked true",
+            "/StructTreeRoot",
+            "/Lang(nl)",
+            "/DisplayDocTitle true",
+            "pdfuaid:part",
+        ] {
+            assert!(contains(&pdf.bytes, marker), "no {marker}");
+        }
+    }
+
+    #[test]
+    fn a_figure_without_a_text_alternative_is_not_written() {
+        let mut document = sample(1);
+        document.blocks.push(figure(""));
+        match render_pdf(&document) {
+            Err(PdfError::Accessibility(problems)) => {
+                assert_eq!(problems, "een figuur heeft geen tekstalternatief")
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|p| p.pages)),
+        }
+    }
+
     #[test]
     fn the_same_document_gives_the_same_bytes() {
         let first = render_pdf(&sample(10)).unwrap();
@@ -893,6 +1250,33 @@ mod tests {
         let long = render_pdf(&sample(200)).unwrap();
         assert_eq!(short.pages, 2, "title and contents, then the text");
         assert!(long.pages > 5, "{} pages", long.pages);
+    }
+
+    #[test]
+    fn a_table_starts_where_its_caption_header_and_two_rows_fit() {
+        let fonts = Fonts::load();
+        let mut layout = Layout::new(&fonts);
+        let Block::Table(table) = &sample(40).blocks[4] else {
+            panic!("the sample's table")
+        };
+        let short_rows = DocTable {
+            rows: table
+                .rows
+                .iter()
+                .map(|r| vec![r[0].clone(), "kort".into(), r[2].clone()])
+                .collect(),
+            ..table.clone()
+        };
+        layout.y = BOTTOM - 80.0;
+        layout.table(1, &short_rows);
+        let on_first_page = |start: &str| {
+            layout.pages[0].iter().any(
+                |placed| matches!(&placed.mark, Mark::Text { text, .. } if text.starts_with(start)),
+            )
+        };
+        assert!(on_first_page("Tabel 1."), "the caption stays on the page");
+        assert!(on_first_page("2"), "with its first two rows");
+        assert_eq!(layout.pages.len(), 2, "the rest continues on the next page");
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The Veiligheidsbrief: the yearly letter to the council. The crime picture of the year per
-//! theme (with which changes are more than chance), KPI progress, the BBV indicators, the
-//! accountability for the year's action points, the priorities for the next year, and the
-//! budget with its realisation.
+//! The Veiligheidsbrief: the yearly letter to the council. Its key messages first (what
+//! changed more than chance, which goals are behind, what the interventions did), then the
+//! crime picture of the year per theme (with which changes are more than chance), KPI progress,
+//! the BBV indicators, the accountability for the year's action points, the priorities for the
+//! next year, and the budget with its realisation.
 
 use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, Theme, DUTCH_MONTHS};
 use buurtbeeld_store::Store;
@@ -15,10 +16,12 @@ use buurtbeeld_analysis::{
     area_attribution, complete_year_picture, picture, small_population_note, PictureRequest,
     Subject,
 };
-use buurtbeeld_analysis::{effect, EffectMethod};
+use buurtbeeld_analysis::{effect, EffectMethod, EffectReport, Verdict};
 use buurtbeeld_analysis::{known_plan_report, KpiStatus, PlanReport};
-use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, signed};
-use buurtbeeld_render::effect::{displacement_reading, effect_chart, verdict_text};
+use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, plural, signed};
+use buurtbeeld_render::effect::{
+    displacement_reading, effect_chart, verdict_estimate, verdict_text,
+};
 use buurtbeeld_render::map::default_measure;
 use buurtbeeld_render::picture_map;
 use buurtbeeld_render::plan::kpi_decimals;
@@ -44,7 +47,11 @@ pub fn veiligheidsbrief(
         }
     };
     let plan = &report.plan;
+    let by_theme = year_by_theme(store, &plan.municipality, year)?;
+    let effects = intervention_effects(store, &report, year)?;
     let mut blocks = vec![
+        Block::Heading(1, "Kernboodschappen".to_owned()),
+        Block::Bullets(key_messages(&by_theme.changes, &report, &effects, year)),
         Block::Contents,
         Block::Heading(1, "Inleiding".to_owned()),
         Block::Paragraph(format!(
@@ -60,11 +67,12 @@ pub fn veiligheidsbrief(
     if let Some(source) = &plan.source {
         blocks.push(Block::Paragraph(format!("Over het plan: {source}")));
     }
-    blocks.extend(crime_picture(
+    blocks.extend(crime_picture_of(
         store,
         &plan.municipality,
         &report.municipality_name,
         year,
+        by_theme,
     )?);
     blocks.extend(own_sources_section(
         store,
@@ -75,7 +83,7 @@ pub fn veiligheidsbrief(
     blocks.extend(goals(&report));
     blocks.extend(bbv(&report));
     blocks.extend(accountability(&report, year));
-    blocks.extend(interventions(store, &report, year)?);
+    blocks.extend(interventions(&effects));
     blocks.extend(priorities(&report, year + 1));
     blocks.extend(budget(&report, year));
     blocks.extend(changes(&report, year));
@@ -133,12 +141,25 @@ pub(crate) fn crime_picture(
     area_name: &str,
     year: i32,
 ) -> Result<Vec<Block>, DocumentError> {
+    let by_theme = year_by_theme(store, area, year)?;
+    crime_picture_of(store, area, area_name, year, by_theme)
+}
+
+/// [`crime_picture`] from the figures per theme already read.
+fn crime_picture_of(
+    store: &Store,
+    area: &AreaCode,
+    area_name: &str,
+    year: i32,
+    by_theme: YearByTheme,
+) -> Result<Vec<Block>, DocumentError> {
     let YearByTheme {
         rows,
         significant,
         mut counts,
         too_few_inhabitants,
-    } = year_by_theme(store, area, year)?;
+        ..
+    } = by_theme;
     let credits = area_attribution(store, area)?;
     let mut blocks = vec![Block::Heading(1, format!("Criminaliteitsbeeld {year}"))];
     if rows.is_empty() {
@@ -193,6 +214,17 @@ struct YearByTheme {
     counts: Vec<(Theme, u64)>,
     /// The minimum population for a rate, when the area has fewer inhabitants (no rate shown).
     too_few_inhabitants: Option<u64>,
+    /// Every theme's change against the year before, for the key messages.
+    changes: Vec<ThemeChange>,
+}
+
+/// One theme's count in the year against the year before.
+struct ThemeChange {
+    theme: String,
+    previous: u64,
+    count: u64,
+    change_pct: f64,
+    significant: bool,
 }
 
 /// Every theme with police categories and a complete `year` of figures for `area`, against the
@@ -203,6 +235,7 @@ fn year_by_theme(store: &Store, area: &AreaCode, year: i32) -> Result<YearByThem
         significant: Vec::new(),
         counts: Vec::new(),
         too_few_inhabitants: None,
+        changes: Vec::new(),
     };
     for theme in store.themes()? {
         if theme.bbv_indicator.is_some() || theme.categories.is_empty() {
@@ -226,6 +259,15 @@ fn year_by_theme(store: &Store, area: &AreaCode, year: i32) -> Result<YearByThem
                 integer(count),
                 own.p_value.map_or(NO_FIGURE.to_owned(), p_phrase)
             ));
+        }
+        if let (Some(previous), Some(change_pct)) = (own.previous_count, own.change_pct) {
+            result.changes.push(ThemeChange {
+                theme: theme.name.clone(),
+                previous,
+                count,
+                change_pct,
+                significant: own.significant == Some(true),
+            });
         }
         result.rows.push(vec![
             theme.name.clone(),
@@ -297,8 +339,8 @@ fn monthly_course(
         .collect();
     let values: Vec<Option<f64>> = points.iter().map(|p| p.count.map(|c| c as f64)).collect();
     let labels: Vec<String> = points.iter().map(|p| period_label(p.period)).collect();
-    Ok(Block::Figure {
-        svg: line_chart(
+    Ok(Block::figure(
+        line_chart(
             &[Line {
                 name: label,
                 values: &values,
@@ -309,12 +351,12 @@ fn monthly_course(
             &format!("{label} per maand, {}–{year}", year - 2),
             "aantal",
         ),
-        caption: format!(
+        format!(
             "{label} in {area_name} per maand, {}–{year} ({})",
             year - 2,
             course.attribution
         ),
-    })
+    ))
 }
 
 fn period_label(period: Period) -> String {
@@ -367,14 +409,14 @@ fn buurt_map(
         }
         _ => String::new(),
     };
-    Ok(Some(Block::Figure {
+    Ok(Some(Block::figure(
         svg,
-        caption: format!(
+        format!(
             "{label} per buurt in {year}, {}{small}; grijs gearceerd: geen gegevens ({})",
             measure.caption(),
             picture.attribution
         ),
-    }))
+    )))
 }
 
 fn goals(report: &PlanReport) -> Vec<Block> {
@@ -524,19 +566,28 @@ fn accountability(report: &PlanReport, year: i32) -> Vec<Block> {
 }
 
 /// The measured effect of every intervention of the gemeente that had started by the end of
-/// `year`: each estimator's verdict and the chart of registered against expected.
-fn interventions(
+/// `year`, by every estimator.
+fn intervention_effects(
     store: &Store,
     report: &PlanReport,
     year: i32,
-) -> Result<Vec<Block>, DocumentError> {
-    let mut blocks = Vec::new();
+) -> Result<Vec<EffectReport>, DocumentError> {
+    let mut effects = Vec::new();
     for intervention in store.interventions()? {
         let started = intervention.start.calendar_year() <= year;
         if intervention.municipality != report.plan.municipality || !started {
             continue;
         }
-        let effect = effect(store, &intervention.id, EffectMethod::All)?;
+        effects.push(effect(store, &intervention.id, EffectMethod::All)?);
+    }
+    Ok(effects)
+}
+
+/// Each intervention's verdicts and the chart of registered against expected.
+fn interventions(effects: &[EffectReport]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for effect in effects {
+        let intervention = &effect.intervention;
         if blocks.is_empty() {
             blocks.push(Block::Heading(1, "Effect van interventies".to_owned()));
             blocks.push(Block::Paragraph(
@@ -577,18 +628,176 @@ fn interventions(
             ));
         }
         blocks.push(Block::Bullets(bullets));
-        blocks.push(Block::Figure {
-            svg: effect_chart(
-                &effect,
+        blocks.push(Block::figure(
+            effect_chart(
+                effect,
                 &format!("{}: geregistreerd en verwacht", intervention.name),
             ),
-            caption: format!(
+            format!(
                 "{}: geregistreerd en verwacht zonder interventie per maand ({})",
                 intervention.name, effect.attribution
             ),
-        });
+        ));
     }
-    Ok(blocks)
+    blocks
+}
+
+/// At most this many key messages open the brief.
+const MAX_KEY_MESSAGES: usize = 5;
+
+/// What matters in `year`, in at most [`MAX_KEY_MESSAGES`] plain sentences, most important
+/// first: the changes per theme that are more than chance (largest change in registrations
+/// first), the goals not reached and those behind their course, then the interventions' measured
+/// effect. Every sentence restates a figure of a later chapter; none is new. With nothing
+/// significant the first message says so, so there is always at least one.
+fn key_messages(
+    changes: &[ThemeChange],
+    report: &PlanReport,
+    effects: &[EffectReport],
+    year: i32,
+) -> Vec<String> {
+    let mut messages = Vec::new();
+    let mut significant: Vec<&ThemeChange> = changes.iter().filter(|c| c.significant).collect();
+    significant.sort_by(|a, b| {
+        let size = |c: &ThemeChange| c.count.abs_diff(c.previous);
+        size(b).cmp(&size(a)).then_with(|| a.theme.cmp(&b.theme))
+    });
+    for change in significant.iter().take(3) {
+        let (verb, share) = if change.count < change.previous {
+            ("daalde", change.change_pct.abs())
+        } else {
+            ("steeg", change.change_pct.abs())
+        };
+        messages.push(format!(
+            "{} {verb} in {year} met {}% tot {} geregistreerde misdrijven; dat is meer dan toeval.",
+            change.theme,
+            decimal(share, 1),
+            integer(change.count)
+        ));
+    }
+    if significant.is_empty() && !changes.is_empty() {
+        messages.push(format!(
+            "Geen thema veranderde in {year} meer dan toeval kan verklaren ten opzichte van {}.",
+            year - 1
+        ));
+    }
+    messages.extend(goal_messages(report));
+    for effect in effects {
+        if let Some(message) = effect_message(effect) {
+            messages.push(message);
+        }
+    }
+    if messages.is_empty() {
+        messages.push(format!(
+            "Voor {year} zijn er geen cijfers per thema, doelen of interventies om over te \
+             rapporteren."
+        ));
+    }
+    messages.truncate(MAX_KEY_MESSAGES);
+    messages
+}
+
+/// The goals not reached, then those behind their course (each by their description), at most
+/// two by name and the rest counted; or that every goal with figures is on course.
+fn goal_messages(report: &PlanReport) -> Vec<String> {
+    let mut behind: Vec<&buurtbeeld_analysis::KpiProgress> = report
+        .kpis
+        .iter()
+        .filter(|k| matches!(k.status, KpiStatus::NotAchieved | KpiStatus::OffTrack))
+        .collect();
+    behind.sort_by(|a, b| {
+        let rank = |k: &buurtbeeld_analysis::KpiProgress| k.status != KpiStatus::NotAchieved;
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.goal.description.cmp(&b.goal.description))
+    });
+    let measured = report
+        .kpis
+        .iter()
+        .filter(|k| k.status != KpiStatus::NoData)
+        .count();
+    if behind.is_empty() {
+        return if measured == 0 {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{} met cijfers {} behaald of op koers.",
+                if measured == 1 {
+                    "Het enige doel".to_owned()
+                } else {
+                    format!("Alle {measured} doelen")
+                },
+                if measured == 1 { "is" } else { "zijn" }
+            )]
+        };
+    }
+    let mut messages: Vec<String> = behind
+        .iter()
+        .take(2)
+        .map(|kpi| {
+            let places = kpi_decimals(kpi.goal.measure);
+            let latest = kpi.latest.map_or(String::new(), |(y, v)| {
+                format!(
+                    " ({} in {y}, streefwaarde {})",
+                    decimal(v, places),
+                    decimal(kpi.goal.target, places)
+                )
+            });
+            let state = if kpi.status == KpiStatus::NotAchieved {
+                "is niet behaald"
+            } else {
+                "ligt niet op koers"
+            };
+            format!(
+                "Het doel '{}' {state}{latest}.",
+                kpi.goal.description.trim_end_matches('.')
+            )
+        })
+        .collect();
+    let more = behind.len().saturating_sub(2);
+    if more > 0 {
+        let (lies, is) = if more == 1 {
+            ("ligt", "is")
+        } else {
+            ("liggen", "zijn")
+        };
+        messages.push(format!(
+            "Nog {} {lies} niet op koers of {is} niet behaald (hoofdstuk Doelen en voortgang).",
+            plural(more, "doel", "doelen")
+        ));
+    }
+    messages
+}
+
+/// An intervention's effect by the estimator its verdict rests on (the dashboard's, see
+/// `render::verdict_estimate`).
+fn effect_message(effect: &EffectReport) -> Option<String> {
+    let estimate = verdict_estimate(effect)?;
+    let Verdict::Estimate {
+        percent: percent_change,
+        distinguishable,
+        ..
+    } = estimate.verdict
+    else {
+        return None;
+    };
+    let direction = if percent_change < 0.0 {
+        "minder"
+    } else {
+        "meer"
+    };
+    Some(format!(
+        "{}: {}% {direction} {} dan verwacht ({}); dat is {}.",
+        effect.intervention.name,
+        decimal(percent_change.abs(), 1),
+        effect.subject_label.to_lowercase(),
+        estimate.label,
+        if distinguishable {
+            "meer dan toeval"
+        } else {
+            "niet te onderscheiden van toeval"
+        }
+    ))
 }
 
 fn priorities(report: &PlanReport, next: i32) -> Vec<Block> {
