@@ -190,7 +190,8 @@ fn demo_output() {
     snapshot("demo", "buurtbeeld demo", &redact(&demo().output));
 }
 
-/// One test per command line: its stdout, redacted.
+/// One test per command line: its stdout, redacted; and every table it draws fits a
+/// terminal 100 columns wide.
 macro_rules! command_snapshots {
     ($($name:ident: [$($arg:expr),+ $(,)?];)+) => {$(
         #[test]
@@ -202,8 +203,30 @@ macro_rules! command_snapshots {
                 &format!("buurtbeeld {}", args.join(" ")),
                 &redact(&output),
             );
+            assert_tables_fit(&args, 100);
         }
     )+};
+}
+
+/// Runs `args` in a terminal `columns` wide (`COLUMNS`) and checks every table line fits;
+/// running text may be longer (a terminal wraps that itself).
+fn assert_tables_fit(args: &[&str], columns: usize) {
+    let output = demo()
+        .workspace
+        .run_with_env(args, &[("COLUMNS", &columns.to_string())]);
+    assert!(output.status.success(), "buurtbeeld {}", args.join(" "));
+    let text = String::from_utf8(output.stdout).expect("UTF-8 output");
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+    {
+        assert!(
+            line.chars().count() <= columns,
+            "buurtbeeld {}: a table line of {} characters:\n{line}",
+            args.join(" "),
+            line.chars().count()
+        );
+    }
 }
 
 command_snapshots! {
@@ -276,6 +299,16 @@ command_snapshots! {
     help_log: ["log", "--help"];
     help_formats: ["formats", "--help"];
     help_series: ["series", "--help"];
+
+    vis_gm0014_overlast_table: ["vis", "--area", "GM0014", "--theme", "overlast-jeugd"];
+    near_repeat_gm0014_fietsdiefstal_2015_table: [
+        "near-repeat", "--area", "GM0014", "--theme", "fietsdiefstal", "--from", "2015-01", "--to",
+        "2015-12", "--permutations", "99"
+    ];
+    density_gm0014_fietsdiefstal_2015_table: [
+        "density", "--area", "GM0014", "--theme", "fietsdiefstal", "--from", "2015-01", "--to",
+        "2015-12"
+    ];
 
     series_gm0014_fietsdiefstal_2015_table: [
         "series", "--area", "GM0014", "--category", "1.2.3", "--indeling", "2017", "--from", "2015",
