@@ -3,7 +3,7 @@
 use comfy_table::CellAlignment;
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
-use buurtbeeld_analysis::{Backtest, ForecastMethod, Forecasts, RuleScore};
+use buurtbeeld_analysis::{Backtest, ForecastMethod, ForecastRow, Forecasts, RuleScore};
 use buurtbeeld_cube::dutch::{decimal, integer, plural};
 
 use crate::{OutputFormat, SHOWN_AREAS};
@@ -61,22 +61,32 @@ fn shown_areas(forecasts: &Forecasts, all: bool) -> Vec<&buurtbeeld_cube::AreaCo
 
 fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
     let shown = shown_areas(forecasts, all);
+    // With one method for every area (as `auto` chooses) the method is named once, above.
+    let one_method = forecasts
+        .areas
+        .first()
+        .map(|first| first.method)
+        .filter(|m| forecasts.areas.iter().all(|a| a.method == *m));
     let mut summary = crate::terminal_table();
-    summary.set_header([
-        "Code",
-        "Naam",
-        "Methode",
+    let mut header = vec!["Code", "Naam"];
+    if one_method.is_none() {
+        header.push("Methode");
+    }
+    header.extend([
         "MAE backtest",
         "Seizoensnaïef MAE",
         "MAE / seizoensnaïef",
         "Beter dan seizoensnaïef",
     ]);
+    let numbers_from = header.len() - 4;
+    summary.set_header(header);
     let opt = |x: Option<f64>, places| x.map_or(NO_FIGURE.to_owned(), |v| decimal(v, places));
     for area in forecasts.areas.iter().filter(|a| shown.contains(&&a.code)) {
-        summary.add_row([
-            area.code.to_string(),
-            area.name.clone(),
-            method_label(area.method).to_owned(),
+        let mut cells = vec![area.code.to_string(), area.name.clone()];
+        if one_method.is_none() {
+            cells.push(method_label(area.method).to_owned());
+        }
+        cells.extend([
             opt(area.mae, 2),
             opt(area.seasonal_naive_mae, 2),
             opt(area.relative_mae, 2),
@@ -87,20 +97,36 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
             }
             .to_owned(),
         ]);
+        summary.add_row(cells);
     }
+    for column in numbers_from..numbers_from + 3 {
+        if let Some(c) = summary.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let rows: Vec<&ForecastRow> = forecasts
+        .rows
+        .iter()
+        .filter(|r| shown.contains(&&r.code))
+        .collect();
+    // A forecast of months still to come has no actual count: no column of dashes then.
+    let with_actual = rows.iter().any(|r| r.actual.is_some());
     let mut table = crate::terminal_table();
-    table.set_header([
-        "Code",
+    let mut header = vec![
+        "Gebied",
         "Maand",
         "Verwacht (mediaan)",
         "Gemiddelde",
         "80%-interval",
         "95%-interval",
-        "Werkelijk",
-    ]);
-    for row in forecasts.rows.iter().filter(|r| shown.contains(&&r.code)) {
-        table.add_row([
-            row.code.to_string(),
+    ];
+    if with_actual {
+        header.push("Werkelijk");
+    }
+    table.set_header(header);
+    for row in rows {
+        let mut cells = vec![
+            row.name.clone(),
             row.month.clone(),
             decimal(row.median, 0),
             decimal(row.forecast, 1),
@@ -114,8 +140,11 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
                 decimal(row.lower_95, 0),
                 decimal(row.upper_95, 0)
             ),
-            row.actual.map_or(NO_FIGURE.to_owned(), integer),
-        ]);
+        ];
+        if with_actual {
+            cells.push(row.actual.map_or(NO_FIGURE.to_owned(), integer));
+        }
+        table.add_row(cells);
     }
     for column in 2..=6 {
         if let Some(c) = table.column_mut(column) {
@@ -133,10 +162,14 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
         plural(forecasts.horizon, "maand", "maanden"),
         forecasts.from,
         forecasts.source,
-        if forecasts.areas.len() == 1 {
-            "De methode is gekozen op de kleinste fout"
-        } else {
-            "Eén methode voor alle gebieden, gekozen op de kleinste fout over alle gebieden samen"
+        match (forecasts.areas.len(), one_method) {
+            (1, _) => "De methode is gekozen op de kleinste fout".to_owned(),
+            (_, Some(method)) => format!(
+                "Eén methode voor alle gebieden ({}), gekozen op de kleinste fout over alle \
+                 gebieden samen",
+                method_label(method)
+            ),
+            _ => "Per gebied de methode met de kleinste fout".to_owned(),
         },
         bar_lines(
             forecasts.backtest_mae,
