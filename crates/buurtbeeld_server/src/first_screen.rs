@@ -114,13 +114,17 @@ fn comparison_sentence(
     }
 }
 
-fn yearly(trend: &Trend) -> Markup {
-    let values: Vec<Option<f64>> = trend
+/// A trend's counts (a gap where nothing was published) and its period labels, for a chart.
+pub(crate) fn chart_series(trend: &Trend) -> (Vec<Option<f64>>, Vec<String>) {
+    trend
         .points
         .iter()
-        .map(|p| p.count.map(|c| c as f64))
-        .collect();
-    let labels: Vec<String> = trend.points.iter().map(|p| p.period.to_string()).collect();
+        .map(|p| (p.count.map(|c| c as f64), p.period.to_string()))
+        .unzip()
+}
+
+fn yearly(trend: &Trend) -> Markup {
+    let (values, labels) = chart_series(trend);
     let chart = line_chart(
         &[Line {
             name: "Aantal per jaar",

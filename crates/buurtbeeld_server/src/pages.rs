@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use crate::auth::Viewer;
 use crate::auth::{self, Endpoint};
-use crate::first_screen::{sources_and_next_steps, year_on_year_section, Loaded};
+use crate::first_screen::{chart_series, sources_and_next_steps, year_on_year_section, Loaded};
 use crate::page::{layout, PageError, PageParams};
 use crate::peer_section::peer_section;
 use crate::public::file_name;
@@ -567,12 +567,7 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
     let Ok(trend) = trend(store, area, &Subject::Theme(theme.to_owned())) else {
         return html! { p { "Geen reeks beschikbaar voor dit thema." } };
     };
-    let values: Vec<Option<f64>> = trend
-        .points
-        .iter()
-        .map(|p| p.count.map(|c| c as f64))
-        .collect();
-    let labels: Vec<String> = trend.points.iter().map(|p| p.period.to_string()).collect();
+    let (values, labels) = chart_series(&trend);
     let monthly = trend.frequency == buurtbeeld_cube::Frequency::Month;
     let mean = rolling_mean(&values, 12);
     let mut lines = vec![Line {

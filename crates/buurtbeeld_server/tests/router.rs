@@ -109,12 +109,13 @@ async fn get_as(role: Role, uri: &str) -> (StatusCode, String, String) {
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
+    (status, content_type, text_of(response).await)
+}
+
+/// A response's body as text.
+async fn text_of(response: axum::response::Response) -> String {
     let body = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        content_type,
-        String::from_utf8(body.to_vec()).unwrap(),
-    )
+    String::from_utf8(body.to_vec()).unwrap()
 }
 
 async fn json(uri: &str) -> serde_json::Value {
@@ -371,16 +372,7 @@ async fn a_store_with_police_figures_alone_opens_on_a_chart_and_says_what_is_mis
         .await
         .unwrap();
     let status = response.status();
-    let html = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let html = text_of(response).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     for expected in [
         "Veiligheidsbeeld Utrechtse Heuvelrug",
@@ -1083,16 +1075,7 @@ async fn the_policy_allows_exactly_the_stylesheets_buurtbeeld_writes() {
         .to_str()
         .unwrap()
         .to_owned();
-    let html = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let html = text_of(response).await;
     let mut styles = 0;
     for block in html.split("<style>").skip(1) {
         let css = block.split("</style>").next().unwrap();
@@ -1629,16 +1612,7 @@ async fn edits_in_the_browser_are_new_versions_with_history_and_diff() {
         )
         .await
         .unwrap();
-    let body = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let body = text_of(response).await;
     assert!(
         body.contains("+ Actiepunt 2 · wat hebben we gedaan: Eerste wijkteam gestart"),
         "{body}"
