@@ -1,8 +1,14 @@
 // Click-through flows of the dashboard as a new user takes them, in headless Chromium, with an
 // axe-core WCAG 2.1 AA check of every page visited. Usage: node flows.mjs http://127.0.0.1:PORT
+// Every page visited is also laid out at 320, 390 and 1280 px wide: the page must not scroll
+// sideways, no menu item may be cut off (and at 1280 px the menu is one line), and a full-page
+// screenshot of each width is saved as target/screenshots/<width>/<page>.png (or under
+// $SCREENSHOTS), for a person to look at.
 // Exits non-zero on a failed step, a console error or an accessibility violation.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const base = process.argv[2];
 if (!base) {
@@ -15,7 +21,11 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const WIDTHS = [320, 390, 1280];
+const DESKTOP = { width: 1280, height: 900 };
+const screenshots = process.env.SCREENSHOTS
+  || path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
+const page = await browser.newPage({ viewport: DESKTOP });
 const problems = [];
 let passed = 0;
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -32,6 +42,55 @@ async function accessible(label) {
     problems.push(`${label}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
   }
   console.log(`${label}: ${result.passes.length} WCAG checks passed, ${result.violations.length} violated`);
+  await layouts(label);
+}
+
+// The page at each width of WIDTHS: no sideways scroll of the page, every menu item whole and
+// on screen (one line of them at 1280 px), a full-page screenshot; axe again at the narrowest
+// width, where tables scroll inside their boxes. Back at 1280 px afterwards.
+async function layouts(label) {
+  const slug = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  for (const width of WIDTHS) {
+    await step(`${label} at ${width} px: no sideways scroll, menu whole`, async () => {
+      await page.setViewportSize({ width, height: 800 });
+      const layout = await page.evaluate(() => {
+        const items = [...document.querySelectorAll('nav[aria-label="Hoofdmenu"] a')].map((a) => {
+          const r = a.getBoundingClientRect();
+          return { text: a.textContent, left: r.left, right: r.right, top: r.top, cut: a.scrollWidth > a.clientWidth + 1 };
+        });
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+          items,
+          wide: [...document.querySelectorAll('main *')]
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
+            .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${e.className}` : ''}`),
+        };
+      });
+      const file = path.join(screenshots, String(width), `${slug}.png`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      await page.screenshot({ path: file, fullPage: true });
+      if (layout.scrollWidth > layout.innerWidth) {
+        throw new Error(`the page scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth} px (${layout.wide.join(', ')})`);
+      }
+      if (layout.items.length === 0) throw new Error('no main menu');
+      const clipped = layout.items.filter((i) => i.cut || i.left < 0 || i.right > layout.innerWidth);
+      if (clipped.length) throw new Error(`menu items cut off: ${clipped.map((i) => i.text).join(', ')}`);
+      const rows = new Set(layout.items.map((i) => Math.round(i.top)));
+      if (width >= 1280 && rows.size > 1) throw new Error(`the menu wraps onto ${rows.size} lines`);
+    });
+    if (width === WIDTHS[0]) {
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+      for (const v of result.violations) {
+        problems.push(`${label} at ${width} px: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      }
+      console.log(`${label} at ${width} px: ${result.violations.length} WCAG violations`);
+    }
+  }
+  await page.setViewportSize(DESKTOP);
 }
 
 async function step(label, action) {
@@ -179,10 +238,25 @@ await step('find patterns of bicycle theft from the menu', async () => {
   await page.getByText(/Na een fietsdiefstal/).waitFor();
 });
 await accessible('patterns page');
+await step('the API documentation from the menu, with the OpenAPI document for machines', async () => {
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'API' }).click();
+  await page.waitForURL(/\/api$/);
+  await page.getByRole('heading', { level: 1, name: 'API-documentatie' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Het veiligheidsbeeld van een gebied en zijn onderdelen' }).waitFor();
+  await page.getByRole('region', { name: 'Tabel: Parameters van GET /api/v1/picture' }).waitFor();
+  const response = await page.request.get(`${base}/api/v1/openapi.json`);
+  if ((await response.json()).openapi !== '3.0.3') throw new Error('no OpenAPI document');
+});
+await accessible('API page');
+await step('an example request of the API page answers', async () => {
+  const href = await page.locator('section.operation a[href^="/api/v1/picture?"]').first().getAttribute('href');
+  const response = await page.request.get(`${base}${href}`);
+  if (response.status() !== 200) throw new Error(`${href}: ${response.status()}`);
+});
 
 await browser.close();
 if (problems.length) {
   console.error(`\n${problems.length} problem(s):\n${problems.join('\n')}`);
 }
-console.log(`\nflows: ${passed} passed, ${problems.length} failed`);
+console.log(`\nflows: ${passed} passed, ${problems.length} failed; screenshots in ${screenshots}`);
 process.exit(problems.length ? 1 : 0);

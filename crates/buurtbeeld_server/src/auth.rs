@@ -71,6 +71,7 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Method::POST, "/aanmelden", Publiek),
     rule(Method::GET, "/aanmelden/oidc", Publiek),
     rule(Method::GET, "/aanmelden/oidc/terug", Publiek),
+    rule(Method::GET, "/api", Publiek),
     rule(Method::GET, "/api/v1/openapi.json", Publiek),
     rule(Method::GET, "/api/v1/areas", Publiek),
     rule(Method::GET, "/api/v1/areas/{code}", Publiek),
@@ -520,7 +521,7 @@ fn menu(viewer: &Viewer, path: &str) -> String {
         ("/interventies", "Heeft het geholpen?"),
         ("/gegevens", "Gegevens"),
         ("/beheer", "Beheer"),
-        ("/api/v1/openapi.json", "API"),
+        ("/api", "API"),
     ];
     // An intervention's own page (/interventie/…) belongs to the list of interventions.
     let path = if path.starts_with("/interventie/") {

@@ -7,6 +7,7 @@
 
 mod account_pages;
 mod api;
+mod api_docs_pages;
 mod auth;
 mod cache;
 mod download;
@@ -159,6 +160,7 @@ pub fn app_with(state: AppState, limits: Limits) -> Router {
         account_pages::endpoints(),
         oidc_pages::endpoints(),
         work_pages::endpoints(),
+        api_docs_pages::endpoints(),
     ]
     .into_iter()
     .flatten()
