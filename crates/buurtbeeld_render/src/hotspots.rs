@@ -4,7 +4,7 @@ use comfy_table::CellAlignment;
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Correction, EmergingClass, HotspotClass, Hotspots, Measure, Pattern};
-use buurtbeeld_cube::dutch::{decimal, integer, p_value};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, period};
 
 use crate::OutputFormat;
 
@@ -115,7 +115,7 @@ fn table(hotspots: &Hotspots) -> String {
         hotspots.area_name,
         hotspots.area,
         hotspots.subject_label,
-        hotspots.period,
+        period::label(&hotspots.period),
         hotspots.level.as_str(),
         method_line(hotspots),
         hot,
@@ -138,7 +138,8 @@ fn table(hotspots: &Hotspots) -> String {
         hotspots.emerging_periods.last(),
     ) {
         out.push_str(&format!(
-            "Ontwikkeling over {first} t/m {last} ({} perioden).\n",
+            "Ontwikkeling over {} ({} perioden).\n",
+            period::range_of_labels(first, last),
             hotspots.emerging_periods.len()
         ));
     }

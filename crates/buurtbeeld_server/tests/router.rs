@@ -251,7 +251,7 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     problem(
         "/api/v1/picture?area=GM1581&theme=totaal&year=1999",
         S::NOT_FOUND,
-        "2022-12 t/m 2023-11",
+        "december 2022 t/m november 2023",
     )
     .await;
     problem(
@@ -502,8 +502,8 @@ async fn the_area_page_compares_themes_with_the_gemeente_and_lists_children() {
     }
     let gemeente = page("/gebied/GM1581").await;
     assert!(
-        gemeente.contains("Alle thema's, 2023"),
-        "the latest year with data is shown"
+        gemeente.contains("Alle thema's, januari–november 2023"),
+        "the latest year with data is shown, named by its months while incomplete"
     );
     let (status, _, body) = get("/gebied/BU99999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");

@@ -82,6 +82,39 @@ pub fn comparison(current: (Period, Period), previous: (Period, Period)) -> Stri
     )
 }
 
+/// The machine label of an answer (`2015`, `2023-03`, `2023-01..2023-11`, as JSON carries it;
+/// also `2013-01 – 2016-06`, as the import log keeps the period an import covered) in Dutch: `2015`, `maart 2023`, `januari–november 2023`. Text that is no such label is
+/// returned as it is.
+pub fn label(iso: &str) -> String {
+    parse_label(iso).map_or_else(|| iso.to_owned(), |(a, b)| range(a, b))
+}
+
+/// As [`label`] with short month names: `jan–nov 2023`.
+pub fn label_short(iso: &str) -> String {
+    parse_label(iso).map_or_else(|| iso.to_owned(), |(a, b)| range_short(a, b))
+}
+
+/// The range from one machine label's first period to another's last: `2014-07`, `2015-06` →
+/// `juli 2014 t/m juni 2015`. Unreadable labels are joined with `t/m` as they are.
+pub fn range_of_labels(first: &str, last: &str) -> String {
+    match (parse_label(first), parse_label(last)) {
+        (Some((a, _)), Some((_, b))) => range(a, b),
+        _ => format!("{first} t/m {last}"),
+    }
+}
+
+/// Two machine labels compared, short: `jan–jun 2016 t.o.v. jan–jun 2015`, `2016 t.o.v. 2015`.
+pub fn comparison_label(current: &str, previous: &str) -> String {
+    format!("{} t.o.v. {}", label_short(current), label_short(previous))
+}
+
+fn parse_label(iso: &str) -> Option<(Period, Period)> {
+    match iso.split_once("..").or_else(|| iso.split_once(" – ")) {
+        Some((a, b)) => Some((Period::parse_iso(a).ok()?, Period::parse_iso(b).ok()?)),
+        None => Period::parse_iso(iso).ok().map(|p| (p, p)),
+    }
+}
+
 /// A day: `1 maart 2015`.
 pub fn day(day: Day) -> String {
     let (year, month, day) = day.ymd();
@@ -183,6 +216,19 @@ mod tests {
         assert_eq!(
             comparison((m(2016, 1), m(2016, 12)), (m(2015, 1), m(2015, 12))),
             "2016 t.o.v. 2015"
+        );
+        assert_eq!(label("2023-01..2023-11"), "januari–november 2023");
+        assert_eq!(label("2023-03"), "maart 2023");
+        assert_eq!(label("2015"), "2015");
+        assert_eq!(label(""), "");
+        assert_eq!(label("2013-01 – 2016-06"), "januari 2013 t/m juni 2016");
+        assert_eq!(
+            range_of_labels("2014-07", "2015-06"),
+            "juli 2014 t/m juni 2015"
+        );
+        assert_eq!(
+            comparison_label("2016-01..2016-06", "2015-01..2015-06"),
+            "jan–jun 2016 t.o.v. jan–jun 2015"
         );
         assert_eq!(day(Day::from_ymd(2015, 3, 1).unwrap()), "1 maart 2015");
         assert_eq!(day_text("2015-03-01"), "1 maart 2015");
