@@ -847,7 +847,7 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
         "synthetische controle",
         "Geregistreerd en verwacht zonder interventie",
         "<svg",
-        "2015-03 (start)",
+        "maart 2015 (start)",
         "uren lokfietsinzet",
         "Verplaatsing of uitstraling",
         "Aangrenzende gebieden (nooit vergelijkingsgebied)",

@@ -261,7 +261,7 @@ mod tests {
 
         #[test]
         fn a_part_of_a_year_names_its_months(year in 1900i32..=2100, first in 1u32..=12, last in 1u32..=12) {
-            prop_assume!(!(first == 1 && last == 12));
+            prop_assume!(!(first.min(last) == 1 && first.max(last) == 12));
             let text = range(m(year, first), m(year, last));
             prop_assert_ne!(&text, &year.to_string());
             prop_assert!(text.contains(DUTCH_MONTHS[(first.min(last) - 1) as usize]), "{}", text);
