@@ -181,7 +181,7 @@ fn the_table_explains_every_flag_and_the_formats_agree() {
         "2016-03",
     ]);
     for expected in [
-        "Waar is actie nodig? Groningen (GM0014): Fietsdiefstal, 2016-03 per buurt",
+        "Waar is actie nodig? Groningen (GM0014): Fietsdiefstal, maart 2016 per buurt",
         "999 permutaties (seed 20261123), correctie Benjamini-Hochberg (FDR) op α = 0,05",
         "Binnenstad-Noord",
         "Ontwikkeling over april 2015 t/m maart 2016 (12 perioden).",
