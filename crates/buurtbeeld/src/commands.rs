@@ -604,7 +604,7 @@ pub fn effect(
                 i.name,
                 i.kind.label(),
                 i.indicator,
-                i.start
+                buurtbeeld_cube::dutch::period::period(i.start)
             );
         }
         return Ok(());

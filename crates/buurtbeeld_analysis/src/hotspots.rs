@@ -534,7 +534,7 @@ fn keep_areas_with_a_figure(
     if current.iter().all(Option::is_none) {
         return Err(PictureError::PeriodNotCovered {
             area: request.area.clone(),
-            period: request.period.to_string(),
+            period: request.period.dutch_label(),
             source_table: scope.source.clone(),
             covered: covered(&panel.members, scope.frequency),
         }

@@ -174,7 +174,10 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     if own.count.is_some() && own.previous_count.is_none() {
         notes.push(format!(
             "Geen vergelijking: de bron heeft geen cijfers voor {}.",
-            Window::label(window.frequency, &window.previous)
+            buurtbeeld_cube::dutch::period::label(&Window::label(
+                window.frequency,
+                &window.previous
+            ))
         ));
     }
     let summed_from = area_series(store, &source, &area.code, &categories[0], window.frequency)?
@@ -218,8 +221,13 @@ pub fn picture(store: &Store, request: &PictureRequest) -> Result<Picture, Pictu
     if window.current.len() < 12 && window.frequency == Frequency::Month && request.month.is_none()
     {
         notes.push(format!(
-            "Het jaar {} is niet compleet in de bron: vergeleken zijn dezelfde maanden.",
-            request.year
+            "Het jaar {} is niet compleet in de bron: vergeleken zijn {} en dezelfde maanden \
+             een jaar eerder.",
+            request.year,
+            buurtbeeld_cube::dutch::period::label(&Window::label(
+                window.frequency,
+                &window.current
+            ))
         ));
     }
     let attribution = attribution(&source);
@@ -340,7 +348,8 @@ fn window(
         return Err(PictureError::PeriodNotCovered {
             area: request.area.clone(),
             period: match request.month {
-                Some(m) => format!("{}-{m:02}", request.year),
+                Some(m) => Period::month(request.year, m)
+                    .map_or_else(|| format!("{}-{m:02}", request.year), Period::dutch_label),
                 None => request.year.to_string(),
             },
             source_table: source.to_owned(),

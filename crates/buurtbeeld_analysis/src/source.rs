@@ -206,13 +206,12 @@ pub fn store_credits(store: &Store) -> Result<Vec<String>, StoreError> {
     Ok(credits)
 }
 
-/// The periods a source covers, as people read them: `2013-01 t/m 2016-06`.
+/// The periods a source covers, as people read them: `januari 2013 t/m juni 2016`.
 pub fn covered_span(frequency: Frequency, first: Option<&i64>, last: Option<&i64>) -> String {
     match (first, last) {
-        (Some(first), Some(last)) => format!(
-            "{} t/m {}",
+        (Some(first), Some(last)) => buurtbeeld_cube::dutch::period::range(
             Period::from_ordinal(frequency, *first),
-            Period::from_ordinal(frequency, *last)
+            Period::from_ordinal(frequency, *last),
         ),
         _ => "geen perioden".to_owned(),
     }

@@ -155,11 +155,11 @@ fn a_picture_of_a_year_the_source_does_not_cover_is_not_found() {
         panic!("expected PeriodNotCovered, got {error:?}");
     };
     assert_eq!((period.as_str(), source_table.as_str()), ("2020", "BVH"));
-    assert_eq!(covered, "2013-01 t/m 2016-06");
+    assert_eq!(covered, "januari 2013 t/m juni 2016");
     assert_eq!(error.refusal(), Refusal::NotFound);
     assert_eq!(
         error.to_string(),
-        "geen cijfers voor GM0014 over 2020 in bron BVH; de bron beslaat 2013-01 t/m 2016-06"
+        "geen cijfers voor GM0014 over 2020 in bron BVH; de bron beslaat januari 2013 t/m juni 2016"
     );
 }
 

@@ -113,8 +113,7 @@ impl Day {
 
     /// As Dutch readers write a date: `7 maart 2015`.
     pub fn dutch(self) -> String {
-        let (year, month, day) = self.ymd();
-        format!("{day} {} {year}", crate::DUTCH_MONTHS[month as usize - 1])
+        crate::dutch::period::day(self)
     }
 
     /// The calendar month it lies in.

@@ -1,4 +1,7 @@
 //! Numbers written the Dutch way (`16.848`, `3,5`, `-17,2%`, `p < 0,001`), for every crate that talks to users.
+//! Periods and days are in [`period`].
+
+pub mod period;
 
 /// A count with its noun in Dutch singular or plural: `1 maand`, `12 maanden`, `1.296 rijen`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {

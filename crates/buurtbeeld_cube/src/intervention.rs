@@ -27,11 +27,12 @@ pub struct Intervention {
 }
 
 impl Intervention {
-    /// The last month as people read it in a period ("2015-03 tot 2015-12"), or `heden` while
-    /// it runs.
-    pub fn end_text(&self) -> String {
-        self.end
-            .map_or_else(|| "heden".to_owned(), |end| end.to_string())
+    /// The months it ran, in Dutch: `maart–december 2015`, `vanaf maart 2015` while it runs.
+    pub fn period_text(&self) -> String {
+        self.end.map_or_else(
+            || format!("vanaf {}", crate::dutch::period::period(self.start)),
+            |end| crate::dutch::period::range(self.start, end),
+        )
     }
 }
 

@@ -181,10 +181,7 @@ impl Period {
 
     /// The Dutch label users read, e.g. `januari 2023` or `2023`.
     pub fn dutch_label(self) -> String {
-        match self {
-            Period::Month { year, month } => format!("{} {year}", DUTCH_MONTHS[month as usize - 1]),
-            Period::Year(year) => year.to_string(),
-        }
+        crate::dutch::period::period(self)
     }
 }
 

@@ -4,7 +4,7 @@
 //! the BBV indicators, the accountability for the year's action points, the priorities for the
 //! next year, and the budget with its realisation.
 
-use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Period, Theme, DUTCH_MONTHS};
+use buurtbeeld_cube::{AreaCode, AreaLevel, BudgetColumn, BudgetYear, Theme, DUTCH_MONTHS};
 use buurtbeeld_store::Store;
 
 use crate::DocumentError;
@@ -18,7 +18,7 @@ use buurtbeeld_analysis::{
 };
 use buurtbeeld_analysis::{effect, EffectMethod, EffectReport, Verdict};
 use buurtbeeld_analysis::{known_plan_report, KpiStatus, PlanReport};
-use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, plural, signed};
+use buurtbeeld_cube::dutch::{decimal, integer, p_phrase, percent, period, plural, signed};
 use buurtbeeld_render::effect::{
     displacement_reading, effect_chart, verdict_estimate, verdict_text,
 };
@@ -338,7 +338,10 @@ fn monthly_course(
         .filter(|p| (year - 2..=year).contains(&p.period.calendar_year()))
         .collect();
     let values: Vec<Option<f64>> = points.iter().map(|p| p.count.map(|c| c as f64)).collect();
-    let labels: Vec<String> = points.iter().map(|p| period_label(p.period)).collect();
+    let labels: Vec<String> = points
+        .iter()
+        .map(|p| period::period_short(p.period))
+        .collect();
     Ok(Block::figure(
         line_chart(
             &[Line {
@@ -357,16 +360,6 @@ fn monthly_course(
             course.attribution
         ),
     ))
-}
-
-fn period_label(period: Period) -> String {
-    match period {
-        Period::Month { year, month } => format!(
-            "{} {year}",
-            &DUTCH_MONTHS[(month as usize).saturating_sub(1)][..3]
-        ),
-        Period::Year(year) => year.to_string(),
-    }
 }
 
 /// A map of the theme per buurt: the smoothed rate per 1.000 inwoners (or counts, without
@@ -606,11 +599,10 @@ fn interventions(effects: &[EffectReport]) -> Vec<Block> {
             .map(|(_, name)| name.as_str())
             .collect();
         blocks.push(Block::Paragraph(format!(
-            "{} ({}), {} tot {}, in {}.",
+            "{} ({}), {}, in {}.",
             effect.subject_label,
             intervention.kind.label(),
-            intervention.start,
-            intervention.end_text(),
+            intervention.period_text(),
             areas.join(", ")
         )));
         let mut bullets: Vec<String> = effect
@@ -978,7 +970,7 @@ fn changes(report: &PlanReport, year: i32) -> Vec<Block> {
         .map(|c| {
             format!(
                 "{} {} – {}: {}",
-                c.date,
+                buurtbeeld_cube::dutch::period::day_text(&c.date),
                 c.kind.label(),
                 c.subject,
                 c.reason

@@ -296,9 +296,9 @@ fn intervention_batch(
             intervention.id,
             intervention.kind.label(),
             text::count(intervention.areas.len() as u64, "gebied", "gebieden"),
-            intervention.end.as_ref().map_or_else(
-                || format!("vanaf {}, loopt nog", intervention.start),
-                |e| format!("van {} tot en met {e}", intervention.start)
+            intervention.end.map_or_else(
+                || format!("{}, loopt nog", intervention.period_text()),
+                |_| intervention.period_text()
             )
         )],
         interventions: vec![intervention],

@@ -6,7 +6,7 @@ use crate::markup::Svg;
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use crate::svg::{line_chart_with_span, Line, ShadedSpan};
 use buurtbeeld_analysis::{EffectEstimate, EffectMethod, EffectReport, Verdict};
-use buurtbeeld_cube::dutch::{decimal, p_phrase, percent};
+use buurtbeeld_cube::dutch::{decimal, p_phrase, percent, period};
 
 /// One sentence: "23 geregistreerde misdrijven (fietsdiefstal) minder dan verwacht (-18,4%;
 /// 95%-interval …); …".
@@ -179,11 +179,11 @@ pub fn render_effect(report: &EffectReport) -> String {
         report.subject_label.to_lowercase(),
         intervention.kind.label(),
         intervention.municipality,
-        intervention.start,
-        intervention
-            .end
-            .as_ref()
-            .map_or_else(|| ", loopt nog".to_owned(), |end| format!(", einde {end}")),
+        period::period(intervention.start),
+        intervention.end.map_or_else(
+            || ", loopt nog".to_owned(),
+            |end| format!(", einde {}", period::period(end))
+        ),
         names(&report.treated)
     );
     if let Some(first) = intervention.dosage.first() {
@@ -310,10 +310,15 @@ fn chart<'e>(
             });
         }
     }
+    let labels: Vec<String> = report
+        .months
+        .iter()
+        .map(|m| period::label_short(m))
+        .collect();
     let span = (report.start_index < report.months.len()).then(|| ShadedSpan {
         first: report.start_index,
         last: report.months.len() - 1,
         label: "Interventie",
     });
-    line_chart_with_span(&lines, &report.months, title, "aantal per maand", span)
+    line_chart_with_span(&lines, &labels, title, "aantal per maand", span)
 }

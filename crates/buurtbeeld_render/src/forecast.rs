@@ -4,7 +4,7 @@ use comfy_table::CellAlignment;
 
 use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{Backtest, ForecastMethod, ForecastRow, Forecasts, RuleScore};
-use buurtbeeld_cube::dutch::{decimal, integer, plural};
+use buurtbeeld_cube::dutch::{decimal, integer, period, plural};
 
 use crate::{OutputFormat, SHOWN_AREAS};
 
@@ -127,7 +127,7 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
     for row in rows {
         let mut cells = vec![
             row.name.clone(),
-            row.month.clone(),
+            period::label_short(&row.month),
             decimal(row.median, 0),
             decimal(row.forecast, 1),
             format!(
@@ -160,7 +160,7 @@ fn forecast_table(forecasts: &Forecasts, all: bool) -> String {
         forecasts.area,
         forecasts.subject_label,
         plural(forecasts.horizon, "maand", "maanden"),
-        forecasts.from,
+        period::label(&forecasts.from),
         forecasts.source,
         match (forecasts.areas.len(), one_method) {
             (1, _) => "De methode is gekozen op de kleinste fout".to_owned(),
@@ -334,7 +334,7 @@ pub fn render_backtest(backtest: &Backtest, format: OutputFormat) -> String {
         backtest.subject_label,
         backtest.source,
         backtest.origins,
-        backtest.until,
+        period::label(&backtest.until),
         plural(backtest.horizon, "maand", "maanden"),
         bar_lines(
             None,

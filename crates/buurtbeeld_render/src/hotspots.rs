@@ -6,7 +6,7 @@ use crate::picture::{csv_finish, csv_number, csv_row, csv_writer};
 use buurtbeeld_analysis::{
     Correction, EmergingClass, HotspotClass, HotspotRow, Hotspots, Measure, Pattern,
 };
-use buurtbeeld_cube::dutch::{decimal, integer, p_value, plural};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, period, plural};
 
 use crate::{OutputFormat, SHOWN_AREAS};
 
@@ -159,7 +159,7 @@ fn report(hotspots: &Hotspots, all: bool) -> String {
         hotspots.area_name,
         hotspots.area,
         hotspots.subject_label,
-        hotspots.period,
+        period::label(&hotspots.period),
         hotspots.level.as_str(),
         method_line(hotspots),
         hot,
@@ -190,7 +190,8 @@ fn report(hotspots: &Hotspots, all: bool) -> String {
         hotspots.emerging_periods.last(),
     ) {
         out.push_str(&format!(
-            "Ontwikkeling over {first} t/m {last} ({} perioden).\n",
+            "Ontwikkeling over {} ({} perioden).\n",
+            period::range_of_labels(first, last),
             hotspots.emerging_periods.len()
         ));
     }

@@ -79,16 +79,17 @@ fn table(series: &IndelingSeries) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let first = series.periods.first().map(ToString::to_string);
-    let last = series.periods.last().map(ToString::to_string);
+    let periods = match (series.periods.first(), series.periods.last()) {
+        (Some(first), Some(last)) => buurtbeeld_cube::dutch::period::range(*first, *last),
+        _ => String::new(),
+    };
     let mut out = format!(
-        "{} in {} ({}) op de buurtindeling {}\nPerioden {} t/m {} · bron {}\n\n{table}\n",
+        "{} in {} ({}) op de buurtindeling {}\nPerioden {} · bron {}\n\n{table}\n",
         series.subject_label,
         series.area_name,
         series.area,
         series.indeling,
-        first.unwrap_or_default(),
-        last.unwrap_or_default(),
+        periods,
         series.source,
     );
     out.push_str(&format!("· {}.\n", series.note));

@@ -3,7 +3,7 @@
 use comfy_table::CellAlignment;
 
 use buurtbeeld_analysis::{Picture, PictureRow};
-use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent, period};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -89,11 +89,11 @@ fn table(picture: &Picture) -> String {
         picture.area_name,
         picture.area,
         picture.subject_label,
-        picture.period,
+        period::label(&picture.period),
         if picture.previous_period.is_empty() {
-            NO_FIGURE
+            NO_FIGURE.to_owned()
         } else {
-            &picture.previous_period
+            period::label(&picture.previous_period)
         },
         picture.source,
     );

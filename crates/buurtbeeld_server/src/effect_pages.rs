@@ -7,7 +7,7 @@ use axum::response::Html;
 use buurtbeeld_analysis::{
     effect, AnswerError, EffectEstimate, EffectMethod, EffectReport, Refusal, Verdict,
 };
-use buurtbeeld_cube::dutch::decimal;
+use buurtbeeld_cube::dutch::{decimal, period};
 use buurtbeeld_render::{
     displacement_chart, displacement_reading, effect_chart_of, verdict_estimate, verdict_text,
 };
@@ -58,7 +58,7 @@ async fn list_page(State(state): State<AppState>) -> Result<Html<String>, PageEr
                             tr {
                                 td { a href={ "/interventie/" (intervention.id) } { (intervention.name) } }
                                 td { (intervention.kind.label()) }
-                                td { (intervention.start) " – " (intervention.end_text()) }
+                                td { (intervention.period_text()) }
                                 td { (report.as_ref().map_or_else(|| "–".to_owned(), strongest_verdict)) }
                             }
                         }
@@ -130,7 +130,7 @@ async fn intervention_page(
             }
             p.lead {
                 (intervention.kind.label()) " · " (report.subject_label) " · "
-                (intervention.start) " tot " (intervention.end_text()) " · gebieden: "
+                (intervention.period_text()) " · gebieden: "
                 @for (i, (code, name)) in report.treated.iter().enumerate() {
                     @if i > 0 { ", " }
                     a href={ "/gebied/" (code) } { (name) }
@@ -191,7 +191,7 @@ async fn intervention_page(
                         thead { tr { th scope="col" { "Maand" } th.num scope="col" { "Hoeveelheid" } th scope="col" { "Eenheid" } } }
                         tbody {
                             @for dose in &intervention.dosage {
-                                tr { td { (dose.month) } td.num { (decimal(dose.amount, 0)) } td { (dose.unit) } }
+                                tr { td { (period::label(&dose.month)) } td.num { (decimal(dose.amount, 0)) } td { (dose.unit) } }
                             }
                         }
                     }
@@ -256,7 +256,7 @@ fn month_table(
                 tbody {
                     @for (t, month) in months.iter().enumerate() {
                         tr {
-                            td { (month) @if t == start_index { " (start)" } }
+                            td { (period::label(month)) @if t == start_index { " (start)" } }
                             td.num { (decimal(observed[t], 0)) }
                             @for e in &shown {
                                 td.num { (e.counterfactual[t].map_or("–".to_owned(), |v| decimal(v, 1))) }

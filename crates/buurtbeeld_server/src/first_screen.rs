@@ -3,8 +3,8 @@
 //! next.
 
 use buurtbeeld_analysis::{trend, Subject, Trend};
-use buurtbeeld_cube::dutch::{integer, percent};
-use buurtbeeld_cube::{AreaCode, Frequency, Period, DUTCH_MONTHS};
+use buurtbeeld_cube::dutch::{integer, percent, period};
+use buurtbeeld_cube::{AreaCode, Frequency, Period};
 use buurtbeeld_render::svg::{line_chart, Line};
 use buurtbeeld_store::Store;
 use maud::{html, Markup};
@@ -46,10 +46,10 @@ fn monthly(trend: &Trend, last: Period) -> Markup {
     let (recent_values, earlier_values) = (as_values(&recent), as_values(&earlier));
     let labels: Vec<String> = months
         .iter()
-        .map(|&o| short_month(Period::from_ordinal(Frequency::Month, o)))
+        .map(|&o| period::period_short(Period::from_ordinal(Frequency::Month, o)))
         .collect();
     let first = Period::from_ordinal(Frequency::Month, months[0]);
-    let span = month_span(first, last);
+    let span = period::range(first, last);
     let mut lines = vec![Line {
         name: "Laatste 12 maanden",
         values: &recent_values,
@@ -92,7 +92,7 @@ fn comparison_sentence(
     let label = trend.subject_label.to_lowercase();
     match (total(recent), total(earlier)) {
         (Some(now), Some(before)) if before > 0 => format!(
-            "{span}: {} {label}; dezelfde maanden een jaar eerder: {} ({}).",
+            "Over {span}: {} {label}; dezelfde maanden een jaar eerder: {} ({}).",
             integer(now),
             integer(before),
             percent((now as f64 - before as f64) / before as f64 * 100.0)
@@ -101,7 +101,7 @@ fn comparison_sentence(
             let known = recent.iter().filter_map(|c| *c).sum::<u64>();
             let earlier_known = earlier.iter().filter(|c| c.is_some()).count();
             format!(
-                "{span}: {} {label} in {published} gepubliceerde maanden. Van dezelfde maanden een \
+                "Over {span}: {} {label} in {published} gepubliceerde maanden. Van dezelfde maanden een \
                  jaar eerder {} bekend, dus geen vergelijking over het hele jaar.",
                 integer(known),
                 match earlier_known {
@@ -119,7 +119,7 @@ pub(crate) fn chart_series(trend: &Trend) -> (Vec<Option<f64>>, Vec<String>) {
     trend
         .points
         .iter()
-        .map(|p| (p.count.map(|c| c as f64), p.period.to_string()))
+        .map(|p| (p.count.map(|c| c as f64), period::period_short(p.period)))
         .unzip()
 }
 
@@ -139,34 +139,6 @@ fn yearly(trend: &Trend) -> Markup {
     html! {
         figure.chart { (chart) }
         p.note { (trend.attribution) }
-    }
-}
-
-/// `dec 2022`: short enough for twelve labels on a phone.
-fn short_month(period: Period) -> String {
-    match period {
-        Period::Month { year, month } => {
-            format!("{} {year}", &DUTCH_MONTHS[month as usize - 1][..3])
-        }
-        Period::Year(year) => year.to_string(),
-    }
-}
-
-/// `december 2022 t/m november 2023`, or `januari–december 2023` within one year.
-fn month_span(first: Period, last: Period) -> String {
-    match (first, last) {
-        (Period::Month { year: a, month: m }, Period::Month { year: b, month: n }) if a == b => {
-            if m == 1 && n == 12 {
-                a.to_string()
-            } else {
-                format!(
-                    "{}–{} {a}",
-                    DUTCH_MONTHS[m as usize - 1],
-                    DUTCH_MONTHS[n as usize - 1]
-                )
-            }
-        }
-        _ => format!("{} t/m {}", first.dutch_label(), last.dutch_label()),
     }
 }
 
@@ -224,25 +196,5 @@ pub(crate) fn sources_and_next_steps(
                 @if loaded.may_import { p { a href="/gegevens/importeren" { "Bestanden inlezen" } } }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spans_read_as_dutch_periods() {
-        let month = |y, m| Period::month(y, m).unwrap();
-        assert_eq!(
-            month_span(month(2023, 1), month(2023, 11)),
-            "januari–november 2023"
-        );
-        assert_eq!(month_span(month(2023, 1), month(2023, 12)), "2023");
-        assert_eq!(
-            month_span(month(2022, 12), month(2023, 11)),
-            "december 2022 t/m november 2023"
-        );
-        assert_eq!(short_month(month(2022, 12)), "dec 2022");
     }
 }

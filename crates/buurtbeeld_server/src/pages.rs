@@ -9,7 +9,7 @@ use buurtbeeld_analysis::{
     Forecasts, HotspotClass, HotspotError, HotspotRequest, HotspotRow, Hotspots, Measure, Picture,
     PictureError, PictureRequest, PictureRow, Subject, WeightsRule, MIN_POPULATION_FOR_RATE,
 };
-use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent};
+use buurtbeeld_cube::dutch::{decimal, integer, p_value, percent, period};
 use buurtbeeld_cube::{AreaCode, AreaLevel, IncidentSource, SourceKind, Theme};
 use buurtbeeld_cube::{Period, DUTCH_MONTHS};
 use buurtbeeld_render::map::default_measure;
@@ -268,7 +268,9 @@ fn buurt_section(
         measure,
         &format!(
             "{} per buurt, {} {}",
-            main.subject_label, main.area_name, main.period
+            main.subject_label,
+            main.area_name,
+            period::label(&main.period)
         ),
     );
     let small_note = buurten
@@ -281,13 +283,13 @@ fn buurt_section(
     let with_previous = buurten.iter().any(|r| r.previous_count.is_some());
     let markup = html! {
         section aria-labelledby="kaart" {
-            h2 #kaart { (main.subject_label) " per buurt, " (main.period) }
+            h2 #kaart { (main.subject_label) " per buurt, " (period::label(&main.period)) }
             @match &map {
                 Some(svg) => { figure.map { (svg) } }
                 None => { p { "Voor deze gemeente zijn geen buurtgrenzen geïmporteerd; de tabel hieronder geeft de cijfers." } }
             }
             table {
-                caption { (main.subject_label) " per buurt, " (main.period) " vergeleken met " (main.previous_period) " (bron " (main.source) ")" }
+                caption { (main.subject_label) " per buurt, " (period::label(&main.period)) " vergeleken met " (period::label(&main.previous_period)) " (bron " (main.source) ")" }
                 thead { tr {
                     th scope="col" { "Buurt" } th scope="col" { "Aantal" }
                     @if with_rates {
@@ -409,7 +411,11 @@ async fn overview(
                 button type="submit" { "Toon" }
             }
             section aria-labelledby="tegels" {
-                h2 #tegels { "Thema's in " (main.area_name) ", " (selection.year) " t.o.v. " (selection.year - 1) }
+                h2 #tegels {
+                    "Thema's in " (main.area_name) ", "
+                    @if main.complete_year.is_some() { (selection.year) " t.o.v. " (selection.year - 1) }
+                    @else { (period::comparison_label(&main.period, &main.previous_period)) }
+                }
                 ul.tiles {
                     @for tile in &tiles { (tile) }
                 }
@@ -466,7 +472,13 @@ fn theme_tiles(
                     span.figure { (count_text(row.count, row.withheld)) }
                     span.change {
                         @match row.change_pct {
-                            Some(c) => { (percent(c)) " t.o.v. vorig jaar" }
+                            Some(c) => {
+                                (percent(c)) " t.o.v. "
+                                @match answer.as_ref().filter(|p| p.complete_year.is_none()) {
+                                    Some(part) => (period::comparison_label(&part.period, &part.previous_period)),
+                                    None => "vorig jaar",
+                                }
+                            }
                             None => "geen vergelijking",
                         }
                     }
@@ -521,7 +533,7 @@ async fn data_page(
                         td.time {
                             (serde_json::from_str::<serde_json::Value>(&entry.summary)
                                 .ok()
-                                .and_then(|s| s["period_covered"].as_str().map(str::to_owned))
+                                .and_then(|s| s["period_covered"].as_str().map(period::label))
                                 .unwrap_or_else(|| "–".to_owned()))
                         }
                         td.num { (integer(entry.rows.max(0) as u64)) }
@@ -592,11 +604,13 @@ fn trend_section(store: &Store, area: &AreaCode, theme: &str) -> Markup {
         &lines,
         &labels,
         &format!(
-            "{} in {}, {} tot {}",
+            "{} in {}, {}",
             trend.subject_label,
             trend.area_name,
-            labels[0],
-            labels[labels.len() - 1]
+            match (trend.points.first(), trend.points.last()) {
+                (Some(first), Some(last)) => period::range(first.period, last.period),
+                _ => String::new(),
+            }
         ),
         "Aantal",
     );
@@ -650,10 +664,10 @@ async fn theme_page(
             p.crumbs { a href={"/?gemeente=" (selection.gemeente)} { "Overzicht" } " › " (main.subject_label) }
             h1 { (main.subject_label) " in " (main.area_name) }
             p.lead {
-                (main.period) ": " strong { (count_text(row.count, row.withheld)) }
+                (period::label(&main.period)) ": " strong { (count_text(row.count, row.withheld)) }
                 @if let Some(p) = row.per_1000 { " (" (decimal(p, 1)) " per 1.000 inwoners)" }
                 @if let Some(c) = row.change_pct {
-                    ", " (percent(c)) " t.o.v. " (main.previous_period)
+                    ", " (percent(c)) " t.o.v. " (period::label(&main.previous_period))
                     @match row.significant {
                         Some(true) => ": significant.",
                         Some(false) => ": binnen de toevalsmarge.",
@@ -740,6 +754,9 @@ struct AreaTheme {
     name: String,
     own: PictureRow,
     municipal: Option<PictureRow>,
+    /// The machine labels of the months compared (current, previous) when the year is not
+    /// complete, so that a part of a year is named as such.
+    partial: Option<(String, String)>,
 }
 
 /// The year to show (the asked one, else the latest complete year of the first theme with
@@ -769,10 +786,12 @@ fn area_themes(
     let rows = with_data
         .iter()
         .filter_map(|(t, _)| {
-            let own = picture(store, &request(code, &t.id, shown))
-                .ok()?
-                .rows
-                .remove(0);
+            let mut answer = picture(store, &request(code, &t.id, shown)).ok()?;
+            let partial = answer
+                .complete_year
+                .is_none()
+                .then(|| (answer.period.clone(), answer.previous_period.clone()));
+            let own = answer.rows.remove(0);
             let municipal = picture(store, &request(gemeente, &t.id, shown))
                 .ok()
                 .map(|mut p| p.rows.remove(0));
@@ -781,6 +800,7 @@ fn area_themes(
                 name: t.name.clone(),
                 own,
                 municipal,
+                partial,
             })
         })
         .collect();
@@ -899,7 +919,13 @@ fn area_theme_table(area: &AreaInfo, gemeente: &AreaCode, year: i32, rows: &[Are
     let within_gemeente = matches!(area.level, AreaLevel::Wijk | AreaLevel::Buurt);
     html! {
         section aria-labelledby="themas" {
-            h2 #themas { "Alle thema's, " (year) }
+            h2 #themas {
+                "Alle thema's, "
+                @match rows.first().and_then(|r| r.partial.as_ref()) {
+                    Some((current, _)) => (period::label(current)),
+                    None => (year),
+                }
+            }
             table {
                 caption {
                     "Thema's in " (area.name)
@@ -908,7 +934,13 @@ fn area_theme_table(area: &AreaInfo, gemeente: &AreaCode, year: i32, rows: &[Are
                 thead { tr {
                     th scope="col" { "Thema" } th scope="col" { "Aantal" } th scope="col" { "Per 1.000" }
                     @if within_gemeente { th scope="col" { "Gemeente per 1.000" } }
-                    th scope="col" { "Verschil t.o.v. vorig jaar" }
+                    th scope="col" {
+                        "Verschil t.o.v. "
+                        @match rows.first().and_then(|r| r.partial.as_ref()) {
+                            Some((_, previous)) => (period::label_short(previous)),
+                            None => "vorig jaar",
+                        }
+                    }
                 } }
                 tbody {
                     @for row in rows {
@@ -1273,7 +1305,7 @@ fn action_summary(result: &Hotspots) -> Markup {
             strong { (count(HotspotClass::Hot)) " hotspots" } ", "
             strong { (count(HotspotClass::Cold)) " coldspots" } " en "
             strong { (spikes) " pieken" } " onder " (result.rows.len()) " " (level_plural(result.level))
-            " · " (result.subject_label) ", " (result.period) " · bron " (result.source)
+            " · " (result.subject_label) ", " (period::label(&result.period)) " · bron " (result.source)
         }
     }
 }
@@ -1326,7 +1358,7 @@ fn action_map(
             result.subject_label,
             result.level.as_str(),
             result.area_name,
-            result.period
+            period::label(&result.period)
         ),
         "Uitkomst",
     );
@@ -1489,15 +1521,15 @@ async fn outlook_page(
                 button type="submit" { "Toon" }
             }
             p.lead {
-                (result.subject_label) ", verwachting voor de 12 maanden vanaf " (result.from)
+                (result.subject_label) ", verwachting voor de 12 maanden vanaf " (period::label(&result.from))
                 " met " strong { (method_label(own.method)) } "."
             }
-            (outlook_verdict(own, &result.from))
+            (outlook_verdict(own, &period::label(&result.from)))
             figure.chart { (chart) }
             (forecast_table(&result.rows))
-            (backtest_section(&scores, own, &result.from))
+            (backtest_section(&scores, own, &period::label(&result.from)))
             @if !busiest.is_empty() {
-                (busiest_section(&busiest, &selection, &result.from))
+                (busiest_section(&busiest, &selection, &period::label(&result.from)))
             }
             (outlook_downloads(&area, &selection.theme, &result.from))
             @for note in &result.notes { p.note { (note) } }
@@ -1543,9 +1575,10 @@ fn outlook_forecast(
     };
     let result = forecast(store, &request).map_err(|e| match e {
         ForecastError::TooShort { months, .. } => bad_request(format!(
-            "Voor {} zijn er {months} maanden cijfers vóór {from}; een vooruitblik vraagt er \
+            "Voor {} zijn er {months} maanden cijfers vóór {}; een vooruitblik vraagt er \
              minstens 24 (twee jaar), om het seizoen te kunnen schatten en te toetsen.",
-            history.area_name
+            history.area_name,
+            period::period(from)
         )),
         other => other.into(),
     })?;
@@ -1596,7 +1629,7 @@ fn outlook_series(history: &[f64], rows: &[ForecastRow], from: Period) -> Outloo
     let past = &history[history.len() - shown..];
     let start = from.ordinal() - shown as i64;
     let labels: Vec<String> = (start..from.ordinal() + 12)
-        .map(|o| Period::from_ordinal(buurtbeeld_cube::Frequency::Month, o).to_string())
+        .map(|o| period::period_short(Period::from_ordinal(buurtbeeld_cube::Frequency::Month, o)))
         .collect();
     let observed: Vec<Option<f64>> = past
         .iter()
@@ -1681,7 +1714,7 @@ fn forecast_table(rows: &[ForecastRow]) -> Markup {
             tbody {
                 @for row in rows {
                     tr {
-                        th scope="row" { (row.month) }
+                        th scope="row" { (period::label(&row.month)) }
                         td { (decimal(row.median, 0)) }
                         td { (decimal(row.forecast, 1)) }
                         td { (decimal(row.lower_80, 0)) " – " (decimal(row.upper_80, 0)) }
@@ -1812,8 +1845,8 @@ mod tests {
 
         // 36 months observed, then 12 forecast.
         assert_eq!(series.labels.len(), 48);
-        assert_eq!(series.labels[0], "2021-05");
-        assert_eq!(series.labels[36], "2024-05");
+        assert_eq!(series.labels[0], "mei 2021");
+        assert_eq!(series.labels[36], "mei 2024");
         assert_eq!(series.observed[0], Some(5.0));
         assert_eq!(series.observed[35], Some(40.0));
         assert!(series.observed[36..].iter().all(Option::is_none));

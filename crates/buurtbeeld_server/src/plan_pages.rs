@@ -225,7 +225,7 @@ async fn plan_page(
                     h2 #wijzigingen { "Wijzigingen in het plan" }
                     ul {
                         @for change in &plan.changes {
-                            li { (change.date) " " (change.kind.label()) ": " (change.subject) " – " (change.reason) }
+                            li { (buurtbeeld_cube::dutch::period::day_text(&change.date)) " " (change.kind.label()) ": " (change.subject) " – " (change.reason) }
                         }
                     }
                 }

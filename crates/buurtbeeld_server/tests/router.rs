@@ -252,7 +252,7 @@ async fn bad_parameters_are_problems_that_say_what_was_expected() {
     problem(
         "/api/v1/picture?area=GM1581&theme=totaal&year=1999",
         S::NOT_FOUND,
-        "2022-12 t/m 2023-11",
+        "december 2022 t/m november 2023",
     )
     .await;
     problem(
@@ -556,8 +556,8 @@ async fn the_area_page_compares_themes_with_the_gemeente_and_lists_children() {
     assert!(wijk.contains("Ligging van Centrum in Groningen"));
     let gemeente = page("/gebied/GM1581").await;
     assert!(
-        gemeente.contains("Alle thema's, 2023"),
-        "the latest year with data is shown"
+        gemeente.contains("Alle thema's, januari–november 2023"),
+        "the latest year with data is shown, named by its months while incomplete"
     );
     let (status, _, body) = get("/gebied/BU99999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
@@ -917,7 +917,7 @@ async fn interventions_are_listed_and_measured_on_their_page_and_in_the_api() {
         "synthetische controle",
         "Geregistreerd en verwacht zonder interventie",
         "<svg",
-        "2015-03 (start)",
+        "maart 2015 (start)",
         "uren lokfietsinzet",
         "Verplaatsing of uitstraling",
         "Aangrenzende gebieden (nooit vergelijkingsgebied)",

@@ -72,7 +72,7 @@ fn forecast_rows_carry_the_json_contract_and_honest_labels() {
         "6",
     ]);
     for expected in [
-        "Vooruitblik Groningen (GM0014): Fietsdiefstal, 6 maanden vanaf 2016-01",
+        "Vooruitblik Groningen (GM0014): Fietsdiefstal, 6 maanden vanaf januari 2016",
         "Beter dan seizoensnaïef",
         "80%-interval",
         "Bron: Politie (BVH-registraties, via de gemeente)",
@@ -181,7 +181,7 @@ fn areas_by_name_and_the_forecast_starting_after_the_last_month() {
     ]);
     assert!(
         table.starts_with(
-            "Vooruitblik Stationsgebied (BU00140008): Fietsdiefstal, 2 maanden vanaf 2016-07"
+            "Vooruitblik Stationsgebied (BU00140008): Fietsdiefstal, 2 maanden vanaf juli 2016"
         ),
         "{table}"
     );
@@ -215,7 +215,7 @@ fn areas_by_name_and_the_forecast_starting_after_the_last_month() {
         "2015-03",
     ]);
     assert!(
-        picture.contains("Periode 2015-03 vergeleken met 2014-03"),
+        picture.contains("Periode maart 2015 vergeleken met maart 2014"),
         "{picture}"
     );
 }

@@ -181,10 +181,10 @@ fn the_table_explains_every_flag_and_the_formats_agree() {
         "2016-03",
     ]);
     for expected in [
-        "Waar is actie nodig? Groningen (GM0014): Fietsdiefstal, 2016-03 per buurt",
+        "Waar is actie nodig? Groningen (GM0014): Fietsdiefstal, maart 2016 per buurt",
         "999 permutaties (seed 20261123), correctie Benjamini-Hochberg (FDR) op α = 0,05",
         "Binnenstad-Noord",
-        "Ontwikkeling over 2015-04 t/m 2016-03 (12 perioden).",
+        "Ontwikkeling over april 2015 t/m maart 2016 (12 perioden).",
         "Bron: Politie (BVH-registraties, via de gemeente)",
     ] {
         assert!(
@@ -274,7 +274,7 @@ fn hotspot_requests_that_cannot_be_answered_say_why() {
         (
             "2030",
             1,
-            "geen cijfers voor GM0014 over 2030 in bron BVH; de bron beslaat 2013-01 t/m 2016-06",
+            "geen cijfers voor GM0014 over 2030 in bron BVH; de bron beslaat januari 2013 t/m juni 2016",
         ),
     ] {
         let output = w.run(&[

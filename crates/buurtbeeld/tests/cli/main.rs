@@ -13,6 +13,7 @@ mod hotspots;
 mod import_real;
 mod malformed;
 mod peers;
+mod periods;
 mod picture;
 mod plan;
 mod registrations;

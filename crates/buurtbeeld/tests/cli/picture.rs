@@ -121,7 +121,7 @@ fn picture_refuses_what_it_cannot_answer_and_says_why() {
             "picture", "--area", "GM1581", "--theme", "totaal", "--year", "2019",
         ],
     );
-    assert!(err.contains("2022-12 t/m 2023-11"), "{err}");
+    assert!(err.contains("december 2022 t/m november 2023"), "{err}");
     let err = refused(
         &w,
         &[

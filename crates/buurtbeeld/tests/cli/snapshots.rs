@@ -19,9 +19,9 @@ use crate::harness::Workspace;
 use crate::serve::Server;
 
 /// The store with the demo loaded, and what `buurtbeeld demo` printed while loading it.
-struct Demo {
-    workspace: Workspace,
-    output: String,
+pub(crate) struct Demo {
+    pub(crate) workspace: Workspace,
+    pub(crate) output: String,
     /// Locked while this process lives: a static is never dropped, so the store outlives the
     /// test process, and the next run removes the stores whose lock is free.
     _lock: File,
@@ -30,7 +30,7 @@ struct Demo {
 const STORE_PREFIX: &str = "snapshots-demo-";
 const LOCK_FILE: &str = "in-use.lock";
 
-fn demo() -> &'static Demo {
+pub(crate) fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
         let parent = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
