@@ -72,15 +72,18 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
     let gemeente = match &query.gemeente {
         Some(code) => AreaCode::parse(code).map_err(|e| AppError::BadRequest(e.to_string()))?,
         // First visit: the first gemeente with buurt boundaries, so the map shows something.
-        None => gemeenten
-            .iter()
-            .filter(|g| !g.code.is_unknown())
-            .find(|g| has_buurt_boundaries(store, &g.code))
-            .or_else(|| gemeenten.iter().find(|g| !g.code.is_unknown()))
-            .map(|g| g.code.clone())
-            .ok_or_else(|| {
-                AppError::NotFound("De database bevat nog geen gemeenten.".to_owned())
-            })?,
+        None => {
+            let mapped = gemeenten_with_boundaries(store)?;
+            gemeenten
+                .iter()
+                .filter(|g| !g.code.is_unknown())
+                .find(|g| mapped.contains(&g.code))
+                .or_else(|| gemeenten.iter().find(|g| !g.code.is_unknown()))
+                .map(|g| g.code.clone())
+                .ok_or_else(|| {
+                    AppError::NotFound("De database bevat nog geen gemeenten.".to_owned())
+                })?
+        }
     };
     let themes = store.themes()?;
     let theme = match &query.thema {
@@ -116,12 +119,16 @@ fn select(store: &Store, query: &OverviewQuery) -> Result<Selection, PageError> 
     })
 }
 
-fn has_buurt_boundaries(store: &Store, gemeente: &AreaCode) -> bool {
-    store.buurt_geometries().is_ok_and(|buurten| {
-        buurten
-            .iter()
-            .any(|(code, _)| code.gemeente().as_ref() == Some(gemeente))
-    })
+/// The gemeenten with at least one buurt boundary; reads the area list, not the geometries.
+fn gemeenten_with_boundaries(
+    store: &Store,
+) -> Result<std::collections::BTreeSet<AreaCode>, PageError> {
+    Ok(store
+        .areas_at(AreaLevel::Buurt)?
+        .into_iter()
+        .filter(|b| b.has_geometry)
+        .filter_map(|b| b.code.gemeente())
+        .collect())
 }
 
 /// The year to show first from `years_with_data`: the latest complete year, else the latest.
@@ -392,7 +399,7 @@ async fn overview(
             &selection.gemeente,
             &main.area_name,
             Loaded {
-                boundaries: has_buurt_boundaries(&store, &selection.gemeente),
+                boundaries: gemeenten_with_boundaries(&store)?.contains(&selection.gemeente),
                 population: main.rows.iter().any(|r| r.per_1000.is_some()),
                 previous_year: gemeente_row.is_some_and(|r| r.previous_count.is_some()),
                 may_import: viewer.role.may(buurtbeeld_cube::Role::Analist),
