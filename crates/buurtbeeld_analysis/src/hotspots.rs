@@ -843,8 +843,8 @@ fn explain(row: &HotspotRow, mean: f64, decimals: usize) -> Option<String> {
         let part_of_the_cluster = matches!((hot, level), (true, Level::High) | (false, Level::Low));
         sentences.push(if part_of_the_cluster {
             format!(
-                "{} ({}), en de buren ook{neighbours}; het gemiddelde van alle gebieden is {}.",
-                capitalised(itself),
+                "Zelf {} ({}), en de buren ook{neighbours}; het gemiddelde van alle gebieden is {}.",
+                if hot { "hoog" } else { "laag" },
                 value(row.value),
                 decimal(mean, 1)
             )
@@ -912,14 +912,6 @@ fn own_level(value: f64, mean: f64) -> Level {
     } else {
         Level::Average
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// The source ordinals that make up the period `back` steps before `period`.
