@@ -20,13 +20,21 @@ fn data(relative: &str) -> PathBuf {
         .join(relative)
 }
 
+/// A new store in a temporary directory with only buurtbeeld's defaults (themes, codes).
+fn store_with_defaults() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
+        .unwrap();
+    (dir, store)
+}
+
 /// One store for all tests (they only read): the demo's real data.
 fn state() -> AppState {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        store.import(&[buurtbeeld_ingest::default_batch().unwrap()], &()).unwrap();
+        let (dir, mut store) = store_with_defaults();
         let options = ReadOptions::default();
         for file in [
             "cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson",
@@ -348,11 +356,7 @@ async fn the_overview_shows_tiles_map_and_table_on_first_visit() {
 
 #[tokio::test]
 async fn a_store_with_police_figures_alone_opens_on_a_chart_and_says_what_is_missing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    store
-        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
-        .unwrap();
+    let (dir, mut store) = store_with_defaults();
     let file =
         "politie-47022ned-utrechtse-heuvelrug-maand/misdrijven_GM1581_2022MM12-2023MM11_coded.csv";
     let context = buurtbeeld_analysis::import_context(&store).unwrap();
@@ -1138,11 +1142,7 @@ async fn the_public_sees_file_names_not_server_paths_or_importers() {
 /// shows the new data.
 #[tokio::test]
 async fn answers_are_kept_until_an_import_commits() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    store
-        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
-        .unwrap();
+    let (dir, mut store) = store_with_defaults();
     let state = AppState::new(dir.path().to_owned());
     // The public's answers are the ones kept and tagged (a signed-in page carries its session).
     let imports = |state: AppState| async move {
@@ -1504,11 +1504,7 @@ fn the_documented_matrix_is_the_code_s() {
 /// the history and a diff; bad values are refused with what was expected; a lezer may not.
 #[tokio::test]
 async fn edits_in_the_browser_are_new_versions_with_history_and_diff() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    store
-        .import(&[buurtbeeld_ingest::default_batch().unwrap()], &())
-        .unwrap();
+    let (dir, mut store) = store_with_defaults();
     for file in [
         "cbs-wijkbuurtkaart-2017-groningen/wijk2017.geojson",
         "cbs-wijkbuurtkaart-2017-groningen/buurt2017.geojson",

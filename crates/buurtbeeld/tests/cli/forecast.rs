@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{data, Workspace};
+use crate::harness::{data, table_lines, Workspace};
 
 fn groningen() -> Workspace {
     let w = Workspace::new();
@@ -240,11 +240,7 @@ fn tables_fit_the_width_in_columns() {
     let output = w.run_with_env(&args, &[("COLUMNS", "80")]);
     assert!(output.status.success());
     let narrow = String::from_utf8(output.stdout).unwrap();
-    // Tables fit; lines of running text may be longer (a terminal wraps those itself).
-    for line in narrow
-        .lines()
-        .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
-    {
+    for line in table_lines(&narrow) {
         assert!(line.chars().count() <= 80, "{line}");
     }
 }

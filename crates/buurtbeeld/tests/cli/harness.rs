@@ -19,6 +19,13 @@ pub fn fixture(relative: &str) -> PathBuf {
         .join(relative)
 }
 
+/// The lines of the terminal tables in a command's output (running text is left out: a
+/// terminal wraps that itself).
+pub fn table_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+}
+
 /// A fresh store in a temporary directory, removed when dropped.
 pub struct Workspace {
     pub dir: tempfile::TempDir,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::harness::Workspace;
+use crate::harness::{table_lines, Workspace};
 use crate::serve::Server;
 
 /// The store with the demo loaded, and what `buurtbeeld demo` printed while loading it.
@@ -208,18 +208,14 @@ macro_rules! command_snapshots {
     )+};
 }
 
-/// Runs `args` in a terminal `columns` wide (`COLUMNS`) and checks every table line fits;
-/// running text may be longer (a terminal wraps that itself).
+/// Runs `args` in a terminal `columns` wide (`COLUMNS`) and checks every table line fits.
 fn assert_tables_fit(args: &[&str], columns: usize) {
     let output = demo()
         .workspace
         .run_with_env(args, &[("COLUMNS", &columns.to_string())]);
     assert!(output.status.success(), "buurtbeeld {}", args.join(" "));
     let text = String::from_utf8(output.stdout).expect("UTF-8 output");
-    for line in text
-        .lines()
-        .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
-    {
+    for line in table_lines(&text) {
         assert!(
             line.chars().count() <= columns,
             "buurtbeeld {}: a table line of {} characters:\n{line}",
