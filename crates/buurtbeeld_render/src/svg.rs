@@ -676,7 +676,7 @@ fn write_map_labels(
     drawn: &[(&MapArea<'_>, Vec<Ring>)],
     projection: &MapProjection,
 ) {
-    use geo::{Area, BoundingRect, InteriorPoint};
+    use geo::{Area, BoundingRect, InteriorPoint, Intersects};
     let mut candidates: Vec<(f64, &str, geo::Point<f64>, geo::Rect<f64>)> = drawn
         .iter()
         .filter_map(|(area, rings)| {
@@ -706,13 +706,7 @@ fn write_map_labels(
             (point.x() - w / 2.0, point.y() - h / 2.0),
             (point.x() + w / 2.0, point.y() + h / 2.0),
         );
-        let overlaps = |other: &geo::Rect<f64>| {
-            label.min().x < other.max().x
-                && other.min().x < label.max().x
-                && label.min().y < other.max().y
-                && other.min().y < label.max().y
-        };
-        if placed.iter().any(overlaps) {
+        if placed.iter().any(|other| label.intersects(other)) {
             continue;
         }
         placed.push(label);
